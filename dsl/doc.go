@@ -1,0 +1,9 @@
+// Package dsl reads Sluice documents: it splits YAML files into documents,
+// converts them to plain values while remembering where every node came
+// from, merges per-environment overrides, and decodes the typed model the
+// compiler works on.
+//
+// Nothing here judges whether a document is valid beyond what is needed to
+// read it (YAML syntax, encoding, size, duplicate keys, aliases, the
+// apiVersion and kind); the schema package and the semantic checks do that.
+package dsl

@@ -1,0 +1,197 @@
+package dsl
+
+import (
+	"sort"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Document is one Sluice document of a file: its identity, its content as
+// plain values, and the YAML node tree kept to locate any part of it.
+type Document struct {
+	File       string
+	APIVersion string
+	Kind       string
+	Name       string
+	// Index is the document's place in its file, from 0.
+	Index int
+	// Value is the whole document as plain values.
+	Value map[string]any
+	node  *yaml.Node
+}
+
+// ID returns the document's identity, "Kind/name".
+func (d *Document) ID() string { return d.Kind + "/" + d.Name }
+
+// Pos returns the position of the document's first key.
+func (d *Document) Pos() sluice.Position { return nodePos(d.File, d.node) }
+
+// Spec returns the document's spec as plain values, nil when absent.
+func (d *Document) Spec() map[string]any {
+	m, _ := d.Value["spec"].(map[string]any)
+	return m
+}
+
+// Overrides returns the per-environment overrides, keyed by environment.
+func (d *Document) Overrides() map[string]map[string]any {
+	raw, _ := d.Value["environments"].(map[string]any)
+	if len(raw) == 0 {
+		return nil
+	}
+	out := make(map[string]map[string]any, len(raw))
+	for env, v := range raw {
+		if m, ok := v.(map[string]any); ok {
+			out[env] = m
+		}
+	}
+	return out
+}
+
+// OverrideEnvs returns the environments the document overrides, sorted.
+func (d *Document) OverrideEnvs() []string {
+	raw, _ := d.Value["environments"].(map[string]any)
+	envs := make([]string, 0, len(raw))
+	for env := range raw {
+		envs = append(envs, env)
+	}
+	sort.Strings(envs)
+	return envs
+}
+
+// newDocument reads the identity of one document node. A document whose
+// apiVersion or kind Sluice does not know is reported and dropped; the rest
+// is left for the schema to judge.
+func newDocument(path string, n *yaml.Node, budget *int) (*Document, sluice.Diagnostics) {
+	root := n.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, sluice.Diagnostics{sluice.Errorf(nodePos(path, root), "document.not-mapping",
+			"a document must be a mapping with apiVersion, kind, metadata and spec, not %s", describeNode(root))}
+	}
+	c := converter{path: path, budget: budget}
+	value, _ := c.value(root, false).(map[string]any)
+	if len(c.diags) > 0 {
+		return nil, c.diags
+	}
+	d := &Document{File: path, Value: value, node: root}
+	if diag := d.identify(); diag != nil {
+		return nil, sluice.Diagnostics{*diag}
+	}
+	return d, nil
+}
+
+func (d *Document) identify() *sluice.Diagnostic {
+	av, ok := d.Value["apiVersion"].(string)
+	if !ok {
+		diag := sluice.Errorf(d.Locate("apiVersion"), "document.api-version",
+			"document needs apiVersion: %s", APIVersion)
+		return &diag
+	}
+	if av != APIVersion {
+		diag := sluice.Errorf(d.Locate("apiVersion"), "document.api-version",
+			"unknown apiVersion %q; this version of Sluice reads %s", av, APIVersion)
+		return &diag
+	}
+	kind, ok := d.Value["kind"].(string)
+	if !ok {
+		diag := sluice.Errorf(d.Locate("kind"), "document.kind",
+			"document needs a kind, one of %s", joinOr(Kinds()))
+		return &diag
+	}
+	if !isKind(kind) {
+		diag := sluice.Errorf(d.Locate("kind"), "document.kind",
+			"unknown kind %q%s; known kinds are %s", kind, DidYouMean(kind, Kinds()), joinOr(Kinds()))
+		return &diag
+	}
+	d.APIVersion, d.Kind = av, kind
+	if meta, ok := d.Value["metadata"].(map[string]any); ok {
+		d.Name, _ = meta["name"].(string)
+	}
+	return nil
+}
+
+func isKind(k string) bool {
+	for _, known := range Kinds() {
+		if k == known {
+			return true
+		}
+	}
+	return false
+}
+
+// Locate returns the position of the value at path (keys and list indexes
+// from the document root). When the path leads nowhere it returns the
+// position of the deepest node that exists.
+func (d *Document) Locate(path ...string) sluice.Position {
+	_, v := d.walk(path)
+	return nodePos(d.File, v)
+}
+
+// LocateKey returns the position of the key of the last element of path,
+// or of its value when the last element is a list index. Unknown-field
+// errors point here.
+func (d *Document) LocateKey(path ...string) sluice.Position {
+	k, v := d.walk(path)
+	if k != nil {
+		return nodePos(d.File, k)
+	}
+	return nodePos(d.File, v)
+}
+
+// Has reports whether the path exists in the document as written.
+func (d *Document) Has(path ...string) bool {
+	n := d.node
+	for _, seg := range path {
+		_, child := step(n, seg)
+		if child == nil {
+			return false
+		}
+		n = child
+	}
+	return true
+}
+
+func (d *Document) walk(path []string) (key, value *yaml.Node) {
+	n := d.node
+	for _, seg := range path {
+		k, child := step(n, seg)
+		if child == nil {
+			return nil, n
+		}
+		key, n = k, child
+	}
+	return key, n
+}
+
+// step follows one path element from n: a key in a mapping (merge keys
+// included) or an index in a list.
+func step(n *yaml.Node, seg string) (key, value *yaml.Node) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		var merged []*yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == seg && n.Content[i].ShortTag() != "!!merge" {
+				return n.Content[i], n.Content[i+1]
+			}
+			if n.Content[i].ShortTag() == "!!merge" {
+				merged = append(merged, n.Content[i+1])
+			}
+		}
+		for _, m := range merged {
+			if k, v := step(m, seg); v != nil {
+				return k, v
+			}
+		}
+	case yaml.SequenceNode:
+		i, err := strconv.Atoi(seg)
+		if err == nil && i >= 0 && i < len(n.Content) {
+			return nil, n.Content[i]
+		}
+	}
+	return nil, nil
+}
