@@ -56,21 +56,21 @@ type Defaults struct {
 // PipelineSpec describes an ML pipeline: its parameters, the defaults its
 // steps share, and the steps as a graph.
 type PipelineSpec struct {
-	Template      *TemplateRef          `json:"template,omitempty"`
-	Image         string                `json:"image,omitempty"`
-	ArtifactStore string                `json:"artifactStore,omitempty"`
-	Compute       string                `json:"compute,omitempty"`
-	JobRole       string                `json:"jobRole,omitempty"`
-	Parameters    map[string]Parameter  `json:"parameters,omitempty"`
-	Resources     *Resources            `json:"resources,omitempty"`
-	Retry         *Retry                `json:"retry,omitempty"`
-	Timeout       string                `json:"timeout,omitempty"`
-	Env           map[string]string     `json:"env,omitempty"`
-	Secrets       map[string]string     `json:"secrets,omitempty"`
-	Volumes       []Volume              `json:"volumes,omitempty"`
-	Schedule      *Schedule             `json:"schedule,omitempty"`
-	Steps         []Step                `json:"steps"`
-	Tags          map[string]string     `json:"tags,omitempty"`
+	Template      *TemplateRef         `json:"template,omitempty"`
+	Image         string               `json:"image,omitempty"`
+	ArtifactStore string               `json:"artifactStore,omitempty"`
+	Compute       string               `json:"compute,omitempty"`
+	JobRole       string               `json:"jobRole,omitempty"`
+	Parameters    map[string]Parameter `json:"parameters,omitempty"`
+	Resources     *Resources           `json:"resources,omitempty"`
+	Retry         *Retry               `json:"retry,omitempty"`
+	Timeout       string               `json:"timeout,omitempty"`
+	Env           map[string]string    `json:"env,omitempty"`
+	Secrets       map[string]string    `json:"secrets,omitempty"`
+	Volumes       []Volume             `json:"volumes,omitempty"`
+	Schedule      *Schedule            `json:"schedule,omitempty"`
+	Steps         []Step               `json:"steps"`
+	Tags          map[string]string    `json:"tags,omitempty"`
 }
 
 // TemplateRef makes a Pipeline an instance of an embedded template.
