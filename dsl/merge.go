@@ -119,3 +119,7 @@ func Decode(value any, out any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	return dec.Decode(out)
 }
+
+// MergePatch merges patch over base the way environment overrides merge
+// (see Merged) and returns the result; neither input is modified.
+func MergePatch(base, patch any) any { return mergeValue(base, patch) }

@@ -1,15 +1,97 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+	"github.com/sluice-dev/sluice/graph"
 )
 
+type graphOptions struct {
+	env    string
+	format string
+}
+
 func newGraphCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
-		Use:   "graph",
-		Short: "not available yet",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("graph: not implemented in this build") },
+	o := &graphOptions{}
+	cmd := &cobra.Command{
+		Use:   "graph PIPELINE",
+		Short: "Draw a pipeline's step graph as Mermaid or Graphviz DOT",
+		Long: `Graph draws the steps of a pipeline as it stands in one environment
+(default: the project's first): splits, foreach fan-outs, switches and
+failure handlers included. Mermaid renders in GitHub and GitLab markdown;
+DOT renders with Graphviz (dot -Tsvg).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, g, args[0]) },
 	}
+	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV` whose overrides apply (default: the first declared)")
+	cmd.Flags().StringVar(&o.format, "format", "mermaid", "output `FORMAT`: mermaid or dot")
+	return cmd
+}
+
+func (o *graphOptions) run(cmd *cobra.Command, g *globalOptions, name string) error {
+	if o.format != "mermaid" && o.format != "dot" {
+		return fmt.Errorf("unknown --format %q; use mermaid or dot", o.format)
+	}
+	snap, err := loadRepo(cmd.Context(), g)
+	if err != nil {
+		return err
+	}
+	if snap.Project == nil {
+		return invalid(g, snap.Diagnostics)
+	}
+	if o.env == "" && len(snap.Environments()) > 0 {
+		o.env = snap.Environments()[0]
+	}
+	if err := requireEnv(snap, o.env); err != nil {
+		return err
+	}
+	doc, err := findPipeline(snap.Documents, name)
+	if err != nil {
+		return err
+	}
+	if snap.IsInvalid(doc.ID(), o.env) {
+		return invalid(g, documentDiagnostics(snap.Diagnostics, doc.ID(), o.env))
+	}
+	var spec dsl.PipelineSpec
+	if err := dsl.Decode(doc.Merged(o.env)["spec"], &spec); err != nil {
+		return err
+	}
+	gr, ds := graph.Build(&spec, func(...string) sluice.Position { return doc.Pos() })
+	if ds.HasErrors() {
+		return invalid(g, ds)
+	}
+	out := graph.Mermaid(gr)
+	if o.format == "dot" {
+		out = graph.DOT(gr)
+	}
+	_, err = fmt.Fprint(g.stdout, out)
+	return err
+}
+
+func findPipeline(docs []*dsl.Document, name string) (*dsl.Document, error) {
+	var names []string
+	for _, d := range docs {
+		if d.Kind != dsl.KindPipeline {
+			continue
+		}
+		if d.Name == name {
+			return d, nil
+		}
+		names = append(names, d.Name)
+	}
+	return nil, fmt.Errorf("no pipeline named %q%s; pipelines: %v", name, dsl.DidYouMean(name, names), names)
+}
+
+func documentDiagnostics(ds sluice.Diagnostics, id, env string) sluice.Diagnostics {
+	var out sluice.Diagnostics
+	for _, d := range ds {
+		if d.Document == id && (d.Env == "" || d.Env == env) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -1,15 +1,102 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
 
 	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/compile"
 )
 
+type renderOptions struct {
+	env      string
+	format   string
+	revision string
+}
+
 func newRenderCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
-		Use:   "render",
-		Short: "not available yet",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("render: not implemented in this build") },
+	o := &renderOptions{}
+	cmd := &cobra.Command{
+		Use:   "render --env ENV",
+		Short: "Print the AWS resources an environment should have, state machine definitions included",
+		Long: `Render compiles the repository for one environment and prints the desired
+resources: state machines (their Amazon States Language definitions), Batch
+job definitions, compute environments and job queues, S3 buckets, RDS
+instances and schedules, each with its physical name, ownership tags and
+spec hash. Nothing is sent to AWS.
+
+If any document that environment uses is invalid, render prints the
+findings and exits 1 without rendering.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
+	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV` to render")
+	cmd.Flags().StringVar(&o.format, "format", "json", "output `FORMAT`: json or yaml")
+	cmd.Flags().StringVar(&o.revision, "revision", "", "Git `REVISION` to stamp (default: the checked-out commit)")
+	return cmd
+}
+
+// rendering is what render prints.
+type rendering struct {
+	Project     string            `json:"project"`
+	Environment string            `json:"environment"`
+	Revision    string            `json:"revision"`
+	Resources   []sluice.Resource `json:"resources"`
+}
+
+func (o *renderOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	if o.format != "json" && o.format != "yaml" {
+		return fmt.Errorf("unknown --format %q; use json or yaml", o.format)
+	}
+	snap, err := loadRepo(cmd.Context(), g)
+	if err != nil {
+		return err
+	}
+	if snap.Project == nil {
+		return invalid(g, snap.Diagnostics)
+	}
+	if err := requireEnv(snap, o.env); err != nil {
+		return err
+	}
+	if ds := envDiagnostics(snap, o.env); ds.HasErrors() {
+		return invalid(g, ds)
+	}
+	if o.revision == "" {
+		o.revision = gitRevision(g.repo)
+	}
+	resources, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Documents, Env: o.env, Revision: o.revision})
+	if ds.HasErrors() {
+		return invalid(g, ds)
+	}
+	out := rendering{Project: snap.Project.Name, Environment: o.env, Revision: o.revision, Resources: resources}
+	return writeRendering(g, o.format, out)
+}
+
+// invalid prints findings to stderr and returns the "invalid" exit code.
+func invalid(g *globalOptions, ds sluice.Diagnostics) error {
+	_ = writeText(g.stderr, ds)
+	fmt.Fprintln(g.stderr, summary(ds))
+	return exitError{code: exitInvalid}
+}
+
+func writeRendering(g *globalOptions, format string, r rendering) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		_, err = fmt.Fprintf(g.stdout, "%s\n", b)
+		return err
+	}
+	var plain any
+	if err := json.Unmarshal(b, &plain); err != nil {
+		return err
+	}
+	enc := yaml.NewEncoder(g.stdout)
+	enc.SetIndent(2)
+	defer enc.Close()
+	return enc.Encode(plain)
 }

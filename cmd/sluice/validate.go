@@ -1,15 +1,118 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice"
 )
 
+type validateOptions struct {
+	format string
+}
+
 func newValidateCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
+	o := &validateOptions{}
+	cmd := &cobra.Command{
 		Use:   "validate",
-		Short: "not available yet",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("validate: not implemented in this build") },
+		Short: "Check every document in every environment; exit 1 when anything is wrong",
+		Long: `Validate reads the project file and every document under the project's
+folder, checks them against the JSON Schemas and the rules a schema cannot
+express (step graphs, references, parameter types, AWS limits), for every
+environment the project declares, and prints each finding as
+"file:line:col: code: message".
+
+Exit status: 0 valid, 1 invalid, 2 usage or internal error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
+	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or github (workflow-command annotations)")
+	return cmd
+}
+
+func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	write, ok := diagnosticWriters()[o.format]
+	if !ok {
+		return fmt.Errorf("unknown --format %q; use text, json or github", o.format)
+	}
+	snap, err := loadRepo(cmd.Context(), g)
+	if err != nil {
+		return err
+	}
+	if err := write(g.stdout, snap.Diagnostics); err != nil {
+		return err
+	}
+	if snap.Diagnostics.HasErrors() {
+		fmt.Fprintf(g.stderr, "%s\n", summary(snap.Diagnostics))
+		return exitError{code: exitInvalid}
+	}
+	return nil
+}
+
+func summary(ds sluice.Diagnostics) string {
+	files := make(map[string]bool)
+	for _, d := range ds {
+		files[d.Pos.File] = true
+	}
+	return fmt.Sprintf("%d problem(s) in %d file(s)", len(ds), len(files))
+}
+
+type diagnosticWriter func(io.Writer, sluice.Diagnostics) error
+
+func diagnosticWriters() map[string]diagnosticWriter {
+	return map[string]diagnosticWriter{"text": writeText, "json": writeJSON, "github": writeGitHub}
+}
+
+func writeText(w io.Writer, ds sluice.Diagnostics) error {
+	for _, d := range ds {
+		if _, err := fmt.Fprintln(w, d.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, ds sluice.Diagnostics) error {
+	if ds == nil {
+		ds = sluice.Diagnostics{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Valid       bool               `json:"valid"`
+		Diagnostics sluice.Diagnostics `json:"diagnostics"`
+	}{!ds.HasErrors(), ds})
+}
+
+// writeGitHub prints GitHub Actions workflow commands, which show as
+// annotations on the pull request's changed lines.
+func writeGitHub(w io.Writer, ds sluice.Diagnostics) error {
+	for _, d := range ds {
+		level := "error"
+		if d.Severity == sluice.SeverityWarning {
+			level = "warning"
+		}
+		msg := d.Message
+		if d.Env != "" {
+			msg += " (environment " + d.Env + ")"
+		}
+		_, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level,
+			ghProperty(d.Pos.File), d.Pos.Line, d.Pos.Column, ghProperty(d.Code), ghData(msg))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }

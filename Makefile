@@ -1,0 +1,63 @@
+# Sluice: every target has a "## help" line; `make help` lists them.
+GO        ?= go
+GOBIN     := $(shell $(GO) env GOPATH)/bin
+LINT      := $(GOBIN)/golangci-lint
+LINT_VER  := v2.15.0
+KUMO      := $(GOBIN)/kumo
+KUMO_VER  := v0.33.1
+FUZZTIME  ?= 60s
+BENCHTIME ?= 1x
+
+.PHONY: help build test test-integration bench fuzz lint fmt generate verify demo tools
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
+
+build: ## build bin/sluice
+	$(GO) build -o bin/sluice ./cmd/sluice
+
+test: ## run every test (integration tests need kumo: make tools)
+	$(GO) test -count=1 ./...
+
+test-integration: tools ## run the tests that talk to the kumo AWS emulator, failing if it is missing
+	SLUICE_REQUIRE_KUMO=1 PATH="$(GOBIN):$$PATH" $(GO) test -count=1 -run 'Kumo' ./...
+
+bench: ## run the benchmarks and print figures (BENCHTIME=1x by default)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 60s)
+	@$(GO) test -list '^Fuzz' ./... 2>/dev/null | awk '/^Fuzz/{f[n++]=$$1} /^ok/{for(i=0;i<n;i++) print $$2, f[i]; n=0}' | \
+	while read pkg target; do \
+		echo "fuzz $$pkg $$target for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+lint: $(LINT) ## run golangci-lint
+	$(LINT) run ./...
+
+fmt: ## format the code
+	gofmt -w $$(git ls-files '*.go')
+
+generate: ## regenerate docs/dsl.md from the schemas
+	$(GO) run ./internal/dslgen
+
+verify: ## everything CI checks: formatting, vet, lint, generated files, tests, a clean tree
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed: make fmt"; exit 1; }
+	$(GO) vet ./...
+	$(MAKE) lint
+	$(MAKE) generate
+	SLUICE_REQUIRE_KUMO=1 PATH="$(GOBIN):$$PATH" $(GO) test -count=1 ./...
+	@git diff --exit-code || { echo "the tree changed: commit the regenerated files"; exit 1; }
+
+demo: build ## scaffold the training template and show validate, render and graph
+	rm -rf /tmp/sluice-demo && ./bin/sluice init --template training /tmp/sluice-demo
+	./bin/sluice --repo /tmp/sluice-demo validate
+	./bin/sluice --repo /tmp/sluice-demo render --env dev >/dev/null && echo "render: ok"
+
+tools: $(KUMO) ## install the kumo AWS emulator the integration tests use
+
+$(KUMO):
+	GONOSUMDB='github.com/aws/*' $(GO) install github.com/sivchari/kumo/cmd/kumo@$(KUMO_VER)
+
+$(LINT):
+	$(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(LINT_VER)

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-git/go-git/v5"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/project"
+	"github.com/sluice-dev/sluice/schema"
+)
+
+// loadRepo reads the repository at g.repo with a fresh loader.
+func loadRepo(ctx context.Context, g *globalOptions) (*project.Snapshot, error) {
+	v, err := schema.New()
+	if err != nil {
+		return nil, err
+	}
+	l, err := project.NewLoader(project.Options{Validator: v})
+	if err != nil {
+		return nil, err
+	}
+	return l.Load(ctx, project.NewDir(g.repo))
+}
+
+// requireEnv fails with a usage error when env is not declared.
+func requireEnv(snap *project.Snapshot, env string) error {
+	if env == "" {
+		return fmt.Errorf("--env is required; the project declares %v", snap.Environments())
+	}
+	if !snap.HasEnvironment(env) {
+		return fmt.Errorf("environment %q is not declared in the project; declared: %v", env, snap.Environments())
+	}
+	return nil
+}
+
+// envDiagnostics returns the errors that concern env: those of every
+// environment and those of env itself.
+func envDiagnostics(snap *project.Snapshot, env string) sluice.Diagnostics {
+	var out sluice.Diagnostics
+	for _, d := range snap.Diagnostics {
+		if d.Severity != sluice.SeverityWarning && (d.Env == "" || d.Env == env) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// gitRevision returns the commit checked out in dir, or "" when dir is
+// not inside a Git repository or has no commit yet.
+func gitRevision(dir string) string {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return ""
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return ""
+	}
+	return head.Hash().String()
+}

@@ -1,0 +1,96 @@
+package project
+
+import (
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// crossCheck runs the checks that need the whole repository: one document
+// per Kind/name, and references from pipelines to the stores and compute
+// environments they use.
+func crossCheck(snap *Snapshot) sluice.Diagnostics {
+	diags := checkDuplicates(snap.Documents)
+	names := make(map[string][]string)
+	for _, d := range snap.Documents {
+		names[d.Kind] = append(names[d.Kind], d.Name)
+	}
+	for _, d := range snap.Documents {
+		if d.Kind != dsl.KindPipeline {
+			continue
+		}
+		for _, env := range envsToCheck(d, snap.Spec.Environments) {
+			if !snap.IsInvalidNow(d.ID(), env, diags) {
+				diags = append(diags, checkRefs(snap, d, env, names)...)
+			}
+		}
+	}
+	return diags
+}
+
+// IsInvalidNow reports whether the document already has findings, among
+// those of the snapshot so far and extra.
+func (s *Snapshot) IsInvalidNow(id, env string, extra sluice.Diagnostics) bool {
+	for _, list := range []sluice.Diagnostics{s.Diagnostics, extra} {
+		for _, d := range list {
+			if d.Document == id && (d.Env == "" || d.Env == env || env == "") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkDuplicates(docs []*dsl.Document) sluice.Diagnostics {
+	first := make(map[string]*dsl.Document)
+	var diags sluice.Diagnostics
+	for _, d := range docs {
+		prev, dup := first[d.ID()]
+		if !dup {
+			first[d.ID()] = d
+			continue
+		}
+		diags = append(diags,
+			docError(d, "", d.Locate("metadata", "name"), "document.duplicate",
+				"%s is also defined at %s; names must be unique per kind", d.ID(), prev.Locate("metadata", "name")),
+			docError(prev, "", prev.Locate("metadata", "name"), "document.duplicate",
+				"%s is also defined at %s; names must be unique per kind", d.ID(), d.Locate("metadata", "name")))
+	}
+	return diags
+}
+
+// checkRefs checks that the artifact store and compute environments a
+// pipeline names in env exist, falling back to the project defaults.
+func checkRefs(snap *Snapshot, d *dsl.Document, env string, names map[string][]string) sluice.Diagnostics {
+	spec, _ := d.Merged(env)["spec"].(map[string]any)
+	defaults := snap.Spec.Defaults
+	var diags sluice.Diagnostics
+	check := func(kind, field, fallback string, path ...string) {
+		name, _ := lookup(spec, path...)
+		pos := d.LocateIn(env, false, append([]string{"spec"}, path...)...)
+		s, _ := name.(string)
+		if s == "" {
+			s, pos = fallback, snap.Project.Locate("spec", "defaults", field)
+		}
+		switch {
+		case s == "" && len(path) == 1:
+			diags = append(diags, docError(d, env, d.Locate("spec"), "ref.missing",
+				"pipeline names no %s: set spec.%s, or defaults.%s in %s", kind, field, field, dsl.ProjectFile))
+		case s != "" && !contains(names[kind], s):
+			diags = append(diags, docError(d, env, pos, "ref.unknown",
+				"no %s named %q%s; known: %v", kind, s, dsl.DidYouMean(s, names[kind]), names[kind]))
+		}
+	}
+	check(dsl.KindArtifactStore, "artifactStore", defaults.ArtifactStore, "artifactStore")
+	pipelineCompute, _ := spec["compute"].(string)
+	if pipelineCompute == "" {
+		pipelineCompute = defaults.Compute
+	}
+	check(dsl.KindComputeEnvironment, "compute", defaults.Compute, "compute")
+	steps, _ := spec["steps"].([]any)
+	for i := range steps {
+		if c, _ := lookup(steps[i], "compute"); c != nil {
+			check(dsl.KindComputeEnvironment, "compute", pipelineCompute, "steps", itoa(i), "compute")
+		}
+	}
+	return diags
+}

@@ -1,0 +1,70 @@
+package project
+
+import (
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// Snapshot is a repository as read at one moment: its project, its
+// documents and every finding, for every declared environment.
+type Snapshot struct {
+	// Project is the project document, nil when the project file is
+	// missing or unreadable.
+	Project *dsl.Document
+	// Spec is the decoded project spec (zero when Project is nil or
+	// invalid).
+	Spec dsl.ProjectSpec
+	// ProjectOK is false when the project file has findings: the whole
+	// repository is then held.
+	ProjectOK bool
+	// Documents are the documents that could be read, in file order.
+	Documents []*dsl.Document
+	// Invalid holds the IDs of documents with findings, per environment;
+	// the key "" holds documents invalid in every environment.
+	Invalid map[string]map[string]bool
+	// BrokenFiles lists files that could not be split into documents at
+	// all: whatever they defined before is unknown now.
+	BrokenFiles []string
+	// Diagnostics are all findings, sorted.
+	Diagnostics sluice.Diagnostics
+}
+
+// Environments returns the environments the project declares.
+func (s *Snapshot) Environments() []string { return s.Spec.Environments }
+
+// HasEnvironment reports whether env is declared.
+func (s *Snapshot) HasEnvironment(env string) bool {
+	for _, e := range s.Spec.Environments {
+		if e == env {
+			return true
+		}
+	}
+	return false
+}
+
+// Valid returns the documents that have no finding in env (nor in every
+// environment), in file order.
+func (s *Snapshot) Valid(env string) []*dsl.Document {
+	out := make([]*dsl.Document, 0, len(s.Documents))
+	for _, d := range s.Documents {
+		if !s.IsInvalid(d.ID(), env) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// IsInvalid reports whether the document id has findings in env.
+func (s *Snapshot) IsInvalid(id, env string) bool {
+	return s.Invalid[""][id] || s.Invalid[env][id]
+}
+
+func (s *Snapshot) markInvalid(id, env string) {
+	if s.Invalid == nil {
+		s.Invalid = make(map[string]map[string]bool)
+	}
+	if s.Invalid[env] == nil {
+		s.Invalid[env] = make(map[string]bool)
+	}
+	s.Invalid[env][id] = true
+}

@@ -1,0 +1,33 @@
+package project
+
+import (
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+	"github.com/sluice-dev/sluice/templates"
+)
+
+// expandTemplate replaces the spec of a pipeline that names a template by
+// the template's spec with the document's own fields merged over it. A
+// template that cannot be instantiated is reported at spec.template.
+func expandTemplate(doc *dsl.Document) *sluice.Diagnostic {
+	spec := doc.Spec()
+	ref, ok := spec["template"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	name, _ := ref["name"].(string)
+	values, _ := ref["values"].(map[string]any)
+	base, err := templates.Instantiate(name, values)
+	if err != nil {
+		d := docError(doc, "", doc.Locate("spec", "template"), "template.instantiate", "%v", err)
+		return &d
+	}
+	own := make(map[string]any, len(spec))
+	for k, v := range spec {
+		if k != "template" {
+			own[k] = v
+		}
+	}
+	doc.Value["spec"] = dsl.MergePatch(base, own)
+	return nil
+}
