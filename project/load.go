@@ -60,6 +60,7 @@ func (l *Loader) Load(ctx context.Context, src Source) (*Snapshot, error) {
 	if err != nil {
 		return nil, sluice.E("project.Load", sluice.KindInternal, err)
 	}
+	entries = withoutProjectFile(entries)
 	l.cache.resetUnless(projectHash)
 	results, err := l.readFiles(ctx, entries, snap.Spec.Environments)
 	if err != nil {
@@ -154,4 +155,16 @@ func tooLarge(path string, size int64, limit int) fileResult {
 	d := sluice.Errorf(sluice.Position{File: path, Line: 1, Column: 1}, "file.too-large",
 		"file is %d bytes, more than the limit of %d; split it into several files", size, limit)
 	return fileResult{diags: sluice.Diagnostics{d}, broken: true}
+}
+
+// withoutProjectFile drops the project file from a listing of the root
+// folder: it is read on its own, first.
+func withoutProjectFile(entries []Entry) []Entry {
+	out := entries[:0]
+	for _, e := range entries {
+		if e.Path != dsl.ProjectFile {
+			out = append(out, e)
+		}
+	}
+	return out
 }
