@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -97,7 +98,7 @@ func splitDocuments(path string, data []byte) (nodes []*yaml.Node, diag *sluice.
 			return nodes, nil
 		}
 		if err != nil {
-			d := syntaxDiagnostic(path, err)
+			d := syntaxDiagnostic(path, data, err)
 			return nil, &d
 		}
 		if len(n.Content) == 0 || isNull(n.Content[0]) {
@@ -107,14 +108,25 @@ func splitDocuments(path string, data []byte) (nodes []*yaml.Node, diag *sluice.
 	}
 }
 
-func syntaxDiagnostic(path string, err error) sluice.Diagnostic {
-	pos := sluice.Position{File: path, Line: 1, Column: 1}
-	msg := err.Error()
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
+// syntaxDiagnostic turns a yaml.v3 error into a located finding. yaml.v3
+// prints scanner errors with 1-based lines but parser errors ("did not
+// find expected ...") with the 0-based line of the construct left open,
+// and no line at all for line 1; this undoes that. The column is the first
+// non-blank character of that line.
+func syntaxDiagnostic(path string, data []byte, err error) sluice.Diagnostic {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 1
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
+		if strings.HasPrefix(msg, "did not find expected") {
+			line++
+		}
 	}
-	return sluice.Errorf(pos, "yaml.syntax", "%s", msg)
+	lines := bytes.Split(data, []byte("\n"))
+	line = min(line, len(lines))
+	col := 1 + len(lines[line-1]) - len(bytes.TrimLeft(lines[line-1], " "))
+	return sluice.Errorf(sluice.Position{File: path, Line: line, Column: col}, "yaml.syntax", "%s", msg)
 }
 
 func isNull(n *yaml.Node) bool {
