@@ -68,3 +68,15 @@ func (s *Snapshot) markInvalid(id, env string) {
 	}
 	s.Invalid[env][id] = true
 }
+
+// AddFindings adds findings made after loading (the compiler's, for env)
+// and holds the documents they name in env.
+func (s *Snapshot) AddFindings(env string, ds sluice.Diagnostics) {
+	for _, d := range ds {
+		if d.Env == "" {
+			d.Env = env
+		}
+		s.Diagnostics = append(s.Diagnostics, d)
+	}
+	s.finish()
+}
