@@ -17,7 +17,7 @@ import (
 // The embedded templates, one folder each. "all:" keeps the dot files
 // (.gitignore) a scaffold needs.
 //
-//go:embed all:training
+//go:embed all:batch-prediction all:data-processing all:model-deployment all:training
 var embedded embed.FS
 
 const (

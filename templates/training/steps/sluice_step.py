@@ -130,14 +130,16 @@ class Step:
     def find(self, name):
         """Returns the URI of the file called name that an earlier step wrote.
 
-        The parents' prefixes are searched first, then the whole run, where
-        exactly one file of that name must exist.
+        The parents' prefixes are searched first, then the whole run but for
+        this step's own prefix, where exactly one file of that name must exist.
         """
         for parent in self.parents:
             found = [u for u in self.store.list(parent) if basename(u) == name]
             if found:
                 return found[0]
-        found = [u for u in self.store.list(self.artifacts) if basename(u) == name] if self.artifacts else []
+        own = join(self.output, "")
+        found = [u for u in self.store.list(self.artifacts)
+                 if basename(u) == name and not u.startswith(own)] if self.artifacts else []
         if len(found) == 1:
             return found[0]
         if found:
