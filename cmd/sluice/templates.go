@@ -1,15 +1,87 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/templates"
 )
 
+type templatesOptions struct {
+	format string
+}
+
 func newTemplatesCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{
-		Use:   "templates",
-		Short: "not available yet",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("templates: not implemented in this build") },
+	o := &templatesOptions{}
+	cmd := &cobra.Command{
+		Use:   "templates [NAME]",
+		Short: "List the pipeline templates, or show one template's values",
+		Long: `Templates lists the ML pipeline templates built into Sluice, which
+"sluice init --template NAME" scaffolds a repository from. With a NAME it
+shows that template's values: what a Pipeline referencing it with
+spec.template: {name: NAME, values: {...}} may set.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error { return o.run(g, args) },
 	}
+	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	return cmd
+}
+
+func (o *templatesOptions) run(g *globalOptions, args []string) error {
+	if o.format != "text" && o.format != "json" {
+		return fmt.Errorf("unknown --format %q; use text or json", o.format)
+	}
+	if len(args) == 0 {
+		if o.format == "json" {
+			return writeJSONValue(g.stdout, templates.List())
+		}
+		return writeTemplateList(g.stdout, templates.List())
+	}
+	t, err := templates.Get(args[0])
+	if err != nil {
+		return err
+	}
+	if o.format == "json" {
+		return writeJSONValue(g.stdout, t)
+	}
+	return writeTemplate(g.stdout, t)
+}
+
+func writeJSONValue(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeTemplateList(w io.Writer, list []templates.Info) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tDESCRIPTION")
+	for _, t := range list {
+		fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Description)
+	}
+	return tw.Flush()
+}
+
+func writeTemplate(w io.Writer, t templates.Template) error {
+	fmt.Fprintf(w, "%s: %s\n\n", t.Name, t.Description)
+	fmt.Fprintf(w, "Scaffold a repository:  sluice init --template %s [DIR]\n", t.Name)
+	fmt.Fprintf(w, "Reference it:           spec: {template: {name: %s, values: {...}}}\n\n", t.Name)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VALUE\tTYPE\tDEFAULT\tDESCRIPTION")
+	for _, v := range t.Values {
+		def := "(required)"
+		if !v.Required {
+			b, err := json.Marshal(v.Default)
+			if err != nil {
+				return err
+			}
+			def = string(b)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, v.Type, def, v.Description)
+	}
+	return tw.Flush()
 }
