@@ -27,7 +27,9 @@ type runner struct {
 	steps     map[string]dsl.Step
 	spec      dsl.PipelineSpec
 	params    map[string]any
-	ran       []string
+	// env is added to every step's environment (AWS settings for S3).
+	env []string
+	ran []string
 }
 
 func newRunner(tb testing.TB, template string, params map[string]any) *runner {
@@ -154,7 +156,7 @@ func (r *runner) foreach(f *dsl.Foreach, out string, parents []string, index []i
 
 // output reads one key of the outputs.json a step wrote.
 func (r *runner) output(prefix, key string) (any, error) {
-	data, err := os.ReadFile(filepath.Join(prefix, "outputs.json"))
+	data, err := r.readFile(joinPrefix(prefix, "outputs.json"))
 	if err != nil {
 		return nil, err
 	}
@@ -170,9 +172,9 @@ func (r *runner) output(prefix, key string) (any, error) {
 }
 
 func (r *runner) exec(step dsl.Step, parents []string, index []int, item any) (string, error) {
-	out := filepath.Join(r.artifacts, step.Name)
+	out := joinPrefix(r.artifacts, step.Name)
 	for _, i := range index {
-		out = filepath.Join(out, strconv.Itoa(i))
+		out = joinPrefix(out, strconv.Itoa(i))
 	}
 	r.ran = append(r.ran, step.Name)
 	cmd := exec.Command(step.Command[0], step.Command[1:]...)
@@ -204,6 +206,7 @@ func (r *runner) environ(step dsl.Step, out string, parents []string, index []in
 		env = append(env, "SLUICE_FOREACH_INDEX="+strconv.Itoa(index[len(index)-1]),
 			"SLUICE_FOREACH_ITEM="+mustJSON(r.tb, item))
 	}
+	env = append(env, r.env...)
 	for k, v := range r.spec.Env {
 		env = append(env, k+"="+v)
 	}
@@ -211,6 +214,33 @@ func (r *runner) environ(step dsl.Step, out string, parents []string, index []in
 		env = append(env, k+"="+v)
 	}
 	return env
+}
+
+// joinPrefix joins a directory or s3:// prefix and a name.
+func joinPrefix(prefix, name string) string {
+	if strings.HasPrefix(prefix, "s3://") {
+		return strings.TrimSuffix(prefix, "/") + "/" + name
+	}
+	return filepath.Join(prefix, name)
+}
+
+// readFile reads a file a step wrote, from a directory or, through boto3
+// as the steps themselves do, from S3.
+func (r *runner) readFile(uri string) ([]byte, error) {
+	if !strings.HasPrefix(uri, "s3://") {
+		return os.ReadFile(uri)
+	}
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(uri, "s3://"), "/")
+	cmd := exec.Command("python3", "-c", `import sys, boto3
+sys.stdout.buffer.write(boto3.client("s3").get_object(Bucket=sys.argv[1], Key=sys.argv[2])["Body"].read())`, bucket, key)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, r.env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	data, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %v: %s", uri, err, stderr.String())
+	}
+	return data, nil
 }
 
 func mustJSON(tb testing.TB, v any) string {
@@ -225,7 +255,7 @@ func mustJSON(tb testing.TB, v any) string {
 // readJSON reads a JSON file the steps wrote under the artifacts.
 func (r *runner) readJSON(rel string) map[string]any {
 	r.tb.Helper()
-	data, err := os.ReadFile(filepath.Join(r.artifacts, filepath.FromSlash(rel)))
+	data, err := r.readFile(joinPrefix(r.artifacts, rel))
 	if err != nil {
 		r.tb.Fatalf("steps %v did not write %s: %v", r.ran, rel, err)
 	}
