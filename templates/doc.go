@@ -28,6 +28,20 @@
 // left alone. ${project} is the project name; it is for scaffolds only and
 // must not appear in the Pipeline's spec.
 //
+// # Step programs
+//
+// The steps run Python 3 programs from steps/ (standard library only;
+// boto3 when the prefixes are s3:// URIs, as on AWS). steps/sluice_step.py,
+// identical in every template, reads the context the compiler puts in the
+// environment (SLUICE_RUN_ID, SLUICE_PARAMETERS and SLUICE_FOREACH_ITEM as
+// JSON, SLUICE_OUTPUT, SLUICE_ARTIFACTS, SLUICE_PARENTS as a JSON list of
+// prefixes, SLUICE_FOREACH_INDEX, ...), writes artifacts under the step's
+// own prefix, and finds what earlier steps wrote: in the parents' prefixes
+// first (recursively, so a join sees every foreach copy), then anywhere in
+// the run. A step whose value a switch or foreach reads writes it to
+// outputs.json at the top of its prefix. A step that cannot do its job
+// exits non-zero with a message.
+//
 // # Scaffolds and references
 //
 // Scaffold (sluice init) writes the files with ${project} and every value
