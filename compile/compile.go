@@ -1,0 +1,195 @@
+package compile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// Input is what one compilation reads: the project file, the documents of
+// the repository (in any order; the first of two documents with one
+// Kind/name wins) and the environment to compile for.
+type Input struct {
+	Project   *dsl.Document
+	Documents []*dsl.Document
+	Env       string
+	// Revision is the Git revision the documents come from. It reaches
+	// every step as SLUICE_REVISION but is left out of spec hashes.
+	Revision string
+}
+
+// revisionSentinel stands for the revision while a spec is hashed, so a
+// commit that changes nothing in a resource leaves its hash alone.
+const revisionSentinel = "@@sluice.revision@@"
+
+// compiler holds the state of one Compile.
+type compiler struct {
+	in       Input
+	project  string
+	spec     dsl.ProjectSpec
+	docs     map[string]map[string]*dsl.Document // kind → name → document
+	stores   map[string]*storeInfo
+	computes map[string]*computeInfo
+	out      []sluice.Resource
+	diags    sluice.Diagnostics
+	buf      []byte
+}
+
+// Compile turns the documents into the desired resources of one
+// environment, sorted by ID. It is a pure function: the same input gives
+// byte-identical output.
+//
+// Documents are assumed to have passed schema validation; what they still
+// get wrong (an AWS limit, a reference to a document that is not among
+// them, a step graph that does not hold together) is returned as
+// diagnostics positioned in the documents, and the document at fault
+// yields no resources. Compile never panics on any input.
+func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
+	if in.Project == nil {
+		return nil, sluice.Diagnostics{sluice.Errorf(sluice.Position{File: dsl.ProjectFile}, "compile.no-project",
+			"no Project document: add %s at the repository root (kind: Project)", dsl.ProjectFile)}
+	}
+	c := &compiler{in: in, project: in.Project.Name, stores: map[string]*storeInfo{}, computes: map[string]*computeInfo{}}
+	if !c.decode(in.Project, &c.spec) {
+		return nil, c.diags
+	}
+	c.index()
+	for _, kind := range []string{dsl.KindArtifactStore, dsl.KindComputeEnvironment, dsl.KindMetadataStore, dsl.KindPipeline} {
+		for _, name := range sortedKeys(c.docs[kind]) {
+			c.document(c.docs[kind][name])
+		}
+	}
+	sort.Slice(c.out, func(i, j int) bool { return c.out[i].ID < c.out[j].ID })
+	return c.out, c.diags.Sort()
+}
+
+func (c *compiler) index() {
+	c.docs = make(map[string]map[string]*dsl.Document)
+	for _, d := range c.in.Documents {
+		if d == nil || d.Kind == dsl.KindProject {
+			continue
+		}
+		byName := c.docs[d.Kind]
+		if byName == nil {
+			byName = make(map[string]*dsl.Document)
+			c.docs[d.Kind] = byName
+		}
+		if _, dup := byName[d.Name]; !dup {
+			byName[d.Name] = d
+		}
+	}
+}
+
+func (c *compiler) document(d *dsl.Document) {
+	switch d.Kind {
+	case dsl.KindArtifactStore:
+		c.bucket(d)
+	case dsl.KindComputeEnvironment:
+		c.computeEnvironment(d)
+	case dsl.KindMetadataStore:
+		c.dbInstance(d)
+	case dsl.KindPipeline:
+		c.pipeline(d)
+	}
+}
+
+// fail records an error diagnostic about document d.
+func (c *compiler) fail(d *dsl.Document, pos sluice.Position, code, format string, args ...any) {
+	diag := sluice.Errorf(pos, code, format, args...)
+	diag.Document, diag.Env = d.ID(), c.in.Env
+	c.diags = append(c.diags, diag)
+}
+
+// decode reads d's spec as merged for the environment into out.
+func (c *compiler) decode(d *dsl.Document, out any) bool {
+	if err := dsl.Decode(d.Merged(c.in.Env)["spec"], out); err != nil {
+		c.fail(d, d.LocateIn(c.in.Env, false, "spec"), "compile.decode", "cannot read the spec of %s: %v", d.ID(), err)
+		return false
+	}
+	return true
+}
+
+// draft is a resource before its spec is encoded and hashed.
+type draft struct {
+	typ    sluice.ResourceType
+	name   string // logical name: the ID is typ/name
+	phys   string
+	doc    *dsl.Document
+	deps   []sluice.ResourceID
+	retain bool
+	tags   map[string]string // user tags; ownership tags are added
+	spec   any
+}
+
+func resourceID(t sluice.ResourceType, name string) sluice.ResourceID {
+	return sluice.ResourceID(string(t) + "/" + name)
+}
+
+// emit encodes a draft's spec canonically, hashes it with the revision
+// masked, then puts the revision in and records the resource.
+func (c *compiler) emit(d draft) {
+	c.buf = writeJSON(c.buf[:0], d.spec)
+	hash := specHash(d.phys, c.buf, d.tags)
+	spec := bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
+	id := resourceID(d.typ, d.name)
+	tags := make(map[string]string, len(d.tags)+5)
+	for k, v := range d.tags {
+		tags[k] = v
+	}
+	tags[sluice.TagManagedBy] = sluice.ManagedByValue
+	tags[sluice.TagProject] = c.project
+	tags[sluice.TagEnvironment] = c.in.Env
+	tags[sluice.TagResource] = string(id)
+	tags[sluice.TagSpecHash] = hash
+	deletion := sluice.DeletionDelete
+	if d.retain {
+		deletion = sluice.DeletionRetain
+	}
+	sort.Slice(d.deps, func(i, j int) bool { return d.deps[i] < d.deps[j] })
+	c.out = append(c.out, sluice.Resource{ID: id, Type: d.typ, Name: d.phys, Source: d.doc.ID(),
+		DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash})
+}
+
+// specHash is the hex SHA-256 of what decides whether a resource must
+// change: its physical name, its spec and its user tags.
+func specHash(name string, spec []byte, tags map[string]string) string {
+	h := sha256.New()
+	h.Write([]byte(name))
+	h.Write([]byte{0})
+	h.Write(spec)
+	for _, k := range sortedKeys(tags) {
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+		h.Write([]byte{'='})
+		h.Write([]byte(tags[k]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// revisionJSON is the revision as it appears inside a JSON string.
+func (c *compiler) revisionJSON() []byte {
+	b := writeString(nil, c.in.Revision)
+	return b[1 : len(b)-1]
+}
+
+func dedupeIDs(ids []sluice.ResourceID) []sluice.ResourceID {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := ids[:1]
+	for _, id := range ids[1:] {
+		if id != out[len(out)-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// physical is the project- and environment-qualified name of a resource.
+func (c *compiler) physical(r nameRule, name string) string {
+	return physicalName(r, c.project, c.in.Env, name)
+}

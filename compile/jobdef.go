@@ -1,0 +1,158 @@
+package compile
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// jobDef is one Batch job definition of a pipeline, shared by every step
+// whose container is the same.
+type jobDef struct {
+	name string // logical: "<pipeline>.<first step using it>"
+	phys string
+	spec obj // without its name
+}
+
+// jobDefinitions gives every step a job definition, sharing one between
+// steps whose containers are identical (commands differ freely: they go
+// in the Task's ContainerOverrides).
+func (p *pipe) jobDefinitions() {
+	byKey := make(map[string]*jobDef, len(p.g.Steps))
+	var buf []byte
+	for _, n := range p.g.Steps {
+		sc := p.steps[n]
+		spec := p.jobDefSpec(sc)
+		buf = writeJSON(buf[:0], spec)
+		if jd, ok := byKey[string(buf)]; ok {
+			sc.jobDef = jd
+			continue
+		}
+		jd := &jobDef{name: p.name + "." + n.Name, phys: p.c.physical(ruleBatch(), p.name+"_"+n.Name), spec: spec}
+		byKey[string(buf)] = jd
+		p.defs = append(p.defs, jd)
+		sc.jobDef = jd
+	}
+}
+
+// jobDefSpec is the RegisterJobDefinition input for a step's container,
+// without jobDefinitionName. Retries happen in Step Functions, so Batch
+// tries each job once.
+func (p *pipe) jobDefSpec(sc *stepConf) obj {
+	platform := "EC2"
+	if sc.compute.fargate {
+		platform = "FARGATE"
+	}
+	spec := obj{{"type", "container"}, {"platformCapabilities", []string{platform}}, {"propagateTags", true},
+		{"retryStrategy", obj{{"attempts", 1}}}, {"containerProperties", p.container(sc)}}
+	spec.setIf(sc.timeout > 0, "timeout", obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}})
+	return spec
+}
+
+func (p *pipe) container(sc *stepConf) obj {
+	c := obj{{"image", sc.image}, {"resourceRequirements", resourceRequirements(sc.res)},
+		{"environment", p.containerEnv(sc)}}
+	c.setIf(sc.jobRole != "", "jobRoleArn", sc.jobRole)
+	if len(sc.secrets) > 0 {
+		c.set("secrets", p.secrets(sc))
+	}
+	if len(sc.volumes) > 0 {
+		volumes, mounts := p.volumes(sc)
+		c.set("volumes", volumes)
+		c.set("mountPoints", mounts)
+	}
+	if sc.compute.fargate {
+		c.set("executionRoleArn", sc.jobRole)
+		c.set("networkConfiguration", obj{{"assignPublicIp", "ENABLED"}})
+	} else if sc.res.SharedMemory > 0 {
+		c.set("linuxParameters", obj{{"sharedMemorySize", sc.res.SharedMemory.MiB()}})
+	}
+	return c
+}
+
+func resourceRequirements(r dsl.Resources) []any {
+	out := make([]any, 0, 3)
+	if r.GPU > 0 {
+		out = append(out, obj{{"type", "GPU"}, {"value", strconv.Itoa(r.GPU)}})
+	}
+	return append(out,
+		obj{{"type", "MEMORY"}, {"value", strconv.FormatInt(r.Memory.MiB(), 10)}},
+		obj{{"type", "VCPU"}, {"value", strconv.FormatFloat(r.CPU, 'f', -1, 64)}})
+}
+
+// containerEnv is the static environment of a step's container: its own
+// env and the pipeline's, and what every step of the pipeline shares.
+// What differs per step or per run is set in the Task's overrides.
+func (p *pipe) containerEnv(sc *stepConf) []any {
+	env := make(map[string]string, len(sc.env)+3)
+	for k, v := range sc.env {
+		env[k] = v
+	}
+	env["SLUICE_PROJECT"] = p.c.project
+	env["SLUICE_PIPELINE"] = p.name
+	env["SLUICE_ENVIRONMENT"] = p.c.in.Env
+	out := make([]any, 0, len(env))
+	for _, k := range sortedKeys(env) {
+		out = append(out, obj{{"name", k}, {"value", env[k]}})
+	}
+	return out
+}
+
+// secrets turns "ssm:NAME" and "secretsmanager:NAME" references into
+// what Batch accepts: an SSM parameter name or ARN, or a Secrets Manager
+// ARN (a partial one, completed by Secrets Manager, when given a name).
+func (p *pipe) secrets(sc *stepConf) []any {
+	out := make([]any, 0, len(sc.secrets))
+	for _, k := range sortedKeys(sc.secrets) {
+		ref, ok := secretRef(sc.secrets[k])
+		if !ok {
+			p.failAt(p.stepPos(sc.n), "pipeline.secret",
+				"secret %s of step %q is %q; write ssm:/path/to/parameter or secretsmanager:name-or-arn", k, sc.n.Name, sc.secrets[k])
+			continue
+		}
+		out = append(out, obj{{"name", k}, {"valueFrom", ref}})
+	}
+	return out
+}
+
+func secretRef(v string) (string, bool) {
+	if name, ok := strings.CutPrefix(v, "ssm:"); ok && name != "" {
+		return name, true
+	}
+	if name, ok := strings.CutPrefix(v, "secretsmanager:"); ok && name != "" {
+		if strings.HasPrefix(name, "arn:") {
+			return name, true
+		}
+		return "arn:" + PlaceholderPartition + ":secretsmanager:" + PlaceholderRegion + ":" + PlaceholderAccount + ":secret:" + name, true
+	}
+	return "", false
+}
+
+// volumes mounts EFS file systems, encrypted in transit (required with an
+// access point, and the right default without).
+func (p *pipe) volumes(sc *stepConf) (volumes, mounts []any) {
+	for _, v := range sc.volumes {
+		efs := obj{{"fileSystemId", v.FileSystem}, {"transitEncryption", "ENABLED"}}
+		if v.AccessPoint != "" {
+			efs.set("authorizationConfig", obj{{"accessPointId", v.AccessPoint}})
+			if v.RootDirectory != "" && v.RootDirectory != "/" {
+				p.failAt(p.stepPos(sc.n), "pipeline.volume",
+					"volume %q sets both accessPoint and rootDirectory %q; with an access point the root directory is the access point's: remove rootDirectory",
+					v.Name, v.RootDirectory)
+			}
+		} else if v.RootDirectory != "" {
+			efs.set("rootDirectory", v.RootDirectory)
+		}
+		volumes = append(volumes, obj{{"name", v.Name}, {"efsVolumeConfiguration", efs}})
+		mounts = append(mounts, obj{{"sourceVolume", v.Name}, {"containerPath", v.MountPath}, {"readOnly", v.ReadOnly}})
+	}
+	return volumes, mounts
+}
+
+// jobDefResource is the desired resource of a job definition.
+func (p *pipe) jobDefResource(jd *jobDef) draft {
+	spec := append(obj{{"jobDefinitionName", jd.phys}}, jd.spec...)
+	return draft{typ: sluice.TypeJobDefinition, name: jd.name, phys: jd.phys, doc: p.doc, tags: p.tags, spec: spec}
+}

@@ -1,0 +1,178 @@
+package compile
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice/dsl"
+	"github.com/sluice-dev/sluice/graph"
+)
+
+// The execution's state, as the compiled states keep it: Tasks add
+// nothing to it (ResultPath null), so it stays small whatever the steps
+// do.
+//
+//	$.parameters  the run's parameters, defaults merged under the input
+//	$.run         the run ID: the execution name, fixed at the start so
+//	              child executions of a distributed foreach share it
+//	$.artifacts   s3://BUCKET/PIPELINE/RUN
+//	$.outputs     {STEP: the object STEP wrote to outputs.json}, after a
+//	              state read it for a switch or foreach
+//	$.foreach     inside a foreach: {index, item, path, parent}, path
+//	              being the indexes from the outermost foreach in, joined
+//	              with "/", and parent the enclosing foreach's path
+//	$.error       after a Catch: the error that sent the run to the
+//	              onFailure step
+const (
+	stateInput      = "Sluice.Input"
+	stateNoInput    = "Sluice.NoInput"
+	stateDefaults   = "Sluice.Defaults"
+	stateParameters = "Sluice.Parameters"
+	stateRequired   = "Sluice.Required"
+)
+
+// startStates merge the parameter defaults under the execution input's
+// "parameters", fix the run ID and artifact prefix, and fail the run with
+// Sluice.MissingParameter when a required parameter is absent.
+func (a *aslBuilder) startStates(states *obj) {
+	first := a.p.g.Root.Start
+	a.add(states, stateInput, first, obj{{"Type", "Choice"},
+		{"Choices", []any{obj{{"Variable", "$.parameters"}, {"IsPresent", true}, {"Next", stateDefaults}}}},
+		{"Default", stateNoInput}})
+	a.add(states, stateNoInput, first, obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.parameters"}, {"Next", stateDefaults}})
+	a.add(states, stateDefaults, first, obj{{"Type", "Pass"}, {"Result", a.p.parameterDefaults()},
+		{"ResultPath", "$.defaults"}, {"Next", stateParameters}})
+	artifacts := intrinsicFormat{}
+	artifacts.lit("s3://" + a.p.store.bucket + "/" + a.p.name + "/")
+	artifacts.arg("$$.Execution.Name")
+	params := obj{{"Type", "Pass"}, {"Parameters", obj{
+		{"parameters.$", "States.JsonMerge($.defaults, $.parameters, false)"},
+		{"run.$", "$$.Execution.Name"},
+		{"artifacts.$", artifacts.String()}}}}
+	required := a.p.requiredParameters()
+	if len(required) == 0 {
+		params.set("Next", first.Name)
+		a.add(states, stateParameters, first, params)
+		return
+	}
+	params.set("Next", stateRequired)
+	a.add(states, stateParameters, first, params)
+	choices := make([]any, 0, len(required))
+	for _, name := range required {
+		fail := shortState("Sluice.Missing." + name)
+		choices = append(choices, obj{{"Not", obj{{"Variable", "$.parameters" + pathKey(name)}, {"IsPresent", true}}}, {"Next", fail}})
+		a.add(states, fail, first, obj{{"Type", "Fail"}, {"Error", "Sluice.MissingParameter"},
+			{"Cause", "parameter " + strconv.Quote(name) + ` is required: start the run with {"parameters": {` + strconv.Quote(name) + `: ...}}`}})
+	}
+	a.add(states, stateRequired, first, obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", first.Name}})
+}
+
+// readOutputs reads the object the step wrote to outputs.json into
+// $.outputs.STEP.
+func (a *aslBuilder) readOutputs(s *graph.Scope, n *graph.Node, states *obj) obj {
+	key := a.p.keyFormat(n, "outputs.json")
+	st := obj{{"Type", "Task"}, {"Resource", arnGetObject},
+		{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Key.$", key.String()}}},
+		{"ResultSelector", obj{{n.Name + ".$", "States.StringToJson($.Body)"}}},
+		{"ResultPath", "$.outputs"}}
+	a.catch(s, n, &st, states)
+	return st
+}
+
+// mapState runs a foreach's body once per item: inline inside the
+// execution, or distributed as child executions.
+func (a *aslBuilder) mapState(n *graph.Node) obj {
+	f := n.Foreach
+	body := a.scope(f.Body)
+	config := obj{{"Mode", "INLINE"}}
+	if f.Mode == dsl.ForeachDistributed {
+		config = obj{{"Mode", "DISTRIBUTED"}, {"ExecutionType", "STANDARD"}}
+	}
+	body.set("ProcessorConfig", config)
+	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", itemSelector(n.Depth())}, {"ResultPath", nil}}
+	switch {
+	case f.Parameter != "":
+		m.set("ItemsPath", "$.parameters"+pathKey(f.Parameter))
+	case f.Mode == dsl.ForeachDistributed:
+		key := a.p.keyFormat(n, f.Output+".json")
+		m.set("ItemReader", obj{{"Resource", arnS3Get}, {"ReaderConfig", obj{{"InputType", "JSON"}}},
+			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Key.$", key.String()}}}})
+	default:
+		m.set("ItemsPath", "$.outputs"+pathKey(n.Name)+"."+f.Output)
+	}
+	if f.Mode == dsl.ForeachDistributed {
+		// Child outputs go to S3, not into this execution's state.
+		m.set("ResultWriter", obj{{"Resource", arnS3Put},
+			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Prefix", a.p.name + "/map-results/" + n.Name}}}})
+	} else if f.Concurrency > maxInlineMap {
+		a.p.failAt(a.p.stepPos(n, "foreach", "concurrency"), "limit.map-concurrency",
+			"foreach of step %q asks for %d copies at once; an inline foreach runs at most %d: lower concurrency, or set mode: distributed",
+			n.Name, f.Concurrency, maxInlineMap)
+	}
+	m.setIf(f.Concurrency > 0, "MaxConcurrency", f.Concurrency)
+	return m
+}
+
+// itemSelector builds the state of each copy of a foreach body opened at
+// the given depth.
+func itemSelector(depth int) obj {
+	path := intrinsicFormat{}
+	if depth > 0 {
+		path.arg("$.foreach.path")
+		path.lit("/")
+	}
+	path.arg("$$.Map.Item.Index")
+	each := obj{{"index.$", "$$.Map.Item.Index"}, {"item.$", "$$.Map.Item.Value"}, {"path.$", path.String()}}
+	each.setIf(depth > 0, "parent.$", "$.foreach.path")
+	return obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
+}
+
+// choice goes to the step of the case matching the value the step wrote;
+// a missing value or one no case matches goes to the default step, or
+// fails the run with Sluice.UnmatchedCase.
+func (a *aslBuilder) choice(s *graph.Scope, n *graph.Node, states *obj) obj {
+	sw := n.Switch
+	v := "$.outputs" + pathKey(n.Name) + "." + sw.Output
+	fallback := n.Name + ".unmatched"
+	if sw.Default != nil {
+		fallback = a.jumpTo(s, sw.Default, states)
+	} else {
+		values := make([]string, len(sw.Cases))
+		for i, c := range sw.Cases {
+			values[i] = c.Value
+		}
+		a.add(states, fallback, n, obj{{"Type", "Fail"}, {"Error", "Sluice.UnmatchedCase"},
+			{"Cause", "step " + strconv.Quote(n.Name) + " wrote no " + sw.On + " matching a case of its switch (" +
+				strings.Join(values, ", ") + ") and the switch has no default"}})
+	}
+	choices := []any{obj{{"Not", obj{{"Variable", v}, {"IsPresent", true}}}, {"Next", fallback}}}
+	for _, c := range sw.Cases {
+		choices = append(choices, obj{{"Variable", v}, {"StringEquals", c.Value}, {"Next", a.jumpTo(s, c.Target, states)}})
+	}
+	return obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", fallback}}
+}
+
+// shortState keeps a helper state's name within the limit, ending a name
+// that is too long with a hash.
+func shortState(name string) string {
+	if len(name) <= maxStateName {
+		return name
+	}
+	return physicalName(nameRule{max: maxStateName, allowed: func(byte) bool { return true }}, name)
+}
+
+// pathKey returns ".key" or, for a key that is not a plain identifier,
+// "['key']", to append to a JSONPath.
+func pathKey(k string) string {
+	plain := k != ""
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			plain = false
+		}
+	}
+	if plain {
+		return "." + k
+	}
+	return "['" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(k) + "']"
+}

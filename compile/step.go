@@ -1,0 +1,197 @@
+package compile
+
+import (
+	"strconv"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+	"github.com/sluice-dev/sluice/graph"
+)
+
+// Resources a step gets when neither it, its pipeline nor the project
+// says: one vCPU and 2 GiB, a size every Batch platform (Fargate too)
+// accepts.
+const (
+	defaultCPU       = 1
+	defaultMemoryMiB = 2048
+	// minBatchTimeout is the shortest attempt duration Batch accepts.
+	minBatchTimeout = 60
+)
+
+// stepConf is a step's effective settings: its own values over the
+// pipeline's, over the project's defaults.
+type stepConf struct {
+	n       *graph.Node
+	image   string
+	jobRole string
+	compute *computeInfo
+	res     dsl.Resources
+	retry   []any // the Task's Retry field
+	timeout int   // seconds, 0 for none
+	env     map[string]string
+	secrets map[string]string
+	volumes []dsl.Volume
+	command []string
+	jobDef  *jobDef
+}
+
+func (p *pipe) stepPos(n *graph.Node, rest ...string) sluice.Position {
+	return p.loc.at(append([]string{"steps", strconv.Itoa(n.Index)}, rest...)...)
+}
+
+// configure works out a step's effective settings and reports what AWS
+// would refuse.
+func (p *pipe) configure(n *graph.Node) *stepConf {
+	st := n.Step
+	sc := &stepConf{n: n, image: first(st.Image, p.spec.Image), jobRole: p.spec.JobRole, command: st.Command,
+		env: mergeMaps(p.spec.Env, st.Env), secrets: mergeMaps(p.spec.Secrets, st.Secrets),
+		volumes: mergeVolumes(p.spec.Volumes, st.Volumes)}
+	if sc.image == "" {
+		p.failAt(p.stepPos(n), "pipeline.image", "step %q has no image: set image on the step, on the pipeline, or defaults.image in %s",
+			n.Name, dsl.ProjectFile)
+	}
+	computePos := p.fieldPos("compute", p.own.Compute)
+	if st.Compute != "" {
+		computePos = p.stepPos(n, "compute")
+	}
+	sc.compute = p.computeRef(first(st.Compute, p.spec.Compute), computePos)
+	if r := mergeResources(p.spec.Resources, st.Resources); r != nil {
+		sc.res = *r
+	}
+	if sc.res.CPU == 0 {
+		sc.res.CPU = defaultCPU
+	}
+	if sc.res.Memory == 0 {
+		sc.res.Memory = defaultMemoryMiB
+	}
+	sc.timeout = p.stepTimeout(n)
+	sc.retry = p.stepRetry(n)
+	if sc.compute != nil && sc.compute.fargate {
+		p.checkFargate(sc)
+	}
+	return sc
+}
+
+func (p *pipe) stepTimeout(n *graph.Node) int {
+	text, pos := n.Step.Timeout, p.stepPos(n, "timeout")
+	if text == "" {
+		text, pos = p.spec.Timeout, p.fieldPos("timeout", p.own.Timeout)
+	}
+	if text == "" {
+		return 0
+	}
+	secs, err := parseSeconds(text)
+	switch {
+	case err != nil:
+		p.failAt(pos, "compile.duration", "%v", err)
+	case secs < minBatchTimeout:
+		p.failAt(pos, "limit.timeout", "step %q would time out after %ds; AWS Batch needs at least %d seconds", n.Name, secs, minBatchTimeout)
+	}
+	return secs
+}
+
+// stepRetry builds the Task's Retry field: a retrier for Batch API
+// throttling (SubmitJob allows 50 calls a second per account), then the
+// step's own retry, if it allows more than one attempt.
+func (p *pipe) stepRetry(n *graph.Node) []any {
+	throttle := obj{{"ErrorEquals", []string{"Batch.AWSBatchException"}}, {"IntervalSeconds", 2},
+		{"MaxAttempts", 10}, {"BackoffRate", 2}, {"MaxDelaySeconds", 60}, {"JitterStrategy", "FULL"}}
+	r, pos := n.Step.Retry, p.stepPos(n, "retry")
+	if r == nil {
+		r, pos = p.spec.Retry, p.loc.at("retry")
+	}
+	if r == nil || r.Attempts <= 1 {
+		return []any{throttle}
+	}
+	retrier := obj{{"ErrorEquals", retryErrors(r.Errors)}, {"MaxAttempts", r.Attempts - 1},
+		{"IntervalSeconds", p.seconds(r.Delay, 1, pos)}, {"BackoffRate", backoff(r.Backoff)}}
+	if r.MaxDelay != "" {
+		retrier.set("MaxDelaySeconds", p.seconds(r.MaxDelay, 1, pos))
+	}
+	jitter := "NONE"
+	if r.Jitter {
+		jitter = "FULL"
+	}
+	retrier.set("JitterStrategy", jitter)
+	return []any{throttle, retrier}
+}
+
+// retryErrors returns the error names a retrier matches: all errors by
+// default; States.ALL must stand alone, so it absorbs the others.
+func retryErrors(errs []string) []string {
+	if len(errs) == 0 {
+		return []string{"States.ALL"}
+	}
+	for _, e := range errs {
+		if e == "States.ALL" {
+			return []string{"States.ALL"}
+		}
+	}
+	return errs
+}
+
+func backoff(b float64) float64 {
+	if b < 1 {
+		return 2
+	}
+	return b
+}
+
+// seconds parses a duration into whole seconds of at least minimum.
+func (p *pipe) seconds(text string, minimum int, pos sluice.Position) int {
+	if text == "" {
+		return minimum
+	}
+	secs, err := parseSeconds(text)
+	if err != nil {
+		p.failAt(pos, "compile.duration", "%v", err)
+	}
+	return max(secs, minimum)
+}
+
+// fargateMemory returns, for a vCPU size Fargate offers, the memory (MiB)
+// it accepts: from, to, in steps of; ok is false for other sizes.
+func fargateMemory(cpu float64) (from, to, step int64, ok bool) {
+	switch cpu {
+	case 0.25:
+		return 512, 2048, 512, true
+	case 0.5:
+		return 1024, 4096, 1024, true
+	case 1:
+		return 2048, 8192, 1024, true
+	case 2:
+		return 4096, 16384, 1024, true
+	case 4:
+		return 8192, 30720, 1024, true
+	case 8:
+		return 16384, 61440, 4096, true
+	case 16:
+		return 32768, 122880, 8192, true
+	}
+	return 0, 0, 0, false
+}
+
+func (p *pipe) checkFargate(sc *stepConf) {
+	n, r := sc.n, sc.res
+	pos := p.stepPos(n)
+	if r.GPU > 0 {
+		p.failAt(pos, "limit.fargate", "step %q asks for %d GPU on Fargate compute, which has none; run it on EC2 or SPOT compute", n.Name, r.GPU)
+	}
+	if own := n.Step.Resources; own != nil && own.SharedMemory > 0 {
+		// A sharedMemory the step inherits is dropped on Fargate; one it
+		// asks for itself is an error.
+		p.failAt(pos, "limit.fargate", "step %q sets sharedMemory, which Fargate does not support; run it on EC2 or SPOT compute", n.Name)
+	}
+	if sc.jobRole == "" {
+		p.failAt(pos, "limit.fargate", "step %q runs on Fargate, which needs a role to pull images and write logs: set jobRole", n.Name)
+	}
+	from, to, step, ok := fargateMemory(r.CPU)
+	mem := r.Memory.MiB()
+	switch {
+	case !ok:
+		p.failAt(pos, "limit.fargate", "step %q asks for %g vCPU; Fargate offers 0.25, 0.5, 1, 2, 4, 8 or 16", n.Name, r.CPU)
+	case mem < from || mem > to || (mem-from)%step != 0:
+		p.failAt(pos, "limit.fargate", "step %q asks for %d MiB with %g vCPU; Fargate accepts %d to %d MiB in steps of %d for that size",
+			n.Name, mem, r.CPU, from, to, step)
+	}
+}

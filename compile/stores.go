@@ -1,0 +1,148 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// storeInfo is what pipelines need of an ArtifactStore.
+type storeInfo struct {
+	spec   dsl.ArtifactStoreSpec
+	bucket string
+	ok     bool
+}
+
+// store decodes the ArtifactStore called name once; nil when there is no
+// such document among the input.
+func (c *compiler) store(name string) *storeInfo {
+	if s, done := c.stores[name]; done {
+		return s
+	}
+	d := c.docs[dsl.KindArtifactStore][name]
+	if d == nil {
+		c.stores[name] = nil
+		return nil
+	}
+	s := &storeInfo{bucket: c.physical(ruleBucket(), name)}
+	s.ok = c.decode(d, &s.spec)
+	c.stores[name] = s
+	return s
+}
+
+// bucket compiles an ArtifactStore into a Bucket whose spec holds each S3
+// sub-configuration under its own key, in the shape of its Put* call; a
+// sub-configuration the document leaves out is absent (no opinion).
+func (c *compiler) bucket(d *dsl.Document) {
+	s := c.store(d.Name)
+	if !s.ok {
+		return
+	}
+	spec := obj{{"Bucket", s.bucket}}
+	if v := s.spec.Versioning; v != nil {
+		status := "Suspended"
+		if *v {
+			status = "Enabled"
+		}
+		spec.set("versioning", obj{{"Status", status}})
+	}
+	if e := s.spec.Encryption; e != nil {
+		spec.set("encryption", encryption(e))
+	}
+	if p := s.spec.PublicAccessBlock; p != nil {
+		spec.set("publicAccessBlock", obj{{"BlockPublicAcls", *p}, {"BlockPublicPolicy", *p},
+			{"IgnorePublicAcls", *p}, {"RestrictPublicBuckets", *p}})
+	}
+	if len(s.spec.Lifecycle) > 0 {
+		spec.set("lifecycle", obj{{"Rules", lifecycle(s.spec.Lifecycle)}})
+	}
+	if r := s.spec.Replication; r != nil {
+		spec.set("replication", replication(r))
+	}
+	c.emit(draft{typ: sluice.TypeBucket, name: d.Name, phys: s.bucket, doc: d,
+		retain: s.spec.DeletionPolicy != string(sluice.DeletionDelete),
+		tags:   c.userTags(d, s.spec.Tags), spec: spec})
+}
+
+func encryption(e *dsl.Encryption) obj {
+	def := obj{{"SSEAlgorithm", "AES256"}}
+	rule := obj{}
+	if e.Type == "kms" {
+		def = obj{{"SSEAlgorithm", "aws:kms"}}
+		def.setIf(e.KMSKey != "", "KMSMasterKeyID", e.KMSKey)
+		rule.set("BucketKeyEnabled", true)
+	}
+	rule.set("ApplyServerSideEncryptionByDefault", def)
+	return obj{{"Rules", []any{rule}}}
+}
+
+func lifecycle(rules []dsl.LifecycleRule) []any {
+	out := make([]any, 0, len(rules))
+	for _, r := range rules {
+		rule := obj{{"ID", r.Name}, {"Status", "Enabled"}, {"Filter", obj{{"Prefix", r.Prefix}}}}
+		rule.setIf(r.ExpireAfterDays > 0, "Expiration", obj{{"Days", r.ExpireAfterDays}})
+		rule.setIf(r.NoncurrentExpireAfterDays > 0, "NoncurrentVersionExpiration", obj{{"NoncurrentDays", r.NoncurrentExpireAfterDays}})
+		rule.setIf(r.AbortUploadsAfterDays > 0, "AbortIncompleteMultipartUpload", obj{{"DaysAfterInitiation", r.AbortUploadsAfterDays}})
+		if len(r.Transitions) > 0 {
+			ts := make([]any, len(r.Transitions))
+			for i, t := range r.Transitions {
+				ts[i] = obj{{"Days", t.AfterDays}, {"StorageClass", t.StorageClass}}
+			}
+			rule.set("Transitions", ts)
+		}
+		out = append(out, rule)
+	}
+	return out
+}
+
+func replication(r *dsl.Replication) obj {
+	dest := r.DestinationBucket
+	if !strings.HasPrefix(dest, "arn:") {
+		dest = "arn:" + PlaceholderPartition + ":s3:::" + dest
+	}
+	destination := obj{{"Bucket", dest}}
+	destination.setIf(r.StorageClass != "", "StorageClass", r.StorageClass)
+	rule := obj{{"ID", "sluice"}, {"Status", "Enabled"}, {"Priority", 1},
+		{"Filter", obj{{"Prefix", r.Prefix}}},
+		{"DeleteMarkerReplication", obj{{"Status", "Disabled"}}},
+		{"Destination", destination}}
+	return obj{{"Role", r.Role}, {"Rules", []any{rule}}}
+}
+
+// dbInstance compiles a MetadataStore into an RDS PostgreSQL instance in
+// the CreateDBInstance shape. RDS manages the master password in Secrets
+// Manager: no password ever appears in a spec.
+func (c *compiler) dbInstance(d *dsl.Document) {
+	var s dsl.MetadataStoreSpec
+	if !c.decode(d, &s) {
+		return
+	}
+	phys := c.physical(ruleRDS(), d.Name)
+	user := s.Username
+	if user == "" {
+		user = "sluice"
+	}
+	spec := obj{{"DBInstanceIdentifier", phys}, {"DBInstanceClass", s.InstanceClass}, {"Engine", "postgres"},
+		{"EngineVersion", s.EngineVersion}, {"AllocatedStorage", s.StorageGiB}, {"MultiAZ", s.MultiAZ},
+		{"MasterUsername", user}, {"ManageMasterUserPassword", true}, {"StorageEncrypted", true},
+		{"PubliclyAccessible", false}}
+	spec.setIf(s.MaxStorageGiB > 0, "MaxAllocatedStorage", s.MaxStorageGiB)
+	spec.setIf(s.StorageType != "", "StorageType", s.StorageType)
+	spec.setIf(s.BackupRetentionDays != nil, "BackupRetentionPeriod", derefInt(s.BackupRetentionDays))
+	spec.setIf(s.DeletionProtection != nil, "DeletionProtection", derefBool(s.DeletionProtection))
+	spec.setIf(s.Database != "", "DBName", s.Database)
+	spec.setIf(s.SubnetGroup != "", "DBSubnetGroupName", s.SubnetGroup)
+	spec.setIf(len(s.SecurityGroups) > 0, "VpcSecurityGroupIds", sortedCopy(s.SecurityGroups))
+	c.emit(draft{typ: sluice.TypeDBInstance, name: d.Name, phys: phys, doc: d,
+		retain: s.DeletionPolicy != string(sluice.DeletionDelete), tags: c.userTags(d, s.Tags), spec: spec})
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func derefBool(p *bool) bool { return p != nil && *p }

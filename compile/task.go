@@ -1,0 +1,189 @@
+package compile
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/sluice-dev/sluice/graph"
+)
+
+// intrinsicFormat builds a States.Format call from literal text and
+// JSONPath arguments.
+type intrinsicFormat struct {
+	tmpl strings.Builder
+	args []string
+}
+
+// lit appends literal text, escaped as intrinsic strings require.
+func (f *intrinsicFormat) lit(s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '{', '}', '\\':
+			f.tmpl.WriteByte('\\')
+			f.tmpl.WriteByte(c)
+		default:
+			f.tmpl.WriteByte(c)
+		}
+	}
+}
+
+// arg appends a value read from a JSONPath.
+func (f *intrinsicFormat) arg(path string) {
+	f.tmpl.WriteString("{}")
+	f.args = append(f.args, path)
+}
+
+func (f *intrinsicFormat) String() string {
+	return "States.Format('" + f.tmpl.String() + "', " + strings.Join(f.args, ", ") + ")"
+}
+
+// keyFormat is the S3 key of a file in the step's output prefix, for this
+// run and foreach copy.
+func (p *pipe) keyFormat(n *graph.Node, file string) *intrinsicFormat {
+	f := &intrinsicFormat{}
+	f.lit(p.name + "/")
+	f.arg("$.run")
+	f.lit("/" + n.Name + "/")
+	if n.Depth() > 0 {
+		f.arg("$.foreach.path")
+		f.lit("/")
+	}
+	f.lit(file)
+	return f
+}
+
+// task is the step's Batch job: submitted with the step's job definition
+// and queue, and its command and context in the container overrides. Its
+// result is dropped (ResultPath null): steps pass data through S3.
+func (a *aslBuilder) task(s *graph.Scope, n *graph.Node, states *obj) obj {
+	p := a.p
+	sc := p.steps[n]
+	overrides := obj{}
+	overrides.setIf(len(sc.command) > 0, "Command", []string(sc.command))
+	env, extra := p.overrideEnv(n)
+	overrides.set("Environment", env)
+	p.checkOverrides(n, overrides, extra)
+	params := obj{{"JobName", physicalName(ruleBatch(), p.name, n.Name)}, {"JobDefinition", sc.jobDef.phys},
+		{"JobQueue", sc.compute.queue}, {"ContainerOverrides", overrides}}
+	t := obj{{"Type", "Task"}, {"Resource", arnSubmitJob}, {"Parameters", params}, {"ResultPath", nil}, {"Retry", sc.retry}}
+	t.setIf(sc.timeout > 0, "TimeoutSeconds", sc.timeout)
+	a.catch(s, n, &t, states)
+	return t
+}
+
+// Sizes assumed for values known only at run time when the container
+// overrides are measured: execution names have at most 80 characters, a
+// foreach index path about 8 per level, a foreach item 64.
+const (
+	estRunID    = 80
+	estPathStep = 8
+	estItem     = 64
+)
+
+// overrideEnv is the environment a step gets per run; the second result
+// is how much longer than written its values may grow once Step
+// Functions fills them in.
+func (p *pipe) overrideEnv(n *graph.Node) ([]any, int) {
+	depth := n.Depth()
+	artifacts := len("s3://"+p.store.bucket+"/"+p.name+"/") + estRunID
+	path := depth * estPathStep
+	vars := []envVar{
+		dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts),
+		dyn("SLUICE_OUTPUT", p.prefix(n, n).String(), artifacts+len(n.Name)+1+path),
+		p.parentsVar(n, artifacts+path),
+		dyn("SLUICE_PARAMETERS", "States.JsonToString($.parameters)", p.defaultsSize()),
+		static("SLUICE_REVISION", revisionSentinel),
+		dyn("SLUICE_RUN_ID", "$.run", estRunID),
+		static("SLUICE_STEP", n.Name),
+	}
+	if depth > 0 {
+		vars = append(vars,
+			dyn("SLUICE_FOREACH_INDEX", "States.Format('{}', $.foreach.index)", estPathStep),
+			dyn("SLUICE_FOREACH_ITEM", "States.JsonToString($.foreach.item)", estItem))
+	}
+	sort.Slice(vars, func(i, j int) bool { return vars[i].name < vars[j].name })
+	out := make([]any, len(vars))
+	extra := 0
+	for i, v := range vars {
+		out[i] = v.obj()
+		extra += max(v.estimate-len(v.value), 0)
+	}
+	return out, extra
+}
+
+// envVar is one variable of the overrides: a fixed value, or a JSONPath
+// or intrinsic that Step Functions evaluates (Value.$).
+type envVar struct {
+	name, value string
+	dynamic     bool
+	estimate    int
+}
+
+func static(name, value string) envVar { return envVar{name: name, value: value} }
+
+func dyn(name, expr string, estimate int) envVar {
+	return envVar{name: name, value: expr, dynamic: true, estimate: estimate}
+}
+
+func (v envVar) obj() obj {
+	if v.dynamic {
+		return obj{{"Name", v.name}, {"Value.$", v.value}}
+	}
+	return obj{{"Name", v.name}, {"Value", v.value}}
+}
+
+// prefix is the S3 prefix where step q's artifacts are, as seen from step
+// n: $.artifacts/q, then the foreach path both share. From inside a
+// foreach body the step that opened it (one level out) is under the
+// enclosing path; every other parent is at the same depth as n or, for a
+// join, one level in, its copies under n's own path.
+func (p *pipe) prefix(n, q *graph.Node) *intrinsicFormat {
+	f := &intrinsicFormat{}
+	f.arg("$.artifacts")
+	f.lit("/" + q.Name)
+	switch {
+	case q.Depth() < n.Depth() && n.Depth() > 1:
+		f.lit("/")
+		f.arg("$.foreach.parent")
+	case q.Depth() >= n.Depth() && n.Depth() > 0:
+		f.lit("/")
+		f.arg("$.foreach.path")
+	}
+	return f
+}
+
+// parentsVar is SLUICE_PARENTS: a JSON list of the prefixes of the steps
+// that ran right before this one.
+func (p *pipe) parentsVar(n *graph.Node, each int) envVar {
+	if len(n.Parents) == 0 {
+		return static("SLUICE_PARENTS", "[]")
+	}
+	f := &intrinsicFormat{}
+	f.lit("[")
+	estimate := 2
+	for i, q := range n.Parents {
+		if i > 0 {
+			f.lit(",")
+		}
+		pf := p.prefix(n, q)
+		f.lit(`"`)
+		f.tmpl.WriteString(pf.tmpl.String())
+		f.args = append(f.args, pf.args...)
+		f.lit(`"`)
+		estimate += each + len(q.Name) + 4
+	}
+	f.lit("]")
+	return dyn("SLUICE_PARENTS", f.String(), estimate)
+}
+
+// checkOverrides measures a Task's container overrides as Batch will
+// receive them, with the run-time values estimated, against Batch's
+// limit.
+func (p *pipe) checkOverrides(n *graph.Node, overrides obj, extra int) {
+	size := len(writeJSON(nil, overrides)) + extra
+	if size > maxOverrides {
+		p.failAt(p.stepPos(n), "limit.container-overrides",
+			"step %q would send Batch about %d bytes of container overrides (command and environment, with the parameters' defaults); Batch allows %d: shorten the command or the parameter defaults",
+			n.Name, size, maxOverrides)
+	}
+}
