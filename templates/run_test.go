@@ -1,6 +1,7 @@
 package templates_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -96,6 +97,11 @@ func TestStepProgramsRun(t *testing.T) {
 				summary := r.readJSON("merge/summary.json")
 				if summary["rows"] != 1100.0 || summary["shards"] != 4.0 {
 					t.Errorf("merge summary %v, want 1100 rows from 4 shards", summary)
+				}
+				data, err := r.readFile(joinPrefix(r.artifacts, "shard/shards.json"))
+				var items []any
+				if err != nil || json.Unmarshal(data, &items) != nil || len(items) != 4 {
+					t.Errorf("shard did not write the 4 shards to shards.json for a distributed foreach: %s %v", data, err)
 				}
 				mustContain(t, r, "merge/predictions.csv", "customer_id,churn_probability,churn_predicted\nc23-000000,")
 			},

@@ -193,6 +193,7 @@ func (r *runner) environ(step dsl.Step, out string, parents []string, index []in
 		"PATH=" + os.Getenv("PATH"),
 		"PYTHONDONTWRITEBYTECODE=1",
 		"SLUICE_RUN_ID=run-1",
+		"SLUICE_PROJECT=demo",
 		"SLUICE_PIPELINE=" + r.pipeline,
 		"SLUICE_STEP=" + step.Name,
 		"SLUICE_ENVIRONMENT=dev",

@@ -3,6 +3,7 @@
 Sluice runs every step with its context in environment variables:
 
   SLUICE_RUN_ID         the run (on AWS, the Step Functions execution name)
+  SLUICE_PROJECT        the project's name
   SLUICE_PIPELINE       the pipeline's name
   SLUICE_STEP           this step's name
   SLUICE_ENVIRONMENT    the environment: dev, staging, prod, ...
@@ -22,7 +23,8 @@ s3:// prefix stops with an error instead of pretending it wrote anything.
 
 Steps talk to each other only through these prefixes. A step whose values a
 later switch or foreach reads writes them to outputs.json, a JSON object at
-the top of its own prefix: Step.set_outputs does that.
+the top of its own prefix, and each list among them to KEY.json for a
+distributed foreach: Step.set_outputs does both.
 
 Standard library only (boto3 for S3 is imported only when an s3:// prefix is
 used).
@@ -55,6 +57,7 @@ class Step:
 
     def __init__(self, environ):
         self.run_id = environ.get("SLUICE_RUN_ID", "manual")
+        self.project = environ.get("SLUICE_PROJECT", "")
         self.pipeline = environ.get("SLUICE_PIPELINE", "")
         self.name = environ.get("SLUICE_STEP", "")
         self.environment = environ.get("SLUICE_ENVIRONMENT", "")
@@ -111,7 +114,14 @@ class Step:
         return self.write_text(name, buf.getvalue())
 
     def set_outputs(self, **values):
-        """Writes outputs.json, the values a later switch or foreach reads."""
+        """Writes outputs.json, the values a later switch or foreach reads.
+
+        Each list value is also written to KEY.json, a JSON array: a
+        distributed foreach over outputs.KEY reads its items from there.
+        """
+        for key, value in values.items():
+            if isinstance(value, list):
+                self.write_json(f"{key}.json", value)
         return self.write_json("outputs.json", values)
 
     def read_text(self, uri):
