@@ -17,6 +17,9 @@ import (
 type Validator struct {
 	// schemas holds the compiled schema of each kind.
 	schemas map[string]*jsonschema.Schema
+	// quick holds the quick check of each kind: valid documents pass it
+	// without the cost of the library's evaluation.
+	quick map[string]*fastNode
 	// raw holds each schema document as plain values, by URL, to read the
 	// keywords behind a violation (property names, if conditions, ...).
 	raw map[string]any
@@ -29,7 +32,7 @@ func New() (*Validator, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.UseLoader(jsonschema.SchemeURLLoader{}) // everything is embedded: load nothing
-	v := &Validator{schemas: map[string]*jsonschema.Schema{}, raw: map[string]any{}}
+	v := &Validator{schemas: map[string]*jsonschema.Schema{}, quick: map[string]*fastNode{}, raw: map[string]any{}}
 	for _, kind := range Kinds() {
 		if err := v.addResource(c, fileName(kind)); err != nil {
 			return nil, err
@@ -44,6 +47,11 @@ func New() (*Validator, error) {
 			return nil, fmt.Errorf("schema: compile %s: %w", fileName(kind), err)
 		}
 		v.schemas[kind] = sch
+		quick, err := compileFast(v.raw[baseURL+fileName(kind)])
+		if err != nil {
+			return nil, fmt.Errorf("schema: %s: %w", fileName(kind), err)
+		}
+		v.quick[kind] = quick
 	}
 	if _, err := c.Compile(baseURL + BundleFile); err != nil {
 		return nil, fmt.Errorf("schema: compile %s: %w", BundleFile, err)
@@ -78,6 +86,9 @@ func (v *Validator) Validate(doc *dsl.Document, env string, value map[string]any
 	if !ok {
 		return sluice.Diagnostics{v.stamp(doc, env, sluice.Errorf(doc.Locate("kind"), "schema.kind",
 			"no schema for kind %q; known kinds are %s", doc.Kind, joinAnd(Kinds(), "or")))}
+	}
+	if v.quick[doc.Kind].valid(value) {
+		return nil
 	}
 	err := sch.Validate(value)
 	if err == nil {
