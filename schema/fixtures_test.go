@@ -169,3 +169,12 @@ func TestEveryCodeCovered(t *testing.T) {
 		}
 	}
 }
+
+func readFile(tb testing.TB, path string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
+}
