@@ -121,3 +121,25 @@ func (d Diagnostic) less(o Diagnostic) bool {
 func Errorf(pos Position, code, format string, args ...any) Diagnostic {
 	return Diagnostic{Pos: pos, Code: code, Message: fmt.Sprintf(format, args...), Severity: SeverityError}
 }
+
+// Collapse reports once, without an environment, a finding made
+// identically in every one of envs; the list must be sorted.
+func (ds Diagnostics) Collapse(envs []string) Diagnostics {
+	count := make(map[Diagnostic]int)
+	for _, d := range ds {
+		if d.Env != "" {
+			d.Env = ""
+			count[d]++
+		}
+	}
+	out := make(Diagnostics, 0, len(ds))
+	for _, d := range ds {
+		general := d
+		general.Env = ""
+		if d.Env != "" && len(envs) > 1 && count[general] == len(envs) {
+			d = general
+		}
+		out = append(out, d)
+	}
+	return out.Sort()
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/project"
 )
 
@@ -109,13 +110,10 @@ func checkAll(tb testing.TB, src project.Source) *project.Snapshot {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if snap.Project == nil {
-		return snap
-	}
-	for _, env := range snap.Environments() {
-		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Valid(env), Env: env, Revision: "r"})
-		snap.AddFindings(env, ds)
-	}
+	snap.CheckEach(func(env string, docs []*dsl.Document) sluice.Diagnostics {
+		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: "r"})
+		return ds
+	})
 	return snap
 }
 

@@ -69,14 +69,20 @@ func (s *Snapshot) markInvalid(id, env string) {
 	s.Invalid[env][id] = true
 }
 
-// AddFindings adds findings made after loading (the compiler's, for env)
-// and holds the documents they name in env.
-func (s *Snapshot) AddFindings(env string, ds sluice.Diagnostics) {
-	for _, d := range ds {
-		if d.Env == "" {
-			d.Env = env
+// CheckEach runs check (the compiler, say) for every environment on the
+// documents valid there, adds its findings and holds the documents they
+// name in that environment.
+func (s *Snapshot) CheckEach(check func(env string, docs []*dsl.Document) sluice.Diagnostics) {
+	if s.Project == nil {
+		return
+	}
+	for _, env := range s.Environments() {
+		for _, d := range check(env, s.Valid(env)) {
+			if d.Env == "" {
+				d.Env = env
+			}
+			s.Diagnostics = append(s.Diagnostics, d)
 		}
-		s.Diagnostics = append(s.Diagnostics, d)
 	}
 	s.finish()
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/dsl"
 )
 
 type validateOptions struct {
@@ -43,11 +45,17 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := write(g.stdout, snap.Diagnostics); err != nil {
+	revision := gitRevision(g.repo)
+	snap.CheckEach(func(env string, docs []*dsl.Document) sluice.Diagnostics {
+		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: revision})
+		return ds
+	})
+	ds := snap.Diagnostics.Collapse(snap.Environments())
+	if err := write(g.stdout, ds); err != nil {
 		return err
 	}
-	if snap.Diagnostics.HasErrors() {
-		fmt.Fprintf(g.stderr, "%s\n", summary(snap.Diagnostics))
+	if ds.HasErrors() {
+		fmt.Fprintf(g.stderr, "%s\n", summary(ds))
 		return exitError{code: exitInvalid}
 	}
 	return nil
