@@ -86,8 +86,8 @@ func TestInstantiateErrors(t *testing.T) {
 		value    string
 		want     string
 	}{
-		{"unknown template", "trianing", nil, templates.CodeUnknownTemplate, "",
-			`unknown template "trianing" (did you mean "training"?)`},
+		{"unknown template", "trainin", nil, templates.CodeUnknownTemplate, "",
+			`unknown template "trainin" (did you mean "training"?)`},
 		{"unknown value", "training", map[string]any{"image": image, "imgae": "x"}, templates.CodeUnknownValue, "imgae",
 			`template "training" has no value "imgae" (did you mean "image"?); its values are artifactStore, compute, gpuCompute, image, learningRates, minAccuracy and modelName`},
 		{"missing required value", "training", map[string]any{"learningRates": []any{0.1}}, templates.CodeMissingValue, "image",

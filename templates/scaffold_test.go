@@ -102,7 +102,7 @@ func TestScaffoldErrors(t *testing.T) {
 		})
 	}
 	var te *templates.Error
-	if err := templates.Scaffold("trainig", filepath.Join(dir, "b"), ""); !errors.As(err, &te) {
+	if err := templates.Scaffold("trainng", filepath.Join(dir, "b"), ""); !errors.As(err, &te) {
 		t.Errorf("Scaffold of an unknown template: error %v, want a *templates.Error", err)
 	}
 }

@@ -141,7 +141,7 @@ func (r *runner) foreach(f *dsl.Foreach, out string, parents []string, index []i
 	}
 	list, ok := items.([]any)
 	if err != nil || !ok || len(list) == 0 {
-		return nil, fmt.Errorf("foreach over %s: not a non-empty list: %v (%v)", f.Over, items, err)
+		return nil, fmt.Errorf("foreach over %s: not a non-empty list: %v (%w)", f.Over, items, err)
 	}
 	var ends []string
 	for i, it := range list {
@@ -183,7 +183,7 @@ func (r *runner) exec(step dsl.Step, parents []string, index []int, item any) (s
 	log, err := cmd.CombinedOutput()
 	r.tb.Logf("%s %v:\n%s", step.Name, index, log)
 	if err != nil {
-		return out, fmt.Errorf("step %s: %v: %s", step.Name, err, log)
+		return out, fmt.Errorf("step %s: %w: %s", step.Name, err, log)
 	}
 	return out, nil
 }
@@ -239,7 +239,7 @@ sys.stdout.buffer.write(boto3.client("s3").get_object(Bucket=sys.argv[1], Key=sy
 	cmd.Stderr = &stderr
 	data, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %v: %s", uri, err, stderr.String())
+		return nil, fmt.Errorf("read %s: %w: %s", uri, err, stderr.String())
 	}
 	return data, nil
 }

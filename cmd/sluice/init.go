@@ -62,10 +62,10 @@ func (o *initOptions) run(g *globalOptions, args []string) error {
 		next = fmt.Sprintf("cd %s && %s", shellQuote(dir), next)
 		where = dir
 	}
-	fmt.Fprintf(g.stdout, "Scaffolded project %q from the %s template in %s.\n\n", project, t.Name, where)
-	fmt.Fprintf(g.stdout, "Next:\n  %s\n\n", next)
-	fmt.Fprintln(g.stdout, "Then replace the placeholders (image, job role, subnets, security groups): see README.md.")
-	return nil
+	_, err = fmt.Fprintf(g.stdout, "Scaffolded project %q from the %s template in %s.\n\nNext:\n  %s\n\n%s\n",
+		project, t.Name, where, next,
+		"Then replace the placeholders (image, job role, subnets, security groups): see README.md.")
+	return err
 }
 
 // shellQuote quotes s for a POSIX shell when it holds anything but safe

@@ -58,20 +58,23 @@ func writeJSONValue(w io.Writer, v any) error {
 }
 
 func writeTemplateList(w io.Writer, list []templates.Info) error {
+	// A tabwriter buffers; write errors come out of Flush.
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tDESCRIPTION")
+	_, _ = fmt.Fprintln(tw, "NAME\tDESCRIPTION")
 	for _, t := range list {
-		fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Description)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Description)
 	}
 	return tw.Flush()
 }
 
 func writeTemplate(w io.Writer, t templates.Template) error {
-	fmt.Fprintf(w, "%s: %s\n\n", t.Name, t.Description)
-	fmt.Fprintf(w, "Scaffold a repository:  sluice init --template %s [DIR]\n", t.Name)
-	fmt.Fprintf(w, "Reference it:           spec: {template: {name: %s, values: {...}}}\n\n", t.Name)
+	_, err := fmt.Fprintf(w, "%s: %s\n\nScaffold a repository:  sluice init --template %s [DIR]\n"+
+		"Reference it:           spec: {template: {name: %s, values: {...}}}\n\n", t.Name, t.Description, t.Name, t.Name)
+	if err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VALUE\tTYPE\tDEFAULT\tDESCRIPTION")
+	_, _ = fmt.Fprintln(tw, "VALUE\tTYPE\tDEFAULT\tDESCRIPTION")
 	for _, v := range t.Values {
 		def := "(required)"
 		if !v.Required {
@@ -81,7 +84,7 @@ func writeTemplate(w io.Writer, t templates.Template) error {
 			}
 			def = string(b)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, v.Type, def, v.Description)
+		_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, v.Type, def, v.Description)
 	}
 	return tw.Flush()
 }

@@ -26,7 +26,7 @@ func TestTemplatesCommand(t *testing.T) {
 		{[]string{"templates"}, exitOK, []string{"NAME", "DESCRIPTION", "batch-prediction ", "data-processing ", "model-deployment ", "training "}},
 		{[]string{"templates", "training"}, exitOK, []string{"sluice init --template training", "learningRates  list", "image          string  (required)"}},
 		{[]string{"templates", "--format", "json", "batch-prediction"}, exitOK, []string{`"name": "shardSize"`, `"type": "integer"`, `"default": 500`}},
-		{[]string{"templates", "trainig"}, exitUsage, []string{`unknown template "trainig" (did you mean "training"?)`}},
+		{[]string{"templates", "trainng"}, exitUsage, []string{`unknown template "trainng" (did you mean "training"?)`}},
 		{[]string{"templates", "--format", "yaml"}, exitUsage, []string{`unknown --format "yaml"`}},
 	}
 	for _, tt := range tests {
@@ -79,7 +79,7 @@ func TestInitCommandErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"init", dir}, "--template is required; the templates are batch-prediction, data-processing, model-deployment, training"},
-		{[]string{"init", "--template", "trianing", dir}, `did you mean "training"?`},
+		{[]string{"init", "--template", "trainin", dir}, `did you mean "training"?`},
 		{[]string{"init", "--template", "training", "--project", "Bad_Name", dir}, `project name "Bad_Name"`},
 	}
 	for _, tt := range tests {
