@@ -19,6 +19,9 @@ type converter struct {
 	budget *int
 	diags  sluice.Diagnostics
 	depth  int
+	// site is the alias being expanded, where an expansion beyond the
+	// budget is reported: the anchored values themselves are innocent.
+	site *yaml.Node
 }
 
 const maxDepth = 200
@@ -31,7 +34,7 @@ func (c *converter) value(n *yaml.Node, aliased bool) any {
 	if aliased {
 		*c.budget--
 		if *c.budget == -1 {
-			c.fail(n, "yaml.alias-limit", "anchors and aliases expand to too many values; write the values out or use fewer aliases")
+			c.fail(c.site, "yaml.alias-limit", "anchors and aliases expand to too many values; write the values out or use fewer aliases")
 		}
 		if *c.budget < 0 {
 			return nil
@@ -58,6 +61,9 @@ func (c *converter) value(n *yaml.Node, aliased bool) any {
 		if n.Alias == nil {
 			c.fail(n, "yaml.syntax", "alias to an unknown anchor")
 			return nil
+		}
+		if !aliased {
+			c.site = n
 		}
 		return c.value(n.Alias, true)
 	case yaml.DocumentNode:

@@ -2,6 +2,7 @@ package project
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
@@ -113,14 +114,23 @@ func typeName(v any) string {
 	return "an unknown value"
 }
 
-// lookup follows keys through nested mappings of plain values.
+// lookup follows keys through nested mappings and lists (by index) of
+// plain values.
 func lookup(v any, keys ...string) (any, bool) {
 	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[k]; !ok {
+		switch c := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = c[k]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			v = c[i]
+		default:
 			return nil, false
 		}
 	}

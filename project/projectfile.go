@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"path"
-	"strings"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
@@ -41,8 +40,8 @@ func (l *Loader) loadProject(ctx context.Context, src Source, snap *Snapshot) (s
 		if err := dsl.Decode(doc.Spec(), &snap.Spec); err != nil {
 			diags = append(diags, sluice.Errorf(doc.Locate("spec"), "project.decode", "%v", err))
 		}
+		checkProjectSpec(&snap.Spec)
 	}
-	diags = append(diags, checkProjectSpec(doc, &snap.Spec)...)
 	snap.Diagnostics = append(snap.Diagnostics, diags...)
 	if len(diags) > 0 {
 		return "", nil
@@ -51,26 +50,12 @@ func (l *Loader) loadProject(ctx context.Context, src Source, snap *Snapshot) (s
 	return contentHash(data), nil
 }
 
-// checkProjectSpec checks what the schema cannot: distinct environment
-// names and a folder that stays inside the repository.
-func checkProjectSpec(doc *dsl.Document, spec *dsl.ProjectSpec) sluice.Diagnostics {
-	var diags sluice.Diagnostics
-	seen := make(map[string]bool)
-	for i, env := range spec.Environments {
-		if seen[env] {
-			diags = append(diags, sluice.Errorf(doc.Locate("spec", "environments", itoa(i)), "project.duplicate-environment",
-				"environment %q is declared twice", env))
-		}
-		seen[env] = true
-	}
+// checkProjectSpec fills what the project spec leaves to defaults. The
+// schema has already refused duplicate environments and folders that
+// leave the repository.
+func checkProjectSpec(spec *dsl.ProjectSpec) {
 	if spec.Folder == "" {
 		spec.Folder = dsl.DefaultFolder
 	}
-	clean := path.Clean(spec.Folder)
-	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-		diags = append(diags, sluice.Errorf(doc.Locate("spec", "folder"), "project.folder",
-			"folder %q leaves the repository; give a path relative to the repository root", spec.Folder))
-	}
-	spec.Folder = clean
-	return diags
+	spec.Folder = path.Clean(spec.Folder)
 }

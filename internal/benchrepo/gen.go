@@ -38,6 +38,9 @@ metadata:
 spec:
   type: EC2
   maxVcpus: 256
+  subnets: [subnet-0123456789abcdef0]
+  securityGroups: [sg-0123456789abcdef0]
+  instanceRole: arn:aws:iam::123456789012:instance-profile/ecsInstanceRole
 ---
 apiVersion: sluice.dev/v1
 kind: ComputeEnvironment
@@ -47,6 +50,9 @@ spec:
   type: SPOT
   instanceTypes: [g5.xlarge]
   maxVcpus: 64
+  subnets: [subnet-0123456789abcdef0]
+  securityGroups: [sg-0123456789abcdef0]
+  instanceRole: arn:aws:iam::123456789012:instance-profile/ecsInstanceRole
 `
 
 // Files returns a repository of n pipelines, one per file, keyed by path
