@@ -1,0 +1,40 @@
+package main
+
+// editorText is the section on using the schemas from an editor.
+func editorText() []string {
+	return []string{
+		`<a id="editors"></a>`,
+		"## Using the schemas in an editor",
+		"",
+		"Editors that use [yaml-language-server](https://github.com/redhat-developer/yaml-language-server)",
+		"(VS Code's YAML extension, Neovim, Helix, JetBrains IDEs through LSP) complete fields, show these",
+		"descriptions on hover and underline mistakes as you type, given the schema. Write it into the",
+		"repository once (and again after upgrading Sluice):",
+		"",
+		"```sh",
+		"mkdir -p .sluice && sluice schema > .sluice/schema.json",
+		"```",
+		"",
+		"`sluice schema` with no kind prints the schema that covers every kind and applies the right one by",
+		"the `kind` field, so files that mix kinds work. Then start each file with a modeline whose path is",
+		"relative to the file:",
+		"",
+		"```yaml",
+		"# yaml-language-server: $schema=../.sluice/schema.json",
+		"apiVersion: sluice.dev/v1",
+		"kind: Pipeline",
+		"```",
+		"",
+		"(`sluice.yaml` at the root uses `$schema=.sluice/schema.json`.) Or map the files once in the",
+		"editor's settings instead of a modeline, for VS Code in `.vscode/settings.json`:",
+		"",
+		"```json",
+		`{"yaml.schemas": {".sluice/schema.json": ["sluice.yaml", "deploy/**/*.yaml"]}}`,
+		"```",
+		"",
+		"`sluice schema KIND` prints the schema of one kind (`sluice schema pipeline`). The editor checks",
+		"each document's shape; `sluice validate` also checks what the schemas cannot: references between",
+		"documents, the step graph, AWS limits and every environment's merged document.",
+		"",
+	}
+}
