@@ -12,7 +12,7 @@ Sluice runs every step with its context in environment variables:
   SLUICE_ARTIFACTS      the run's artifact prefix
   SLUICE_OUTPUT         this step's own prefix: everything it writes goes here
   SLUICE_PARENTS        the prefixes of the steps that ran just before it, as
-                        a JSON list (a comma-separated list is read too)
+                        a JSON list
   SLUICE_FOREACH_INDEX  inside a foreach: this copy's index, from 0
   SLUICE_FOREACH_ITEM   inside a foreach: this copy's item, as JSON
 
@@ -284,12 +284,10 @@ def _prefix_list(raw):
     raw = raw.strip()
     if not raw:
         return []
-    if raw.startswith("["):
-        try:
-            value = json.loads(raw)
-        except ValueError as err:
-            raise StepError(f"SLUICE_PARENTS is not a valid JSON list: {err}") from None
-        if not all(isinstance(p, str) for p in value):
-            raise StepError("SLUICE_PARENTS must be a list of prefixes")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if isinstance(value, list) and all(isinstance(p, str) for p in value):
         return value
-    return [p.strip() for p in raw.split(",") if p.strip()]
+    raise StepError(f"SLUICE_PARENTS must be a JSON list of prefixes, not {raw!r}")
