@@ -128,6 +128,36 @@ func (v *Validator) ValidateAll(doc *dsl.Document) sluice.Diagnostics {
 	return out.Sort()
 }
 
+// ValidateEnvs checks doc merged in each of envs, the environments a
+// project declares. A finding all of them share (same place, code and
+// message), which comes from the document as written, is reported once
+// without an environment; the others carry theirs.
+func (v *Validator) ValidateEnvs(doc *dsl.Document, envs []string) sluice.Diagnostics {
+	if len(envs) == 0 {
+		return v.Validate(doc, "", doc.Value)
+	}
+	type finding struct {
+		pos           sluice.Position
+		code, message string
+	}
+	count := map[finding]int{}
+	var all sluice.Diagnostics
+	for _, env := range envs {
+		for _, d := range v.Validate(doc, env, doc.Merged(env)) {
+			count[finding{d.Pos, d.Code, d.Message}]++
+			all = append(all, d)
+		}
+	}
+	var out sluice.Diagnostics
+	for _, d := range all {
+		if len(envs) > 1 && count[finding{d.Pos, d.Code, d.Message}] == len(envs) {
+			d.Env = ""
+		}
+		out = append(out, d)
+	}
+	return out.Sort()
+}
+
 func (v *Validator) stamp(doc *dsl.Document, env string, d sluice.Diagnostic) sluice.Diagnostic {
 	d.Document, d.Env = doc.ID(), env
 	return d
