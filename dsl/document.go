@@ -21,6 +21,7 @@ type Document struct {
 	// Value is the whole document as plain values.
 	Value map[string]any
 	node  *yaml.Node
+	typed typedCache
 }
 
 // ID returns the document's identity, "Kind/name".

@@ -1,11 +1,6 @@
 package dsl
 
-import (
-	"bytes"
-	"encoding/json"
-
-	"github.com/sluice-dev/sluice"
-)
+import "github.com/sluice-dev/sluice"
 
 // Merged returns the document as it stands in env: the override under
 // environments.ENV merged over spec, and the environments key dropped. A
@@ -106,18 +101,6 @@ func mergeNamed(base, patch []any) []any {
 		out = append(out, item)
 	}
 	return out
-}
-
-// Decode fills out (a pointer to one of the spec types) from plain values.
-// It is meant for values the schema has accepted; on values of the wrong
-// shape it returns the decoding error.
-func Decode(value any, out any) error {
-	b, err := json.Marshal(value)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	return dec.Decode(out)
 }
 
 // MergePatch merges patch over base the way environment overrides merge

@@ -85,3 +85,41 @@ func (c *Command) UnmarshalJSON(b []byte) error {
 	*c = list
 	return nil
 }
+
+func (q *Quantity) decodePlain(v any) error {
+	switch x := v.(type) {
+	case string:
+		n, err := ParseQuantity(x)
+		if err != nil {
+			return err
+		}
+		*q = n
+	case int64:
+		*q = Quantity(x)
+	case float64:
+		*q = Quantity(math.Ceil(x))
+	default:
+		return fmt.Errorf("want a memory size such as 8Gi or a number of MiB, got %T", v)
+	}
+	return nil
+}
+
+func (c *Command) decodePlain(v any) error {
+	switch x := v.(type) {
+	case string:
+		*c = Command{"sh", "-c", x}
+	case []any:
+		list := make(Command, len(x))
+		for i, item := range x {
+			s, ok := item.(string)
+			if !ok {
+				return fmt.Errorf("%d: want a string, got %T", i, item)
+			}
+			list[i] = s
+		}
+		*c = list
+	default:
+		return fmt.Errorf("want a list of strings or one string, got %T", v)
+	}
+	return nil
+}

@@ -13,16 +13,16 @@ import (
 // merged for env: the shape of its step graph and the types of its
 // parameter defaults and scheduled values.
 func checkPipeline(doc *dsl.Document, env string, merged map[string]any) sluice.Diagnostics {
-	var spec dsl.PipelineSpec
-	if err := dsl.Decode(merged["spec"], &spec); err != nil {
+	spec, err := doc.PipelineSpec(env)
+	if err != nil {
 		return sluice.Diagnostics{docError(doc, env, doc.LocateIn(env, false, "spec"), "pipeline.decode", "%v", err)}
 	}
 	at := func(path ...string) sluice.Position {
 		return doc.LocateIn(env, false, append([]string{"spec"}, path...)...)
 	}
-	_, diags := graph.Build(&spec, at)
+	_, diags := graph.Build(spec, at)
 	raw, _ := merged["spec"].(map[string]any)
-	diags = append(diags, checkParameters(&spec, raw, at)...)
+	diags = append(diags, checkParameters(spec, raw, at)...)
 	for i := range diags {
 		diags[i].Document, diags[i].Env = doc.ID(), env
 	}
