@@ -101,7 +101,7 @@ func TestBundleAgrees(t *testing.T) {
 	for _, path := range files {
 		for _, doc := range MustParse(t, path, readFile(t, path)).Documents {
 			ours := len(v.Validate(doc, "", doc.Value)) == 0
-			editors := bundle.Validate(map[string]any(doc.Value)) == nil
+			editors := bundle.Validate(doc.Value) == nil
 			if ours != editors {
 				t.Errorf("%s %s: validator says valid=%v, bundle says valid=%v", path, doc.ID(), ours, editors)
 			}
