@@ -1,6 +1,8 @@
 package project
 
 import (
+	"errors"
+
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/templates"
@@ -19,7 +21,7 @@ func expandTemplate(doc *dsl.Document) *sluice.Diagnostic {
 	values, _ := ref["values"].(map[string]any)
 	base, err := templates.Instantiate(name, values)
 	if err != nil {
-		d := docError(doc, "", doc.Locate("spec", "template"), "template.instantiate", "%v", err)
+		d := templateError(doc, err)
 		return &d
 	}
 	own := make(map[string]any, len(spec))
@@ -30,4 +32,23 @@ func expandTemplate(doc *dsl.Document) *sluice.Diagnostic {
 	}
 	doc.Value["spec"] = dsl.MergePatch(base, own)
 	return nil
+}
+
+// templateError locates a failed instantiation: at the value concerned
+// when it was given, else at the template reference.
+func templateError(doc *dsl.Document, err error) sluice.Diagnostic {
+	var te *templates.Error
+	if !errors.As(err, &te) {
+		return docError(doc, "", doc.Locate("spec", "template"), "template.instantiate", "%v", err)
+	}
+	pos := doc.LocateKey("spec", "template", "name")
+	switch {
+	case te.Value != "" && doc.Has("spec", "template", "values", te.Value):
+		pos = doc.Locate("spec", "template", "values", te.Value)
+	case te.Value != "":
+		pos = doc.Locate("spec", "template", "values")
+	case doc.Has("spec", "template", "name"):
+		pos = doc.Locate("spec", "template", "name")
+	}
+	return docError(doc, "", pos, te.Code, "%s", te.Message)
 }
