@@ -169,22 +169,32 @@ func (d *Document) walk(path []string) (key, value *yaml.Node) {
 // step follows one path element from n: a key in a mapping (merge keys
 // included) or an index in a list.
 func step(n *yaml.Node, seg string) (key, value *yaml.Node) {
+	return stepVisiting(n, seg, make(map[*yaml.Node]bool))
+}
+
+// stepVisiting is step, remembering the mappings already searched so a
+// mapping that merges itself is searched once.
+func stepVisiting(n *yaml.Node, seg string, seen map[*yaml.Node]bool) (key, value *yaml.Node) {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
+	if seen[n] {
+		return nil, nil
+	}
+	seen[n] = true
 	switch n.Kind {
 	case yaml.MappingNode:
 		var merged []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == seg && n.Content[i].ShortTag() != "!!merge" {
-				return n.Content[i], n.Content[i+1]
-			}
-			if n.Content[i].ShortTag() == "!!merge" {
+			k := n.Content[i]
+			if k.ShortTag() == "!!merge" {
 				merged = append(merged, n.Content[i+1])
+			} else if k.Value == seg {
+				return k, n.Content[i+1]
 			}
 		}
 		for _, m := range merged {
-			if k, v := step(m, seg); v != nil {
+			if k, v := stepVisiting(m, seg, seen); v != nil {
 				return k, v
 			}
 		}

@@ -38,6 +38,8 @@ func TestParseFileFindings(t *testing.T) {
 		{"unknown anchor", "apiVersion: sluice.dev/v1\nkind: *nope\n", "yaml.syntax"},
 		{"bad merge", "apiVersion: sluice.dev/v1\nkind: Pipeline\nspec:\n  <<: 3\n", "4:7 yaml.merge"},
 		{"second document broken", "apiVersion: sluice.dev/v1\nkind: Pipeline\n---\napiVersion: x\nkind: Pipeline\n", "4:13 document.api-version"},
+		{"mapping merging itself", "apiVersion: sluice.dev/v1\nkind: Pipeline\nspec:\n  r: &small\n    <<: *small\n", "5:9 yaml.merge"},
+		{"merged list merging itself", "apiVersion: sluice.dev/v1\nkind: Pipeline\nspec:\n  r: &s\n    a: 1\n    <<: [*s]\n", "6:10 yaml.merge"},
 		{"too large", strings.Repeat("#", 2<<20), "1:1 file.too-large"},
 	}
 	for _, tc := range tests {

@@ -22,6 +22,9 @@ type converter struct {
 	// site is the alias being expanded, where an expansion beyond the
 	// budget is reported: the anchored values themselves are innocent.
 	site *yaml.Node
+	// merging holds the mappings whose merge keys are being expanded, to
+	// catch a mapping that merges itself.
+	merging map[*yaml.Node]bool
 }
 
 const maxDepth = 200
@@ -112,6 +115,15 @@ func (c *converter) merge(out map[string]any, src *yaml.Node, aliased bool) {
 	}
 	switch target.Kind {
 	case yaml.MappingNode:
+		if c.merging[target] {
+			c.fail(src, "yaml.merge", "a merge key (<<) merges the mapping it is part of; merge another anchor")
+			return
+		}
+		if c.merging == nil {
+			c.merging = make(map[*yaml.Node]bool)
+		}
+		c.merging[target] = true
+		defer delete(c.merging, target)
 		for k, v := range c.mapping(target, true) {
 			if _, set := out[k]; !set {
 				out[k] = v
