@@ -97,6 +97,8 @@ func writeRendering(g *globalOptions, format string, r rendering) error {
 	}
 	enc := yaml.NewEncoder(g.stdout)
 	enc.SetIndent(2)
-	defer enc.Close()
-	return enc.Encode(plain)
+	if err := enc.Encode(plain); err != nil {
+		return err
+	}
+	return enc.Close()
 }
