@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/graph"
 )
@@ -30,18 +31,19 @@ const (
 type aslBuilder struct {
 	p     *pipe
 	names map[string]bool
+	long  map[*graph.Node]bool // steps already reported for a long state name
 }
 
 // definition returns the state machine's ASL.
 func (p *pipe) definition() obj {
-	a := &aslBuilder{p: p, names: make(map[string]bool, 4*len(p.g.Steps))}
+	a := &aslBuilder{p: p, names: make(map[string]bool, 4*len(p.g.Steps)), long: map[*graph.Node]bool{}}
 	states := obj{}
 	a.startStates(&states)
 	a.scopeStates(p.g.Root, &states)
 	def := obj{{"Comment", "Sluice pipeline " + p.name + " of project " + p.c.project + ", environment " + p.c.in.Env},
 		{"StartAt", stateInput}, {"States", states}}
 	if p.spec.Timeout != "" {
-		def.set("TimeoutSeconds", p.seconds(p.spec.Timeout, 1, p.fieldPos("timeout", p.own.Timeout)))
+		def.set("TimeoutSeconds", p.seconds(p.spec.Timeout, 1, func() sluice.Position { return p.fieldPos("timeout", p.own.Timeout) }))
 	}
 	return def
 }
@@ -62,7 +64,8 @@ func (a *aslBuilder) scopeStates(s *graph.Scope, states *obj) {
 // add puts a state in, checking its name against the limits.
 func (a *aslBuilder) add(states *obj, name string, n *graph.Node, state obj) {
 	switch {
-	case len(name) > maxStateName:
+	case len(name) > maxStateName && !a.long[n]:
+		a.long[n] = true
 		a.p.failAt(a.p.stepPos(n, "name"), "limit.state-name",
 			"step %q gives the state name %q, %d characters; Step Functions allows %d: shorten the step's name",
 			n.Name, name, len(name), maxStateName)

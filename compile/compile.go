@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
@@ -36,7 +39,11 @@ type compiler struct {
 	computes map[string]*computeInfo
 	out      []sluice.Resource
 	diags    sluice.Diagnostics
-	buf      []byte
+	buf      []byte // encodes a resource's spec
+	scratch  []byte // encodes a state machine's definition
+	// arena holds the encoded parts of the pipeline being compiled; it is
+	// reused from one pipeline to the next.
+	arena []byte
 }
 
 // Compile turns the documents into the desired resources of one
@@ -58,13 +65,56 @@ func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
 		return nil, c.diags
 	}
 	c.index()
-	for _, kind := range []string{dsl.KindArtifactStore, dsl.KindComputeEnvironment, dsl.KindMetadataStore, dsl.KindPipeline} {
+	for _, kind := range []string{dsl.KindArtifactStore, dsl.KindComputeEnvironment, dsl.KindMetadataStore} {
 		for _, name := range sortedKeys(c.docs[kind]) {
 			c.document(c.docs[kind][name])
 		}
 	}
+	pipelines := make([]*dsl.Document, 0, len(c.docs[dsl.KindPipeline]))
+	for _, name := range sortedKeys(c.docs[dsl.KindPipeline]) {
+		pipelines = append(pipelines, c.docs[dsl.KindPipeline][name])
+	}
+	c.pipelines(pipelines)
 	sort.Slice(c.out, func(i, j int) bool { return c.out[i].ID < c.out[j].ID })
 	return c.out, c.diags.Sort()
+}
+
+// pipelinesPerWorker is the least work worth a goroutine of its own.
+const pipelinesPerWorker = 16
+
+// pipelines compiles the pipelines, spread over the available cores.
+// Workers only read what the compiler holds (stores and compute
+// environments are all decoded by now) and collect their resources and
+// findings apart; the caller sorts the union, so the output does not
+// depend on which worker compiled what.
+func (c *compiler) pipelines(docs []*dsl.Document) {
+	workers := min(runtime.GOMAXPROCS(0), len(docs)/pipelinesPerWorker)
+	if workers <= 1 {
+		for _, d := range docs {
+			c.pipeline(d)
+		}
+		return
+	}
+	parts := make([]*compiler, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for i := range parts {
+		w := *c
+		w.out, w.diags, w.buf, w.scratch, w.arena = nil, nil, nil, nil, nil
+		parts[i] = &w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := next.Add(1) - 1; j < int64(len(docs)); j = next.Add(1) - 1 {
+				w.pipeline(docs[j])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, w := range parts {
+		c.out = append(c.out, w.out...)
+		c.diags = append(c.diags, w.diags...)
+	}
 }
 
 func (c *compiler) index() {

@@ -25,14 +25,15 @@ const (
 )
 
 // compute decodes the ComputeEnvironment called name once; nil when there
-// is no such document among the input.
+// is no such document among the input. Once every compute environment is
+// decoded (before pipelines are compiled, possibly at once), it only
+// reads.
 func (c *compiler) compute(name string) *computeInfo {
 	if ci, done := c.computes[name]; done {
 		return ci
 	}
 	d := c.docs[dsl.KindComputeEnvironment][name]
 	if d == nil {
-		c.computes[name] = nil
 		return nil
 	}
 	ci := &computeInfo{env: c.physical(ruleBatch(), name), queue: c.physical(ruleBatch(), name)}
@@ -62,10 +63,10 @@ func (c *compiler) computeEnvironment(d *dsl.Document) {
 		c.fail(d, d.LocateIn(c.in.Env, false, "spec"), "compute.subnets",
 			"compute environment %q needs subnets: the VPC subnets its instances or Fargate tasks run in", d.Name)
 	}
-	if failed {
+	tags, ok := c.userTags(d, s.Tags)
+	if failed || !ok {
 		return
 	}
-	tags := c.userTags(d, s.Tags)
 	spec := obj{{"computeEnvironmentName", ci.env}, {"type", "MANAGED"}, {"state", "ENABLED"},
 		{"computeResources", computeResources(s, ci.fargate)}}
 	spec.setIf(s.ServiceRole != "", "serviceRole", s.ServiceRole)

@@ -11,7 +11,8 @@ func (p *pipe) emit() {
 	if !p.ok {
 		return
 	}
-	defJSON := writeJSON(nil, def)
+	p.c.scratch = writeJSON(p.c.scratch[:0], def)
+	defJSON := p.c.scratch
 	if len(defJSON) > maxDefinitionBytes {
 		p.failAt(p.loc.at(), "limit.definition-size",
 			"pipeline %q compiles to a state machine definition of %d bytes; Step Functions allows %d: split it into smaller pipelines",

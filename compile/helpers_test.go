@@ -29,7 +29,7 @@ type repo struct {
 // loadRepo parses a repository from YAML text.
 func loadRepo(tb testing.TB, name string, src []byte) repo {
 	tb.Helper()
-	f, diags := dsl.ParseFile(name, src, dsl.DefaultLimits())
+	f, diags := dsl.ParseFile(name, src, dsl.Limits{MaxFileBytes: 64 << 20})
 	if len(diags) > 0 {
 		tb.Fatalf("parse %s: %v", name, diags)
 	}

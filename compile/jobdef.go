@@ -21,9 +21,15 @@ type jobDef struct {
 // in the Task's ContainerOverrides).
 func (p *pipe) jobDefinitions() {
 	byKey := make(map[string]*jobDef, len(p.g.Steps))
+	byShape := make(map[containerShape]*jobDef, len(p.g.Steps))
 	var buf []byte
 	for _, n := range p.g.Steps {
 		sc := p.steps[n]
+		shape, inherits := sc.shape()
+		if jd := byShape[shape]; inherits && jd != nil {
+			sc.jobDef = jd
+			continue
+		}
 		spec := p.jobDefSpec(sc)
 		buf = writeJSON(buf[:0], spec)
 		if jd, ok := byKey[string(buf)]; ok {
@@ -34,7 +40,29 @@ func (p *pipe) jobDefinitions() {
 		byKey[string(buf)] = jd
 		p.defs = append(p.defs, jd)
 		sc.jobDef = jd
+		if inherits {
+			byShape[shape] = jd
+		}
 	}
+}
+
+// containerShape is what tells apart the containers of steps that take
+// env, secrets and volumes from the pipeline unchanged: two such steps
+// with one shape have identical containers, so the job definition is
+// found without encoding one.
+type containerShape struct {
+	image, jobRole string
+	compute        *computeInfo
+	res            dsl.Resources
+	timeout        int
+}
+
+// shape returns the step's container shape, and whether it identifies the
+// container (the step inherits env, secrets and volumes).
+func (sc *stepConf) shape() (containerShape, bool) {
+	st := sc.n.Step
+	inherits := len(st.Env) == 0 && len(st.Secrets) == 0 && len(st.Volumes) == 0
+	return containerShape{image: sc.image, jobRole: sc.jobRole, compute: sc.compute, res: sc.res, timeout: sc.timeout}, inherits
 }
 
 // jobDefSpec is the RegisterJobDefinition input for a step's container,

@@ -70,6 +70,9 @@ const hashLen = 8
 // name, so distinct logical names stay distinct.
 func physicalName(r nameRule, parts ...string) string {
 	full := strings.Join(parts, "-")
+	if r.valid(full) {
+		return full
+	}
 	clean := r.clean(full)
 	if clean == full && len(clean) <= r.max && clean != "" {
 		return clean
@@ -102,7 +105,10 @@ func (r nameRule) clean(s string) string {
 		}
 		b = append(b, c)
 	}
-	if len(b) == 0 || !startOK(r, b[0]) {
+	switch {
+	case len(b) > 0 && b[0] == '-':
+		b = append([]byte("s"), b...)
+	case len(b) == 0 || !startOK(r, b[0]):
 		b = append([]byte("s-"), b...)
 	}
 	if r.noDoubleHyphen {
@@ -111,6 +117,19 @@ func (r nameRule) clean(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// valid reports whether s is a name the rule accepts as it is.
+func (r nameRule) valid(s string) bool {
+	if s == "" || len(s) > r.max || !startOK(r, s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !r.allowed(s[i]) {
+			return false
+		}
+	}
+	return !r.noDoubleHyphen || !strings.Contains(s, "--") && s[len(s)-1] != '-'
 }
 
 func startOK(r nameRule, c byte) bool {

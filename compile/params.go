@@ -29,8 +29,11 @@ func (p *pipe) requiredParameters() []string {
 // defaultsSize is the length of the parameters' defaults as JSON inside a
 // JSON string (quotes escaped), the least SLUICE_PARAMETERS takes.
 func (p *pipe) defaultsSize() int {
-	b := writeJSON(nil, p.parameterDefaults())
-	return len(b) + strings.Count(string(b), `"`)
+	if p.paramsSize < 0 {
+		b := writeJSON(nil, p.parameterDefaults())
+		p.paramsSize = len(b) + strings.Count(string(b), `"`)
+	}
+	return p.paramsSize
 }
 
 // checkParameters checks that the defaults fit in an execution's input and

@@ -20,13 +20,18 @@ type pipe struct {
 	steps map[*graph.Node]*stepConf
 	defs  []*jobDef
 	ok    bool
+	// retries caches the encoded Retry field per retry setting.
+	retries map[*dsl.Retry]rawJSON
+	// paramsSize caches defaultsSize.
+	paramsSize int
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
 // machine and its schedule. A finding anywhere in the pipeline leaves it
 // out entirely: half a pipeline is never deployed.
 func (c *compiler) pipeline(d *dsl.Document) {
-	p := &pipe{c: c, doc: d, name: d.Name, ok: true}
+	p := &pipe{c: c, doc: d, name: d.Name, ok: true, retries: map[*dsl.Retry]rawJSON{}, paramsSize: -1}
+	c.arena = c.arena[:0]
 	if !c.decode(d, &p.spec) {
 		return
 	}
@@ -43,7 +48,9 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	}
 	g.Name, p.g = d.Name, g
 	p.store = p.artifactStore()
-	p.tags = c.userTags(d, p.spec.Tags)
+	var tagsOK bool
+	p.tags, tagsOK = c.userTags(d, p.spec.Tags)
+	p.ok = p.ok && tagsOK
 	p.steps = make(map[*graph.Node]*stepConf, len(g.Steps))
 	for _, n := range g.Steps {
 		p.steps[n] = p.configure(n)
@@ -93,9 +100,9 @@ func (p *pipe) fieldPos(field, own string) sluice.Position {
 
 func (p *pipe) artifactStore() *storeInfo {
 	name := p.spec.ArtifactStore
-	pos := p.fieldPos("artifactStore", p.own.ArtifactStore)
+	pos := func() sluice.Position { return p.fieldPos("artifactStore", p.own.ArtifactStore) }
 	if name == "" {
-		p.failAt(pos, "ref.missing", "pipeline %q names no artifactStore: set spec.artifactStore, or defaults.artifactStore in %s",
+		p.failAt(pos(), "ref.missing", "pipeline %q names no artifactStore: set spec.artifactStore, or defaults.artifactStore in %s",
 			p.name, dsl.ProjectFile)
 		return nil
 	}
@@ -103,7 +110,7 @@ func (p *pipe) artifactStore() *storeInfo {
 	switch {
 	case s == nil:
 		known := sortedKeys(p.c.docs[dsl.KindArtifactStore])
-		p.failAt(pos, "ref.unknown", "pipeline %q uses ArtifactStore %q, which is not among the valid documents%s",
+		p.failAt(pos(), "ref.unknown", "pipeline %q uses ArtifactStore %q, which is not among the valid documents%s",
 			p.name, name, dsl.DidYouMean(name, known))
 	case !s.ok:
 		p.ok = false // the store's own finding says why
@@ -111,10 +118,11 @@ func (p *pipe) artifactStore() *storeInfo {
 	return s
 }
 
-// computeRef resolves the ComputeEnvironment a step runs on.
-func (p *pipe) computeRef(name string, pos sluice.Position) *computeInfo {
+// computeRef resolves the ComputeEnvironment a step runs on; pos locates
+// the reference when it is wrong.
+func (p *pipe) computeRef(name string, pos func() sluice.Position) *computeInfo {
 	if name == "" {
-		p.failAt(pos, "ref.missing", "pipeline %q names no compute: set spec.compute, or defaults.compute in %s",
+		p.failAt(pos(), "ref.missing", "pipeline %q names no compute: set spec.compute, or defaults.compute in %s",
 			p.name, dsl.ProjectFile)
 		return nil
 	}
@@ -122,7 +130,7 @@ func (p *pipe) computeRef(name string, pos sluice.Position) *computeInfo {
 	switch {
 	case ci == nil:
 		known := sortedKeys(p.c.docs[dsl.KindComputeEnvironment])
-		p.failAt(pos, "ref.unknown", "pipeline %q uses ComputeEnvironment %q, which is not among the valid documents%s",
+		p.failAt(pos(), "ref.unknown", "pipeline %q uses ComputeEnvironment %q, which is not among the valid documents%s",
 			p.name, name, dsl.DidYouMean(name, known))
 		return nil
 	case !ci.ok:

@@ -26,8 +26,8 @@ type stepConf struct {
 	jobRole string
 	compute *computeInfo
 	res     dsl.Resources
-	retry   []any // the Task's Retry field
-	timeout int   // seconds, 0 for none
+	retry   rawJSON // the Task's Retry field
+	timeout int     // seconds, 0 for none
 	env     map[string]string
 	secrets map[string]string
 	volumes []dsl.Volume
@@ -50,11 +50,12 @@ func (p *pipe) configure(n *graph.Node) *stepConf {
 		p.failAt(p.stepPos(n), "pipeline.image", "step %q has no image: set image on the step, on the pipeline, or defaults.image in %s",
 			n.Name, dsl.ProjectFile)
 	}
-	computePos := p.fieldPos("compute", p.own.Compute)
-	if st.Compute != "" {
-		computePos = p.stepPos(n, "compute")
-	}
-	sc.compute = p.computeRef(first(st.Compute, p.spec.Compute), computePos)
+	sc.compute = p.computeRef(first(st.Compute, p.spec.Compute), func() sluice.Position {
+		if st.Compute != "" {
+			return p.stepPos(n, "compute")
+		}
+		return p.fieldPos("compute", p.own.Compute)
+	})
 	if r := mergeResources(p.spec.Resources, st.Resources); r != nil {
 		sc.res = *r
 	}
@@ -73,47 +74,58 @@ func (p *pipe) configure(n *graph.Node) *stepConf {
 }
 
 func (p *pipe) stepTimeout(n *graph.Node) int {
-	text, pos := n.Step.Timeout, p.stepPos(n, "timeout")
-	if text == "" {
-		text, pos = p.spec.Timeout, p.fieldPos("timeout", p.own.Timeout)
-	}
+	text := first(n.Step.Timeout, p.spec.Timeout)
 	if text == "" {
 		return 0
+	}
+	pos := func() sluice.Position {
+		if n.Step.Timeout != "" {
+			return p.stepPos(n, "timeout")
+		}
+		return p.fieldPos("timeout", p.own.Timeout)
 	}
 	secs, err := parseSeconds(text)
 	switch {
 	case err != nil:
-		p.failAt(pos, "compile.duration", "%v", err)
+		p.failAt(pos(), "compile.duration", "%v", err)
 	case secs < minBatchTimeout:
-		p.failAt(pos, "limit.timeout", "step %q would time out after %ds; AWS Batch needs at least %d seconds", n.Name, secs, minBatchTimeout)
+		p.failAt(pos(), "limit.timeout", "step %q would time out after %ds; AWS Batch needs at least %d seconds", n.Name, secs, minBatchTimeout)
 	}
 	return secs
 }
 
-// stepRetry builds the Task's Retry field: a retrier for Batch API
-// throttling (SubmitJob allows 50 calls a second per account), then the
-// step's own retry, if it allows more than one attempt.
-func (p *pipe) stepRetry(n *graph.Node) []any {
-	throttle := obj{{"ErrorEquals", []string{"Batch.AWSBatchException"}}, {"IntervalSeconds", 2},
-		{"MaxAttempts", 10}, {"BackoffRate", 2}, {"MaxDelaySeconds", 60}, {"JitterStrategy", "FULL"}}
-	r, pos := n.Step.Retry, p.stepPos(n, "retry")
+// throttleRetrier retries Batch API throttling (SubmitJob allows 50 calls
+// a second per account) on every Task.
+const throttleRetrier = `{"BackoffRate":2,"ErrorEquals":["Batch.AWSBatchException"],"IntervalSeconds":2,"JitterStrategy":"FULL","MaxAttempts":10,"MaxDelaySeconds":60}`
+
+// stepRetry returns the Task's Retry field: the throttling retrier, then
+// the step's own retry if it allows more than one attempt. Steps sharing a
+// retry share its encoding.
+func (p *pipe) stepRetry(n *graph.Node) rawJSON {
+	r, pos := n.Step.Retry, func() sluice.Position { return p.stepPos(n, "retry") }
 	if r == nil {
-		r, pos = p.spec.Retry, p.loc.at("retry")
+		r, pos = p.spec.Retry, func() sluice.Position { return p.loc.at("retry") }
 	}
-	if r == nil || r.Attempts <= 1 {
-		return []any{throttle}
+	if cached, ok := p.retries[r]; ok {
+		return cached
 	}
-	retrier := obj{{"ErrorEquals", retryErrors(r.Errors)}, {"MaxAttempts", r.Attempts - 1},
-		{"IntervalSeconds", p.seconds(r.Delay, 1, pos)}, {"BackoffRate", backoff(r.Backoff)}}
-	if r.MaxDelay != "" {
-		retrier.set("MaxDelaySeconds", p.seconds(r.MaxDelay, 1, pos))
+	out := rawJSON("[" + throttleRetrier + "]")
+	if r != nil && r.Attempts > 1 {
+		retrier := obj{{"ErrorEquals", retryErrors(r.Errors)}, {"MaxAttempts", r.Attempts - 1},
+			{"IntervalSeconds", p.seconds(r.Delay, 1, pos)}, {"BackoffRate", backoff(r.Backoff)}}
+		if r.MaxDelay != "" {
+			retrier.set("MaxDelaySeconds", p.seconds(r.MaxDelay, 1, pos))
+		}
+		jitter := "NONE"
+		if r.Jitter {
+			jitter = "FULL"
+		}
+		retrier.set("JitterStrategy", jitter)
+		out = writeJSON(append(out[:len(out)-1], ','), retrier)
+		out = append(out, ']')
 	}
-	jitter := "NONE"
-	if r.Jitter {
-		jitter = "FULL"
-	}
-	retrier.set("JitterStrategy", jitter)
-	return []any{throttle, retrier}
+	p.retries[r] = out
+	return out
 }
 
 // retryErrors returns the error names a retrier matches: all errors by
@@ -137,14 +149,15 @@ func backoff(b float64) float64 {
 	return b
 }
 
-// seconds parses a duration into whole seconds of at least minimum.
-func (p *pipe) seconds(text string, minimum int, pos sluice.Position) int {
+// seconds parses a duration into whole seconds of at least minimum; pos
+// locates it when it is wrong.
+func (p *pipe) seconds(text string, minimum int, pos func() sluice.Position) int {
 	if text == "" {
 		return minimum
 	}
 	secs, err := parseSeconds(text)
 	if err != nil {
-		p.failAt(pos, "compile.duration", "%v", err)
+		p.failAt(pos(), "compile.duration", "%v", err)
 	}
 	return max(secs, minimum)
 }

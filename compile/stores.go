@@ -15,14 +15,14 @@ type storeInfo struct {
 }
 
 // store decodes the ArtifactStore called name once; nil when there is no
-// such document among the input.
+// such document among the input. Once every store is decoded (before
+// pipelines are compiled, possibly at once), it only reads.
 func (c *compiler) store(name string) *storeInfo {
 	if s, done := c.stores[name]; done {
 		return s
 	}
 	d := c.docs[dsl.KindArtifactStore][name]
 	if d == nil {
-		c.stores[name] = nil
 		return nil
 	}
 	s := &storeInfo{bucket: c.physical(ruleBucket(), name)}
@@ -60,9 +60,12 @@ func (c *compiler) bucket(d *dsl.Document) {
 	if r := s.spec.Replication; r != nil {
 		spec.set("replication", replication(r))
 	}
+	tags, ok := c.userTags(d, s.spec.Tags)
+	if !ok {
+		return
+	}
 	c.emit(draft{typ: sluice.TypeBucket, name: d.Name, phys: s.bucket, doc: d,
-		retain: s.spec.DeletionPolicy != string(sluice.DeletionDelete),
-		tags:   c.userTags(d, s.spec.Tags), spec: spec})
+		retain: s.spec.DeletionPolicy != string(sluice.DeletionDelete), tags: tags, spec: spec})
 }
 
 func encryption(e *dsl.Encryption) obj {
@@ -134,8 +137,12 @@ func (c *compiler) dbInstance(d *dsl.Document) {
 	spec.setIf(s.Database != "", "DBName", s.Database)
 	spec.setIf(s.SubnetGroup != "", "DBSubnetGroupName", s.SubnetGroup)
 	spec.setIf(len(s.SecurityGroups) > 0, "VpcSecurityGroupIds", sortedCopy(s.SecurityGroups))
+	tags, ok := c.userTags(d, s.Tags)
+	if !ok {
+		return
+	}
 	c.emit(draft{typ: sluice.TypeDBInstance, name: d.Name, phys: phys, doc: d,
-		retain: s.DeletionPolicy != string(sluice.DeletionDelete), tags: c.userTags(d, s.Tags), spec: spec})
+		retain: s.DeletionPolicy != string(sluice.DeletionDelete), tags: tags, spec: spec})
 }
 
 func derefInt(p *int) int {

@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/sluice-dev/sluice/graph"
@@ -58,17 +57,52 @@ func (p *pipe) keyFormat(n *graph.Node, file string) *intrinsicFormat {
 func (a *aslBuilder) task(s *graph.Scope, n *graph.Node, states *obj) obj {
 	p := a.p
 	sc := p.steps[n]
-	overrides := obj{}
-	overrides.setIf(len(sc.command) > 0, "Command", []string(sc.command))
-	env, extra := p.overrideEnv(n)
-	overrides.set("Environment", env)
-	p.checkOverrides(n, overrides, extra)
-	params := obj{{"JobName", physicalName(ruleBatch(), p.name, n.Name)}, {"JobDefinition", sc.jobDef.phys},
-		{"JobQueue", sc.compute.queue}, {"ContainerOverrides", overrides}}
-	t := obj{{"Type", "Task"}, {"Resource", arnSubmitJob}, {"Parameters", params}, {"ResultPath", nil}, {"Retry", sc.retry}}
+	overrides := p.overrides(n, sc)
+	params := obj{{"ContainerOverrides", overrides}, {"JobDefinition", sc.jobDef.phys},
+		{"JobName", physicalName(ruleBatch(), p.name, n.Name)}, {"JobQueue", sc.compute.queue}}
+	t := obj{{"Parameters", params}, {"Resource", arnSubmitJob}, {"ResultPath", nil}, {"Retry", sc.retry}}
 	t.setIf(sc.timeout > 0, "TimeoutSeconds", sc.timeout)
+	t.set("Type", "Task")
 	a.catch(s, n, &t, states)
 	return t
+}
+
+// overrides encodes the Task's ContainerOverrides (command and
+// environment) once, into the compiler's arena, and checks its size.
+func (p *pipe) overrides(n *graph.Node, sc *stepConf) rawJSON {
+	vars, extra := p.overrideEnv(n)
+	b := p.c.arena
+	start := len(b)
+	b = append(b, '{')
+	if len(sc.command) > 0 {
+		b = append(b, `"Command":`...)
+		b = writeJSON(b, []string(sc.command))
+		b = append(b, ',')
+	}
+	b = append(b, `"Environment":[`...)
+	for i, v := range vars {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"Name":`...)
+		b = writeString(b, v.name)
+		if v.dynamic {
+			b = append(b, `,"Value.$":`...)
+		} else {
+			b = append(b, `,"Value":`...)
+		}
+		b = writeString(b, v.value)
+		b = append(b, '}')
+	}
+	b = append(b, "]}"...)
+	p.c.arena = b
+	raw := rawJSON(b[start:len(b):len(b)])
+	if size := len(raw) + extra; size > maxOverrides {
+		p.failAt(p.stepPos(n), "limit.container-overrides",
+			"step %q would send Batch about %d bytes of container overrides (command and environment, with the parameters' defaults); Batch allows %d: shorten the command or the parameter defaults",
+			n.Name, size, maxOverrides)
+	}
+	return raw
 }
 
 // Sizes assumed for values known only at run time when the container
@@ -83,32 +117,30 @@ const (
 // overrideEnv is the environment a step gets per run; the second result
 // is how much longer than written its values may grow once Step
 // Functions fills them in.
-func (p *pipe) overrideEnv(n *graph.Node) ([]any, int) {
+func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
 	depth := n.Depth()
 	artifacts := len("s3://"+p.store.bucket+"/"+p.name+"/") + estRunID
 	path := depth * estPathStep
-	vars := []envVar{
-		dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts),
-		dyn("SLUICE_OUTPUT", p.prefix(n, n).String(), artifacts+len(n.Name)+1+path),
-		p.parentsVar(n, artifacts+path),
-		dyn("SLUICE_PARAMETERS", "States.JsonToString($.parameters)", p.defaultsSize()),
-		static("SLUICE_REVISION", revisionSentinel),
-		dyn("SLUICE_RUN_ID", "$.run", estRunID),
-		static("SLUICE_STEP", n.Name),
-	}
+	// In name order: the overrides list them sorted.
+	vars := make([]envVar, 0, 9)
+	vars = append(vars, dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts))
 	if depth > 0 {
 		vars = append(vars,
 			dyn("SLUICE_FOREACH_INDEX", "States.Format('{}', $.foreach.index)", estPathStep),
 			dyn("SLUICE_FOREACH_ITEM", "States.JsonToString($.foreach.item)", estItem))
 	}
-	sort.Slice(vars, func(i, j int) bool { return vars[i].name < vars[j].name })
-	out := make([]any, len(vars))
+	vars = append(vars,
+		dyn("SLUICE_OUTPUT", p.prefix(n, n).String(), artifacts+len(n.Name)+1+path),
+		dyn("SLUICE_PARAMETERS", "States.JsonToString($.parameters)", p.defaultsSize()),
+		p.parentsVar(n, artifacts+path),
+		static("SLUICE_REVISION", revisionSentinel),
+		dyn("SLUICE_RUN_ID", "$.run", estRunID),
+		static("SLUICE_STEP", n.Name))
 	extra := 0
-	for i, v := range vars {
-		out[i] = v.obj()
+	for _, v := range vars {
 		extra += max(v.estimate-len(v.value), 0)
 	}
-	return out, extra
+	return vars, extra
 }
 
 // envVar is one variable of the overrides: a fixed value, or a JSONPath
@@ -123,13 +155,6 @@ func static(name, value string) envVar { return envVar{name: name, value: value}
 
 func dyn(name, expr string, estimate int) envVar {
 	return envVar{name: name, value: expr, dynamic: true, estimate: estimate}
-}
-
-func (v envVar) obj() obj {
-	if v.dynamic {
-		return obj{{"Name", v.name}, {"Value.$", v.value}}
-	}
-	return obj{{"Name", v.name}, {"Value", v.value}}
 }
 
 // prefix is the S3 prefix where step q's artifacts are, as seen from step
@@ -174,16 +199,4 @@ func (p *pipe) parentsVar(n *graph.Node, each int) envVar {
 	}
 	f.lit("]")
 	return dyn("SLUICE_PARENTS", f.String(), estimate)
-}
-
-// checkOverrides measures a Task's container overrides as Batch will
-// receive them, with the run-time values estimated, against Batch's
-// limit.
-func (p *pipe) checkOverrides(n *graph.Node, overrides obj, extra int) {
-	size := len(writeJSON(nil, overrides)) + extra
-	if size > maxOverrides {
-		p.failAt(p.stepPos(n), "limit.container-overrides",
-			"step %q would send Batch about %d bytes of container overrides (command and environment, with the parameters' defaults); Batch allows %d: shorten the command or the parameter defaults",
-			n.Name, size, maxOverrides)
-	}
 }

@@ -73,14 +73,14 @@ func (b *builder) index(steps []dsl.Step) {
 }
 
 // ref resolves a step name written at path, reporting unknown names.
-func (b *builder) ref(from *Node, name, role string, path []string) *Node {
+func (b *builder) ref(from *Node, name, role string, path func() []string) *Node {
 	if name == "" {
 		return nil
 	}
 	if n := b.g.byName[name]; n != nil {
 		return n
 	}
-	b.fail(path, "graph.unknown-step", "step %q names %q as %s, but no step is called that%s",
+	b.fail(path(), "graph.unknown-step", "step %q names %q as %s, but no step is called that%s",
 		from.Name, name, role, dsl.DidYouMean(name, b.names))
 	return nil
 }
@@ -97,23 +97,23 @@ func (b *builder) resolve(n *Node) {
 	case st.Switch != nil:
 		b.resolveSwitch(n)
 	default:
-		n.Next = b.ref(n, st.Next, "next", stepPath(n.Index, "next"))
-		b.addEdge(n, n.Next, edgeNext, stepPath(n.Index, "next"))
+		n.Next = b.ref(n, st.Next, "next", func() []string { return stepPath(n.Index, "next") })
+		b.addEdge(n, n.Next, edgeNext, "next", "")
 	}
 	if st.OnFailure != "" {
-		path := stepPath(n.Index, "onFailure")
+		path := func() []string { return stepPath(n.Index, "onFailure") }
 		n.OnFailure = b.ref(n, st.OnFailure, "onFailure", path)
 		if n.OnFailure == n {
-			b.fail(path, "graph.cycle", "step %q names itself as onFailure; point it at a step that handles the failure", n.Name)
+			b.fail(path(), "graph.cycle", "step %q names itself as onFailure; point it at a step that handles the failure", n.Name)
 			n.OnFailure = nil
 		}
-		b.addEdge(n, n.OnFailure, edgeFailure, path)
+		b.addEdge(n, n.OnFailure, edgeFailure, "onFailure", "")
 	}
 }
 
-func (b *builder) addEdge(from, to *Node, kind edgeKind, path []string) {
+func (b *builder) addEdge(from, to *Node, kind edgeKind, field, key string) {
 	if to != nil {
-		from.out = append(from.out, edge{to: to, kind: kind, path: path})
+		from.out = append(from.out, edge{to: to, kind: kind, from: from.Index, field: field, key: key})
 	}
 }
 
@@ -144,7 +144,7 @@ func (b *builder) checkSuccessors(n *Node) {
 func (b *builder) resolveSplit(n *Node) {
 	sp := n.Step.Split
 	n.Split = &Split{}
-	joinPath := stepPath(n.Index, "split", "join")
+	joinPath := func() []string { return stepPath(n.Index, "split", "join") }
 	if sp.Join == "" {
 		b.fail(stepPath(n.Index, "split"), "graph.missing-join",
 			"split of step %q needs a join: the step where its branches meet again", n.Name)
@@ -156,9 +156,10 @@ func (b *builder) resolveSplit(n *Node) {
 	}
 	seen := make(map[string]bool, len(sp.Branches))
 	for i, name := range sp.Branches {
-		path := stepPath(n.Index, "split", "branches", strconv.Itoa(i))
+		key := strconv.Itoa(i)
+		path := func() []string { return stepPath(n.Index, "split", "branches", key) }
 		if seen[name] {
-			b.fail(path, "graph.split-branches", "split of step %q lists branch %q twice", n.Name, name)
+			b.fail(path(), "graph.split-branches", "split of step %q lists branch %q twice", n.Name, name)
 			continue
 		}
 		seen[name] = true
@@ -166,15 +167,15 @@ func (b *builder) resolveSplit(n *Node) {
 		switch {
 		case start == nil:
 		case start == n:
-			b.fail(path, "graph.cycle", "split of step %q lists the step itself as a branch", n.Name)
+			b.fail(path(), "graph.cycle", "split of step %q lists the step itself as a branch", n.Name)
 		case start == n.Split.Join:
-			b.fail(path, "graph.join-is-branch",
+			b.fail(path(), "graph.join-is-branch",
 				"split of step %q lists its join %q as a branch; the join runs after the branches, so name another step", n.Name, name)
 		default:
-			b.addEdge(n, start, edgeStart, path)
+			b.addEdge(n, start, edgeStart, "split.branches", key)
 		}
 	}
-	b.addEdge(n, n.Split.Join, edgeJoin, joinPath)
+	b.addEdge(n, n.Split.Join, edgeJoin, "split.join", "")
 }
 
 func (b *builder) resolveForeach(n *Node) {
@@ -184,13 +185,13 @@ func (b *builder) resolveForeach(n *Node) {
 		n.Foreach.Mode = dsl.ForeachInline
 	}
 	b.checkOver(n)
-	joinPath := stepPath(n.Index, "foreach", "join")
+	joinPath := func() []string { return stepPath(n.Index, "foreach", "join") }
 	if fe.Join == "" {
 		b.fail(stepPath(n.Index, "foreach"), "graph.missing-join",
 			"foreach of step %q needs a join: the step where the copies of its body meet again", n.Name)
 	}
 	n.Foreach.Join = b.ref(n, fe.Join, "the join of its foreach", joinPath)
-	bodyPath := stepPath(n.Index, "foreach", "step")
+	bodyPath := func() []string { return stepPath(n.Index, "foreach", "step") }
 	if fe.Step == "" {
 		b.fail(stepPath(n.Index, "foreach"), "graph.foreach-step",
 			"foreach of step %q needs a step: the first step of the body run for each item", n.Name)
@@ -199,14 +200,14 @@ func (b *builder) resolveForeach(n *Node) {
 	switch {
 	case start == nil:
 	case start == n:
-		b.fail(bodyPath, "graph.cycle", "foreach of step %q names the step itself as its body", n.Name)
+		b.fail(bodyPath(), "graph.cycle", "foreach of step %q names the step itself as its body", n.Name)
 	case start == n.Foreach.Join:
-		b.fail(bodyPath, "graph.join-is-branch",
+		b.fail(bodyPath(), "graph.join-is-branch",
 			"foreach of step %q uses its join %q as its body; the join runs after the body, so name another step", n.Name, fe.Step)
 	default:
-		b.addEdge(n, start, edgeStart, bodyPath)
+		b.addEdge(n, start, edgeStart, "foreach.step", "")
 	}
-	b.addEdge(n, n.Foreach.Join, edgeJoin, joinPath)
+	b.addEdge(n, n.Foreach.Join, edgeJoin, "foreach.join", "")
 }
 
 // checkOver accepts "parameters.NAME" for a declared list parameter and
@@ -258,16 +259,16 @@ func (b *builder) resolveSwitch(n *Node) {
 	}
 	sort.Strings(values)
 	for _, v := range values {
-		path := stepPath(n.Index, "switch", "cases", v)
+		path := func() []string { return stepPath(n.Index, "switch", "cases", v) }
 		t := b.ref(n, sw.Cases[v], "the case "+quote(v)+" of its switch", path)
 		if t != nil {
 			n.Switch.Cases = append(n.Switch.Cases, Case{Value: v, Target: t})
-			b.addEdge(n, t, edgeCase, path)
+			b.addEdge(n, t, edgeCase, "switch.cases", v)
 		}
 	}
-	path := stepPath(n.Index, "switch", "default")
+	path := func() []string { return stepPath(n.Index, "switch", "default") }
 	n.Switch.Default = b.ref(n, sw.Default, "the default of its switch", path)
-	b.addEdge(n, n.Switch.Default, edgeDefault, path)
+	b.addEdge(n, n.Switch.Default, edgeDefault, "switch.default", "")
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -46,7 +46,7 @@ func drawn(n *Node, e edge) (drawEdge, bool) {
 	case edgeJoin:
 		return d, false
 	case edgeCase:
-		d.label = e.path[len(e.path)-1]
+		d.label = e.key
 	case edgeDefault:
 		d.label = "default"
 	case edgeFailure:

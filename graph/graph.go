@@ -2,6 +2,7 @@ package graph
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/sluice-dev/sluice/dsl"
 )
@@ -164,12 +165,24 @@ func (n *Node) NeedsOutputs() bool {
 	return n.Switch != nil || (n.Foreach != nil && n.Foreach.Output != "")
 }
 
-// edge is one way a step leads to another, with the path of the field
-// that says so.
+// edge is one way a step leads to another. The field that says so is
+// the step's field (dotted, e.g. "split.join") and, for a list item or a
+// switch case, key; path builds its full path when a finding needs it.
 type edge struct {
-	to   *Node
-	kind edgeKind
-	path []string
+	to    *Node
+	kind  edgeKind
+	from  int // index of the step
+	field string
+	key   string
+}
+
+// path is the edge's field as a path inside the pipeline's spec.
+func (e edge) path() []string {
+	p := stepPath(e.from, strings.Split(e.field, ".")...)
+	if e.key != "" {
+		p = append(p, e.key)
+	}
+	return p
 }
 
 type edgeKind int

@@ -62,11 +62,11 @@ func (b *builder) claim(s *Scope, from *Node, e edge) bool {
 		s.Steps = append(s.Steps, t)
 		return true
 	case s.Join != nil && t.Scope.encloses(s):
-		b.fail(e.path, "graph.scope-escape",
+		b.fail(e.path(), "graph.scope-escape",
 			"step %q in %s jumps to %q, outside it; a step there may only go to steps of its own %s or to its join %q",
 			from.Name, s.Describe(), t.Name, scopeNoun(s), s.Join.Name)
 	default:
-		b.fail(e.path, "graph.shared-step",
+		b.fail(e.path(), "graph.shared-step",
 			"step %q is reached both from %s and from %s (step %q); a step belongs to one branch, body or the main flow only",
 			t.Name, t.Scope.Describe(), s.Describe(), from.Name)
 	}
@@ -93,7 +93,7 @@ func (b *builder) open(s *Scope, n *Node, e edge, queue []*Scope) []*Scope {
 		n.Split.Branches = append(n.Split.Branches, child)
 	}
 	if t.Scope != nil {
-		b.fail(e.path, "graph.shared-step",
+		b.fail(e.path(), "graph.shared-step",
 			"step %q starts %s but already belongs to %s; a branch or body needs steps of its own",
 			t.Name, child.Describe(), t.Scope.Describe())
 		return queue
@@ -120,7 +120,7 @@ func (b *builder) checkCycles() {
 			case 0:
 				visit(t)
 			case 1:
-				b.fail(e.path, "graph.cycle", "steps form a loop: %s; a step runs once per run (or per foreach item), so break the loop",
+				b.fail(e.path(), "graph.cycle", "steps form a loop: %s; a step runs once per run (or per foreach item), so break the loop",
 					loopText(stack, t))
 			}
 		}

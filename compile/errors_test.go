@@ -1,0 +1,198 @@
+package compile_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sluice-dev/sluice/compile"
+)
+
+// base is a valid repository; error cases append a document to it (from
+// line 23 on) or replace parts of it.
+const base = `apiVersion: sluice.dev/v1
+kind: Project
+metadata: {name: churn}
+spec:
+  environments: [dev, prod]
+  defaults: {image: img:1, artifactStore: artifacts, compute: cpu}
+---
+apiVersion: sluice.dev/v1
+kind: ArtifactStore
+metadata: {name: artifacts}
+spec: {}
+---
+apiVersion: sluice.dev/v1
+kind: ComputeEnvironment
+metadata: {name: cpu}
+spec: {type: EC2, maxVcpus: 16, subnets: [subnet-a], instanceRole: arn:aws:iam::1:instance-profile/ecs}
+---
+apiVersion: sluice.dev/v1
+kind: ComputeEnvironment
+metadata: {name: tiny}
+spec: {type: FARGATE, maxVcpus: 4, subnets: [subnet-a]}
+---
+`
+
+// pipelineDoc is a Pipeline document named p with the given spec lines
+// (indented by the caller as under spec:); its spec starts on line 27.
+func pipelineDoc(spec string) string {
+	return "apiVersion: sluice.dev/v1\nkind: Pipeline\nmetadata: {name: p}\nspec:\n" + spec
+}
+
+func TestCompileErrors(t *testing.T) {
+	long := strings.Repeat("x", 75)
+	tests := []struct {
+		name string
+		repo string
+		env  string
+		want []string // "line:col code"
+		msg  string   // a fragment of the first message
+	}{
+		{
+			name: "unknown artifact store",
+			repo: base + pipelineDoc("  artifactStore: artifact\n  steps: [{name: a}]\n"),
+			want: []string{"27:18 ref.unknown"},
+			msg:  `ArtifactStore "artifact", which is not among the valid documents (did you mean "artifacts"?)`,
+		},
+		{
+			name: "unknown compute of a step",
+			repo: base + pipelineDoc("  steps: [{name: a, compute: gpu}]\n"),
+			want: []string{"27:30 ref.unknown"},
+			msg:  `ComputeEnvironment "gpu"`,
+		},
+		{
+			name: "unknown compute in a prod override",
+			repo: base + pipelineDoc("  steps: [{name: a}]\nenvironments:\n  prod:\n    steps: [{name: a, compute: gpu}]\n"),
+			env:  "prod",
+			want: []string{"30:32 ref.unknown"},
+		},
+		{
+			name: "no image anywhere",
+			repo: strings.Replace(base, "image: img:1, ", "", 1) + pipelineDoc("  steps: [{name: a, next: b}, {name: b, image: x}]\n"),
+			want: []string{"27:11 pipeline.image"},
+			msg:  `step "a" has no image`,
+		},
+		{
+			name: "no artifact store anywhere",
+			repo: strings.Replace(base, "artifactStore: artifacts, ", "", 1) + pipelineDoc("  steps: [{name: a}]\n"),
+			want: []string{"27:3 ref.missing"},
+		},
+		{
+			name: "graph findings carry the document",
+			repo: base + pipelineDoc("  steps: [{name: a, next: b}]\n"),
+			want: []string{"27:27 graph.unknown-step"},
+		},
+		{
+			name: "inline foreach too wide",
+			repo: base + pipelineDoc("  parameters: {xs: {type: list}}\n  steps:\n    - {name: a, foreach: {over: parameters.xs, step: b, join: c, concurrency: 100}}\n    - {name: b, next: c}\n    - {name: c}\n"),
+			want: []string{"29:79 limit.map-concurrency"},
+			msg:  "set mode: distributed",
+		},
+		{
+			name: "state name too long",
+			repo: base + pipelineDoc("  steps: [{name: "+long+", switch: {on: outputs.x, default: b}}, {name: b}]\n"),
+			want: []string{"27:18 limit.state-name"},
+			msg:  "83 characters",
+		},
+		{
+			name: "container overrides too big",
+			repo: base + pipelineDoc("  steps: [{name: a, command: ["+strings.Repeat("argument,", 900)+"x]}]\n"),
+			want: []string{"27:11 limit.container-overrides"},
+		},
+		{
+			name: "parameter defaults too big",
+			repo: base + pipelineDoc("  parameters: {blob: {type: string, default: "+strings.Repeat("y", 270000)+"}}\n  steps: [{name: a}]\n"),
+			want: []string{"27:15 limit.payload"},
+		},
+		{
+			name: "timeout shorter than Batch allows",
+			repo: base + pipelineDoc("  steps: [{name: a, timeout: 30s}]\n"),
+			want: []string{"27:30 limit.timeout"},
+		},
+		{
+			name: "bad duration",
+			repo: base + pipelineDoc("  timeout: soon\n  steps: [{name: a}]\n"),
+			want: []string{"27:12 compile.duration"},
+		},
+		{
+			name: "gpu and odd sizes on Fargate",
+			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  steps: [{name: a, compute: tiny, resources: {gpu: 1, cpu: 3}}]\n"),
+			want: []string{"28:11 limit.fargate", "28:11 limit.fargate"},
+		},
+		{
+			name: "Fargate without a role",
+			repo: base + pipelineDoc("  steps: [{name: a, compute: tiny}]\n"),
+			want: []string{"27:11 limit.fargate"},
+			msg:  "set jobRole",
+		},
+		{
+			name: "reserved tag",
+			repo: base + pipelineDoc("  tags: {aws:owner: me}\n  steps: [{name: a}]\n"),
+			want: []string{"27:9 limit.tags"},
+		},
+		{
+			name: "schedule without a required parameter",
+			repo: base + pipelineDoc("  parameters: {d: {type: string, required: true}}\n  schedule: {rate: 1 day}\n  steps: [{name: a}]\n"),
+			want: []string{"28:13 schedule.parameters"},
+		},
+		{
+			name: "secret of unknown kind",
+			repo: base + pipelineDoc("  secrets: {A: \"vault:x\"}\n  steps: [{name: a}]\n"),
+			want: []string{"28:11 pipeline.secret"},
+		},
+		{
+			name: "access point and root directory",
+			repo: base + pipelineDoc("  volumes: [{name: v, fileSystem: fs-1, accessPoint: fsap-1, rootDirectory: /x, mountPath: /m}]\n  steps: [{name: a}]\n"),
+			want: []string{"28:11 pipeline.volume"},
+		},
+		{
+			name: "compute without instance role and subnets",
+			repo: base + "apiVersion: sluice.dev/v1\nkind: ComputeEnvironment\nmetadata: {name: bare}\nspec: {type: SPOT, maxVcpus: 4}\n",
+			want: []string{"26:7 compute.instance-role", "26:7 compute.subnets"},
+		},
+		{
+			name: "spec that does not decode",
+			repo: base + pipelineDoc("  resources: {memory: lots}\n  steps: [{name: a}]\n"),
+			want: []string{"27:3 compile.decode"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := loadRepo(t, "repo.yaml", []byte(tt.repo))
+			env := tt.env
+			if env == "" {
+				env = "dev"
+			}
+			res, diags := r.compile(env, "r")
+			got := make([]string, len(diags))
+			for i, d := range diags {
+				got[i] = fmt.Sprintf("%d:%d %s", d.Pos.Line, d.Pos.Column, d.Code)
+				if d.Document == "" || d.Env != env || d.Pos.File != "repo.yaml" {
+					t.Errorf("finding %v lacks its document, environment or file", d)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Fatalf("findings:\n%s\nwant:\n%s\n(full: %v)", strings.Join(got, "\n"), strings.Join(tt.want, "\n"), diags)
+			}
+			if tt.msg != "" && !strings.Contains(diags[0].Message, tt.msg) {
+				t.Errorf("message %q does not contain %q", diags[0].Message, tt.msg)
+			}
+			for _, r := range res {
+				if r.Source == diags[0].Document {
+					t.Errorf("%s has findings but still yields %s", r.Source, r.ID)
+				}
+			}
+			if len(res) == 0 {
+				t.Errorf("the valid documents yield no resources")
+			}
+		})
+	}
+}
+
+func TestCompileWithoutProject(t *testing.T) {
+	res, diags := compile.Compile(compile.Input{Env: "dev"})
+	if res != nil || len(diags) != 1 || diags[0].Code != "compile.no-project" {
+		t.Fatalf("got %v, %v", res, diags)
+	}
+}
