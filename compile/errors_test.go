@@ -152,6 +152,12 @@ func TestCompileErrors(t *testing.T) {
 			want: []string{"26:7 compute.instance-role", "26:7 compute.subnets"},
 		},
 		{
+			name: "state machine definition too big",
+			repo: base + pipelineDoc("  steps:\n"+manySteps(170, 6500)),
+			want: []string{"27:3 limit.definition-size"},
+			msg:  "split it into smaller pipelines",
+		},
+		{
 			name: "spec that does not decode",
 			repo: base + pipelineDoc("  resources: {memory: lots}\n  steps: [{name: a}]\n"),
 			want: []string{"27:3 compile.decode"},
@@ -195,4 +201,17 @@ func TestCompileWithoutProject(t *testing.T) {
 	if res != nil || len(diags) != 1 || diags[0].Code != "compile.no-project" {
 		t.Fatalf("got %v, %v", res, diags)
 	}
+}
+
+// manySteps writes n steps in a line, each with a command of size bytes.
+func manySteps(n, size int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "    - {name: s%d, command: [%s]", i, strings.Repeat("c", size))
+		if i < n-1 {
+			fmt.Fprintf(&b, ", next: s%d", i+1)
+		}
+		b.WriteString("}\n")
+	}
+	return b.String()
 }
