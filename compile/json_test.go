@@ -10,7 +10,7 @@ import (
 // values of every kind (HTML escaping aside, which the writer leaves out).
 func TestWriteJSONMatchesEncoding(t *testing.T) {
 	values := []any{
-		nil, true, false, 0, -7, int64(math.MaxInt64), 1.5, 0.001, 1e-7, 1e21, 123456789.0, -0.0,
+		nil, true, false, 0, -7, int64(math.MaxInt64), 1.5, 0.001, 1e-7, 1e21, 123456789.0, math.Copysign(0, -1),
 		"plain", "quote \" backslash \\ newline \n tab \t ctrl \x01 \x1f", "é ü 日本", "\u2028\u2029", "bad \xff utf8",
 		[]any{1, "a", nil}, []string{"x", "y"}, map[string]any{"b": 1, "a": []any{true}},
 		map[string]string{"z": "1", "a": "2"},

@@ -34,7 +34,7 @@ func (l *locator) step(name string, rest []string) sluice.Position {
 	if l.env != "" {
 		if j := namedIndex(l.doc.Overrides()[l.env]["steps"], name); j >= 0 {
 			overItem = []string{"environments", l.env, "steps", strconv.Itoa(j)}
-			if p := append(overItem, rest...); l.doc.Has(p...) {
+			if p := append(append([]string(nil), overItem...), rest...); l.doc.Has(p...) {
 				return l.doc.Locate(p...)
 			}
 		}

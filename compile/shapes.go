@@ -164,15 +164,21 @@ func shortState(name string) string {
 // pathKey returns ".key" or, for a key that is not a plain identifier,
 // "['key']", to append to a JSONPath.
 func pathKey(k string) string {
-	plain := k != ""
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			plain = false
-		}
-	}
-	if plain {
+	if isIdentifier(k) {
 		return "." + k
 	}
 	return "['" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(k) + "']"
+}
+
+// isIdentifier reports whether k is a letter or underscore followed by
+// letters, digits and underscores.
+func isIdentifier(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		letter := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return k != ""
 }

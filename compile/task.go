@@ -76,7 +76,7 @@ func (p *pipe) overrides(n *graph.Node, sc *stepConf) rawJSON {
 	b = append(b, '{')
 	if len(sc.command) > 0 {
 		b = append(b, `"Command":`...)
-		b = writeJSON(b, []string(sc.command))
+		b = writeJSON(b, sc.command)
 		b = append(b, ',')
 	}
 	b = append(b, `"Environment":[`...)

@@ -164,11 +164,11 @@ func (b *builder) resolveSplit(n *Node) {
 		}
 		seen[name] = true
 		start := b.ref(n, name, "a branch of its split", path)
-		switch {
-		case start == nil:
-		case start == n:
+		switch start {
+		case nil:
+		case n:
 			b.fail(path(), "graph.cycle", "split of step %q lists the step itself as a branch", n.Name)
-		case start == n.Split.Join:
+		case n.Split.Join:
 			b.fail(path(), "graph.join-is-branch",
 				"split of step %q lists its join %q as a branch; the join runs after the branches, so name another step", n.Name, name)
 		default:
@@ -197,11 +197,11 @@ func (b *builder) resolveForeach(n *Node) {
 			"foreach of step %q needs a step: the first step of the body run for each item", n.Name)
 	}
 	start := b.ref(n, fe.Step, "the body of its foreach", bodyPath)
-	switch {
-	case start == nil:
-	case start == n:
+	switch start {
+	case nil:
+	case n:
 		b.fail(bodyPath(), "graph.cycle", "foreach of step %q names the step itself as its body", n.Name)
-	case start == n.Foreach.Join:
+	case n.Foreach.Join:
 		b.fail(bodyPath(), "graph.join-is-branch",
 			"foreach of step %q uses its join %q as its body; the join runs after the body, so name another step", n.Name, fe.Step)
 	default:

@@ -40,9 +40,10 @@ func TestDraw(t *testing.T) {
 			g := mustBuild(t, tt.spec)
 			g.Name = "p"
 			file := strings.ReplaceAll(tt.name, " ", "-")
-			golden(t, file+".mmd", graph.Mermaid(g))
-			golden(t, file+".dot", graph.DOT(g))
-			if graph.Mermaid(g) != graph.Mermaid(g) || graph.DOT(g) != graph.DOT(g) {
+			m, d := graph.Mermaid(g), graph.DOT(g)
+			golden(t, file+".mmd", m)
+			golden(t, file+".dot", d)
+			if m2, d2 := graph.Mermaid(g), graph.DOT(g); m2 != m || d2 != d {
 				t.Errorf("drawing twice gives different output")
 			}
 		})

@@ -109,7 +109,7 @@ func freeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().String(), nil
 }
 
@@ -120,7 +120,7 @@ func (s *Server) wait(timeout time.Duration) error {
 	for {
 		resp, err := client.Get(s.URL)
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			return nil
 		}
 		if time.Now().After(deadline) {
