@@ -33,25 +33,61 @@ func (l *Loader) checkDocument(doc *dsl.Document, envs []string) sluice.Diagnost
 			return append(diags, *d)
 		}
 	}
-	for _, env := range envsToCheck(doc, envs) {
-		merged := doc.Merged(env)
-		ds := l.opts.Validator.Validate(doc, env, merged)
+	for _, group := range mergeGroups(doc, envs) {
+		merged := doc.Merged(group.key)
+		ds := l.opts.Validator.Validate(doc, group.key, merged)
 		if len(ds) == 0 && doc.Kind == dsl.KindPipeline {
-			ds = checkPipeline(doc, env, merged)
+			ds = checkPipeline(doc, group.key, merged)
 		}
-		diags = append(diags, ds...)
+		diags = append(diags, group.attribute(ds)...)
 	}
 	return diags
 }
 
-// envsToCheck returns the environments whose merged documents differ: a
-// document without overrides is the same everywhere and is checked once,
-// under the empty environment.
-func envsToCheck(doc *dsl.Document, envs []string) []string {
-	if len(doc.Overrides()) == 0 {
-		return []string{""}
+// mergeGroup is a set of environments in which a document merges to the
+// same spec: the ones it overrides each stand alone, the rest share the
+// spec as written (key "").
+type mergeGroup struct {
+	key  string
+	envs []string
+}
+
+// mergeGroups returns the distinct merged forms of doc across envs, so
+// each is checked once.
+func mergeGroups(doc *dsl.Document, envs []string) []mergeGroup {
+	overrides := doc.Overrides()
+	if len(overrides) == 0 {
+		return []mergeGroup{{key: ""}}
 	}
-	return envs
+	base := mergeGroup{key: ""}
+	var out []mergeGroup
+	for _, env := range envs {
+		if _, ok := overrides[env]; ok {
+			out = append(out, mergeGroup{key: env, envs: []string{env}})
+		} else {
+			base.envs = append(base.envs, env)
+		}
+	}
+	if len(base.envs) > 0 {
+		out = append(out, base)
+	}
+	return out
+}
+
+// attribute labels findings with the environments of the group: none for
+// a document that is the same everywhere, else one copy per environment.
+func (g mergeGroup) attribute(ds sluice.Diagnostics) sluice.Diagnostics {
+	if len(g.envs) == 0 || len(ds) == 0 {
+		return ds
+	}
+	out := make(sluice.Diagnostics, 0, len(ds)*len(g.envs))
+	for _, env := range g.envs {
+		for _, d := range ds {
+			d.Env = env
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // checkOverrideNames reports overrides for environments the project does

@@ -18,9 +18,9 @@ func crossCheck(snap *Snapshot) sluice.Diagnostics {
 		if d.Kind != dsl.KindPipeline {
 			continue
 		}
-		for _, env := range envsToCheck(d, snap.Spec.Environments) {
-			if !snap.IsInvalidNow(d.ID(), env, diags) {
-				diags = append(diags, checkRefs(snap, d, env, names)...)
+		for _, g := range mergeGroups(d, snap.Spec.Environments) {
+			if !snap.IsInvalidNow(d.ID(), g.key, diags) {
+				diags = append(diags, g.attribute(checkRefs(snap, d, g.key, names))...)
 			}
 		}
 	}
