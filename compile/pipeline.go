@@ -32,9 +32,14 @@ type pipe struct {
 func (c *compiler) pipeline(d *dsl.Document) {
 	p := &pipe{c: c, doc: d, name: d.Name, ok: true, retries: map[*dsl.Retry]rawJSON{}, paramsSize: -1}
 	c.arena = c.arena[:0]
-	if !c.decode(d, &p.spec) {
+	shared, err := d.PipelineSpec(c.in.Env)
+	if err != nil {
+		c.fail(d, d.LocateIn(c.in.Env, false, "spec"), "compile.decode", "cannot read the spec of %s: %v", d.ID(), err)
 		return
 	}
+	// A shallow copy: applyDefaults replaces top-level fields only, and
+	// the decoded spec is shared with every other reader of the document.
+	p.spec = *shared
 	p.own = p.spec
 	p.loc = &locator{doc: d, env: c.in.Env, steps: p.spec.Steps}
 	p.applyDefaults(c.spec.Defaults)

@@ -2,6 +2,7 @@ package dsl
 
 import (
 	"sort"
+	"sync"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
@@ -22,6 +23,9 @@ type Document struct {
 	Value map[string]any
 	node  *yaml.Node
 	typed typedCache
+
+	overridesOnce sync.Once
+	overrides     map[string]map[string]any
 }
 
 // ID returns the document's identity, "Kind/name".
@@ -37,7 +41,13 @@ func (d *Document) Spec() map[string]any {
 }
 
 // Overrides returns the per-environment overrides, keyed by environment.
+// The map is made once and shared: callers must not modify it.
 func (d *Document) Overrides() map[string]map[string]any {
+	d.overridesOnce.Do(func() { d.overrides = d.readOverrides() })
+	return d.overrides
+}
+
+func (d *Document) readOverrides() map[string]map[string]any {
 	raw, _ := d.Value["environments"].(map[string]any)
 	if len(raw) == 0 {
 		return nil

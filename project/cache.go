@@ -34,7 +34,7 @@ func newResultCache() *resultCache {
 func (c *resultCache) sweep() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.results, c.used = c.used, make(map[string]fileResult, len(c.used))
+	c.results, c.used = c.used, make(map[string]fileResult, len(c.used)+len(c.used)/8)
 }
 
 func (c *resultCache) resetUnless(projectHash string) {

@@ -59,37 +59,37 @@ func checkDuplicates(docs []*dsl.Document) sluice.Diagnostics {
 }
 
 // checkRefs checks that the artifact store and compute environments a
-// pipeline names in env exist, falling back to the project defaults.
+// pipeline names in env exist, falling back to the project defaults. It
+// reads the memoised typed spec; positions are looked up only for
+// findings.
 func checkRefs(snap *Snapshot, d *dsl.Document, env string, names map[string][]string) sluice.Diagnostics {
-	spec, _ := d.Merged(env)["spec"].(map[string]any)
+	spec, err := d.PipelineSpec(env)
+	if err != nil {
+		return nil // reported by the per-document checks
+	}
 	defaults := snap.Spec.Defaults
 	var diags sluice.Diagnostics
-	check := func(kind, field, fallback string, path ...string) {
-		name, _ := lookup(spec, path...)
-		pos := d.LocateIn(env, false, append([]string{"spec"}, path...)...)
-		s, _ := name.(string)
-		if s == "" {
-			s, pos = fallback, snap.Project.Locate("spec", "defaults", field)
+	check := func(kind, field, own, fallback string, path ...string) {
+		name := own
+		pos := func() sluice.Position { return d.LocateIn(env, false, append([]string{"spec"}, path...)...) }
+		if name == "" {
+			name = fallback
+			pos = func() sluice.Position { return snap.Project.Locate("spec", "defaults", field) }
 		}
 		switch {
-		case s == "" && len(path) == 1:
+		case name == "" && len(path) == 1:
 			diags = append(diags, docError(d, env, d.Locate("spec"), "ref.missing",
 				"pipeline names no %s: set spec.%s, or defaults.%s in %s", kind, field, field, dsl.ProjectFile))
-		case s != "" && !contains(names[kind], s):
-			diags = append(diags, docError(d, env, pos, "ref.unknown",
-				"no %s named %q%s; known: %v", kind, s, dsl.DidYouMean(s, names[kind]), names[kind]))
+		case name != "" && !contains(names[kind], name):
+			diags = append(diags, docError(d, env, pos(), "ref.unknown",
+				"no %s named %q%s; known: %v", kind, name, dsl.DidYouMean(name, names[kind]), names[kind]))
 		}
 	}
-	check(dsl.KindArtifactStore, "artifactStore", defaults.ArtifactStore, "artifactStore")
-	pipelineCompute, _ := spec["compute"].(string)
-	if pipelineCompute == "" {
-		pipelineCompute = defaults.Compute
-	}
-	check(dsl.KindComputeEnvironment, "compute", defaults.Compute, "compute")
-	steps, _ := spec["steps"].([]any)
-	for i := range steps {
-		if c, _ := lookup(steps[i], "compute"); c != nil {
-			check(dsl.KindComputeEnvironment, "compute", pipelineCompute, "steps", itoa(i), "compute")
+	check(dsl.KindArtifactStore, "artifactStore", spec.ArtifactStore, defaults.ArtifactStore, "artifactStore")
+	check(dsl.KindComputeEnvironment, "compute", spec.Compute, defaults.Compute, "compute")
+	for i, st := range spec.Steps {
+		if st.Compute != "" {
+			check(dsl.KindComputeEnvironment, "compute", st.Compute, "", "steps", itoa(i), "compute")
 		}
 	}
 	return diags

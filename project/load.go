@@ -26,8 +26,9 @@ type Options struct {
 // file by content so that repeated loads redo only what changed. A Loader
 // is safe for use by one goroutine at a time.
 type Loader struct {
-	opts  Options
-	cache *resultCache
+	opts        Options
+	cache       *resultCache
+	lastProject *loadedProject
 }
 
 // NewLoader returns a Loader. It fails when opts has no Validator.

@@ -24,6 +24,13 @@ func (l *Loader) loadProject(ctx context.Context, src Source, snap *Snapshot) (s
 	if err != nil {
 		return "", sluice.E("project.Load", sluice.KindInternal, err)
 	}
+	hash := contentHash(data)
+	if p := l.lastProject; p != nil && p.hash == hash {
+		// The same document as last time: later stages (the compiler's
+		// cache) recognise an unchanged project by its identity.
+		snap.Project, snap.Spec, snap.ProjectOK = p.doc, p.spec, true
+		return hash, nil
+	}
 	f, diags := dsl.ParseFile(dsl.ProjectFile, data, l.opts.Limits)
 	if len(diags) > 0 {
 		snap.Diagnostics = append(snap.Diagnostics, diags...)
@@ -47,7 +54,15 @@ func (l *Loader) loadProject(ctx context.Context, src Source, snap *Snapshot) (s
 		return "", nil
 	}
 	snap.Project, snap.ProjectOK = doc, true
-	return contentHash(data), nil
+	l.lastProject = &loadedProject{hash: hash, doc: doc, spec: snap.Spec}
+	return hash, nil
+}
+
+// loadedProject is the last valid project file a Loader read.
+type loadedProject struct {
+	hash string
+	doc  *dsl.Document
+	spec dsl.ProjectSpec
 }
 
 // checkProjectSpec fills what the project spec leaves to defaults. The

@@ -1,0 +1,111 @@
+package compile
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// Cache remembers what each pipeline compiled to, so compiling a
+// repository in which one pipeline changed redoes that one pipeline.
+//
+// An entry is keyed by the pipeline's document (documents are immutable,
+// and a loader hands out the same *dsl.Document for an unchanged file),
+// the environment and the revision, and is valid only while the project
+// file and every artifact store and compute environment are the same
+// documents as when it was made: a pipeline's output depends on those,
+// and on nothing else. A Cache is safe for concurrent use; entries not
+// used by the latest compilation are dropped by it.
+type Cache struct {
+	mu      sync.Mutex
+	context string
+	entries map[cacheKey]cacheEntry
+	used    map[cacheKey]cacheEntry
+}
+
+type cacheKey struct {
+	doc      *dsl.Document
+	env      string
+	revision string
+}
+
+type cacheEntry struct {
+	out   []sluice.Resource
+	diags sluice.Diagnostics
+}
+
+// NewCache returns an empty Cache.
+func NewCache() *Cache {
+	return &Cache{entries: map[cacheKey]cacheEntry{}, used: map[cacheKey]cacheEntry{}}
+}
+
+// begin starts a compilation whose pipelines depend on context; a
+// different context empties the cache.
+func (c *Cache) begin(context string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.context != context {
+		c.context, c.entries = context, map[cacheKey]cacheEntry{}
+	}
+	c.used = make(map[cacheKey]cacheEntry, len(c.entries))
+}
+
+// end forgets the entries the compilation did not use.
+func (c *Cache) end() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries, c.used = c.used, nil
+}
+
+func (c *Cache) get(k cacheKey) (cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[k]
+	if ok {
+		c.used[k] = e
+	}
+	return e, ok
+}
+
+func (c *Cache) put(k cacheKey, e cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[k], c.used[k] = e, e
+}
+
+// cacheContext identifies the documents every pipeline's output depends
+// on: the project and the stores and compute environments, by identity.
+func (c *compiler) cacheContext() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%p", c.in.Project)
+	for _, kind := range []string{dsl.KindArtifactStore, dsl.KindComputeEnvironment, dsl.KindMetadataStore} {
+		for _, name := range sortedKeys(c.docs[kind]) {
+			fmt.Fprintf(&b, ",%s/%s=%p", kind, name, c.docs[kind][name])
+		}
+	}
+	return b.String()
+}
+
+// cachedPipeline compiles d, or takes its output from the cache, and
+// returns the pipeline's resources and findings.
+func (c *compiler) cachedPipeline(d *dsl.Document) cacheEntry {
+	key := cacheKey{doc: d, env: c.in.Env, revision: c.in.Revision}
+	if c.in.Cache != nil {
+		if e, ok := c.in.Cache.get(key); ok {
+			return e
+		}
+	}
+	c.out, c.diags = c.out[:0], c.diags[:0]
+	c.pipeline(d)
+	// Sorted here, once per pipeline, so the union is usually in order
+	// already and sortByID has only to check it.
+	e := cacheEntry{out: sortByID(slices.Clone(c.out)), diags: slices.Clone(c.diags)}
+	if c.in.Cache != nil {
+		c.in.Cache.put(key, e)
+	}
+	return e
+}
