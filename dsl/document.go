@@ -2,8 +2,8 @@ package dsl
 
 import (
 	"sort"
-	"sync"
 	"strconv"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
