@@ -1,6 +1,10 @@
 package dsl
 
-import "github.com/sluice-dev/sluice"
+import (
+	"strconv"
+
+	"github.com/sluice-dev/sluice"
+)
 
 // Merged returns the document as it stands in env: the override under
 // environments.ENV merged over spec, and the environments key dropped. A
@@ -30,19 +34,81 @@ func (d *Document) Merged(env string) map[string]any {
 
 // LocateIn returns where the value at path of the merged document for env
 // was written: in the environment's override when it sets it, else in the
-// document itself.
+// document itself. Indexes into named lists (steps) are indexes of the
+// merged list; they are translated by name into the override's list,
+// whose order may differ.
 func (d *Document) LocateIn(env string, key bool, path ...string) sluice.Position {
 	locate := d.Locate
 	if key {
 		locate = d.LocateKey
 	}
 	if env != "" && len(path) > 0 && path[0] == "spec" {
-		over := append([]string{"environments", env}, path[1:]...)
-		if d.Has(over...) {
+		if over, ok := d.overridePath(env, path[1:]); ok && d.Has(over...) {
 			return locate(over...)
 		}
 	}
 	return locate(path...)
+}
+
+// overridePath maps a path inside the merged spec of env to the same
+// value's path inside the override, following named lists by name.
+func (d *Document) overridePath(env string, path []string) ([]string, bool) {
+	patch, ok := d.Overrides()[env]
+	if !ok {
+		return nil, false
+	}
+	out := []string{"environments", env}
+	var merged any = d.Merged(env)["spec"]
+	var over any = patch
+	for _, seg := range path {
+		switch m := merged.(type) {
+		case map[string]any:
+			merged = m[seg]
+			om, _ := over.(map[string]any)
+			over = om[seg]
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(m) {
+				return nil, false
+			}
+			merged = m[i]
+			j := sameNamed(m[i], over)
+			if j < 0 {
+				return nil, false
+			}
+			seg = strconv.Itoa(j)
+			over = over.([]any)[j]
+		default:
+			return nil, false
+		}
+		out = append(out, seg)
+	}
+	return out, true
+}
+
+// sameNamed returns the index in list (a named list of the override) of
+// the item named like item, or, for lists that are not named, -1.
+func sameNamed(item, list any) int {
+	l, ok := list.([]any)
+	name, named := lookupName(item)
+	if !ok || !named {
+		return -1
+	}
+	for j, o := range l {
+		if n, ok := lookupName(o); ok && n == name {
+			return j
+		}
+	}
+	return -1
+}
+
+func lookupName(v any) (string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return "", false
+	}
+	n, ok := m["name"].(string)
+	return n, ok
 }
 
 func mergeValue(base any, patch any) any {

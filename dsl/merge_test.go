@@ -70,6 +70,11 @@ func TestLocateIn(t *testing.T) {
 		{"prod", true, []string{"spec", "image"}, "f.yaml:5:3"},
 		{"", false, []string{"spec", "steps", "1", "name"}, "f.yaml:12:13"},
 		{"", false, []string{"spec", "nowhere", "deeper"}, "f.yaml:5:3"},
+		// The merged steps are one, two, three; the override lists two
+		// then three: merged index 1 is the override's index 0.
+		{"prod", false, []string{"spec", "steps", "1", "timeout"}, "f.yaml:20:18"},
+		{"prod", true, []string{"spec", "steps", "2", "name"}, "f.yaml:21:9"},
+		{"prod", false, []string{"spec", "steps", "0", "next"}, "f.yaml:11:13"},
 	}
 	for _, tc := range tests {
 		if got := doc.LocateIn(tc.env, tc.key, tc.path...).String(); got != tc.want {

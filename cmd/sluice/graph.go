@@ -56,14 +56,17 @@ func (o *graphOptions) run(cmd *cobra.Command, g *globalOptions, name string) er
 	if snap.IsInvalid(doc.ID(), o.env) {
 		return invalid(g, documentDiagnostics(snap.Diagnostics, doc.ID(), o.env))
 	}
-	var spec dsl.PipelineSpec
-	if err := dsl.Decode(doc.Merged(o.env)["spec"], &spec); err != nil {
+	spec, err := doc.PipelineSpec(o.env)
+	if err != nil {
 		return err
 	}
-	gr, ds := graph.Build(&spec, func(...string) sluice.Position { return doc.Pos() })
+	gr, ds := graph.Build(spec, func(path ...string) sluice.Position {
+		return doc.LocateIn(o.env, false, append([]string{"spec"}, path...)...)
+	})
 	if ds.HasErrors() {
 		return invalid(g, ds)
 	}
+	gr.Name = doc.Name
 	out := graph.Mermaid(gr)
 	if o.format == "dot" {
 		out = graph.DOT(gr)
