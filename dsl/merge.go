@@ -58,7 +58,7 @@ func (d *Document) overridePath(env string, path []string) ([]string, bool) {
 		return nil, false
 	}
 	out := []string{"environments", env}
-	var merged any = d.Merged(env)["spec"]
+	merged := d.Merged(env)["spec"]
 	var over any = patch
 	for _, seg := range path {
 		switch m := merged.(type) {
