@@ -17,7 +17,7 @@ import (
 // The embedded templates, one folder each. "all:" keeps the dot files
 // (.gitignore) a scaffold needs.
 //
-//go:embed all:batch-prediction all:data-processing all:model-deployment all:training
+//go:embed all:batch-prediction all:data-processing all:model-deployment all:training all:shared
 var embedded embed.FS
 
 const (
@@ -77,7 +77,7 @@ func Names() []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() {
+		if e.IsDir() && e.Name() != sharedDir {
 			names = append(names, e.Name())
 		}
 	}
@@ -168,13 +168,31 @@ func (t Template) pipelineDocument() (*dsl.Document, error) {
 	return found[0], nil
 }
 
+// sharedDir holds the files every template's scaffold gets (the step
+// helper library), kept once in the source tree.
+const sharedDir = "shared"
+
 // Files returns the template's files as stored, placeholders unreplaced,
-// keyed by slash-separated path relative to the repository root. The
-// manifest (template.yaml) and Python caches are left out. It fails only
-// when the embedded files cannot be read.
+// keyed by slash-separated path relative to the repository root, the
+// shared files included. The manifest (template.yaml) and Python caches
+// are left out. It fails only when the embedded files cannot be read.
 func (t Template) Files() (map[string][]byte, error) {
 	out := make(map[string][]byte)
-	err := fs.WalkDir(t.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	shared, err := fs.Sub(embedded, sharedDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, fsys := range []fs.FS{shared, t.fsys} {
+		if err := collect(fsys, out); err != nil {
+			return nil, fmt.Errorf("template %q: %w", t.Name, err)
+		}
+	}
+	return out, nil
+}
+
+// collect adds the files of fsys to out.
+func collect(fsys fs.FS, out map[string][]byte) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err
@@ -183,14 +201,10 @@ func (t Template) Files() (map[string][]byte, error) {
 		case d.IsDir() || p == manifestFile || strings.HasSuffix(p, ".pyc"):
 			return nil
 		}
-		data, err := fs.ReadFile(t.fsys, p)
+		data, err := fs.ReadFile(fsys, p)
 		out[path.Clean(p)] = data
 		return err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("template %q: %w", t.Name, err)
-	}
-	return out, nil
 }
 
 func contains(list []string, s string) bool {
