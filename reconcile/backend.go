@@ -1,0 +1,35 @@
+package reconcile
+
+import (
+	"context"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Backend manages the resources of some types in one environment's
+// target. Every method takes a Target whose spec has its placeholders
+// resolved (see Resolve).
+//
+// Errors carry the retry decision (sluice.Waiting, sluice.Stalled,
+// sluice.Transient); an error without one is treated as transient.
+type Backend interface {
+	// Observe reads the resource: by t.ARN when set, else by its physical
+	// name. A resource that does not exist is Observation{Exists: false}
+	// and no error.
+	Observe(ctx context.Context, t sluice.Target) (sluice.Observation, error)
+	// Create makes the resource, tagged with t.Tags (at creation where the
+	// API allows it), and returns its identity as soon as the service has
+	// assigned one, without waiting for it to become ready. A name already
+	// taken by a resource without Sluice's ownership tags is a stalled
+	// error: Sluice never adopts what it does not own.
+	Create(ctx context.Context, t sluice.Target) (sluice.Observation, error)
+	// Update changes the resource to match t, given what Observe returned;
+	// it sends only what differs. A change the service cannot make in
+	// place returns ErrReplace.
+	Update(ctx context.Context, t sluice.Target, current sluice.Observation) (sluice.Observation, error)
+	// Delete removes the resource, or takes the next step towards it and
+	// returns a waiting error (disable, then delete). A resource that
+	// must not be deleted as it is (a non-empty bucket, a database with
+	// deletion protection) is a stalled error.
+	Delete(ctx context.Context, t sluice.Target, current sluice.Observation) error
+}
