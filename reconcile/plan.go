@@ -1,0 +1,192 @@
+package reconcile
+
+import (
+	"encoding/json"
+	"sort"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Applied is what the state store remembers of a resource Sluice applied:
+// its identity and the hash of the spec last applied.
+type Applied struct {
+	ID       sluice.ResourceID
+	Type     sluice.ResourceType
+	Name     string
+	ARN      string
+	Source   string
+	SpecHash string
+	Deletion sluice.DeletionPolicy
+	// Spec is the resolved spec last applied, compared with observations
+	// to find drift.
+	Spec json.RawMessage
+}
+
+// Action is what a plan does to one resource.
+type Action string
+
+// Plan actions. Only Create, Update, Replace and Delete change AWS.
+const (
+	ActionCreate  Action = "create"
+	ActionUpdate  Action = "update"
+	ActionReplace Action = "replace"
+	ActionDelete  Action = "delete"
+	// ActionRetain forgets a resource gone from the documents whose
+	// deletion policy is retain: it stays in AWS, unmanaged, and is
+	// reported.
+	ActionRetain Action = "retain"
+	// ActionHold keeps a resource gone from the desired set because its
+	// document could not be read or validated, or pruning is not allowed.
+	ActionHold Action = "hold"
+)
+
+// Mutates reports whether the action changes AWS.
+func (a Action) Mutates() bool {
+	return a == ActionCreate || a == ActionUpdate || a == ActionReplace || a == ActionDelete
+}
+
+// Change is one step of a plan.
+type Change struct {
+	ID      sluice.ResourceID `json:"id"`
+	Action  Action            `json:"action"`
+	Reason  string            `json:"reason"`
+	Desired *sluice.Resource  `json:"-"`
+	Applied *Applied          `json:"-"`
+}
+
+// Plan is the ordered list of changes that brings an environment to its
+// desired state, creations and updates in dependency order first, then
+// deletions in reverse dependency order.
+type Plan struct {
+	Changes []Change `json:"changes"`
+	// Unchanged counts the desired resources that need nothing.
+	Unchanged int `json:"unchanged"`
+}
+
+// Empty reports whether the plan changes nothing in AWS.
+func (p Plan) Empty() bool {
+	for _, c := range p.Changes {
+		if c.Action.Mutates() {
+			return false
+		}
+	}
+	return true
+}
+
+// Counts returns how many changes of each action the plan holds.
+func (p Plan) Counts() map[Action]int {
+	out := make(map[Action]int)
+	for _, c := range p.Changes {
+		out[c.Action]++
+	}
+	return out
+}
+
+// PlanInput is what a plan is computed from.
+type PlanInput struct {
+	// Desired are the compiled resources of the documents that are valid.
+	Desired []sluice.Resource
+	// Applied is the inventory of what Sluice created in the environment.
+	Applied []Applied
+	// Observed holds, for resources observed this cycle, what AWS reports;
+	// a resource absent from it is not checked for drift.
+	Observed map[sluice.ResourceID]sluice.Observation
+	// Held names documents (Kind/name) that are invalid: what they
+	// produced before is kept as it is, neither updated nor pruned.
+	Held map[string]bool
+	// HoldAll keeps every resource that is not desired: set when a file
+	// could not be read at all (its documents, hence what they produced,
+	// are unknown) or when the project file is broken.
+	HoldAll bool
+	// AllowPrune permits deletions; without it resources gone from the
+	// documents are held and reported.
+	AllowPrune bool
+	// AllowEmpty permits pruning when the desired set is empty (a deleted
+	// branch or a moved folder looks like that).
+	AllowEmpty bool
+}
+
+// ComputePlan compares desired with applied (a change in Git) and
+// observed with applied (drift) and returns the plan. It is a pure
+// function of its input.
+func ComputePlan(in PlanInput) Plan {
+	applied := make(map[sluice.ResourceID]*Applied, len(in.Applied))
+	for i := range in.Applied {
+		applied[in.Applied[i].ID] = &in.Applied[i]
+	}
+	var p Plan
+	desired := make(map[sluice.ResourceID]bool, len(in.Desired))
+	for i := range in.Desired {
+		r := &in.Desired[i]
+		desired[r.ID] = true
+		if c, ok := planDesired(r, applied[r.ID], in.Observed); ok {
+			p.Changes = append(p.Changes, c)
+		} else {
+			p.Unchanged++
+		}
+	}
+	p.Changes = orderByDependencies(p.Changes)
+	p.Changes = append(p.Changes, planGone(in, applied, desired)...)
+	return p
+}
+
+func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]sluice.Observation) (Change, bool) {
+	c := Change{ID: r.ID, Desired: r, Applied: a}
+	if a == nil {
+		c.Action, c.Reason = ActionCreate, "new in the documents"
+		return c, true
+	}
+	if a.SpecHash != r.Hash {
+		c.Action, c.Reason = ActionUpdate, "changed in the documents"
+		return c, true
+	}
+	obs, ok := observed[r.ID]
+	switch {
+	case !ok:
+		return c, false
+	case !obs.Exists:
+		c.Action, c.Reason = ActionCreate, "deleted outside Sluice"
+		return c, true
+	case !obs.InProgress && len(obs.Spec) > 0 && !SameJSON(obs.Spec, a.Spec):
+		c.Action, c.Reason = ActionUpdate, "drifted: changed outside Sluice"
+		return c, true
+	}
+	return c, false
+}
+
+// planGone decides what happens to applied resources no longer desired,
+// in reverse dependency order of what they were.
+func planGone(in PlanInput, applied map[sluice.ResourceID]*Applied, desired map[sluice.ResourceID]bool) []Change {
+	var gone []Change
+	for _, a := range sortedApplied(applied) {
+		if desired[a.ID] {
+			continue
+		}
+		c := Change{ID: a.ID, Applied: a}
+		switch {
+		case in.Held[a.Source]:
+			c.Action, c.Reason = ActionHold, "its document "+a.Source+" is invalid: held at its last applied state"
+		case in.HoldAll:
+			c.Action, c.Reason = ActionHold, "a file of the repository could not be read: nothing is pruned until it can"
+		case len(in.Desired) == 0 && !in.AllowEmpty:
+			c.Action, c.Reason = ActionHold, "the environment's desired set is empty: not pruned without an explicit allow"
+		case a.Deletion == sluice.DeletionRetain:
+			c.Action, c.Reason = ActionRetain, "gone from the documents; retained (deletion policy retain), no longer managed"
+		case !in.AllowPrune:
+			c.Action, c.Reason = ActionHold, "gone from the documents; pruning is not allowed in this environment"
+		default:
+			c.Action, c.Reason = ActionDelete, "gone from the documents"
+		}
+		gone = append(gone, c)
+	}
+	return reverseDependencyOrder(gone)
+}
+
+func sortedApplied(m map[sluice.ResourceID]*Applied) []*Applied {
+	out := make([]*Applied, 0, len(m))
+	for _, a := range m {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
