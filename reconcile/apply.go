@@ -1,0 +1,222 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Store is what applying needs of the state store, for one environment.
+// Every call is durable when it returns.
+type Store interface {
+	// BeginOp journals an operation about to start, so a crash in the
+	// middle is known at the next start.
+	BeginOp(c Change) (seq uint64, err error)
+	// EndOp marks the operation done.
+	EndOp(seq uint64) error
+	// Save records a resource's identity and applied spec; it is called
+	// right after a create, before anything else is done to it.
+	Save(a Applied) error
+	// Forget drops a resource from the inventory.
+	Forget(id sluice.ResourceID) error
+}
+
+// Applier applies plans.
+type Applier struct {
+	// Backends handle each resource type.
+	Backends map[sluice.ResourceType]Backend
+	// Store records identities and the journal.
+	Store Store
+	// Vars resolve placeholders: the target's values (${aws.region}, ...)
+	// and, added as resources get ARNs, ${Type/name.arn}.
+	Vars map[string]string
+	// Project and Env are checked against ownership tags.
+	Project, Env string
+	// Workers bounds how many changes run at once (default 4).
+	Workers int
+}
+
+// Result is the outcome of one change.
+type Result struct {
+	Change Change
+	// Err is nil on success; it carries the retry decision.
+	Err error
+}
+
+// Apply runs the plan's changes, each after the changes of the resources
+// it depends on, at most Workers at a time. A change whose dependency
+// failed is not attempted. It returns one Result per change in plan
+// order; the error is for the context only.
+func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
+	results := make([]Result, len(p.Changes))
+	done := make(map[sluice.ResourceID]chan struct{}, len(p.Changes))
+	failed := sync.Map{}
+	for _, c := range p.Changes {
+		done[c.ID] = make(chan struct{})
+	}
+	vars := newVars(a.Vars)
+	depsOf := dependencies(p)
+	sem := make(chan struct{}, max(1, a.workers()))
+	var wg sync.WaitGroup
+	for i, c := range p.Changes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[c.ID])
+			if dep := waitDeps(ctx, depsOf[c.ID], done, &failed); dep != "" {
+				results[i] = Result{Change: c, Err: sluice.Transient(fmt.Errorf("not attempted: %s did not apply", dep))}
+				failed.Store(c.ID, true)
+				return
+			}
+			sem <- struct{}{}
+			err := a.applyOne(ctx, c, vars)
+			<-sem
+			if err != nil {
+				failed.Store(c.ID, true)
+			}
+			results[i] = Result{Change: c, Err: err}
+		}()
+	}
+	wg.Wait()
+	return results, ctx.Err()
+}
+
+func (a *Applier) workers() int {
+	if a.Workers > 0 {
+		return a.Workers
+	}
+	return 4
+}
+
+// waitDeps waits for the changes in deps and returns the first that
+// failed, or "".
+func waitDeps(ctx context.Context, deps []sluice.ResourceID, done map[sluice.ResourceID]chan struct{}, failed *sync.Map) sluice.ResourceID {
+	for _, dep := range deps {
+		ch, inPlan := done[dep]
+		if !inPlan {
+			continue
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return dep
+		}
+		if _, bad := failed.Load(dep); bad {
+			return dep
+		}
+	}
+	return ""
+}
+
+// dependencies returns, per change, what must be done before it: a
+// creation or update waits for its resource's dependencies, a deletion
+// for the deletions of every type that may depend on its type (schedules
+// before state machines, queues before compute environments).
+func dependencies(p Plan) map[sluice.ResourceID][]sluice.ResourceID {
+	out := make(map[sluice.ResourceID][]sluice.ResourceID, len(p.Changes))
+	var deletions []Change
+	for _, c := range p.Changes {
+		switch {
+		case c.Desired != nil:
+			out[c.ID] = c.Desired.DependsOn
+		case c.Action == ActionDelete:
+			for _, d := range deletions {
+				if typeRank(changeType(d)) > typeRank(changeType(c)) {
+					out[c.ID] = append(out[c.ID], d.ID)
+				}
+			}
+			deletions = append(deletions, c)
+		}
+	}
+	return out
+}
+
+func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars) error {
+	if !c.Action.Mutates() {
+		if c.Action == ActionRetain {
+			return a.Store.Forget(c.ID)
+		}
+		return nil
+	}
+	typ := changeType(c)
+	b, ok := a.Backends[typ]
+	if !ok {
+		return sluice.Stalled(fmt.Errorf("%s: no backend handles %s resources in this environment", c.ID, typ))
+	}
+	seq, err := a.Store.BeginOp(c)
+	if err != nil {
+		return err
+	}
+	if err := a.run(ctx, b, c, vars); err != nil {
+		return fmt.Errorf("%s %s: %w", c.Action, c.ID, err)
+	}
+	return a.Store.EndOp(seq)
+}
+
+func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars) error {
+	if c.Action == ActionDelete {
+		return a.delete(ctx, b, c)
+	}
+	t, err := vars.target(c)
+	if err != nil {
+		return sluice.Stalled(err)
+	}
+	obs, err := b.Observe(ctx, t)
+	if err != nil {
+		return err
+	}
+	switch {
+	case obs.InProgress:
+		return sluice.Waiting(defaultWait, fmt.Errorf("%s is %s", c.ID, obs.Status))
+	case obs.Exists && !obs.Owned(a.Project, a.Env, c.ID):
+		return sluice.Stalled(fmt.Errorf("%s already exists and does not carry Sluice's ownership tags for %s/%s: refusing to adopt it", t.Name, a.Project, a.Env))
+	case !obs.Exists:
+		obs, err = b.Create(ctx, t)
+	default:
+		t.ARN = obs.ARN
+		obs, err = b.Update(ctx, t, obs)
+	}
+	if errors.Is(err, ErrReplace) {
+		return a.replace(ctx, b, c, t, obs)
+	}
+	if err != nil {
+		return err
+	}
+	vars.setARN(c.ID, obs.ARN)
+	return a.Store.Save(appliedOf(t, obs.ARN))
+}
+
+func (a *Applier) replace(ctx context.Context, b Backend, c Change, t sluice.Target, obs sluice.Observation) error {
+	if t.Deletion == sluice.DeletionRetain {
+		return sluice.Stalled(fmt.Errorf("%s: the change needs the resource replaced, and its deletion policy is retain; replace it by hand or set deletionPolicy: delete", c.ID))
+	}
+	if err := b.Delete(ctx, t, obs); err != nil {
+		return err
+	}
+	return sluice.Waiting(defaultWait, fmt.Errorf("%s: replaced; the new one is created once the old one is gone", c.ID))
+}
+
+func (a *Applier) delete(ctx context.Context, b Backend, c Change) error {
+	t := sluice.Target{Resource: sluice.Resource{ID: c.ID, Type: c.Applied.Type, Name: c.Applied.Name}, ARN: c.Applied.ARN}
+	obs, err := b.Observe(ctx, t)
+	if err != nil {
+		return err
+	}
+	if !obs.Exists {
+		return a.Store.Forget(c.ID)
+	}
+	if !obs.Owned(a.Project, a.Env, c.ID) {
+		return sluice.Stalled(fmt.Errorf("%s no longer carries Sluice's ownership tags: not deleted", t.Name))
+	}
+	if err := b.Delete(ctx, t, obs); err != nil {
+		return err
+	}
+	return a.Store.Forget(c.ID)
+}
+
+func appliedOf(t sluice.Target, arn string) Applied {
+	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, SpecHash: t.Hash, Deletion: t.Deletion, Spec: t.Spec}
+}
