@@ -1,0 +1,82 @@
+package awsapi
+
+import (
+	"context"
+	"sync"
+
+	"golang.org/x/time/rate"
+)
+
+// Rate is a token bucket: PerSecond tokens added each second, at most
+// Burst held.
+type Rate struct {
+	PerSecond float64
+	Burst     int
+}
+
+// DefaultRates returns the documented default AWS quotas of the
+// operations Sluice calls, keyed "ServiceID.Operation" (the SDK's service
+// ID: "SFN", "Scheduler", ...). Step Functions: the "API action
+// throttling" quotas (refill per second, bucket size); EventBridge
+// Scheduler: its per-API request rate quotas. The key "*" is the rate of
+// every operation not listed: generous, so it only smooths bursts.
+func DefaultRates() map[string]Rate {
+	return map[string]Rate{
+		"*":                                  {PerSecond: 50, Burst: 100},
+		"SFN.CreateStateMachine":             {PerSecond: 1, Burst: 100},
+		"SFN.UpdateStateMachine":             {PerSecond: 1, Burst: 200},
+		"SFN.DeleteStateMachine":             {PerSecond: 1, Burst: 100},
+		"SFN.DescribeStateMachine":           {PerSecond: 20, Burst: 200},
+		"SFN.ListStateMachines":              {PerSecond: 5, Burst: 100},
+		"SFN.TagResource":                    {PerSecond: 1, Burst: 200},
+		"SFN.UntagResource":                  {PerSecond: 1, Burst: 200},
+		"SFN.ListTagsForResource":            {PerSecond: 1, Burst: 100},
+		"SFN.ValidateStateMachineDefinition": {PerSecond: 1, Burst: 100},
+		"Scheduler.CreateSchedule":           {PerSecond: 50, Burst: 50},
+		"Scheduler.UpdateSchedule":           {PerSecond: 50, Burst: 50},
+		"Scheduler.DeleteSchedule":           {PerSecond: 50, Burst: 50},
+		"Scheduler.GetSchedule":              {PerSecond: 50, Burst: 50},
+		"Scheduler.ListSchedules":            {PerSecond: 50, Burst: 50},
+	}
+}
+
+// Limiter holds one token bucket per operation. It is safe for
+// concurrent use; share one Limiter between every client talking to the
+// same account and region, as AWS's quotas are per account and region.
+type Limiter struct {
+	rates   map[string]Rate
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+}
+
+// NewLimiter returns a Limiter with DefaultRates, overridden and extended
+// by overrides (keyed "ServiceID.Operation", or "*" for the default).
+func NewLimiter(overrides map[string]Rate) *Limiter {
+	rates := DefaultRates()
+	for k, r := range overrides {
+		rates[k] = r
+	}
+	return &Limiter{rates: rates, buckets: map[string]*rate.Limiter{}}
+}
+
+// Wait blocks until the operation may be called. It fails only when ctx
+// is done first (or its deadline is too near for the wait).
+func (l *Limiter) Wait(ctx context.Context, service, operation string) error {
+	return l.bucket(service + "." + operation).Wait(ctx)
+}
+
+// bucket returns the token bucket of key, creating it on first use.
+func (l *Limiter) bucket(key string) *rate.Limiter {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok {
+		return b
+	}
+	r, ok := l.rates[key]
+	if !ok {
+		r = l.rates["*"]
+	}
+	b := rate.NewLimiter(rate.Limit(r.PerSecond), max(r.Burst, 1))
+	l.buckets[key] = b
+	return b
+}
