@@ -1,0 +1,120 @@
+package statestore
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Record is the inventory entry of one resource Sluice created in an
+// environment: its identity in AWS and what was last applied to it.
+type Record struct {
+	ID       sluice.ResourceID     `json:"id"`
+	Type     sluice.ResourceType   `json:"type"`
+	Name     string                `json:"name"` // physical name
+	ARN      string                `json:"arn,omitempty"`
+	Source   string                `json:"source,omitempty"`
+	Deletion sluice.DeletionPolicy `json:"deletion,omitempty"`
+	SpecHash string                `json:"specHash,omitempty"`
+	// Spec is the last applied spec, placeholders resolved.
+	Spec     json.RawMessage     `json:"spec,omitempty"`
+	Revision string              `json:"revision,omitempty"`
+	Tags     map[string]string   `json:"tags,omitempty"`
+	Observed *sluice.Observation `json:"observed,omitempty"`
+	// ObservedAt is when Observed was read.
+	ObservedAt time.Time `json:"observedAt,omitzero"`
+	CreatedAt  time.Time `json:"createdAt,omitzero"`
+	UpdatedAt  time.Time `json:"updatedAt,omitzero"`
+}
+
+// Resource returns env's inventory record for id and whether there is one.
+// It returns an error wrapping ErrCorrupt or ErrNewerFormat when the stored
+// value does not decode, ErrInvalid for an empty env or id.
+func (tx *Tx) Resource(env string, id sluice.ResourceID) (Record, bool, error) {
+	const op = "statestore.Resource"
+	if id == "" {
+		return Record{}, false, fail(op, fmt.Errorf("%w: empty resource ID", ErrInvalid))
+	}
+	b, err := tx.sub(env, resourcesBucket, false)
+	if err != nil || b == nil {
+		return Record{}, false, fail(op, err)
+	}
+	v := b.Get([]byte(id))
+	if v == nil {
+		return Record{}, false, nil
+	}
+	var r Record
+	if err := decode(v, &r); err != nil {
+		return Record{}, false, fail(op, fmt.Errorf("%s %s: %w", env, id, err))
+	}
+	return r, true, nil
+}
+
+// PutResource stores r as env's inventory record for r.ID, replacing any
+// previous one. When r.CreatedAt is zero, the previous record's CreatedAt
+// is kept. It returns an error wrapping ErrInvalid for an empty env or ID
+// or inside View.
+func (tx *Tx) PutResource(env string, r Record) error {
+	const op = "statestore.PutResource"
+	if r.ID == "" {
+		return fail(op, fmt.Errorf("%w: empty resource ID", ErrInvalid))
+	}
+	b, err := tx.sub(env, resourcesBucket, true)
+	if err != nil {
+		return fail(op, err)
+	}
+	if r.CreatedAt.IsZero() {
+		if prev, ok, err := tx.Resource(env, r.ID); err == nil && ok {
+			r.CreatedAt = prev.CreatedAt
+		}
+	}
+	v, err := encode(r)
+	if err != nil {
+		return fail(op, err)
+	}
+	return fail(op, b.Put([]byte(r.ID), v))
+}
+
+// DeleteResource removes env's inventory record for id; removing an absent
+// record is not an error. It returns an error wrapping ErrInvalid for an
+// empty env or id or inside View.
+func (tx *Tx) DeleteResource(env string, id sluice.ResourceID) error {
+	const op = "statestore.DeleteResource"
+	if id == "" {
+		return fail(op, fmt.Errorf("%w: empty resource ID", ErrInvalid))
+	}
+	if err := tx.writable(); err != nil {
+		return fail(op, err)
+	}
+	b, err := tx.sub(env, resourcesBucket, false)
+	if err != nil || b == nil {
+		return fail(op, err)
+	}
+	return fail(op, b.Delete([]byte(id)))
+}
+
+// Resources returns env's inventory sorted by ID, empty for an unknown
+// environment. It returns an error wrapping ErrCorrupt or ErrNewerFormat
+// when a stored value does not decode.
+func (tx *Tx) Resources(env string) ([]Record, error) {
+	const op = "statestore.Resources"
+	b, err := tx.sub(env, resourcesBucket, false)
+	if err != nil || b == nil {
+		return nil, fail(op, err)
+	}
+	var out []Record
+	err = b.ForEach(func(k, v []byte) error {
+		var r Record
+		if err := decode(v, &r); err != nil {
+			return fmt.Errorf("%s %s: %w", env, k, err)
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,37 @@
+// Package statestoretest helps tests use a state store: it opens one in a
+// temporary directory and checks its consistency when the test ends.
+package statestoretest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/sluice-dev/sluice/statestore"
+)
+
+// MustOpen opens a store at state.db in tb.TempDir() with opts, failing the
+// test when it cannot. When the test ends it runs the store's Check, then
+// closes it, failing the test on any error.
+func MustOpen(tb testing.TB, opts statestore.Options) *statestore.Store {
+	tb.Helper()
+	return MustOpenPath(tb, filepath.Join(tb.TempDir(), "state.db"), opts)
+}
+
+// MustOpenPath is MustOpen on a given path, for a test that reopens a file
+// or prepared one beforehand.
+func MustOpenPath(tb testing.TB, path string, opts statestore.Options) *statestore.Store {
+	tb.Helper()
+	s, err := statestore.Open(path, opts)
+	if err != nil {
+		tb.Fatalf("open state store: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := s.Check(); err != nil {
+			tb.Errorf("state store check: %v", err)
+		}
+		if err := s.Close(); err != nil {
+			tb.Errorf("close state store: %v", err)
+		}
+	})
+	return s
+}
