@@ -145,4 +145,3 @@ func asString(v any) string {
 	s, _ := v.(string)
 	return s
 }
-
