@@ -65,7 +65,7 @@ func TestCheck(t *testing.T) {
 			rawUpdate(t, path, tt.corrupt)
 			s, err := statestore.Open(path, statestore.Options{})
 			must(t, err)
-			defer s.Close()
+			defer func() { _ = s.Close() }()
 			err = s.Check()
 			switch {
 			case tt.want == "" && err != nil:

@@ -153,7 +153,7 @@ func verifyAfterCrash(t *testing.T, path string, committed int) (pending bool) {
 	t.Helper()
 	s, err := statestore.Open(path, statestore.Options{HistoryDepth: crashDepth})
 	must(t, err)
-	defer s.Close()
+	defer func() { _ = s.Close() }()
 	if err := s.Check(); err != nil {
 		t.Fatalf("after %d steps: %v", committed, err)
 	}

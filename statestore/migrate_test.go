@@ -29,7 +29,7 @@ func writeV0(tb testing.TB, path string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	err = db.Update(func(tx *bolt.Tx) error {
 		dev, err := tx.CreateBucket([]byte("dev"))
 		if err != nil {
@@ -145,12 +145,12 @@ func TestMigrateV0FailureLeavesFile(t *testing.T) {
 	must(t, db.Close())
 	before, _ := os.ReadFile(path)
 	if s, err := statestore.Open(path, statestore.Options{}); err == nil {
-		s.Close()
+		_ = s.Close()
 		t.Fatal("Open migrated a file with a malformed record")
 	}
 	db, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	must(t, err)
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	must(t, db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket([]byte("meta")) != nil || tx.Bucket([]byte("envs")) != nil || tx.Bucket([]byte("dev")) == nil {
 			t.Error("failed migration changed the file's layout")
@@ -181,7 +181,7 @@ func TestFormatRefused(t *testing.T) {
 			before, _ := os.ReadFile(path)
 			s, err := statestore.Open(path, tt.opts)
 			if err == nil {
-				s.Close()
+				_ = s.Close()
 			}
 			if !errors.Is(err, tt.wantErr) || sluice.KindOf(err) != sluice.KindConflict {
 				t.Fatalf("Open = %v, want %v", err, tt.wantErr)

@@ -89,8 +89,9 @@ func (s *Store) Close() error {
 // Update runs fn in a read-write transaction and commits it when fn returns
 // nil. When fn returns an error, Update rolls back and returns that error
 // unchanged. When fn panics, Update recovers, rolls back and returns an
-// error wrapping ErrPanicked with the panic value: nothing fn wrote is kept,
-// and the process goes on. Update fails with ErrInvalid on a read-only
+// error wrapping ErrPanicked and the panic value (wrapped too when it is an
+// error): nothing fn wrote is kept, and the process goes on rather than
+// crash, since the daemon serves other environments. Update fails with ErrInvalid on a read-only
 // store and with ErrClosed after Close.
 func (s *Store) Update(fn func(*Tx) error) error {
 	return s.run("statestore.Update", true, fn)
@@ -111,7 +112,7 @@ func (s *Store) run(op string, writable bool, fn func(*Tx) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			_ = btx.Rollback()
-			err = sluice.E(op, sluice.KindInternal, fmt.Errorf("%w: %v", ErrPanicked, r))
+			err = sluice.E(op, sluice.KindInternal, panicErr(r))
 		}
 	}()
 	if err := fn(&Tx{tx: btx, depth: s.opts.HistoryDepth}); err != nil {
@@ -125,6 +126,15 @@ func (s *Store) run(op string, writable bool, fn func(*Tx) error) (err error) {
 		return sluice.E(op, sluice.KindInternal, err)
 	}
 	return nil
+}
+
+// panicErr wraps ErrPanicked with the panic value, and with the value
+// itself when it is an error so errors.Is finds it.
+func panicErr(r any) error {
+	if err, ok := r.(error); ok {
+		return fmt.Errorf("%w: %w", ErrPanicked, err)
+	}
+	return fmt.Errorf("%w: %v", ErrPanicked, r)
 }
 
 func beginErr(err error) error {

@@ -34,7 +34,7 @@ func TestOpenLocked(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Open: %v", err)
 				}
-				s.Close()
+				_ = s.Close()
 				return
 			}
 			if !errors.Is(err, statestore.ErrLocked) {
@@ -72,7 +72,7 @@ func TestOpenErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := statestore.Open(tt.path, tt.opts)
 			if err == nil {
-				s.Close()
+				_ = s.Close()
 				t.Fatal("Open succeeded")
 			}
 			if !strings.Contains(err.Error(), tt.path) {
@@ -116,16 +116,14 @@ func TestUpdateRollsBack(t *testing.T) {
 			mustPut(t, tx, "dev", record("Bucket/data"))
 			return errBoom
 		}, errBoom},
-		{"panic", func(tx *statestore.Tx) error {
+		{"panic with a string", func(tx *statestore.Tx) error {
 			mustPut(t, tx, "dev", record("Bucket/data"))
 			panic("boom")
 		}, statestore.ErrPanicked},
 		{"panic with error", func(tx *statestore.Tx) error {
 			mustPut(t, tx, "dev", record("Bucket/data"))
-			var m map[string]int
-			m["x"]++
-			return nil
-		}, statestore.ErrPanicked},
+			panic(errBoom)
+		}, errBoom},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,6 +131,9 @@ func TestUpdateRollsBack(t *testing.T) {
 			err := s.Update(tt.fn)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Update = %v, want %v", err, tt.wantErr)
+			}
+			if panicked := strings.HasPrefix(tt.name, "panic"); errors.Is(err, statestore.ErrPanicked) != panicked {
+				t.Errorf("Update = %v, ErrPanicked should be there iff fn panicked", err)
 			}
 			if got := resources(t, s, "dev"); len(got) != 0 {
 				t.Errorf("rolled back Update left %v", got)
