@@ -106,7 +106,10 @@ func TestQueueRelationship(t *testing.T) {
 		return err
 	})
 	f.Settle()
-	mustOK(t, func() error { _, err := c.DeleteJobQueue(ctx, &batch.DeleteJobQueueInput{JobQueue: aws.String("q")}); return err })
+	mustOK(t, func() error {
+		_, err := c.DeleteJobQueue(ctx, &batch.DeleteJobQueueInput{JobQueue: aws.String("q")})
+		return err
+	})
 	f.Settle()
 	mustOK(t, func() error {
 		_, err := c.DeleteComputeEnvironment(ctx, &batch.DeleteComputeEnvironmentInput{ComputeEnvironment: aws.String("ce")})
