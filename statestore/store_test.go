@@ -2,8 +2,10 @@ package statestore_test
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -179,4 +181,33 @@ func TestWritesRefusedReadOnly(t *testing.T) {
 			t.Errorf("%s in View = %v, want ErrInvalid", name, err)
 		}
 	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	s := statestoretest.MustOpen(t, statestore.Options{HistoryDepth: 1000})
+	const workers, each = 4, 25
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				err := s.Update(func(tx *statestore.Tx) error {
+					return tx.AppendHistory("dev", statestore.Entry{Revision: fmt.Sprintf("w%d-%d", w, i)})
+				})
+				if err != nil {
+					t.Error(err)
+				}
+				if err := s.View(func(tx *statestore.Tx) error { _, err := tx.History("dev"); return err }); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	mustView(t, s, func(tx *statestore.Tx) error {
+		h, err := tx.History("dev")
+		if err != nil || len(h) != workers*each {
+			t.Errorf("History has %d entries, %v; want %d", len(h), err, workers*each)
+		}
+		return nil
+	})
 }
