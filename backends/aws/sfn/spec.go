@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 )
 
 // spec is a StateMachine spec in CreateStateMachine's field names.
@@ -88,7 +90,7 @@ func observedSpec(out *sfn.DescribeStateMachineOutput, desired json.RawMessage) 
 	if err != nil {
 		return nil, err
 	}
-	raw, err = restrict(raw, desired)
+	raw, err = awsapi.Restrict(raw, desired, "definition")
 	if err != nil {
 		return nil, err
 	}
@@ -114,60 +116,6 @@ func inDesiredForm(observed, desired json.RawMessage) (json.RawMessage, error) {
 		return nil, err
 	}
 	return json.Marshal(have)
-}
-
-// restrict keeps of observed only the keys desired sets, recursively,
-// except inside the definition, which is compared whole.
-func restrict(observed, desired json.RawMessage) (json.RawMessage, error) {
-	var o, d map[string]any
-	if err := json.Unmarshal(observed, &o); err != nil {
-		return nil, err
-	}
-	if len(desired) == 0 || json.Unmarshal(desired, &d) != nil || len(d) == 0 {
-		return observed, nil
-	}
-	out := map[string]any{}
-	for k, dv := range d {
-		ov, ok := o[k]
-		if !ok {
-			continue
-		}
-		if k != "definition" {
-			ov = restrictValue(ov, dv)
-		}
-		out[k] = ov
-	}
-	return json.Marshal(out)
-}
-
-// restrictValue keeps of o the object keys d has, recursing into objects
-// and into lists of the same length.
-func restrictValue(o, d any) any {
-	switch dv := d.(type) {
-	case map[string]any:
-		om, ok := o.(map[string]any)
-		if !ok {
-			return o
-		}
-		out := map[string]any{}
-		for k, sub := range dv {
-			if v, ok := om[k]; ok {
-				out[k] = restrictValue(v, sub)
-			}
-		}
-		return out
-	case []any:
-		ol, ok := o.([]any)
-		if !ok || len(ol) != len(dv) {
-			return o
-		}
-		out := make([]any, len(ol))
-		for i := range ol {
-			out[i] = restrictValue(ol[i], dv[i])
-		}
-		return out
-	}
-	return o
 }
 
 func loggingOf(l *types.LoggingConfiguration) *logging {
