@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	project = "churn"
+	projectName = "churn"
 	env     = "dev"
 )
 
@@ -24,7 +24,7 @@ func target(typ sluice.ResourceType, logical, name, spec string) sluice.Target {
 	return sluice.Target{Resource: sluice.Resource{
 		ID: id, Type: typ, Name: name, Deletion: sluice.DeletionDelete, Spec: json.RawMessage(spec),
 		Tags: map[string]string{
-			sluice.TagManagedBy: sluice.ManagedByValue, sluice.TagProject: project,
+			sluice.TagManagedBy: sluice.ManagedByValue, sluice.TagProject: projectName,
 			sluice.TagEnvironment: env, sluice.TagResource: string(id), "team": "ml",
 		},
 	}}

@@ -54,7 +54,7 @@ func createWaitingCE(t *testing.T, f *fixture, ce sluice.Target) sluice.Target {
 	_, err = f.b.Update(f.ctx, ce, o)
 	wantRetry(t, err, sluice.RetryWaiting)
 	f.fake.Settle()
-	if o = f.mustObserve(t, ce); o.InProgress || o.Status != "VALID" || !o.Owned(project, env, ce.ID) {
+	if o = f.mustObserve(t, ce); o.InProgress || o.Status != "VALID" || !o.Owned(projectName, env, ce.ID) {
 		t.Fatalf("settled: %+v", o)
 	}
 	return ce

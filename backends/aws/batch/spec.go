@@ -38,6 +38,8 @@ func project(desired, observed any) any {
 		for k, dv := range d {
 			if ov, ok := lookup(o, k); ok && ov != nil {
 				out[k] = project(dv, ov)
+			} else if zero(dv) {
+				out[k] = dv
 			}
 		}
 		return out
@@ -55,6 +57,13 @@ func project(desired, observed any) any {
 	default:
 		return observed
 	}
+}
+
+// zero reports whether v is a scalar zero value (0, false, ""), which
+// a service may leave out of its answer: observed absent equals desired
+// zero.
+func zero(v any) bool {
+	return v == float64(0) || v == false || v == ""
 }
 
 // lookup finds key in m, exactly or else ignoring case.

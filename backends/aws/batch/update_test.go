@@ -27,6 +27,7 @@ func TestUpdateComputeEnvironment(t *testing.T) {
 		want     string // substring of the settled observed spec, "" when nothing is sent
 	}{
 		{name: "max vCPUs in place", base: ceSpec, from: `"maxvCpus":64`, to: `"maxvCpus":128`, want: `"maxvCpus":128`},
+		{name: "min vCPUs in place", base: ceSpec, from: `"minvCpus":0`, to: `"minvCpus":2`, want: `"minvCpus":2`},
 		{name: "state in place", base: ceSpec, from: `"state":"ENABLED"`, to: `"state":"DISABLED"`, want: `"state":"DISABLED"`},
 		{name: "instance types in place with the service-linked role", base: ceSpec,
 			from: `["c6i.xlarge","m6i.xlarge"]`, to: `["m6i.xlarge","c7i.xlarge"]`, want: `["c7i.xlarge","m6i.xlarge"]`},
@@ -133,7 +134,7 @@ func TestUpdateTags(t *testing.T) {
 		if got := f.since(n); !slices.Equal(got, []string{"UntagResource", "TagResource"}) {
 			t.Errorf("%s: calls %v, want untag then tag only", tg.ID, got)
 		}
-		if o := f.mustObserve(t, tg); o.Tags["owner"] != "ana" || o.Tags["team"] != "" || !o.Owned(project, env, tg.ID) {
+		if o := f.mustObserve(t, tg); o.Tags["owner"] != "ana" || o.Tags["team"] != "" || !o.Owned(projectName, env, tg.ID) {
 			t.Errorf("%s: tags %v", tg.ID, o.Tags)
 		}
 	}
