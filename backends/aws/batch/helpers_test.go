@@ -15,7 +15,7 @@ import (
 
 const (
 	projectName = "churn"
-	env     = "dev"
+	env         = "dev"
 )
 
 // target builds a desired resource of typ with Sluice's ownership tags.
