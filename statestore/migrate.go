@@ -3,7 +3,6 @@ package statestore
 import (
 	"fmt"
 
-	"github.com/sluice-dev/sluice"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -41,11 +40,9 @@ func (s *Store) prepare() error {
 func checkVersion(v int, readOnly bool) error {
 	switch {
 	case v > FormatVersion:
-		return sluice.E("", sluice.KindConflict,
-			fmt.Errorf("%w: file format %d, this Sluice knows up to %d", ErrNewerFormat, v, FormatVersion))
+		return fmt.Errorf("%w: file format %d, this Sluice knows up to %d", ErrNewerFormat, v, FormatVersion)
 	case v < FormatVersion && v != versionEmpty && readOnly:
-		return sluice.E("", sluice.KindConflict,
-			fmt.Errorf("%w: file format %d, current %d", ErrNeedsMigration, v, FormatVersion))
+		return fmt.Errorf("%w: file format %d, current %d", ErrNeedsMigration, v, FormatVersion)
 	}
 	return nil
 }
@@ -67,7 +64,7 @@ func upgrade(tx *bolt.Tx) error {
 	}
 	if v != versionEmpty {
 		if err := migrate(tx, v); err != nil {
-			return sluice.E("", sluice.KindInternal, err)
+			return err
 		}
 	}
 	return putFileVersion(tx, FormatVersion)

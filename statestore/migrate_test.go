@@ -186,8 +186,8 @@ func TestFormatRefused(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) || sluice.KindOf(err) != sluice.KindConflict {
 				t.Fatalf("Open = %v, want %v", err, tt.wantErr)
 			}
-			if !bytes.Contains([]byte(err.Error()), []byte(path)) {
-				t.Errorf("error %q does not name the file", err)
+			if !bytes.Contains([]byte(err.Error()), []byte(path)) || bytes.Count([]byte(err.Error()), []byte("conflict")) != 1 {
+				t.Errorf("error %q does not name the file once with its kind", err)
 			}
 			if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 				t.Error("refused file was modified")

@@ -69,7 +69,7 @@ func Open(path string, opts Options) (*Store, error) {
 	s := &Store{db: db, path: path, opts: opts}
 	if err := s.prepare(); err != nil {
 		_ = db.Close()
-		return nil, sluice.E(op, sluice.KindOf(err), fmt.Errorf("%s: %w", path, err))
+		return nil, sluice.E(op, kindOf(err), fmt.Errorf("%s: %w", path, err))
 	}
 	return s, nil
 }

@@ -90,16 +90,18 @@ func fail(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var kind sluice.Kind
+	return sluice.E(op, kindOf(err), err)
+}
+
+// kindOf classifies err by the sentinel it wraps.
+func kindOf(err error) sluice.Kind {
 	switch {
 	case errors.Is(err, ErrInvalid):
-		kind = sluice.KindInvalid
+		return sluice.KindInvalid
 	case errors.Is(err, ErrNotFound):
-		kind = sluice.KindNotFound
-	case errors.Is(err, ErrNewerFormat):
-		kind = sluice.KindConflict
-	default:
-		kind = sluice.KindInternal
+		return sluice.KindNotFound
+	case errors.Is(err, ErrNewerFormat), errors.Is(err, ErrNeedsMigration), errors.Is(err, ErrLocked):
+		return sluice.KindConflict
 	}
-	return sluice.E(op, kind, err)
+	return sluice.KindInternal
 }
