@@ -77,7 +77,8 @@ func resolve(t *testing.T, spec json.RawMessage) json.RawMessage {
 
 // TestKumoCreateObserve creates the compiled compute environments and
 // queues in kumo and reads them back: owned, VALID, and equal to the
-// desired spec (an Update sends nothing), and a second Create is a no-op.
+// desired spec (the drift check and Update see no change); a second
+// Create is a no-op.
 func TestKumoCreateObserve(t *testing.T) {
 	srv := kumotest.Start(t)
 	b := batch.New(awsbatch.NewFromConfig(srv.Config), batch.Options{})
@@ -95,6 +96,9 @@ func TestKumoCreateObserve(t *testing.T) {
 		o, err = b.Observe(t.Context(), tg)
 		if err != nil || !o.Exists || o.Status != "VALID" || !o.Owned("churn", "dev", tg.ID) {
 			t.Fatalf("Observe %s = %+v, %v", tg.ID, o, err)
+		}
+		if !reconcile.SameJSON(o.Spec, tg.Spec) {
+			t.Errorf("%s observed %s, desired %s", tg.ID, o.Spec, tg.Spec)
 		}
 		if again, err := b.Create(t.Context(), tg); err != nil || again.ARN != o.ARN {
 			t.Fatalf("second Create %s = %+v, %v", tg.ID, again, err)

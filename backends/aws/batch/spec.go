@@ -256,8 +256,7 @@ func decodeSpec(raw json.RawMessage) (map[string]any, error) {
 }
 
 // observedSpec projects an SDK description onto the desired spec and
-// normalises it, returning both as generic objects and the observed one
-// as JSON.
+// expresses it in the desired spec's form (see align), as JSON.
 func observedSpec(desired json.RawMessage, described any) (json.RawMessage, error) {
 	d, err := generic(desired)
 	if err != nil {
@@ -267,7 +266,29 @@ func observedSpec(desired json.RawMessage, described any) (json.RawMessage, erro
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(normalise(project(d, o)))
+	return json.Marshal(align("", d, project(d, o)))
+}
+
+// align expresses the observed value of field key in the desired form:
+// where both sides mean the same (equal once normalised: sets in another
+// order, a compute environment by ARN rather than name, an empty
+// variable AWS dropped) it is the desired value, so a plain JSON
+// comparison with the desired spec sees no drift; elsewhere it is the
+// observed value, objects aligned field by field.
+func align(key string, desired, observed any) any {
+	if reflect.DeepEqual(normaliseField(key, desired), normaliseField(key, observed)) {
+		return desired
+	}
+	d, dok := desired.(map[string]any)
+	o, ook := observed.(map[string]any)
+	if !dok || !ook {
+		return observed
+	}
+	out := make(map[string]any, len(o))
+	for k, ov := range o {
+		out[k] = align(k, d[k], ov)
+	}
+	return out
 }
 
 // subset marshals the named fields of m, for decoding into an SDK

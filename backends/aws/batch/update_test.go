@@ -30,7 +30,7 @@ func TestUpdateComputeEnvironment(t *testing.T) {
 		{name: "min vCPUs in place", base: ceSpec, from: `"minvCpus":0`, to: `"minvCpus":2`, want: `"minvCpus":2`},
 		{name: "state in place", base: ceSpec, from: `"state":"ENABLED"`, to: `"state":"DISABLED"`, want: `"state":"DISABLED"`},
 		{name: "instance types in place with the service-linked role", base: ceSpec,
-			from: `["c6i.xlarge","m6i.xlarge"]`, to: `["m6i.xlarge","c7i.xlarge"]`, want: `["c7i.xlarge","m6i.xlarge"]`},
+			from: `["c6i.xlarge","m6i.xlarge"]`, to: `["m6i.xlarge","c7i.xlarge"]`, want: `["m6i.xlarge","c7i.xlarge"]`},
 		{name: "subnets reordered is no change", base: ceSpec, from: `["subnet-a","subnet-b"]`, to: `["subnet-b","subnet-a"]`},
 		{name: "desired vCPUs are never compared", base: ceSpec, from: `"minvCpus":0`, to: `"minvCpus":0,"desiredvCpus":8`},
 		{name: "compute type needs a replacement", base: ceSpec, from: `"type":"EC2"`, to: `"type":"SPOT"`, replace: true},
