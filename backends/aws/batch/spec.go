@@ -256,8 +256,12 @@ func decodeSpec(raw json.RawMessage) (map[string]any, error) {
 }
 
 // observedSpec projects an SDK description onto the desired spec and
-// expresses it in the desired spec's form (see align), as JSON.
+// expresses it in the desired spec's form (see align), as JSON; nil when
+// there is no desired spec (a resource being pruned).
 func observedSpec(desired json.RawMessage, described any) (json.RawMessage, error) {
+	if len(desired) == 0 {
+		return nil, nil
+	}
 	d, err := generic(desired)
 	if err != nil {
 		return nil, err
