@@ -80,15 +80,33 @@ func transitional(status string) bool {
 	return strings.HasPrefix(status, "configuring-")
 }
 
-// hasPending reports whether RDS holds changes not yet applied.
+// hasPending reports whether RDS holds changes not yet applied: any
+// field of PendingModifiedValues that is set.
 func hasPending(p *types.PendingModifiedValues) (bool, error) {
 	m, err := object(p)
 	for _, v := range m {
-		if v != nil {
+		if set(v) {
 			return true, err
 		}
 	}
 	return false, err
+}
+
+// set reports whether a JSON value is present: not null, not an empty
+// string (an unset enumeration), not an empty list or object.
+func set(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case string:
+		return x != ""
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
+	default:
+		return true
+	}
 }
 
 // observedSpec returns the fields s sets as db has them, pending values
@@ -120,7 +138,7 @@ func observedSpec(s spec, db *types.DBInstance) (json.RawMessage, error) {
 // field returns the value of spec key k on db: the pending value when
 // RDS holds one, else the current one; false when RDS does not report it.
 func field(k string, db *types.DBInstance, actual, pending map[string]any) (any, bool) {
-	if v := pending[k]; v != nil {
+	if v := pending[k]; set(v) {
 		return v, true
 	}
 	switch k {

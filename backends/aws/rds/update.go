@@ -133,7 +133,9 @@ func (b *Backend) modifyInput(s spec, changed []string) (*rds.ModifyDBInstanceIn
 			return nil, fmt.Errorf("%s cannot change in place: %w", k, reconcile.ErrReplace)
 		}
 		params[p] = s.keys[k]
-		immediate = immediate && !(b.opts.DeferDisruptive && disruptive(k))
+		if b.opts.DeferDisruptive && disruptive(k) {
+			immediate = false
+		}
 	}
 	raw, err := json.Marshal(params)
 	if err != nil {

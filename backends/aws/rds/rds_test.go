@@ -1,0 +1,235 @@
+package rds_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice"
+	rdsbackend "github.com/sluice-dev/sluice/backends/aws/rds"
+	"github.com/sluice-dev/sluice/reconcile"
+)
+
+// newFake returns a backend on a fresh fakeRDS.
+func newFake(t *testing.T, opts rdsbackend.Options) (*fakeRDS, *rdsbackend.Backend) {
+	t.Helper()
+	f, url := startFakeRDS(t)
+	return f, rdsbackend.New(fakeClient(url), opts)
+}
+
+// mustCreate creates tg and advances the fake until it is available.
+func mustCreate(t *testing.T, f *fakeRDS, b *rdsbackend.Backend, tg sluice.Target) sluice.Observation {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := b.Create(ctx, tg); err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	f.Advance()
+	f.Advance()
+	obs, err := b.Observe(ctx, tg)
+	if err != nil || obs.Status != "available" || obs.InProgress {
+		t.Fatalf("Observe after create = %s %v, %v; want available", obs.Status, obs.InProgress, err)
+	}
+	return obs
+}
+
+func TestCreateGoesThroughCreatingAndBackingUp(t *testing.T) {
+	ctx := context.Background()
+	f, b := newFake(t, rdsbackend.Options{})
+	tg := target("metadata", metadataSpec)
+	created, err := b.Create(ctx, tg)
+	if err != nil || created.Status != "creating" || !created.InProgress || !strings.HasSuffix(created.ARN, ":db:churn-dev-metadata") {
+		t.Fatalf("Create = %+v, %v; want creating, in progress, with its ARN", created, err)
+	}
+	for _, want := range []string{"creating", "backing-up"} {
+		obs, err := b.Observe(ctx, tg)
+		if err != nil || obs.Status != want || !obs.InProgress {
+			t.Fatalf("Observe = %+v, %v; want %s in progress", obs, err, want)
+		}
+		wantRetry(t, "Update while "+want, func() error { _, err := b.Update(ctx, tg, obs); return err }(), sluice.RetryWaiting, want)
+		f.Advance()
+	}
+	obs, err := b.Observe(ctx, tg)
+	if err != nil || obs.Status != "available" || obs.InProgress {
+		t.Fatalf("Observe = %+v, %v; want available", obs, err)
+	}
+	sameJSON(t, obs.Spec, metadataSpec)
+	if !obs.Owned("churn", "dev", tg.ID) || obs.Tags["team"] != "ml" {
+		t.Errorf("tags = %v, want Sluice's and the user's", obs.Tags)
+	}
+}
+
+func TestObserveNormalisesWhatRDSDerives(t *testing.T) {
+	ctx := context.Background()
+	f, b := newFake(t, rdsbackend.Options{})
+	tg := target("scratch-db", scratchSpec) // EngineVersion "16": RDS runs 16.3
+	mustCreate(t, f, b, tg)
+	f.mu.Lock()
+	f.dbs["churn-dev-scratch-db"].AllocatedStorage = 30 // grown by autoscaling, no limit set
+	f.mu.Unlock()
+	obs, err := b.Observe(ctx, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, obs.Spec, strings.Replace(scratchSpec, `"AllocatedStorage":20`, `"AllocatedStorage":30`, 1))
+
+	mt := target("metadata", metadataSpec)
+	mustCreate(t, f, b, mt)
+	f.mu.Lock()
+	f.dbs["churn-dev-metadata"].AllocatedStorage = 50 // within MaxAllocatedStorage 100
+	f.mu.Unlock()
+	obs, err = b.Observe(ctx, mt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, obs.Spec, metadataSpec)
+}
+
+func TestUpdatePending(t *testing.T) {
+	cases := []struct {
+		name      string
+		opts      rdsbackend.Options
+		immediate bool
+	}{
+		{"applied at once by default", rdsbackend.Options{}, true},
+		{"deferred to the maintenance window", rdsbackend.Options{DeferDisruptive: true}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			f, b := newFake(t, c.opts)
+			obs := mustCreate(t, f, b, target("metadata", metadataSpec))
+			bigger := target("metadata", metadataSpec, "db.t4g.medium", "db.r6g.large", `"BackupRetentionPeriod":7`, `"BackupRetentionPeriod":14`)
+			f.actions = nil
+			if _, err := b.Update(ctx, bigger, obs); err != nil {
+				t.Fatal(err)
+			}
+			obs, err := b.Observe(ctx, bigger)
+			if err != nil || !obs.InProgress {
+				t.Fatalf("Observe after modify = %+v, %v; want in progress", obs, err)
+			}
+			sameJSON(t, obs.Spec, string(bigger.Spec)) // pending is not drift
+			if (obs.Status == "modifying") != c.immediate {
+				t.Errorf("status %q after modify, immediate=%v", obs.Status, c.immediate)
+			}
+			if !c.immediate {
+				// Still available with the change pending: a second Update sends nothing.
+				if _, err := b.Update(ctx, bigger, obs); err != nil {
+					t.Fatal(err)
+				}
+				f.MaintenanceWindow()
+			} else {
+				f.Advance()
+			}
+			if n := strings.Count(strings.Join(f.actions, " "), "ModifyDBInstance"); n != 1 {
+				t.Errorf("ModifyDBInstance sent %d times, want 1 (%v)", n, f.actions)
+			}
+			obs, err = b.Observe(ctx, bigger)
+			if err != nil || obs.InProgress || f.dbs["churn-dev-metadata"].DBInstanceClass != "db.r6g.large" {
+				t.Fatalf("after the change applied: %+v, %v", obs, err)
+			}
+			sameJSON(t, obs.Spec, string(bigger.Spec))
+		})
+	}
+}
+
+func TestUpdateSendsOnlyWhatDiffers(t *testing.T) {
+	ctx := context.Background()
+	f, b := newFake(t, rdsbackend.Options{})
+	obs := mustCreate(t, f, b, target("metadata", metadataSpec))
+	retagged := target("metadata", metadataSpec)
+	retagged.Tags[sluice.TagSpecHash] = "h2"
+	delete(retagged.Tags, "team")
+	f.actions = nil
+	if _, err := b.Update(ctx, retagged, obs); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.actions, " "); got != "AddTagsToResource RemoveTagsFromResource" {
+		t.Errorf("calls = %q, want the two tag calls only", got)
+	}
+	obs, err := b.Observe(ctx, retagged)
+	if err != nil || obs.Tags[sluice.TagSpecHash] != "h2" || obs.Tags["team"] != "" {
+		t.Errorf("tags after update = %v, %v", obs.Tags, err)
+	}
+}
+
+func TestUpdateRefusals(t *testing.T) {
+	cases := []struct {
+		name  string
+		edits []string
+		want  func(error) bool
+	}{
+		{"database name", []string{`"DBName":"metaflow"`, `"DBName":"other"`}, func(err error) bool { return errors.Is(err, reconcile.ErrReplace) }},
+		{"master user", []string{`"MasterUsername":"admin_user"`, `"MasterUsername":"root"`}, func(err error) bool { return errors.Is(err, reconcile.ErrReplace) }},
+		{"password in the spec", []string{`"MultiAZ":true`, `"MultiAZ":true,"MasterUserPassword":"x"`}, func(err error) bool {
+			d, _ := sluice.RetryOf(err)
+			return d == sluice.RetryStalled && strings.Contains(err.Error(), "never carries a password")
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, b := newFake(t, rdsbackend.Options{})
+			obs := mustCreate(t, f, b, target("metadata", metadataSpec))
+			_, err := b.Update(context.Background(), target("metadata", metadataSpec, c.edits...), obs)
+			if !c.want(err) {
+				t.Fatalf("Update = %v", err)
+			}
+		})
+	}
+}
+
+func TestCreateTakenIdentifier(t *testing.T) {
+	ctx := context.Background()
+	f, b := newFake(t, rdsbackend.Options{})
+	tg := target("metadata", metadataSpec)
+	mustCreate(t, f, b, tg)
+	if obs, err := b.Create(ctx, tg); err != nil || !obs.Exists {
+		t.Fatalf("Create of Sluice's own instance again = %+v, %v; want it observed", obs, err)
+	}
+	f.mu.Lock()
+	f.dbs["churn-dev-metadata"].TagList = nil
+	f.mu.Unlock()
+	_, err := b.Create(ctx, tg)
+	wantRetry(t, "Create over an instance Sluice does not own", err, sluice.RetryStalled, "never adopts")
+}
+
+func TestDelete(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 26, 18, 0, 5, 0, time.UTC)
+	f, b := newFake(t, rdsbackend.Options{Now: func() time.Time { return now }})
+	tg := target("metadata", metadataSpec)
+	obs := mustCreate(t, f, b, tg)
+
+	wantRetry(t, "Delete with deletion protection", b.Delete(ctx, tg, obs), sluice.RetryStalled, "deletion protection")
+	unprotected := target("metadata", metadataSpec, `"DeletionProtection":true`, `"DeletionProtection":false`)
+	if _, err := b.Update(ctx, unprotected, obs); err != nil {
+		t.Fatal(err)
+	}
+	wantRetry(t, "Delete", b.Delete(ctx, unprotected, obs), sluice.RetryWaiting, "deleting")
+	if want := "churn-dev-metadata-final-20261126-180005"; len(f.snapshots) != 1 || f.snapshots[0] != want {
+		t.Errorf("final snapshots = %v, want [%s]", f.snapshots, want)
+	}
+	wantRetry(t, "Delete while deleting", b.Delete(ctx, unprotected, obs), sluice.RetryWaiting, "deleting")
+	f.Advance()
+	if err := b.Delete(ctx, unprotected, obs); err != nil {
+		t.Fatalf("Delete of a deleted instance = %v", err)
+	}
+}
+
+func TestDeleteSkipsFinalSnapshotWhenTold(t *testing.T) {
+	ctx := context.Background()
+	f, b := newFake(t, rdsbackend.Options{})
+	tg := target("scratch-db", scratchSpec, `"MultiAZ":false`, `"MultiAZ":false,"SkipFinalSnapshot":true`)
+	if _, err := b.Create(ctx, tg); err != nil {
+		t.Fatal(err)
+	}
+	wantRetry(t, "Delete while creating", b.Delete(ctx, tg, sluice.Observation{}), sluice.RetryWaiting, "InvalidDBInstanceState")
+	f.Advance()
+	f.Advance()
+	wantRetry(t, "Delete", b.Delete(ctx, tg, sluice.Observation{}), sluice.RetryWaiting, "deleting")
+	if len(f.snapshots) != 0 {
+		t.Errorf("final snapshots = %v, want none", f.snapshots)
+	}
+}
