@@ -101,6 +101,9 @@ func (c computeEnvironments) Update(ctx context.Context, t sluice.Target, curren
 	if err != nil {
 		return current, err
 	}
+	if in == nil && current.Status == string(types.CEStatusInvalid) {
+		return current, c.invalid(ctx, t)
+	}
 	if in != nil {
 		if _, err := c.client.UpdateComputeEnvironment(ctx, in); err != nil {
 			return current, classify("UpdateComputeEnvironment", t, err)
@@ -110,6 +113,16 @@ func (c computeEnvironments) Update(ctx context.Context, t sluice.Target, curren
 		return current, err
 	}
 	return c.Observe(ctx, t)
+}
+
+// invalid is the stalled error for an INVALID compute environment that
+// no change of spec is about to fix, with Batch's reason.
+func (c computeEnvironments) invalid(ctx context.Context, t sluice.Target) error {
+	ce, err := c.describe(ctx, t)
+	if err != nil || ce == nil {
+		return err
+	}
+	return invalidStatus(t, "compute environment", ce.StatusReason)
 }
 
 // Delete disables the compute environment, then deletes it, returning a

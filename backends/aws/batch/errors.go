@@ -61,3 +61,13 @@ func waitFor(t sluice.Target, what string) error {
 func invalidSpec(t sluice.Target, err error) error {
 	return sluice.Stalled(sluice.E("batch: "+string(t.ID), sluice.KindInvalid, fmt.Errorf("spec: %w", err)))
 }
+
+// invalidStatus is the stalled error for a resource Batch reports
+// INVALID: a person must fix what the reason names (a role, a subnet).
+func invalidStatus(t sluice.Target, what string, reason *string) error {
+	msg := what + " is INVALID"
+	if reason != nil {
+		msg += ": " + *reason
+	}
+	return sluice.Stalled(sluice.E("batch: "+string(t.ID), sluice.KindInvalid, errors.New(msg)))
+}

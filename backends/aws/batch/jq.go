@@ -90,6 +90,9 @@ func (q jobQueues) Update(ctx context.Context, t sluice.Target, current sluice.O
 	if err != nil {
 		return current, err
 	}
+	if in == nil && current.Status == string(types.JQStatusInvalid) {
+		return current, q.invalid(ctx, t)
+	}
 	if in != nil {
 		if _, err := q.client.UpdateJobQueue(ctx, in); err != nil {
 			return current, classify("UpdateJobQueue", t, err)
@@ -99,6 +102,16 @@ func (q jobQueues) Update(ctx context.Context, t sluice.Target, current sluice.O
 		return current, err
 	}
 	return q.Observe(ctx, t)
+}
+
+// invalid is the stalled error for an INVALID job queue that no change
+// of spec is about to fix, with Batch's reason.
+func (q jobQueues) invalid(ctx context.Context, t sluice.Target) error {
+	jq, err := q.describe(ctx, t)
+	if err != nil || jq == nil {
+		return err
+	}
+	return invalidStatus(t, "job queue", jq.StatusReason)
 }
 
 // jqUpdate builds the UpdateJobQueue input for what differs: nil when

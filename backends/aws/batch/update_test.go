@@ -188,3 +188,30 @@ func TestCreateAgainIsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidStalls: an INVALID compute environment or queue with
+// nothing to change is a stalled error carrying Batch's reason; a change
+// of spec is still sent, as it may be the fix.
+func TestInvalidStalls(t *testing.T) {
+	f := newFixture(t, 0)
+	ce, _ := f.mustCreate(t, target(sluice.TypeComputeEnvironment, "cpu", "churn-dev-cpu", ceSpec))
+	jq, _ := f.mustCreate(t, target(sluice.TypeJobQueue, "cpu", "churn-dev-cpu", jqSpec))
+	for _, tg := range []sluice.Target{ce, jq} {
+		if !f.fake.Invalidate(tg.ARN, "CLIENT_ERROR - bad subnet") {
+			t.Fatal("nothing to invalidate")
+		}
+		_, err := f.b.Update(f.ctx, tg, f.mustObserve(t, tg))
+		wantRetry(t, err, sluice.RetryStalled)
+		if !strings.Contains(err.Error(), "bad subnet") {
+			t.Errorf("%s: %v lacks the reason", tg.ID, err)
+		}
+	}
+	ce.Spec = []byte(strings.Replace(ceSpec, `"maxvCpus":64`, `"maxvCpus":32`, 1))
+	n := len(f.fake.Calls())
+	if _, err := f.b.Update(f.ctx, ce, f.mustObserve(t, ce)); err != nil {
+		t.Fatalf("Update with a change: %v", err)
+	}
+	if got := f.since(n); !slices.Equal(got, []string{"UpdateComputeEnvironment"}) {
+		t.Fatalf("calls %v", got)
+	}
+}

@@ -29,5 +29,6 @@
 //   - TagResource, UntagResource, ListTagsForResource on any ARN above.
 //
 // Transitional states settle only when the test calls Settle, so a test
-// sees every intermediate state deterministically.
+// sees every intermediate state deterministically; Invalidate makes a
+// resource INVALID as a bad role or subnet would.
 package batchfake

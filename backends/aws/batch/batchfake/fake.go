@@ -97,6 +97,22 @@ func (s *Server) Settle() {
 	}
 }
 
+// Invalidate makes the compute environment or job queue with ARN arn
+// INVALID with reason, as Batch does when it cannot use a role, subnet
+// or compute environment. It reports whether there was such a resource.
+func (s *Server) Invalidate(arn, reason string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, group := range []map[string]*entity{s.ces, s.jqs} {
+		e := find(group, arn)
+		if e != nil && (e.body["computeEnvironmentArn"] == arn || e.body["jobQueueArn"] == arn) {
+			e.body["status"], e.body["statusReason"], e.next = "INVALID", reason, ""
+			return true
+		}
+	}
+	return false
+}
+
 // routes maps request paths to operations.
 func (s *Server) routes() map[string]struct {
 	name string
