@@ -23,6 +23,7 @@ import (
 )
 
 type fakeBucket struct {
+	location    string // the CreateBucket LocationConstraint
 	versioning  string
 	tags        []fakeTag
 	replication *replicationConfig
@@ -83,7 +84,7 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b := f.buckets[name]
 	switch {
 	case r.Method == http.MethodPut && len(q) == 0 || r.Method == http.MethodPut && q.Has("x-id") && len(q) == 1:
-		f.create(w, name)
+		f.create(w, r, name)
 	case b == nil && r.Method == http.MethodHead:
 		w.WriteHeader(http.StatusNotFound)
 	case b == nil:
@@ -101,12 +102,18 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (f *fakeS3) create(w http.ResponseWriter, name string) {
+func (f *fakeS3) create(w http.ResponseWriter, r *http.Request, name string) {
 	if f.buckets[name] != nil {
 		s3Error(w, http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.")
 		return
 	}
-	f.buckets[name] = &fakeBucket{}
+	var cfg struct {
+		LocationConstraint string `xml:"LocationConstraint"`
+	}
+	if r.ContentLength > 0 && !decode(w, r, &cfg) {
+		return
+	}
+	f.buckets[name] = &fakeBucket{location: cfg.LocationConstraint}
 	w.Header().Set("Location", "/"+name)
 	w.WriteHeader(http.StatusOK)
 }

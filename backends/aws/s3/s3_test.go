@@ -109,3 +109,21 @@ func TestCreateRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestCreateLocationConstraint(t *testing.T) {
+	cases := []struct{ region, want string }{
+		{"us-east-1", ""}, // S3 refuses a LocationConstraint there
+		{"eu-west-1", "eu-west-1"},
+	}
+	for _, c := range cases {
+		t.Run(c.region, func(t *testing.T) {
+			f, url := startFakeS3(t)
+			if _, err := s3backend.New(fakeClient(url), c.region).Create(context.Background(), target("b", `{"Bucket":"b"}`)); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.buckets["b"].location; got != c.want {
+				t.Errorf("LocationConstraint = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
