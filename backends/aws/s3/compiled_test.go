@@ -1,0 +1,90 @@
+package s3_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/sluice-dev/sluice"
+	s3backend "github.com/sluice-dev/sluice/backends/aws/s3"
+	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/internal/kumotest"
+	"github.com/sluice-dev/sluice/project"
+	"github.com/sluice-dev/sluice/reconcile"
+	"github.com/sluice-dev/sluice/schema"
+	"github.com/sluice-dev/sluice/templates"
+)
+
+// compiled returns the resources of type typ the compiler emits for a
+// scaffold of every template, in env, placeholders resolved.
+func compiled(t *testing.T, env string, typ sluice.ResourceType) []sluice.Target {
+	t.Helper()
+	v, err := schema.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader, err := project.NewLoader(project.Options{Validator: v})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sluice.Target
+	for _, name := range templates.Names() {
+		dir := t.TempDir()
+		if err := templates.Scaffold(name, dir, name); err != nil {
+			t.Fatal(err)
+		}
+		snap, err := loader.Load(t.Context(), project.NewDir(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, diags := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Valid(env), Env: env, Revision: "r1"})
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		for _, r := range res {
+			if r.Type != typ {
+				continue
+			}
+			r.Spec, err = reconcile.Resolve(r.Spec, map[string]string{compile.PlaceholderPartition: "aws",
+				compile.PlaceholderRegion: kumotest.Region, compile.PlaceholderAccount: "000000000000"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, sluice.Target{Resource: r})
+		}
+	}
+	return out
+}
+
+// TestKumoCompiledBuckets creates every template's buckets as compiled
+// and checks that they read back as their spec, with nothing to update.
+func TestKumoCompiledBuckets(t *testing.T) {
+	srv := kumotest.Start(t)
+	ctx := context.Background()
+	client := &counting{Client: s3.NewFromConfig(srv.Config, kumotest.S3Options), calls: map[string]int{}}
+	b := s3backend.New(client, kumotest.Region)
+	for _, env := range []string{"dev", "prod"} {
+		targets := compiled(t, env, sluice.TypeBucket)
+		if len(targets) == 0 {
+			t.Fatalf("the templates compile to no bucket in %s", env)
+		}
+		for _, tg := range targets {
+			t.Run(env+"/"+tg.Name, func(t *testing.T) {
+				if _, err := b.Create(ctx, tg); err != nil {
+					t.Fatalf("Create: %v", err)
+				}
+				obs, err := b.Observe(ctx, tg)
+				if err != nil || !obs.Exists {
+					t.Fatalf("Observe = %+v, %v", obs, err)
+				}
+				sameJSON(t, obs.Spec, string(tg.Spec))
+				client.puts()
+				if _, err := b.Update(ctx, tg, obs); err != nil {
+					t.Fatal(err)
+				}
+				assertCalls(t, "Update after create", client.puts(), map[string]int{})
+			})
+		}
+	}
+}
