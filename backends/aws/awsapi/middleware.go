@@ -37,7 +37,9 @@ const (
 
 // Instrument adds call counting (when rec is not nil) and rate limiting
 // (when lim is not nil) to every client built from cfg. Both run once per
-// attempt, after the SDK's retry middleware.
+// attempt, after the SDK's retry middleware. Instrument a config once:
+// LoadConfig already has, and a second time makes every call fail on the
+// duplicate middleware.
 func Instrument(cfg *aws.Config, rec Recorder, lim *Limiter) {
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		if rec != nil {
