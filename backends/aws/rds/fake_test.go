@@ -12,7 +12,8 @@ package rds_test
 //     per Advance; deleting, then gone;
 //   - ModifyDBInstance is refused (InvalidDBInstanceState) unless the
 //     instance is available, and with nothing to change
-//     (InvalidParameterCombination); class, storage, engine version,
+//     (InvalidParameterCombination), except that storage-full accepts
+//     more storage; class, storage, engine version,
 //     multi-AZ and storage type go to PendingModifiedValues: with
 //     ApplyImmediately the instance is modifying until Advance applies
 //     them, without it they wait for MaintenanceWindow; other fields
@@ -243,7 +244,7 @@ func (f *fakeRDS) modify(w http.ResponseWriter, form url.Values) {
 	case db == nil:
 		rdsError(w, http.StatusNotFound, "DBInstanceNotFound", "DBInstance not found")
 		return
-	case db.DBInstanceStatus != "available":
+	case db.DBInstanceStatus != "available" && !(db.DBInstanceStatus == "storage-full" && form.Has("AllocatedStorage")):
 		rdsError(w, http.StatusBadRequest, "InvalidDBInstanceState", "Database instance is not in available state.")
 		return
 	case len(form) <= 4: // Action, Version, DBInstanceIdentifier, ApplyImmediately

@@ -233,3 +233,35 @@ func TestDeleteSkipsFinalSnapshotWhenTold(t *testing.T) {
 		t.Errorf("final snapshots = %v, want none", f.snapshots)
 	}
 }
+
+func TestUpdateByStatus(t *testing.T) {
+	cases := []struct {
+		status string
+		edits  []string
+		want   sluice.Retry // -1: accepted
+	}{
+		{"modifying", []string{`"MultiAZ":true`, `"MultiAZ":false`}, sluice.RetryWaiting},
+		{"configuring-log-exports", []string{`"MultiAZ":true`, `"MultiAZ":false`}, sluice.RetryWaiting},
+		{"stopped", []string{`"MultiAZ":true`, `"MultiAZ":false`}, sluice.RetryStalled},
+		{"storage-full", []string{`"MultiAZ":true`, `"MultiAZ":false`}, sluice.RetryStalled},
+		{"storage-full", []string{`"AllocatedStorage":20`, `"AllocatedStorage":200`, `"MaxAllocatedStorage":100`, `"MaxAllocatedStorage":400`}, -1},
+	}
+	for _, c := range cases {
+		t.Run(c.status, func(t *testing.T) {
+			f, b := newFake(t, rdsbackend.Options{})
+			obs := mustCreate(t, f, b, target("metadata", metadataSpec))
+			f.mu.Lock()
+			f.dbs["churn-dev-metadata"].DBInstanceStatus = c.status
+			f.mu.Unlock()
+			obs.Status = c.status
+			_, err := b.Update(context.Background(), target("metadata", metadataSpec, c.edits...), obs)
+			if c.want == -1 {
+				if err != nil {
+					t.Fatalf("Update = %v, want it accepted", err)
+				}
+				return
+			}
+			wantRetry(t, "Update", err, c.want, c.status)
+		})
+	}
+}

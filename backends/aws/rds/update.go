@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -46,12 +47,12 @@ func (b *Backend) Update(ctx context.Context, t sluice.Target, current sluice.Ob
 	if err != nil {
 		return sluice.Observation{}, err
 	}
-	if current.Status != StatusAvailable {
-		return sluice.Observation{}, b.notAvailable(op(name, t), current.Status)
-	}
 	changed, err := changedKeys(s, current.Spec)
 	if err != nil {
 		return sluice.Observation{}, sluice.E(op(name, t), sluice.KindInternal, err)
+	}
+	if !modifiable(current.Status, changed) {
+		return sluice.Observation{}, b.notAvailable(op(name, t), current.Status)
 	}
 	obs := current
 	if len(changed) > 0 {
@@ -68,6 +69,16 @@ func (b *Backend) Update(ctx context.Context, t sluice.Target, current sluice.Ob
 	}
 	obs.Tags = userTags(t.Tags)
 	return obs, nil
+}
+
+// modifiable reports whether RDS accepts a modification of changed in
+// status: when available, and when storage-full for a change that
+// includes more storage (the way out of it).
+func modifiable(status string, changed []string) bool {
+	if status == StatusAvailable {
+		return true
+	}
+	return status == "storage-full" && slices.Contains(changed, "AllocatedStorage")
 }
 
 // notAvailable is the error for an instance that cannot be modified: a
