@@ -244,7 +244,7 @@ func (f *fakeRDS) modify(w http.ResponseWriter, form url.Values) {
 	case db == nil:
 		rdsError(w, http.StatusNotFound, "DBInstanceNotFound", "DBInstance not found")
 		return
-	case db.DBInstanceStatus != "available" && !(db.DBInstanceStatus == "storage-full" && form.Has("AllocatedStorage")):
+	case !modifiable(db, form):
 		rdsError(w, http.StatusBadRequest, "InvalidDBInstanceState", "Database instance is not in available state.")
 		return
 	case len(form) <= 4: // Action, Version, DBInstanceIdentifier, ApplyImmediately
@@ -270,6 +270,12 @@ func (f *fakeRDS) modify(w http.ResponseWriter, form url.Values) {
 		db.DBInstanceStatus = "modifying"
 	}
 	writeResult(w, "ModifyDBInstance", db)
+}
+
+// modifiable: RDS modifies an available instance, and a storage-full
+// one given more storage.
+func modifiable(db *fakeDB, form url.Values) bool {
+	return db.DBInstanceStatus == "available" || db.DBInstanceStatus == "storage-full" && form.Has("AllocatedStorage")
 }
 
 func (f *fakeRDS) delete(w http.ResponseWriter, form url.Values) {
