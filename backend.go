@@ -3,7 +3,6 @@ package sluice
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 )
 
@@ -82,8 +81,9 @@ type RetryError struct {
 	Err   error
 }
 
-// Error formats the decision and the cause.
-func (e *RetryError) Error() string { return fmt.Sprintf("%s: %v", e.Decision, e.Err) }
+// Error returns the cause's message; the decision is for the caller to
+// act on (and to print, once).
+func (e *RetryError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the cause.
 func (e *RetryError) Unwrap() error { return e.Err }

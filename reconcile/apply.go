@@ -186,7 +186,24 @@ func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars) erro
 		return err
 	}
 	vars.setARN(c.ID, obs.ARN)
-	return a.Store.Save(appliedOf(t, obs.ARN))
+	applied := appliedOf(t, obs.ARN)
+	if err := a.Store.Save(applied); err != nil {
+		return err
+	}
+	return a.saveBaseline(ctx, b, t, applied)
+}
+
+// saveBaseline reads the resource back once it is applied and, when it
+// has settled, records what the service reports as the baseline of drift
+// detection. A failed read leaves the applied spec as the baseline.
+func (a *Applier) saveBaseline(ctx context.Context, b Backend, t sluice.Target, applied Applied) error {
+	t.ARN = applied.ARN
+	obs, err := b.Observe(ctx, t)
+	if err != nil || !obs.Exists || obs.InProgress || len(obs.Spec) == 0 {
+		return nil
+	}
+	applied.Observed = obs.Spec
+	return a.Store.Save(applied)
 }
 
 func (a *Applier) replace(ctx context.Context, b Backend, c Change, t sluice.Target, obs sluice.Observation) error {

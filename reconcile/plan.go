@@ -17,9 +17,15 @@ type Applied struct {
 	Source   string
 	SpecHash string
 	Deletion sluice.DeletionPolicy
-	// Spec is the resolved spec last applied, compared with observations
-	// to find drift.
+	// Spec is the resolved spec last applied.
 	Spec json.RawMessage
+	// Observed is the resource as read back, settled, right after it was
+	// last applied: the baseline observations are compared with to find
+	// drift. Comparing with what AWS itself reported, rather than with
+	// what was sent, keeps values the service fills in or reports
+	// differently from being taken for drift. Empty when the resource was
+	// still in progress; Spec is the baseline then.
+	Observed json.RawMessage
 }
 
 // Action is what a plan does to one resource.
@@ -147,7 +153,7 @@ func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]
 	case !obs.Exists:
 		c.Action, c.Reason = ActionCreate, "deleted outside Sluice"
 		return c, true
-	case !obs.InProgress && len(obs.Spec) > 0 && !SameJSON(obs.Spec, a.Spec):
+	case !obs.InProgress && len(obs.Spec) > 0 && !SameJSON(obs.Spec, a.baseline()):
 		c.Action, c.Reason = ActionUpdate, "drifted: changed outside Sluice"
 		return c, true
 	}
@@ -189,4 +195,12 @@ func sortedApplied(m map[sluice.ResourceID]*Applied) []*Applied {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// baseline is what observations are compared with to find drift.
+func (a *Applied) baseline() json.RawMessage {
+	if len(a.Observed) > 0 {
+		return a.Observed
+	}
+	return a.Spec
 }

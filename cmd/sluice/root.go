@@ -45,6 +45,8 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newSchemaCmd(g),
 		newTemplatesCmd(g),
 		newInitCmd(g),
+		newPlanCmd(g),
+		newApplyCmd(g),
 	)
 	return root
 }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/sluice-dev/sluice/backends/aws/batch/batchfake"
+	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
+	"github.com/sluice-dev/sluice/internal/kumotest"
+)
+
+// awsWorld is the AWS of the CLI tests: kumo for S3, RDS, EventBridge
+// Scheduler and STS; for Batch and Step Functions, which kumo serves only
+// in part (no UpdateStateMachine, no DescribeJobDefinitions, no
+// transitional states), the HTTP-level fakes of those backends' packages.
+type awsWorld struct {
+	kumo  *kumotest.Server
+	batch *batchfake.Server
+	sfn   *sfnfake.Server
+}
+
+func startAWS(t *testing.T) *awsWorld {
+	t.Helper()
+	k := kumotest.Start(t)
+	id, err := sts.NewFromConfig(k.Config).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &awsWorld{kumo: k, batch: batchfake.Start(t), sfn: sfnfake.Start("us-east-1", aws.ToString(id.Account))}
+	t.Cleanup(w.sfn.Close)
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
+		"AWS_ENDPOINT_URL": k.URL, "AWS_ENDPOINT_URL_BATCH": w.batch.URL, "AWS_ENDPOINT_URL_SFN": w.sfn.URL,
+		"SLUICE_STATES_ROLE_ARN": "arn:aws:iam::000000000000:role/states", "SLUICE_SCHEDULER_ROLE_ARN": "arn:aws:iam::000000000000:role/scheduler",
+		"AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none"),
+	} {
+		t.Setenv(k, v)
+	}
+	return w
+}
+
+var mutationsRE = regexp.MustCompile(`AWS calls: (\d+), of which (\d+) changed something`)
+
+// applyUntilDone applies until nothing is waiting, letting the fakes'
+// transitional states settle between rounds, and returns the last
+// output.
+func (w *awsWorld) applyUntilDone(t *testing.T, args ...string) string {
+	t.Helper()
+	for round := 0; round < 6; round++ {
+		code, out, errOut := runCLI(t, append([]string{"apply"}, args...)...)
+		if code == exitOK {
+			return out
+		}
+		if !strings.Contains(out, "in progress") {
+			t.Fatalf("apply failed (exit %d):\n%s\n%s", code, out, errOut)
+		}
+		w.batch.Settle()
+	}
+	t.Fatal("apply did not converge in 6 rounds")
+	return ""
+}
+
+func mutations(t *testing.T, out string) string {
+	t.Helper()
+	m := mutationsRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no call count in:\n%s", out)
+	}
+	return m[2]
+}
+
+// TestApplyKumo applies the training template to an empty AWS, then
+// checks that nothing changes on the next round, that one changed step
+// changes only its own resources, and that a deleted store is retained.
+func TestApplyKumo(t *testing.T) {
+	w := startAWS(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir)
+	state := filepath.Join(t.TempDir(), "state.db")
+	base := []string{"--repo", dir}
+	target := []string{"--env", "dev", "--state", state}
+
+	w.applyUntilDone(t, append(base, target...)...)
+	code, planOut, _ := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), target...)...)
+	if code != exitOK {
+		t.Fatalf("plan after apply has changes (exit %d):\n%s", code, planOut)
+	}
+	again := mustRun(t, exitOK, append(append(base, "apply"), target...)...)
+	if n := mutations(t, again); n != "0" {
+		t.Errorf("a second apply made %s mutating calls:\n%s", n, again)
+	}
+
+	// The train step's memory in dev changes: its job definition and the
+	// state machine (whose overrides carry the resources) may change,
+	// nothing else.
+	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
+	src, err := os.ReadFile(pipeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "          memory: 4Gi\n          gpu: 0", "          memory: 6Gi\n          gpu: 0", 1)
+	if edited == string(src) {
+		t.Fatal("the training template no longer has the dev override of the train step this test edits")
+	}
+	if err := os.WriteFile(pipeline, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	planOut = mustRun(t, exitOK, append(append(base, "plan"), target...)...)
+	if !strings.Contains(planOut, "update   JobDefinition/training.train") {
+		t.Errorf("the edited step's job definition is not updated:\n%s", planOut)
+	}
+	for _, line := range strings.Split(planOut, "\n") {
+		if strings.Contains(line, "  update ") && !strings.Contains(line, "training") {
+			t.Errorf("an unrelated resource changes: %s", line)
+		}
+	}
+	w.applyUntilDone(t, append(base, target...)...)
+	if code, out, _ := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), target...)...); code != exitOK {
+		t.Errorf("plan after applying the edit has changes:\n%s", out)
+	}
+}

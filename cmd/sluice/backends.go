@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsbatch "github.com/aws/aws-sdk-go-v2/service/batch"
+	awsrds "github.com/aws/aws-sdk-go-v2/service/rds"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	awsscheduler "github.com/aws/aws-sdk-go-v2/service/scheduler"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
+	"github.com/sluice-dev/sluice/backends/aws/batch"
+	"github.com/sluice-dev/sluice/backends/aws/rds"
+	"github.com/sluice-dev/sluice/backends/aws/s3"
+	"github.com/sluice-dev/sluice/backends/aws/scheduler"
+	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/reconcile"
+)
+
+// awsOptions say how the CLI reaches an environment's AWS account. With
+// none set, the standard AWS environment (AWS_REGION, AWS_PROFILE,
+// AWS_ENDPOINT_URL, ...) decides, so plan and apply run in any CI job.
+type awsOptions struct {
+	region, role, endpoint   string
+	statesRole, schedulerRole string
+	pathStyle                bool
+}
+
+func (o *awsOptions) flags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.region, "region", "", "AWS `REGION` (default: the standard AWS configuration)")
+	cmd.Flags().StringVar(&o.role, "role-arn", "", "`ARN` of a role to assume for the environment")
+	cmd.Flags().StringVar(&o.endpoint, "endpoint-url", "", "`URL` of an AWS API endpoint, such as an emulator (AWS_ENDPOINT_URL works too)")
+	cmd.Flags().StringVar(&o.statesRole, "states-role-arn", os.Getenv("SLUICE_STATES_ROLE_ARN"),
+		"`ARN` of the role Step Functions runs pipelines with (SLUICE_STATES_ROLE_ARN)")
+	cmd.Flags().StringVar(&o.schedulerRole, "scheduler-role-arn", os.Getenv("SLUICE_SCHEDULER_ROLE_ARN"),
+		"`ARN` of the role EventBridge Scheduler starts pipelines with (SLUICE_SCHEDULER_ROLE_ARN)")
+	cmd.Flags().BoolVar(&o.pathStyle, "s3-path-style", os.Getenv("AWS_ENDPOINT_URL") != "", "address S3 buckets by path (emulators need it)")
+}
+
+// awsEnv is a connected environment: a backend per resource type, the
+// placeholder values of its target and the counter of its AWS calls.
+type awsEnv struct {
+	backends map[sluice.ResourceType]reconcile.Backend
+	vars     map[string]string
+	calls    *awsapi.Counter
+}
+
+// connect loads the AWS configuration and builds the backends.
+func (o *awsOptions) connect(ctx context.Context, env string) (*awsEnv, error) {
+	calls := &awsapi.Counter{}
+	cfg, err := awsapi.LoadConfig(ctx, awsapi.Target{Region: o.region, RoleARN: o.role, Endpoint: o.endpoint}, awsapi.WithRecorder(calls))
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Region == "" {
+		return nil, fmt.Errorf("no AWS region: set AWS_REGION or --region")
+	}
+	id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return nil, fmt.Errorf("who am I in AWS (sts:GetCallerIdentity): %w", err)
+	}
+	partition := partitionOf(aws.ToString(id.Arn))
+	vars := map[string]string{
+		compile.PlaceholderPartition: partition,
+		compile.PlaceholderRegion:    cfg.Region,
+		compile.PlaceholderAccount:   aws.ToString(id.Account),
+	}
+	if o.statesRole != "" {
+		vars[compile.PlaceholderStatesRole] = o.statesRole
+	}
+	if o.schedulerRole != "" {
+		vars[compile.PlaceholderSchedulerRole] = o.schedulerRole
+	}
+	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = o.pathStyle })
+	backends := map[sluice.ResourceType]reconcile.Backend{
+		sluice.TypeStateMachine: sfn.New(awssfn.NewFromConfig(cfg), sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}),
+		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
+		sluice.TypeBucket:       s3.New(s3client, cfg.Region),
+		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: env == "prod"}),
+	}
+	b := batch.New(awsbatch.NewFromConfig(cfg), batch.Options{})
+	for _, t := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
+		backends[t] = b
+	}
+	return &awsEnv{backends: backends, vars: vars, calls: calls}, nil
+}
+
+// partitionOf reads the partition from an ARN ("arn:aws-cn:..."),
+// defaulting to aws.
+func partitionOf(arn string) string {
+	if parts := strings.Split(arn, ":"); len(parts) > 2 && parts[1] != "" {
+		return parts[1]
+	}
+	return "aws"
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"time"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/reconcile"
+	"github.com/sluice-dev/sluice/statestore"
+)
+
+// envStore adapts the state store to what the reconciler needs, for one
+// environment: each call is its own committed transaction, so an identity
+// is on disk before the next AWS call.
+type envStore struct {
+	store    *statestore.Store
+	env      string
+	revision string
+}
+
+var _ reconcile.Store = envStore{}
+
+func (s envStore) BeginOp(c reconcile.Change) (uint64, error) {
+	var seq uint64
+	name := ""
+	switch {
+	case c.Desired != nil:
+		name = c.Desired.Name
+	case c.Applied != nil:
+		name = c.Applied.Name
+	}
+	hash := ""
+	if c.Desired != nil {
+		hash = c.Desired.Hash
+	}
+	err := s.store.Update(func(tx *statestore.Tx) error {
+		var err error
+		seq, err = tx.BeginOp(s.env, statestore.Op{ID: c.ID, Action: string(c.Action), SpecHash: hash, Name: name, StartedAt: time.Now().UTC()})
+		return err
+	})
+	return seq, err
+}
+
+func (s envStore) EndOp(seq uint64) error {
+	return s.store.Update(func(tx *statestore.Tx) error { return tx.EndOp(s.env, seq) })
+}
+
+func (s envStore) Save(a reconcile.Applied) error {
+	now := time.Now().UTC()
+	return s.store.Update(func(tx *statestore.Tx) error {
+		r := statestore.Record{ID: a.ID, Type: a.Type, Name: a.Name, ARN: a.ARN, Source: a.Source,
+			Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Revision: s.revision, UpdatedAt: now}
+		if len(a.Observed) > 0 {
+			r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed}, now
+		}
+		if _, known, err := tx.Resource(s.env, a.ID); err != nil {
+			return err
+		} else if !known {
+			r.CreatedAt = now
+		}
+		return tx.PutResource(s.env, r)
+	})
+}
+
+func (s envStore) Forget(id sluice.ResourceID) error {
+	return s.store.Update(func(tx *statestore.Tx) error { return tx.DeleteResource(s.env, id) })
+}
+
+// inventory reads what the store remembers of env as the reconciler's
+// Applied records.
+func inventory(store *statestore.Store, env string) ([]reconcile.Applied, error) {
+	var out []reconcile.Applied
+	err := store.View(func(tx *statestore.Tx) error {
+		records, err := tx.Resources(env)
+		for _, r := range records {
+			a := reconcile.Applied{ID: r.ID, Type: r.Type, Name: r.Name, ARN: r.ARN, Source: r.Source,
+				SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec}
+			if r.Observed != nil {
+				a.Observed = r.Observed.Spec
+			}
+			out = append(out, a)
+		}
+		return err
+	})
+	return out, err
+}
