@@ -30,9 +30,9 @@ import (
 // none set, the standard AWS environment (AWS_REGION, AWS_PROFILE,
 // AWS_ENDPOINT_URL, ...) decides, so plan and apply run in any CI job.
 type awsOptions struct {
-	region, role, endpoint   string
+	region, role, endpoint    string
 	statesRole, schedulerRole string
-	pathStyle                bool
+	pathStyle                 bool
 }
 
 func (o *awsOptions) flags(cmd *cobra.Command) {
