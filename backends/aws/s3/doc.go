@@ -16,6 +16,12 @@
 // them in the spec's shape, restricted to the fields the spec sets;
 // lists of rules are matched by ID (a set, in the spec's order, extra
 // observed rules after them). Update sends a Put only for a
-// sub-configuration that differs. Delete never empties a bucket: a
-// bucket with objects is a stalled error.
+// sub-configuration that differs. Since an omitted sub-configuration is
+// no opinion, the backend never calls a Delete* of one (nor needs
+// DeleteBucketReplication, which its Client leaves out). Delete never
+// empties a bucket: a bucket with objects is a stalled error.
+//
+// Create tags the bucket right after CreateBucket; a bucket left untagged
+// by a crash between the two calls is not Sluice's to adopt, and Create
+// reports it as a stalled error.
 package s3
