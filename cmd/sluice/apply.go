@@ -34,8 +34,11 @@ Long operations (a database becoming available, a compute environment being
 disabled before deletion) are not waited for: apply reports them as waiting,
 and the next apply takes them further.
 
-Exit status: 0 everything applied, 1 invalid project or a change failed or
-is still waiting, 2 usage error.`,
+Invalid documents do not stop the rest: what they produced is held, the
+other documents are applied, and the findings are printed.
+
+Exit status: 0 everything applied, 1 a finding in the repository, a change
+that failed or one still in progress, 2 usage error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
 	}
@@ -83,7 +86,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) error {
 	if err := recordHistory(store, o.env, run.revision, p, failed); err != nil {
 		return err
 	}
-	if failed > 0 {
+	if failed > 0 || run.findings.HasErrors() {
 		return exitError{code: exitInvalid}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/sluice-dev/sluice/backends/aws/batch/batchfake"
@@ -124,5 +125,116 @@ func TestApplyKumo(t *testing.T) {
 	w.applyUntilDone(t, append(base, target...)...)
 	if code, out, _ := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), target...)...); code != exitOK {
 		t.Errorf("plan after applying the edit has changes:\n%s", out)
+	}
+}
+
+// appliedDemo applies the training template to env and returns the
+// repository, the flags that select the repository and the target.
+func appliedDemo(t *testing.T, w *awsWorld, env string) (dir string, base, target []string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir)
+	base = []string{"--repo", dir}
+	target = []string{"--env", env, "--state", filepath.Join(t.TempDir(), "state.db"), "--prune"}
+	w.applyUntilDone(t, append(base, target...)...)
+	return dir, base, target
+}
+
+// TestApplyKumoHoldsInvalid breaks the pipeline document: apply, even
+// with --prune, leaves its resources as they are and says why.
+func TestApplyKumoHoldsInvalid(t *testing.T) {
+	w := startAWS(t)
+	dir, base, target := appliedDemo(t, w, "dev")
+	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
+	src, _ := os.ReadFile(pipeline)
+	broken := strings.Replace(string(src), "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n", 1)
+	if broken == string(src) {
+		t.Fatal("the training template no longer has the line this test breaks")
+	}
+	if err := os.WriteFile(pipeline, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, append(append(base, "apply"), target...)...)
+	if code != exitInvalid || !strings.Contains(errOut, `unknown field "timout"`) {
+		t.Errorf("apply with an invalid document: exit %d, findings:\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "hold     StateMachine/training") || strings.Contains(out, "delete ") {
+		t.Errorf("the invalid pipeline's resources are not held:\n%s", out)
+	}
+	if n := mutations(t, out); n != "0" {
+		t.Errorf("%s mutating calls while the only change is an invalid document:\n%s", n, out)
+	}
+}
+
+// TestApplyKumoRetainsStores deletes the stores' document: in staging,
+// where the template keeps the default deletion policy (retain), the
+// bucket and the database stay in AWS, reported as retained, even with
+// --prune. (In dev the template lets the bucket go: deletionPolicy: delete.)
+func TestApplyKumoRetainsStores(t *testing.T) {
+	w := startAWS(t)
+	dir, base, target := appliedDemo(t, w, "staging")
+	if err := os.Remove(filepath.Join(dir, "deploy", "stores.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := runCLI(t, append(append(base, "apply"), target...)...)
+	for _, want := range []string{"retain   Bucket/artifacts", "retain   DBInstance/metadata"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	buckets, err := s3.NewFromConfig(w.kumo.Config, func(o *s3.Options) { o.UsePathStyle = true }).ListBuckets(context.Background(), &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(buckets.Buckets) != 1 {
+		t.Errorf("buckets after removing the store's document: %d, want the 1 retained", len(buckets.Buckets))
+	}
+}
+
+// TestApplyKumoRefusesToAdopt puts an untagged bucket where staging's
+// artifact store would go: apply refuses it and leaves it untouched.
+func TestApplyKumoRefusesToAdopt(t *testing.T) {
+	w := startAWS(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir, "--project", "clash")
+	client := s3.NewFromConfig(w.kumo.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := client.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("clash-staging-artifacts")}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, "--repo", dir, "apply", "--env", "staging", "--state", filepath.Join(t.TempDir(), "s.db"))
+	if code != exitInvalid || !strings.Contains(out, "Bucket/artifacts: stalled") || !strings.Contains(out, "refusing to adopt") {
+		t.Errorf("apply over an untagged bucket: exit %d:\n%s", code, out)
+	}
+	tags, err := client.GetBucketTagging(context.Background(), &s3.GetBucketTaggingInput{Bucket: aws.String("clash-staging-artifacts")})
+	if err == nil && len(tags.TagSet) > 0 {
+		t.Errorf("the foreign bucket was tagged: %v", tags.TagSet)
+	}
+}
+
+// TestApplyKumoPrunesDeletedPipeline removes the pipeline's file: with
+// --prune, its state machine and job definitions go, nothing else does.
+func TestApplyKumoPrunesDeletedPipeline(t *testing.T) {
+	w := startAWS(t)
+	dir, base, target := appliedDemo(t, w, "dev")
+	if err := os.Remove(filepath.Join(dir, "deploy", "pipeline.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	planOut := mustRun(t, exitOK, append(append(base, "plan"), target...)...)
+	deletes := 0
+	for _, line := range strings.Split(planOut, "\n") {
+		if !strings.Contains(line, "  delete ") {
+			continue
+		}
+		deletes++
+		if !strings.Contains(line, "training") {
+			t.Errorf("pruning the pipeline deletes something else: %s", line)
+		}
+	}
+	if deletes != 3 {
+		t.Errorf("%d deletions, want the state machine and its 2 job definitions:\n%s", deletes, planOut)
+	}
+	w.applyUntilDone(t, append(base, target...)...)
+	if code, out, _ := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), target...)...); code != exitOK {
+		t.Errorf("plan after pruning has changes:\n%s", out)
 	}
 }

@@ -53,8 +53,10 @@ Invalid documents are held: what they produced before is neither updated nor
 deleted, and the plan says so. --format markdown writes a summary and a
 table fit for a pull-request comment.
 
-Exit status: 0 success, 1 invalid project or failure, 2 usage error; with
---detailed-exitcode (as Terraform's): 0 no changes, 1 error, 2 changes.`,
+Exit status: 0 success, 1 a finding in the repository (the plan is still
+printed, for the valid documents) or a failure, 2 usage error; with
+--detailed-exitcode (as Terraform's): 0 no changes, 1 error or finding,
+2 changes.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
 	}
@@ -95,6 +97,9 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
 	_ = writeText(g.stderr, run.findings)
 	if err := write(g, o.env, p); err != nil {
 		return err
+	}
+	if run.findings.HasErrors() {
+		return exitError{code: exitInvalid}
 	}
 	if o.detailed && !p.Empty() {
 		return exitError{code: 2}
