@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,7 +48,7 @@ that failed or one still in progress, 2 usage error.`,
 	return cmd
 }
 
-func (o *applyOptions) run(ctx context.Context, g *globalOptions) error {
+func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	run, err := prepareEnv(ctx, g, o.env, o.revision)
 	if err != nil {
 		return err
@@ -56,7 +57,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer func() { err = errors.Join(err, store.Close()) }()
 	env, err := o.aws.connect(ctx, o.env)
 	if err != nil {
 		return err

@@ -125,8 +125,8 @@ func readInventory(path string, run *envRun) ([]reconcile.Applied, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
-	return inventory(store, run.env)
+	applied, err := inventory(store, run.env)
+	return applied, errors.Join(err, store.Close())
 }
 
 func statePath(path string, run *envRun) (string, error) {
