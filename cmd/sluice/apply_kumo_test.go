@@ -27,7 +27,7 @@ type awsWorld struct {
 	sfn   *sfnfake.Server
 }
 
-func startAWS(t *testing.T) *awsWorld {
+func startAWS(t testing.TB) *awsWorld {
 	t.Helper()
 	k := kumotest.Start(t)
 	id, err := sts.NewFromConfig(k.Config).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
@@ -52,7 +52,7 @@ var mutationsRE = regexp.MustCompile(`AWS calls: (\d+), of which (\d+) changed s
 // applyUntilDone applies until nothing is waiting, letting the fakes'
 // transitional states settle between rounds, and returns the last
 // output.
-func (w *awsWorld) applyUntilDone(t *testing.T, args ...string) string {
+func (w *awsWorld) applyUntilDone(t testing.TB, args ...string) string {
 	t.Helper()
 	for round := 0; round < 6; round++ {
 		code, out, errOut := runCLI(t, append([]string{"apply"}, args...)...)
@@ -68,7 +68,7 @@ func (w *awsWorld) applyUntilDone(t *testing.T, args ...string) string {
 	return ""
 }
 
-func mutations(t *testing.T, out string) string {
+func mutations(t testing.TB, out string) string {
 	t.Helper()
 	m := mutationsRE.FindStringSubmatch(out)
 	if m == nil {

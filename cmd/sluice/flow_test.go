@@ -84,7 +84,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func mustRun(t *testing.T, want int, args ...string) string {
+func mustRun(t testing.TB, want int, args ...string) string {
 	t.Helper()
 	code, stdout, stderr := runCLI(t, args...)
 	if code != want {

@@ -92,6 +92,7 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
 		if in.Observed, err = observe(ctx, env.backends, applied); err != nil {
 			return err
 		}
+		fmt.Fprintf(g.stderr, "AWS calls: %d (reading %d resources back)\n", totalCalls(env), len(applied))
 	}
 	p := reconcile.ComputePlan(in)
 	_ = writeText(g.stderr, run.findings)

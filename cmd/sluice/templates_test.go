@@ -10,7 +10,7 @@ import (
 )
 
 // runCLI runs the CLI with args and returns its exit code and output.
-func runCLI(t *testing.T, args ...string) (int, string, string) {
+func runCLI(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := run(args, &stdout, &stderr)
