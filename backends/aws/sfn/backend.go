@@ -24,6 +24,7 @@ type API interface {
 	TagResource(ctx context.Context, in *sfn.TagResourceInput, opts ...func(*sfn.Options)) (*sfn.TagResourceOutput, error)
 	UntagResource(ctx context.Context, in *sfn.UntagResourceInput, opts ...func(*sfn.Options)) (*sfn.UntagResourceOutput, error)
 	ValidateStateMachineDefinition(ctx context.Context, in *sfn.ValidateStateMachineDefinitionInput, opts ...func(*sfn.Options)) (*sfn.ValidateStateMachineDefinitionOutput, error)
+	ListStateMachines(ctx context.Context, in *sfn.ListStateMachinesInput, opts ...func(*sfn.Options)) (*sfn.ListStateMachinesOutput, error)
 }
 
 // Options says where the backend's state machines live.

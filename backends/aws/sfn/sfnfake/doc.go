@@ -6,7 +6,7 @@
 // second identical CreateStateMachine with a conflict where AWS is
 // idempotent, and deletes at once where AWS passes through DELETING. It
 // covers CreateStateMachine, DescribeStateMachine, UpdateStateMachine,
-// DeleteStateMachine, TagResource, UntagResource, ListTagsForResource and
+// DeleteStateMachine, TagResource, UntagResource, ListTagsForResource, ListStateMachines (paged) and
 // ValidateStateMachineDefinition, as AWS documents them:
 //
 //   - Create is idempotent for the same name, definition, type, logging
