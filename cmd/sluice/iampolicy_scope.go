@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Service principals the resources pass roles to (iam:PassedToService).
+const (
+	principalStates    = "states.amazonaws.com"
+	principalScheduler = "scheduler.amazonaws.com"
+	principalBatch     = "batch.amazonaws.com"
+	principalEC2       = "ec2.amazonaws.com"
+	principalSpotFleet = "spotfleet.amazonaws.com"
+	principalECSTasks  = "ecs-tasks.amazonaws.com"
+	principalS3        = "s3.amazonaws.com"
+	principalRDSMon    = "monitoring.rds.amazonaws.com"
+)
+
+// policyScope gathers, from an environment's resolved specs, the
+// resources of every statement and the roles passed to every service.
+type policyScope struct {
+	partition, region, account string
+	resources                  map[string]map[string]bool
+	roles                      map[string]map[string]bool
+}
+
+func (o *iamPolicyOptions) scope() *policyScope {
+	sc := &policyScope{partition: o.partition, region: o.region, account: o.account,
+		resources: map[string]map[string]bool{sidSTSAny: {"*": true}}, roles: map[string]map[string]bool{}}
+	if sc.partition == "" {
+		sc.partition = "aws"
+	}
+	if sc.region == "" {
+		sc.region = "*"
+	}
+	if sc.account == "" {
+		sc.account = "*"
+	}
+	return sc
+}
+
+// arn returns the ARN of a resource of service in the environment.
+func (sc *policyScope) arn(service, resource string) string {
+	return "arn:" + sc.partition + ":" + service + ":" + sc.region + ":" + sc.account + ":" + resource
+}
+
+func (sc *policyScope) allow(sid string, arns ...string) {
+	if sc.resources[sid] == nil {
+		sc.resources[sid] = map[string]bool{}
+	}
+	for _, a := range arns {
+		sc.resources[sid][a] = true
+	}
+}
+
+// pass records that a spec passes role (an ARN or a bare role name; an
+// instance profile stands for the role of the same name) to principal.
+func (sc *policyScope) pass(principal, role string) {
+	switch {
+	case role == "":
+		return
+	case !strings.HasPrefix(role, "arn:"):
+		role = "arn:" + sc.partition + ":iam::" + sc.account + ":role/" + role
+	default:
+		role = strings.Replace(role, ":instance-profile/", ":role/", 1)
+	}
+	if sc.roles[principal] == nil {
+		sc.roles[principal] = map[string]bool{}
+	}
+	sc.roles[principal][role] = true
+}
+
+// resourceARN is the ARN a resource's ${Type/name.arn} placeholder
+// stands for in the policy.
+func (sc *policyScope) resourceARN(r sluice.Resource) string {
+	switch r.Type {
+	case sluice.TypeStateMachine:
+		return sc.arn("states", "stateMachine:"+r.Name)
+	case sluice.TypeComputeEnvironment:
+		return sc.arn("batch", "compute-environment/"+r.Name)
+	case sluice.TypeJobQueue:
+		return sc.arn("batch", "job-queue/"+r.Name)
+	case sluice.TypeJobDefinition:
+		return sc.arn("batch", "job-definition/"+r.Name)
+	case sluice.TypeBucket:
+		return "arn:" + sc.partition + ":s3:::" + r.Name
+	case sluice.TypeDBInstance:
+		return sc.arn("rds", "db:"+r.Name)
+	default:
+		return sc.arn("scheduler", "schedule/*/"+r.Name)
+	}
+}
+
+// add records what applying r needs: its ARNs under the statements of
+// its kind and the roles its spec passes.
+func (sc *policyScope) add(r sluice.Resource, spec json.RawMessage) {
+	switch r.Type {
+	case sluice.TypeStateMachine:
+		sc.addStateMachine(r, spec)
+	case sluice.TypeSchedule:
+		sc.addSchedule(r, spec)
+	case sluice.TypeBucket:
+		sc.addBucket(r, spec)
+	case sluice.TypeDBInstance:
+		sc.addDBInstance(r, spec)
+	case sluice.TypeComputeEnvironment:
+		sc.addComputeEnvironment(r, spec)
+	case sluice.TypeJobQueue:
+		sc.addJobQueue(r, spec)
+	case sluice.TypeJobDefinition:
+		sc.addJobDefinition(r, spec)
+	}
+}
+
+func (sc *policyScope) addStateMachine(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		RoleArn string `json:"roleArn"`
+	}
+	_ = json.Unmarshal(spec, &s)
+	sc.allow(sidStateMachines, sc.resourceARN(r))
+	sc.allow(sidStatesAny, "*")
+	sc.pass(principalStates, s.RoleArn)
+}
+
+func (sc *policyScope) addSchedule(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		GroupName string
+		Target    struct{ RoleArn string }
+	}
+	_ = json.Unmarshal(spec, &s)
+	if s.GroupName == "" {
+		s.GroupName = "default"
+	}
+	sc.allow(sidSchedules, sc.arn("scheduler", "schedule/"+s.GroupName+"/"+r.Name))
+	sc.pass(principalScheduler, s.Target.RoleArn)
+}
+
+func (sc *policyScope) addBucket(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		Replication struct{ Role string } `json:"replication"`
+	}
+	_ = json.Unmarshal(spec, &s)
+	sc.allow(sidBuckets, sc.resourceARN(r))
+	sc.pass(principalS3, s.Replication.Role)
+}
+
+func (sc *policyScope) addDBInstance(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		DBSubnetGroupName, DBParameterGroupName, OptionGroupName, MonitoringRoleArn string
+		ManageMasterUserPassword, SkipFinalSnapshot                                 bool
+	}
+	_ = json.Unmarshal(spec, &s)
+	sc.allow(sidDBInstances, sc.resourceARN(r))
+	for kind, name := range map[string]string{"subgrp": s.DBSubnetGroupName, "pg": s.DBParameterGroupName, "og": s.OptionGroupName} {
+		if name != "" {
+			sc.allow(sidDBInstances, sc.arn("rds", kind+":"+name))
+		}
+	}
+	if !s.SkipFinalSnapshot {
+		sc.allow(sidDBSnapshots, sc.arn("rds", "snapshot:"+r.Name+"-final-*"))
+	}
+	if s.ManageMasterUserPassword {
+		sc.allow(sidDBSecrets, sc.arn("secretsmanager", "secret:rds!db-*"))
+		sc.allow(sidKMSAny, "*")
+	}
+	sc.pass(principalRDSMon, s.MonitoringRoleArn)
+}
+
+func (sc *policyScope) addComputeEnvironment(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		ServiceRole      string `json:"serviceRole"`
+		ComputeResources struct {
+			InstanceRole     string `json:"instanceRole"`
+			SpotIamFleetRole string `json:"spotIamFleetRole"`
+		} `json:"computeResources"`
+	}
+	_ = json.Unmarshal(spec, &s)
+	sc.allow(sidComputeEnvs, sc.resourceARN(r))
+	sc.allow(sidBatchAny, "*")
+	sc.pass(principalBatch, s.ServiceRole)
+	sc.pass(principalEC2, s.ComputeResources.InstanceRole)
+	sc.pass(principalSpotFleet, s.ComputeResources.SpotIamFleetRole)
+}
+
+func (sc *policyScope) addJobQueue(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		Order []struct {
+			ComputeEnvironment string `json:"computeEnvironment"`
+		} `json:"computeEnvironmentOrder"`
+	}
+	_ = json.Unmarshal(spec, &s)
+	sc.allow(sidJobQueues, sc.resourceARN(r))
+	sc.allow(sidBatchAny, "*")
+	for _, o := range s.Order {
+		ce := o.ComputeEnvironment
+		if !strings.HasPrefix(ce, "arn:") {
+			ce = sc.arn("batch", "compute-environment/"+ce)
+		}
+		sc.allow(sidComputeEnvs, ce)
+	}
+}
+
+func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage) {
+	var s struct {
+		Container struct {
+			JobRoleArn       string `json:"jobRoleArn"`
+			ExecutionRoleArn string `json:"executionRoleArn"`
+		} `json:"containerProperties"`
+	}
+	_ = json.Unmarshal(spec, &s)
+	arn := sc.resourceARN(r)
+	sc.allow(sidJobDefs, arn, arn+":*")
+	sc.allow(sidBatchAny, "*")
+	sc.pass(principalECSTasks, s.Container.JobRoleArn)
+	sc.pass(principalECSTasks, s.Container.ExecutionRoleArn)
+}
