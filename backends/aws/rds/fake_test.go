@@ -227,12 +227,38 @@ func setFields(db *fakeDB, form url.Values) {
 }
 
 func (f *fakeRDS) describe(w http.ResponseWriter, form url.Values) {
+	if form.Get("DBInstanceIdentifier") == "" {
+		f.describeAll(w, form)
+		return
+	}
 	db := f.dbs[form.Get("DBInstanceIdentifier")]
 	if db == nil {
 		rdsError(w, http.StatusNotFound, "DBInstanceNotFound", "DBInstance "+form.Get("DBInstanceIdentifier")+" not found.")
 		return
 	}
 	writeXML(w, "DescribeDBInstances", "<DBInstances>"+dbXML(db)+"</DBInstances>")
+}
+
+// describeAll lists every instance in identifier order, two a page
+// (AWS pages by MaxRecords, default 100: the fake pages sooner so that
+// callers' pagination is exercised), the Marker being the next index.
+func (f *fakeRDS) describeAll(w http.ResponseWriter, form url.Values) {
+	ids := make([]string, 0, len(f.dbs))
+	for id := range f.dbs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	start, _ := strconv.Atoi(form.Get("Marker"))
+	end := min(start+2, len(ids))
+	var b strings.Builder
+	for _, id := range ids[min(start, end):end] {
+		b.WriteString(dbXML(f.dbs[id]))
+	}
+	marker := ""
+	if end < len(ids) {
+		marker = "<Marker>" + strconv.Itoa(end) + "</Marker>"
+	}
+	writeXML(w, "DescribeDBInstances", "<DBInstances>"+b.String()+"</DBInstances>"+marker)
 }
 
 // pendingKeys are the fields ModifyDBInstance queues as pending values.
