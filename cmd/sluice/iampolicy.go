@@ -111,11 +111,13 @@ const (
 	sidJobDefs       = "BatchJobDefinitions"
 	sidBatchAny      = "BatchAny"
 	sidBuckets       = "S3Buckets"
+	sidS3Any         = "S3Any"
 	sidDBInstances   = "RDSInstances"
 	sidDBSnapshots   = "RDSFinalSnapshots"
 	sidDBSecrets     = "SecretsManagerRDSMasterSecrets"
 	sidKMSAny        = "KMSAny"
 	sidSchedules     = "SchedulerSchedules"
+	sidSchedulerAny  = "SchedulerAny"
 	sidSTSAny        = "STSAny"
 )
 
@@ -134,6 +136,7 @@ func policyGrants() []grant {
 		{"sfn", "TagResource", "states:TagResource", sidStateMachines},
 		{"sfn", "UntagResource", "states:UntagResource", sidStateMachines},
 		{"sfn", "ValidateStateMachineDefinition", "states:ValidateStateMachineDefinition", sidStatesAny},
+		{"sfn", "ListStateMachines", "states:ListStateMachines", sidStatesAny},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},
 		{"batch", "DeleteComputeEnvironment", "batch:DeleteComputeEnvironment", sidComputeEnvs},
@@ -154,6 +157,7 @@ func policyGrants() []grant {
 		{"batch", "UntagResource", "batch:UntagResource", sidJobQueues},
 		{"batch", "UntagResource", "batch:UntagResource", sidJobDefs},
 		{"s3", "HeadBucket", "s3:ListBucket", sidBuckets},
+		{"s3", "ListBuckets", "s3:ListAllMyBuckets", sidS3Any},
 		{"s3", "CreateBucket", "s3:CreateBucket", sidBuckets},
 		{"s3", "DeleteBucket", "s3:DeleteBucket", sidBuckets},
 		{"s3", "GetBucketTagging", "s3:GetBucketTagging", sidBuckets},
@@ -183,6 +187,7 @@ func policyGrants() []grant {
 		{"scheduler", "GetSchedule", "scheduler:GetSchedule", sidSchedules},
 		{"scheduler", "UpdateSchedule", "scheduler:UpdateSchedule", sidSchedules},
 		{"scheduler", "DeleteSchedule", "scheduler:DeleteSchedule", sidSchedules},
+		{"scheduler", "ListSchedules", "scheduler:ListSchedules", sidSchedulerAny},
 		{"sts", "GetCallerIdentity", "sts:GetCallerIdentity", sidSTSAny},
 	}
 }

@@ -135,6 +135,7 @@ func (sc *policyScope) addSchedule(r sluice.Resource, spec json.RawMessage) {
 		s.GroupName = "default"
 	}
 	sc.allow(sidSchedules, sc.arn("scheduler", "schedule/"+s.GroupName+"/"+r.Name))
+	sc.allow(sidSchedulerAny, "*")
 	sc.pass(principalScheduler, s.Target.RoleArn)
 }
 
@@ -144,6 +145,7 @@ func (sc *policyScope) addBucket(r sluice.Resource, spec json.RawMessage) {
 	}
 	_ = json.Unmarshal(spec, &s)
 	sc.allow(sidBuckets, sc.resourceARN(r))
+	sc.allow(sidS3Any, "*")
 	sc.pass(principalS3, s.Replication.Role)
 }
 
