@@ -84,6 +84,7 @@ func (s *Server) handlers() map[string]handler {
 		"TagResource":                    s.tag,
 		"UntagResource":                  s.untag,
 		"ListTagsForResource":            s.listTags,
+		"ListStateMachines":              s.list,
 		"ValidateStateMachineDefinition": s.validate,
 	}
 }
