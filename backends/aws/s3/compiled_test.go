@@ -9,53 +9,15 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	s3backend "github.com/sluice-dev/sluice/backends/aws/s3"
-	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/internal/compiledtest"
 	"github.com/sluice-dev/sluice/internal/kumotest"
-	"github.com/sluice-dev/sluice/project"
-	"github.com/sluice-dev/sluice/reconcile"
-	"github.com/sluice-dev/sluice/schema"
-	"github.com/sluice-dev/sluice/templates"
 )
 
 // compiled returns the resources of type typ the compiler emits for a
 // scaffold of every template, in env, placeholders resolved.
 func compiled(t *testing.T, env string, typ sluice.ResourceType) []sluice.Target {
 	t.Helper()
-	v, err := schema.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	loader, err := project.NewLoader(project.Options{Validator: v})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []sluice.Target
-	for _, name := range templates.Names() {
-		dir := t.TempDir()
-		if err := templates.Scaffold(name, dir, name); err != nil {
-			t.Fatal(err)
-		}
-		snap, err := loader.Load(t.Context(), project.NewDir(dir))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, diags := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Valid(env), Env: env, Revision: "r1"})
-		if diags.HasErrors() {
-			t.Fatal(diags)
-		}
-		for _, r := range res {
-			if r.Type != typ {
-				continue
-			}
-			r.Spec, err = reconcile.Resolve(r.Spec, map[string]string{compile.PlaceholderPartition: "aws",
-				compile.PlaceholderRegion: kumotest.Region, compile.PlaceholderAccount: "000000000000"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, sluice.Target{Resource: r})
-		}
-	}
-	return out
+	return compiledtest.Targets(t, env, kumotest.Region, typ)
 }
 
 // TestKumoCompiledBuckets creates every template's buckets as compiled
