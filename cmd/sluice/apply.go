@@ -66,6 +66,9 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	if applied, err = o.rebuildAndSave(ctx, g, env, run, envStore{store: store, env: o.env}, applied); err != nil {
+		return err
+	}
 	in := o.planInput(run, applied)
 	if o.refresh && len(applied) > 0 {
 		if in.Observed, err = observe(ctx, env.backends, applied); err != nil {

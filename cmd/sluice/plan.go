@@ -79,15 +79,16 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	applied, err := readInventory(o.state, run)
+	applied, env, err := o.planInventory(ctx, g, run)
 	if err != nil {
 		return err
 	}
 	in := o.planInput(run, applied)
 	if o.refresh && len(applied) > 0 {
-		env, err := o.aws.connect(ctx, o.env)
-		if err != nil {
-			return err
+		if env == nil {
+			if env, err = o.aws.connect(ctx, o.env); err != nil {
+				return err
+			}
 		}
 		if in.Observed, err = observe(ctx, env.backends, applied); err != nil {
 			return err
@@ -142,7 +143,9 @@ func observe(ctx context.Context, backends map[sluice.ResourceType]reconcile.Bac
 	out := make(map[sluice.ResourceID]sluice.Observation, len(applied))
 	for _, a := range applied {
 		b, ok := backends[a.Type]
-		if !ok {
+		if !ok || len(a.Spec) == 0 {
+			// No spec: a record rebuilt from tags whose applied
+			// spec is unknown; there is nothing to compare with.
 			continue
 		}
 		t := sluice.Target{Resource: sluice.Resource{ID: a.ID, Type: a.Type, Name: a.Name, Spec: a.Spec}, ARN: a.ARN}

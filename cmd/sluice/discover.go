@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/reconcile"
+)
+
+// discoverer is what rebuilding an inventory needs of a backend: the
+// resources of its types that carry Sluice's ownership tags for a project
+// and environment.
+type discoverer interface {
+	Discover(ctx context.Context, project, env string) ([]sluice.Observation, error)
+}
+
+// rebuildInventory rebuilds the inventory of run's environment from the
+// ownership tags AWS holds, for when the state file is missing or holds
+// nothing for it, and says so on stderr. Each rebuilt record the
+// documents still declare takes their Source and Deletion policy; when its
+// spec-hash tag equals the desired hash, what was applied is the desired
+// spec, so it takes that spec (resolved) and, with refresh, the resource
+// as read back now as its drift baseline. It fails when a backend cannot
+// list its resources or two resources claim one ID.
+func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *envRun, refresh bool) ([]reconcile.Applied, error) {
+	found, err := discoverAll(ctx, env.backends, run.snap.Project.Name, run.env)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := reconcile.Rebuild(found)
+	if err != nil {
+		return nil, err
+	}
+	completeFromDesired(applied, run.resources, reconcile.Vars(env.vars, applied))
+	if refresh {
+		if err := setBaselines(ctx, env.backends, applied); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(stderr, "no state for %s: inventory rebuilt from ownership tags (%d resources)\n", run.env, len(applied))
+	return applied, nil
+}
+
+// discoverAll asks each distinct backend, once, for its owned resources.
+func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, project, env string) ([]sluice.Observation, error) {
+	var found []sluice.Observation
+	asked := map[reconcile.Backend]bool{}
+	for _, typ := range slices.Sorted(maps.Keys(backends)) {
+		b := backends[typ]
+		d, ok := b.(discoverer)
+		if !ok || asked[b] {
+			continue
+		}
+		asked[b] = true
+		got, err := d.Discover(ctx, project, env)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild inventory: discover %s: %w", typ, err)
+		}
+		found = append(found, got...)
+	}
+	return found, nil
+}
+
+// completeFromDesired fills in what the tags cannot say from the desired
+// resource of the same ID.
+func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource, vars map[string]string) {
+	byID := make(map[sluice.ResourceID]*sluice.Resource, len(desired))
+	for i := range desired {
+		byID[desired[i].ID] = &desired[i]
+	}
+	for i := range applied {
+		a := &applied[i]
+		r, ok := byID[a.ID]
+		if !ok {
+			continue
+		}
+		a.Source, a.Deletion = r.Source, r.Deletion
+		if a.SpecHash != r.Hash {
+			continue
+		}
+		if spec, err := reconcile.Resolve(r.Spec, vars); err == nil {
+			a.Spec = spec
+		}
+	}
+}
+
+// setBaselines reads back each rebuilt record whose spec is known and
+// takes what AWS reports as its drift baseline: the last observation was
+// lost with the state, and what AWS reports differs from what was sent
+// in values it fills in or formats its own way.
+func setBaselines(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) error {
+	observed, err := observe(ctx, backends, applied)
+	if err != nil {
+		return err
+	}
+	for i := range applied {
+		if o, ok := observed[applied[i].ID]; ok && o.Exists && !o.InProgress {
+			applied[i].Observed = o.Spec
+		}
+	}
+	return nil
+}
+
+// planInventory is the inventory plan works from: the state file's
+// record of the environment or, when it has none, the one rebuilt from
+// AWS. It returns the connected environment when it had to connect.
+func (o *targetOptions) planInventory(ctx context.Context, g *globalOptions, run *envRun) ([]reconcile.Applied, *awsEnv, error) {
+	applied, err := readInventory(o.state, run)
+	if err != nil || len(applied) > 0 {
+		return applied, nil, err
+	}
+	env, err := o.aws.connect(ctx, o.env)
+	if err != nil {
+		return nil, nil, err
+	}
+	applied, err = rebuildInventory(ctx, g.stderr, env, run, o.refresh)
+	return applied, env, err
+}
+
+// rebuildAndSave rebuilds the environment's inventory when the store
+// holds none and saves it, so that what apply then creates joins a
+// complete inventory. Rebuilt records carry no revision: the one that
+// applied them is not known.
+func (o *targetOptions) rebuildAndSave(ctx context.Context, g *globalOptions, env *awsEnv, run *envRun, store envStore, applied []reconcile.Applied) ([]reconcile.Applied, error) {
+	if len(applied) > 0 {
+		return applied, nil
+	}
+	applied, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh)
+	if err != nil {
+		return nil, err
+	}
+	store.revision = ""
+	for _, a := range applied {
+		if err := store.Save(a); err != nil {
+			return nil, err
+		}
+	}
+	return applied, nil
+}

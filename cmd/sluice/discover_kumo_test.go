@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var rebuiltRE = regexp.MustCompile(`no state for dev: inventory rebuilt from ownership tags \((\d+) resources\)`)
+
+// TestDiscoverKumo applies the training template with one state file,
+// then plans and applies with a new one, as a CI job or a machine that
+// lost its state would: the inventory is rebuilt from the ownership tags
+// AWS holds, the plan is as empty as with the first file, and the apply
+// changes nothing.
+//
+// The template's MetadataStore is left out: kumo drops the tags given to
+// CreateDBInstance, so no DB instance of kumo's carries Sluice's tags
+// (rds's TestDiscover shows instances that do are found).
+func TestDiscoverKumo(t *testing.T) {
+	w := startAWS(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir)
+	stores := filepath.Join(dir, "deploy", "stores.yaml")
+	src, err := os.ReadFile(stores)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucketOnly, _, ok := strings.Cut(string(src), "\n---\n")
+	if !ok || !strings.Contains(string(src), "kind: MetadataStore") {
+		t.Fatal("the training template's stores.yaml no longer ends with the MetadataStore this test drops")
+	}
+	if err := os.WriteFile(stores, []byte(bucketOnly+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--repo", dir}
+	stateA := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "a.db"), "--prune"}
+	stateB := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "b.db"), "--prune"}
+	w.applyUntilDone(t, append(base, stateA...)...)
+	planA := mustRun(t, exitOK, append(append(base, "plan", "--detailed-exitcode"), stateA...)...)
+
+	code, planB, errB := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), stateB...)...)
+	if code != exitOK {
+		t.Fatalf("plan with a new state file has changes (exit %d):\n%s\n%s", code, planB, errB)
+	}
+	m := rebuiltRE.FindStringSubmatch(errB)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("plan with a new state file did not say it rebuilt the inventory:\n%s", errB)
+	}
+	if planB != planA {
+		t.Errorf("plan from the rebuilt inventory differs:\n%s\nfrom the state file's:\n%s", planB, planA)
+	}
+	if _, err := os.Stat(stateB[3]); err == nil {
+		t.Errorf("plan wrote the state file %s", stateB[3])
+	}
+
+	code, out, errOut := runCLI(t, append(append(base, "apply"), stateB...)...)
+	if code != exitOK || !rebuiltRE.MatchString(errOut) {
+		t.Fatalf("apply with a new state file (exit %d):\n%s\n%s", code, out, errOut)
+	}
+	if n := mutations(t, out); n != "0" {
+		t.Errorf("apply from the rebuilt inventory made %s mutating calls:\n%s", n, out)
+	}
+	// The rebuilt inventory was saved: the next run reads it, rebuilds nothing.
+	code, _, errOut = runCLI(t, append(append(base, "plan", "--detailed-exitcode"), stateB...)...)
+	if code != exitOK || rebuiltRE.MatchString(errOut) {
+		t.Errorf("plan after apply saved the rebuilt inventory (exit %d):\n%s", code, errOut)
+	}
+}
