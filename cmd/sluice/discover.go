@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -66,7 +67,9 @@ func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile
 }
 
 // completeFromDesired fills in what the tags cannot say from the desired
-// resource of the same ID.
+// resource of the same ID. A resource no longer desired gets the document
+// its ID says it came from, so that an invalid document still holds what
+// it produced.
 func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource, vars map[string]string) {
 	byID := make(map[sluice.ResourceID]*sluice.Resource, len(desired))
 	for i := range desired {
@@ -76,6 +79,7 @@ func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource,
 		a := &applied[i]
 		r, ok := byID[a.ID]
 		if !ok {
+			a.Source = sourceOf(a.ID)
 			continue
 		}
 		a.Source, a.Deletion = r.Source, r.Deletion
@@ -140,4 +144,27 @@ func (o *targetOptions) rebuildAndSave(ctx context.Context, g *globalOptions, en
 		}
 	}
 	return applied, nil
+}
+
+// sourceOf returns the document (Kind/name) the compiler makes a resource
+// of id from: an ArtifactStore makes a Bucket, a MetadataStore a
+// DBInstance, a ComputeEnvironment its compute environment and queue, a
+// Pipeline its state machine, schedule and job definitions (named
+// "pipeline.step"). It returns "" for a type it does not know.
+func sourceOf(id sluice.ResourceID) string {
+	typ, name, _ := strings.Cut(string(id), "/")
+	switch sluice.ResourceType(typ) {
+	case sluice.TypeBucket:
+		return "ArtifactStore/" + name
+	case sluice.TypeDBInstance:
+		return "MetadataStore/" + name
+	case sluice.TypeComputeEnvironment, sluice.TypeJobQueue:
+		return "ComputeEnvironment/" + name
+	case sluice.TypeStateMachine, sluice.TypeSchedule:
+		return "Pipeline/" + name
+	case sluice.TypeJobDefinition:
+		pipeline, _, _ := strings.Cut(name, ".")
+		return "Pipeline/" + pipeline
+	}
+	return ""
 }

@@ -69,3 +69,33 @@ func TestDiscoverKumo(t *testing.T) {
 		t.Errorf("plan after apply saved the rebuilt inventory (exit %d):\n%s", code, errOut)
 	}
 }
+
+// TestDiscoverKumoHoldsInvalid loses the state and breaks the pipeline
+// document: apply with --prune from the rebuilt inventory holds what the
+// pipeline produced (the document each rebuilt resource came from is
+// known from its ID) and deletes nothing.
+func TestDiscoverKumoHoldsInvalid(t *testing.T) {
+	w := startAWS(t)
+	dir, base, _ := appliedDemo(t, w, "dev")
+	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
+	src, _ := os.ReadFile(pipeline)
+	broken := strings.Replace(string(src), "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n", 1)
+	if broken == string(src) {
+		t.Fatal("the training template no longer has the line this test breaks")
+	}
+	if err := os.WriteFile(pipeline, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fresh := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "fresh.db"), "--prune"}
+	code, out, errOut := runCLI(t, append(append(base, "apply"), fresh...)...)
+	if code != exitInvalid || !rebuiltRE.MatchString(errOut) {
+		t.Fatalf("apply with an invalid document and no state: exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "hold     StateMachine/training") || !strings.Contains(out, "hold     JobDefinition/training.") ||
+		strings.Contains(out, "delete ") {
+		t.Errorf("the invalid pipeline's rebuilt resources are not held:\n%s", out)
+	}
+	if n := mutations(t, out); n != "0" {
+		t.Errorf("%s mutating calls while the only change is an invalid document:\n%s", n, out)
+	}
+}
