@@ -19,7 +19,7 @@ type iamPolicyOptions struct {
 	env, format                string
 	partition, region, account string
 	statesRole, schedulerRole  string
-	revision                   string
+	revision, state            string
 }
 
 func newIAMPolicyCmd(g *globalOptions) *cobra.Command {
@@ -30,9 +30,12 @@ func newIAMPolicyCmd(g *globalOptions) *cobra.Command {
 		Long: `IAM-policy compiles the repository for one environment and prints the IAM
 policy document the identity running "sluice apply" there needs: only the
 actions Sluice calls, each scoped to the ARNs of the environment's
-resources where AWS allows it ("*" only for the Describe and validation
-calls that take no resource), and iam:PassRole for exactly the roles the
-resources pass, each to its own service.
+resources where AWS allows it ("*" only for the List, Describe and
+validation calls that take no resource), and iam:PassRole for exactly the
+roles the resources pass, each to its own service. The resources of the
+state file are granted too, so that pruning them is allowed; and the reads
+that find Sluice's resources by their tags when the state is lost are
+granted on every resource of their kind.
 
 Without --account and --region the ARNs carry "*" in their place.
 
@@ -46,6 +49,7 @@ printed, for the valid documents), 2 usage error.`,
 	cmd.Flags().StringVar(&o.partition, "partition", "aws", "AWS `PARTITION` of the environment")
 	cmd.Flags().StringVar(&o.region, "region", "", "AWS `REGION` of the environment (default \"*\")")
 	cmd.Flags().StringVar(&o.account, "account", "", "AWS `ACCOUNT` ID of the environment (default \"*\")")
+	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` whose resources of the environment are granted too, so pruning them is allowed (default $XDG_STATE_HOME/sluice/PROJECT.db)")
 	cmd.Flags().StringVar(&o.revision, "revision", "", "Git `REVISION` to compile (default: the checked-out commit)")
 	cmd.Flags().StringVar(&o.statesRole, "states-role-arn", os.Getenv("SLUICE_STATES_ROLE_ARN"),
 		"`ARN` of the role Step Functions runs pipelines with (SLUICE_STATES_ROLE_ARN)")
@@ -62,7 +66,11 @@ func (o *iamPolicyOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	doc, err := o.policy(run.resources)
+	applied, err := readInventory(o.state, run)
+	if err != nil {
+		return err
+	}
+	doc, err := o.policy(run.resources, applied)
 	if err != nil {
 		return err
 	}
@@ -102,23 +110,30 @@ type grant struct {
 }
 
 // Statement Sids, one per service and kind of resource. Those ending in
-// "Any" hold the actions that take no resource and are granted on "*".
+// "Any" hold the actions that take no resource and are granted on "*";
+// those ending in "Discover" hold the reads with which Sluice finds, by
+// their ownership tags, the resources it made when its state is lost:
+// they read every resource of their kind in the account, and change none.
 const (
-	sidStateMachines = "StatesStateMachines"
-	sidStatesAny     = "StatesAny"
-	sidComputeEnvs   = "BatchComputeEnvironments"
-	sidJobQueues     = "BatchJobQueues"
-	sidJobDefs       = "BatchJobDefinitions"
-	sidBatchAny      = "BatchAny"
-	sidBuckets       = "S3Buckets"
-	sidS3Any         = "S3Any"
-	sidDBInstances   = "RDSInstances"
-	sidDBSnapshots   = "RDSFinalSnapshots"
-	sidDBSecrets     = "SecretsManagerRDSMasterSecrets"
-	sidKMSAny        = "KMSAny"
-	sidSchedules     = "SchedulerSchedules"
-	sidSchedulerAny  = "SchedulerAny"
-	sidSTSAny        = "STSAny"
+	sidStatesDiscover    = "StatesDiscover"
+	sidS3Discover        = "S3Discover"
+	sidRDSDiscover       = "RDSDiscover"
+	sidSchedulerDiscover = "SchedulerDiscover"
+	sidStateMachines     = "StatesStateMachines"
+	sidStatesAny         = "StatesAny"
+	sidComputeEnvs       = "BatchComputeEnvironments"
+	sidJobQueues         = "BatchJobQueues"
+	sidJobDefs           = "BatchJobDefinitions"
+	sidBatchAny          = "BatchAny"
+	sidBuckets           = "S3Buckets"
+	sidS3Any             = "S3Any"
+	sidDBInstances       = "RDSInstances"
+	sidDBSnapshots       = "RDSFinalSnapshots"
+	sidDBSecrets         = "SecretsManagerRDSMasterSecrets"
+	sidKMSAny            = "KMSAny"
+	sidSchedules         = "SchedulerSchedules"
+	sidSchedulerAny      = "SchedulerAny"
+	sidSTSAny            = "STSAny"
 )
 
 // policyGrants maps every method of every backend's client interface
@@ -137,6 +152,7 @@ func policyGrants() []grant {
 		{"sfn", "UntagResource", "states:UntagResource", sidStateMachines},
 		{"sfn", "ValidateStateMachineDefinition", "states:ValidateStateMachineDefinition", sidStatesAny},
 		{"sfn", "ListStateMachines", "states:ListStateMachines", sidStatesAny},
+		{"sfn", "ListTagsForResource", "states:ListTagsForResource", sidStatesDiscover},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},
 		{"batch", "DeleteComputeEnvironment", "batch:DeleteComputeEnvironment", sidComputeEnvs},
@@ -158,6 +174,7 @@ func policyGrants() []grant {
 		{"batch", "UntagResource", "batch:UntagResource", sidJobDefs},
 		{"s3", "HeadBucket", "s3:ListBucket", sidBuckets},
 		{"s3", "ListBuckets", "s3:ListAllMyBuckets", sidS3Any},
+		{"s3", "GetBucketTagging", "s3:GetBucketTagging", sidS3Discover},
 		{"s3", "CreateBucket", "s3:CreateBucket", sidBuckets},
 		{"s3", "DeleteBucket", "s3:DeleteBucket", sidBuckets},
 		{"s3", "GetBucketTagging", "s3:GetBucketTagging", sidBuckets},
@@ -173,6 +190,7 @@ func policyGrants() []grant {
 		{"s3", "GetBucketReplication", "s3:GetReplicationConfiguration", sidBuckets},
 		{"s3", "PutBucketReplication", "s3:PutReplicationConfiguration", sidBuckets},
 		{"rds", "DescribeDBInstances", "rds:DescribeDBInstances", sidDBInstances},
+		{"rds", "DescribeDBInstances", "rds:DescribeDBInstances", sidRDSDiscover},
 		{"rds", "CreateDBInstance", "rds:CreateDBInstance", sidDBInstances},
 		{"rds", "ModifyDBInstance", "rds:ModifyDBInstance", sidDBInstances},
 		{"rds", "DeleteDBInstance", "rds:DeleteDBInstance", sidDBInstances},
@@ -188,6 +206,7 @@ func policyGrants() []grant {
 		{"scheduler", "UpdateSchedule", "scheduler:UpdateSchedule", sidSchedules},
 		{"scheduler", "DeleteSchedule", "scheduler:DeleteSchedule", sidSchedules},
 		{"scheduler", "ListSchedules", "scheduler:ListSchedules", sidSchedulerAny},
+		{"scheduler", "GetSchedule", "scheduler:GetSchedule", sidSchedulerDiscover},
 		{"sts", "GetCallerIdentity", "sts:GetCallerIdentity", sidSTSAny},
 	}
 }
@@ -195,7 +214,11 @@ func policyGrants() []grant {
 // policy returns the policy document applying resources needs. It fails
 // when a spec names a placeholder with no value here, such as a role
 // given by --states-role-arn or --scheduler-role-arn.
-func (o *iamPolicyOptions) policy(resources []sluice.Resource) (policyDocument, error) {
+//
+// The resources Sluice applied before (applied, from the state file) are
+// granted too, so that they can be deleted once gone from the documents;
+// the roles their old specs passed are not.
+func (o *iamPolicyOptions) policy(resources []sluice.Resource, applied []reconcile.Applied) (policyDocument, error) {
 	sc := o.scope()
 	vars := o.vars(sc, resources)
 	for _, r := range resources {
@@ -204,6 +227,9 @@ func (o *iamPolicyOptions) policy(resources []sluice.Resource) (policyDocument, 
 			return policyDocument{}, fmt.Errorf("%s: %w (give --states-role-arn and --scheduler-role-arn, or SLUICE_STATES_ROLE_ARN and SLUICE_SCHEDULER_ROLE_ARN)", r.ID, err)
 		}
 		sc.add(r, spec)
+	}
+	for _, a := range applied {
+		sc.addApplied(a)
 	}
 	return sc.document(), nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/reconcile"
 )
 
 // Service principals the resources pass roles to (iam:PassedToService).
@@ -122,6 +123,7 @@ func (sc *policyScope) addStateMachine(r sluice.Resource, spec json.RawMessage) 
 	_ = json.Unmarshal(spec, &s)
 	sc.allow(sidStateMachines, sc.resourceARN(r))
 	sc.allow(sidStatesAny, "*")
+	sc.allow(sidStatesDiscover, sc.arn("states", "stateMachine:*"))
 	sc.pass(principalStates, s.RoleArn)
 }
 
@@ -136,6 +138,7 @@ func (sc *policyScope) addSchedule(r sluice.Resource, spec json.RawMessage) {
 	}
 	sc.allow(sidSchedules, sc.arn("scheduler", "schedule/"+s.GroupName+"/"+r.Name))
 	sc.allow(sidSchedulerAny, "*")
+	sc.allow(sidSchedulerDiscover, sc.arn("scheduler", "schedule/*"))
 	sc.pass(principalScheduler, s.Target.RoleArn)
 }
 
@@ -146,6 +149,7 @@ func (sc *policyScope) addBucket(r sluice.Resource, spec json.RawMessage) {
 	_ = json.Unmarshal(spec, &s)
 	sc.allow(sidBuckets, sc.resourceARN(r))
 	sc.allow(sidS3Any, "*")
+	sc.allow(sidS3Discover, "arn:"+sc.partition+":s3:::*")
 	sc.pass(principalS3, s.Replication.Role)
 }
 
@@ -156,6 +160,7 @@ func (sc *policyScope) addDBInstance(r sluice.Resource, spec json.RawMessage) {
 	}
 	_ = json.Unmarshal(spec, &s)
 	sc.allow(sidDBInstances, sc.resourceARN(r))
+	sc.allow(sidRDSDiscover, sc.arn("rds", "db:*"))
 	for kind, name := range map[string]string{"subgrp": s.DBSubnetGroupName, "pg": s.DBParameterGroupName, "og": s.OptionGroupName} {
 		if name != "" {
 			sc.allow(sidDBInstances, sc.arn("rds", kind+":"+name))
@@ -218,4 +223,20 @@ func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage)
 	sc.allow(sidBatchAny, "*")
 	sc.pass(principalECSTasks, s.Container.JobRoleArn)
 	sc.pass(principalECSTasks, s.Container.ExecutionRoleArn)
+}
+
+// addApplied grants what deleting a resource Sluice applied before needs:
+// its ARNs, as recorded (a schedule's names its group), without the
+// roles its old spec passed.
+func (sc *policyScope) addApplied(a reconcile.Applied) {
+	r := sluice.Resource{ID: a.ID, Type: a.Type, Name: a.Name}
+	spec := json.RawMessage(`{}`)
+	if a.Type == sluice.TypeSchedule {
+		if _, path, ok := strings.Cut(a.ARN, ":schedule/"); ok {
+			if group, _, ok := strings.Cut(path, "/"); ok {
+				spec, _ = json.Marshal(map[string]string{"GroupName": group})
+			}
+		}
+	}
+	sc.add(r, spec)
 }

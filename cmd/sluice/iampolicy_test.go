@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -13,11 +14,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/sluice-dev/sluice"
+
 	"github.com/sluice-dev/sluice/backends/aws/batch"
 	"github.com/sluice-dev/sluice/backends/aws/rds"
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/statestore"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files of cmd/sluice's tests")
@@ -43,9 +47,11 @@ func goldenCompare(t *testing.T, name string, got []byte) {
 	}
 }
 
-// trainingRepo scaffolds the training template as project churn.
+// trainingRepo scaffolds the training template as project churn, with
+// an empty state directory.
 func trainingRepo(t *testing.T) string {
 	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	dir := filepath.Join(t.TempDir(), "churn")
 	mustRun(t, exitOK, "init", "--template", "training", "--project", "churn", dir)
 	return dir
@@ -169,5 +175,58 @@ func TestIAMPolicyWildcardsAndRefusals(t *testing.T) {
 				t.Errorf("exit %d, want %d and %q in:\n%s%s", code, tc.code, tc.want, out, errOut)
 			}
 		})
+	}
+}
+
+// TestIAMPolicyGrantsTheInventory checks that resources of the state
+// file gone from the documents can still be deleted (pruned): their ARNs
+// are granted, a schedule's in its recorded group; another
+// environment's are not.
+func TestIAMPolicyGrantsTheInventory(t *testing.T) {
+	dir := trainingRepo(t)
+	state := filepath.Join(t.TempDir(), "state.db")
+	store, err := statestore.Open(state, statestore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = store.Update(func(tx *statestore.Tx) error {
+		for env, r := range map[string]statestore.Record{
+			"prod": {ID: "Bucket/old", Type: sluice.TypeBucket, Name: "churn-prod-old", Spec: json.RawMessage(`{"replication":{"Role":"arn:aws:iam::123456789012:role/old"}}`)},
+			"dev":  {ID: "Bucket/other", Type: sluice.TypeBucket, Name: "churn-dev-other"},
+		} {
+			if err := tx.PutResource(env, r); err != nil {
+				return err
+			}
+		}
+		return tx.PutResource("prod", statestore.Record{ID: "Schedule/old", Type: sluice.TypeSchedule, Name: "churn-prod-old",
+			ARN: "arn:aws:scheduler:eu-west-1:123456789012:schedule/nightly/churn-prod-old"})
+	})
+	if err := errors.Join(err, store.Close()); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, exitOK, append([]string{"--repo", dir}, append(trainingPolicyArgs, "--state", state)...)...)
+	var doc policyDocument
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	resources := map[string]string{}
+	for _, s := range doc.Statement {
+		for _, r := range s.Resource {
+			resources[r] += s.Sid + " "
+		}
+	}
+	tests := []struct {
+		arn, sid string
+		want     bool
+	}{
+		{"arn:aws:s3:::churn-prod-old", "S3Buckets", true},
+		{"arn:aws:scheduler:eu-west-1:123456789012:schedule/nightly/churn-prod-old", "SchedulerSchedules", true},
+		{"arn:aws:s3:::churn-dev-other", "S3Buckets", false},
+		{"arn:aws:iam::123456789012:role/old", "PassRoleToS3", false},
+	}
+	for _, tc := range tests {
+		if got := strings.Contains(resources[tc.arn], tc.sid+" "); got != tc.want {
+			t.Errorf("%s in %s: %v, want %v (in %q)", tc.arn, tc.sid, got, tc.want, resources[tc.arn])
+		}
 	}
 }
