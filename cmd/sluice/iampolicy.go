@@ -134,6 +134,7 @@ const (
 	sidSchedules         = "SchedulerSchedules"
 	sidSchedulerAny      = "SchedulerAny"
 	sidSTSAny            = "STSAny"
+	sidTaggingAny        = "TaggingAny"
 )
 
 // policyGrants maps every method of every backend's client interface
@@ -208,6 +209,7 @@ func policyGrants() []grant {
 		{"scheduler", "ListSchedules", "scheduler:ListSchedules", sidSchedulerAny},
 		{"scheduler", "GetSchedule", "scheduler:GetSchedule", sidSchedulerDiscover},
 		{"sts", "GetCallerIdentity", "sts:GetCallerIdentity", sidSTSAny},
+		{"tagging", "GetResources", "tag:GetResources", sidTaggingAny},
 	}
 }
 

@@ -124,6 +124,7 @@ func (sc *policyScope) addStateMachine(r sluice.Resource, spec json.RawMessage) 
 	sc.allow(sidStateMachines, sc.resourceARN(r))
 	sc.allow(sidStatesAny, "*")
 	sc.allow(sidStatesDiscover, sc.arn("states", "stateMachine:*"))
+	sc.allow(sidTaggingAny, "*")
 	sc.pass(principalStates, s.RoleArn)
 }
 
@@ -150,6 +151,7 @@ func (sc *policyScope) addBucket(r sluice.Resource, spec json.RawMessage) {
 	sc.allow(sidBuckets, sc.resourceARN(r))
 	sc.allow(sidS3Any, "*")
 	sc.allow(sidS3Discover, "arn:"+sc.partition+":s3:::*")
+	sc.allow(sidTaggingAny, "*")
 	sc.pass(principalS3, s.Replication.Role)
 }
 

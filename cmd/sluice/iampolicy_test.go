@@ -21,6 +21,7 @@ import (
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/statestore"
 )
 
@@ -89,6 +90,7 @@ func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 		"scheduler": reflect.TypeFor[scheduler.API](),
 		"sfn":       reflect.TypeFor[sfn.API](),
 		"sts":       reflect.TypeFor[*sts.Client](),
+		"tagging":   reflect.TypeFor[tagging.API](),
 	}
 	_, doc := trainingPolicy(t)
 	granted := map[string]bool{}
