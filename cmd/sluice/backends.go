@@ -52,6 +52,8 @@ type awsEnv struct {
 	backends map[sluice.ResourceType]reconcile.Backend
 	vars     map[string]string
 	calls    *awsapi.Counter
+	// cfg is the loaded configuration, for clients beyond the backends'.
+	cfg aws.Config
 }
 
 // connect loads the AWS configuration and builds the backends.
@@ -91,7 +93,7 @@ func (o *awsOptions) connect(ctx context.Context, env string) (*awsEnv, error) {
 	for _, t := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
 		backends[t] = b
 	}
-	return &awsEnv{backends: backends, vars: vars, calls: calls}, nil
+	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg}, nil
 }
 
 // partitionOf reads the partition from an ARN ("arn:aws-cn:..."),

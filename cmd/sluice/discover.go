@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
@@ -27,8 +31,8 @@ type discoverer interface {
 // spec, so it takes that spec (resolved) and, with refresh, the resource
 // as read back now as its drift baseline. It fails when a backend cannot
 // list its resources or two resources claim one ID.
-func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *envRun, refresh bool) ([]reconcile.Applied, error) {
-	found, err := discoverAll(ctx, env.backends, run.snap.Project.Name, run.env)
+func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *envRun, refresh bool, bulk discoverer) ([]reconcile.Applied, error) {
+	found, err := discoverAll(ctx, env.backends, bulk, run.snap.Project.Name, run.env)
 	if err != nil {
 		return nil, err
 	}
@@ -46,14 +50,22 @@ func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *e
 	return applied, nil
 }
 
-// discoverAll asks each distinct backend, once, for its owned resources.
-func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, project, env string) ([]sluice.Observation, error) {
+// discoverAll asks each distinct backend, once, for its owned resources;
+// bulk, when not nil, stands in for the backends of bulkTypes.
+func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, bulk discoverer, project, env string) ([]sluice.Observation, error) {
 	var found []sluice.Observation
+	if bulk != nil {
+		got, err := bulk.Discover(ctx, project, env)
+		if err != nil {
+			return nil, fmt.Errorf("rebuild inventory: discover by tags: %w", err)
+		}
+		found = got
+	}
 	asked := map[reconcile.Backend]bool{}
 	for _, typ := range slices.Sorted(maps.Keys(backends)) {
 		b := backends[typ]
 		d, ok := b.(discoverer)
-		if !ok || asked[b] {
+		if !ok || asked[b] || (bulk != nil && slices.Contains(bulkTypes(), typ)) {
 			continue
 		}
 		asked[b] = true
@@ -121,7 +133,7 @@ func (o *targetOptions) planInventory(ctx context.Context, g *globalOptions, run
 	if err != nil {
 		return nil, nil, err
 	}
-	applied, err = rebuildInventory(ctx, g.stderr, env, run, o.refresh)
+	applied, err = rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
 	return applied, env, err
 }
 
@@ -133,7 +145,7 @@ func (o *targetOptions) rebuildAndSave(ctx context.Context, g *globalOptions, en
 	if len(applied) > 0 {
 		return applied, nil
 	}
-	applied, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh)
+	applied, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
 	if err != nil {
 		return nil, err
 	}
@@ -167,4 +179,31 @@ func sourceOf(id sluice.ResourceID) string {
 		return "Pipeline/" + pipeline
 	}
 	return ""
+}
+
+// bulkTypes are the types the tagging API discovers in bulk.
+func bulkTypes() []sluice.ResourceType {
+	return []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket}
+}
+
+// bulkDiscoverer returns the Resource Groups Tagging API discoverer of
+// state machines and buckets (a page of 100 resources a call, where
+// their services need a call per resource), nil when the tagging API is
+// not reachable: an endpoint is configured (an emulator, which does not
+// serve it) without one of the tagging API's own
+// (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API).
+func (o *awsOptions) bulkDiscoverer(env *awsEnv) discoverer {
+	if !useTagging(o.endpoint, os.Getenv) {
+		return nil
+	}
+	return tagging.New(rgt.NewFromConfig(env.cfg), tagging.TypeStateMachine, tagging.TypeBucket)
+}
+
+// useTagging reports whether the tagging API is reachable given the
+// --endpoint-url flag and the environment.
+func useTagging(endpoint string, getenv func(string) string) bool {
+	if getenv("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API") != "" {
+		return true
+	}
+	return endpoint == "" && getenv("AWS_ENDPOINT_URL") == ""
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -21,24 +25,8 @@ var rebuiltRE = regexp.MustCompile(`no state for dev: inventory rebuilt from own
 // (rds's TestDiscover shows instances that do are found).
 func TestDiscoverKumo(t *testing.T) {
 	w := startAWS(t)
-	dir := filepath.Join(t.TempDir(), "demo")
-	mustRun(t, exitOK, "init", "--template", "training", dir)
-	stores := filepath.Join(dir, "deploy", "stores.yaml")
-	src, err := os.ReadFile(stores)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bucketOnly, _, ok := strings.Cut(string(src), "\n---\n")
-	if !ok || !strings.Contains(string(src), "kind: MetadataStore") {
-		t.Fatal("the training template's stores.yaml no longer ends with the MetadataStore this test drops")
-	}
-	if err := os.WriteFile(stores, []byte(bucketOnly+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	base := []string{"--repo", dir}
-	stateA := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "a.db"), "--prune"}
+	base, stateA := appliedWithoutDB(t, w)
 	stateB := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "b.db"), "--prune"}
-	w.applyUntilDone(t, append(base, stateA...)...)
 	planA := mustRun(t, exitOK, append(append(base, "plan", "--detailed-exitcode"), stateA...)...)
 
 	code, planB, errB := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), stateB...)...)
@@ -70,6 +58,31 @@ func TestDiscoverKumo(t *testing.T) {
 	}
 }
 
+// appliedWithoutDB applies the training template without its
+// MetadataStore to dev, and returns the flags that select the repository
+// and the target.
+func appliedWithoutDB(t *testing.T, w *awsWorld) (base, target []string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir)
+	stores := filepath.Join(dir, "deploy", "stores.yaml")
+	src, err := os.ReadFile(stores)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucketOnly, _, ok := strings.Cut(string(src), "\n---\n")
+	if !ok || !strings.Contains(string(src), "kind: MetadataStore") {
+		t.Fatal("the training template's stores.yaml no longer ends with the MetadataStore this test drops")
+	}
+	if err := os.WriteFile(stores, []byte(bucketOnly+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base = []string{"--repo", dir}
+	target = []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "a.db"), "--prune"}
+	w.applyUntilDone(t, append(base, target...)...)
+	return base, target
+}
+
 // TestDiscoverKumoHoldsInvalid loses the state and breaks the pipeline
 // document: apply with --prune from the rebuilt inventory holds what the
 // pipeline produced (the document each rebuilt resource came from is
@@ -97,5 +110,57 @@ func TestDiscoverKumoHoldsInvalid(t *testing.T) {
 	}
 	if n := mutations(t, out); n != "0" {
 		t.Errorf("%s mutating calls while the only change is an invalid document:\n%s", n, out)
+	}
+}
+
+// TestDiscoverKumoByTags rebuilds with the Resource Groups Tagging API
+// reachable (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API): state
+// machines and buckets come from it in one call, the rest from their
+// services, and the plan is as empty as with the state file (kumo's DB
+// instance left out, as in TestDiscoverKumo). The
+// endpoint serves what the services' own listings report, so that it
+// answers as AWS would for the same account.
+func TestDiscoverKumoByTags(t *testing.T) {
+	w := startAWS(t)
+	base, stateA := appliedWithoutDB(t, w)
+	env, err := (&awsOptions{pathStyle: true}).connect(t.Context(), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mappings []map[string]any
+	for _, typ := range bulkTypes() {
+		found, err := env.backends[typ].(discoverer).Discover(t.Context(), "demo", "dev")
+		if err != nil || len(found) == 0 {
+			t.Fatalf("discover %s: %d found, %v", typ, len(found), err)
+		}
+		for _, o := range found {
+			var tags []map[string]string
+			for k, v := range o.Tags {
+				tags = append(tags, map[string]string{"Key": k, "Value": v})
+			}
+			mappings = append(mappings, map[string]any{"ResourceARN": o.ARN, "Tags": tags})
+		}
+	}
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Amz-Target") != "ResourceGroupsTaggingAPI_20170126.GetResources" {
+			rw.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		calls.Add(1)
+		rw.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_ = json.NewEncoder(rw).Encode(map[string]any{"ResourceTagMappingList": mappings})
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API", srv.URL)
+
+	planA := mustRun(t, exitOK, append(append(base, "plan", "--detailed-exitcode"), stateA...)...)
+	stateB := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "b.db"), "--prune"}
+	code, planB, errB := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), stateB...)...)
+	if code != exitOK || planB != planA || !rebuiltRE.MatchString(errB) {
+		t.Errorf("plan from tags (exit %d):\n%s%s\nwant as from the state file:\n%s", code, errB, planB, planA)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("GetResources calls = %d, want 1", calls.Load())
 	}
 }
