@@ -134,7 +134,11 @@ const (
 	sidSchedules         = "SchedulerSchedules"
 	sidSchedulerAny      = "SchedulerAny"
 	sidSTSAny            = "STSAny"
-	sidTaggingAny        = "TaggingAny"
+	// A compute environment that names no service role uses Batch's
+	// service-linked role, which CreateComputeEnvironment creates if the
+	// account has none yet.
+	sidBatchServiceLinkedRole = "BatchServiceLinkedRole"
+	sidTaggingAny             = "TaggingAny"
 )
 
 // policyGrants maps every method of every backend's client interface
@@ -155,6 +159,7 @@ func policyGrants() []grant {
 		{"sfn", "ListStateMachines", "states:ListStateMachines", sidStatesAny},
 		{"sfn", "ListTagsForResource", "states:ListTagsForResource", sidStatesDiscover},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
+		{"batch", "CreateComputeEnvironment", "iam:CreateServiceLinkedRole", sidBatchServiceLinkedRole},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},
 		{"batch", "DeleteComputeEnvironment", "batch:DeleteComputeEnvironment", sidComputeEnvs},
 		{"batch", "DescribeComputeEnvironments", "batch:DescribeComputeEnvironments", sidBatchAny},
@@ -271,7 +276,8 @@ func (sc *policyScope) document() policyDocument {
 	}
 	doc := policyDocument{Version: "2012-10-17"}
 	for sid, acts := range actions {
-		doc.Statement = append(doc.Statement, policyStatement{Sid: sid, Effect: "Allow", Action: sortedKeys(acts), Resource: sortedKeys(sc.resources[sid])})
+		doc.Statement = append(doc.Statement, policyStatement{Sid: sid, Effect: "Allow", Action: sortedKeys(acts),
+			Resource: sortedKeys(sc.resources[sid]), Condition: statementConditions()[sid]})
 	}
 	for principal, roles := range sc.roles {
 		doc.Statement = append(doc.Statement, policyStatement{
@@ -281,6 +287,14 @@ func (sc *policyScope) document() policyDocument {
 	}
 	sort.Slice(doc.Statement, func(i, j int) bool { return doc.Statement[i].Sid < doc.Statement[j].Sid })
 	return doc
+}
+
+// statementConditions are the conditions of the statements that have one
+// (besides PassRole's), by Sid.
+func statementConditions() map[string]map[string]map[string]string {
+	return map[string]map[string]map[string]string{
+		sidBatchServiceLinkedRole: {"StringEquals": {"iam:AWSServiceName": "batch.amazonaws.com"}},
+	}
 }
 
 // passRoleSid names the PassRole statement of a service principal:

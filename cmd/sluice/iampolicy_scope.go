@@ -74,6 +74,11 @@ func (sc *policyScope) pass(principal, role string) {
 	sc.roles[principal][role] = true
 }
 
+// serviceLinkedRole returns the ARN of a service's service-linked role.
+func (sc *policyScope) serviceLinkedRole(service, name string) string {
+	return "arn:" + sc.partition + ":iam::" + sc.account + ":role/aws-service-role/" + service + "/" + name
+}
+
 // resourceARN is the ARN a resource's ${Type/name.arn} placeholder
 // stands for in the policy.
 func (sc *policyScope) resourceARN(r sluice.Resource) string {
@@ -190,6 +195,9 @@ func (sc *policyScope) addComputeEnvironment(r sluice.Resource, spec json.RawMes
 	sc.allow(sidComputeEnvs, sc.resourceARN(r))
 	sc.allow(sidBatchAny, "*")
 	sc.pass(principalBatch, s.ServiceRole)
+	if spec != nil && s.ServiceRole == "" {
+		sc.allow(sidBatchServiceLinkedRole, sc.serviceLinkedRole("batch.amazonaws.com", "AWSServiceRoleForBatch"))
+	}
 	sc.pass(principalEC2, s.ComputeResources.InstanceRole)
 	sc.pass(principalSpotFleet, s.ComputeResources.SpotIamFleetRole)
 }
@@ -232,7 +240,7 @@ func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage)
 // roles its old spec passed.
 func (sc *policyScope) addApplied(a reconcile.Applied) {
 	r := sluice.Resource{ID: a.ID, Type: a.Type, Name: a.Name}
-	spec := json.RawMessage(`{}`)
+	var spec json.RawMessage
 	if a.Type == sluice.TypeSchedule {
 		if _, path, ok := strings.Cut(a.ARN, ":schedule/"); ok {
 			if group, _, ok := strings.Cut(path, "/"); ok {

@@ -147,6 +147,11 @@ func TestIAMPolicyScopesResources(t *testing.T) {
 		if isPass != (s.Condition["StringEquals"]["iam:PassedToService"] != "") {
 			t.Errorf("%s: a PassRole statement needs an iam:PassedToService condition, others none: %v", s.Sid, s.Condition)
 		}
+		for _, a := range s.Action {
+			if strings.HasPrefix(a, "iam:") && len(s.Condition) == 0 {
+				t.Errorf("%s: %s without a condition", s.Sid, a)
+			}
+		}
 	}
 	for _, want := range []string{"PassRoleToStates", "PassRoleToScheduler", "PassRoleToEcsTasks", "PassRoleToEc2", "StatesStateMachines", "SchedulerSchedules", "S3Buckets", "RDSInstances", "BatchJobQueues"} {
 		if !sids[want] {
