@@ -42,7 +42,8 @@ func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
 		return err
 	}
 	for _, c := range p.Changes {
-		if _, err := fmt.Fprintf(w, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, c.Reason); err != nil {
+		reason := strings.ReplaceAll(c.Reason, "\n", " ")
+		if _, err := fmt.Fprintf(w, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, reason); err != nil {
 			return err
 		}
 	}
