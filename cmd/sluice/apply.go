@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 	"github.com/sluice-dev/sluice/reconcile"
 	"github.com/sluice-dev/sluice/statestore"
 )
@@ -132,10 +133,15 @@ func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) in
 	return failed
 }
 
+// totalCalls returns how many requests were sent to AWS, each attempt of
+// a retried call counted once (the counter's retry keys count retries,
+// which are attempts already counted).
 func totalCalls(env *awsEnv) int {
 	n := 0
-	for _, c := range env.calls.Snapshot() {
-		n += c
+	for k, c := range env.calls.Snapshot() {
+		if k.Result != awsapi.RetryResult {
+			n += c
+		}
 	}
 	return n
 }
