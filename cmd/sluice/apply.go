@@ -67,15 +67,17 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	if applied, err = o.rebuildAndSave(ctx, g, env, run, envStore{store: store, env: o.env}, applied); err != nil {
+	applied, observed, err := o.rebuildAndSave(ctx, g, env, run, envStore{store: store, env: o.env}, applied)
+	if err != nil {
 		return err
 	}
 	in := o.planInput(run, applied)
-	if o.refresh && len(applied) > 0 {
-		if in.Observed, err = observe(ctx, env.backends, applied); err != nil {
+	if o.refresh && len(applied) > 0 && observed == nil {
+		if observed, err = observe(ctx, env.backends, applied); err != nil {
 			return err
 		}
 	}
+	in.Observed = observed
 	_ = writeText(g.stderr, run.findings)
 	p := reconcile.ComputePlan(in)
 	if err := writePlanText(g.stdout, o.env, p); err != nil {

@@ -29,25 +29,28 @@ type discoverer interface {
 // documents still declare takes their Source and Deletion policy; when its
 // spec-hash tag equals the desired hash, what was applied is the desired
 // spec, so it takes that spec (resolved) and, with refresh, the resource
-// as read back now as its drift baseline. It fails when a backend cannot
-// list its resources or two resources claim one ID.
-func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *envRun, refresh bool, bulk discoverer) ([]reconcile.Applied, error) {
+// as read back now as its drift baseline; those observations are
+// returned too (nil without refresh), so that the plan does not read
+// the resources twice. It fails when a backend cannot list its resources
+// or two resources claim one ID.
+func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *envRun, refresh bool, bulk discoverer) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
 	found, err := discoverAll(ctx, env.backends, bulk, run.snap.Project.Name, run.env)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	applied, err := reconcile.Rebuild(found)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	completeFromDesired(applied, run.resources, reconcile.Vars(env.vars, applied))
+	var observed map[sluice.ResourceID]sluice.Observation
 	if refresh {
-		if err := setBaselines(ctx, env.backends, applied); err != nil {
-			return nil, err
+		if observed, err = setBaselines(ctx, env.backends, applied); err != nil {
+			return nil, nil, err
 		}
 	}
 	fmt.Fprintf(stderr, "no state for %s: inventory rebuilt from ownership tags (%d resources)\n", run.env, len(applied))
-	return applied, nil
+	return applied, observed, nil
 }
 
 // discoverAll asks each distinct backend, once, for its owned resources;
@@ -108,54 +111,56 @@ func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource,
 // takes what AWS reports as its drift baseline: the last observation was
 // lost with the state, and what AWS reports differs from what was sent
 // in values it fills in or formats its own way.
-func setBaselines(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) error {
+func setBaselines(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
 	observed, err := observe(ctx, backends, applied)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for i := range applied {
 		if o, ok := observed[applied[i].ID]; ok && o.Exists && !o.InProgress {
 			applied[i].Observed = o.Spec
 		}
 	}
-	return nil
+	return observed, nil
 }
 
 // planInventory is the inventory plan works from: the state file's
 // record of the environment or, when it has none, the one rebuilt from
-// AWS. It returns the connected environment when it had to connect.
-func (o *targetOptions) planInventory(ctx context.Context, g *globalOptions, run *envRun) ([]reconcile.Applied, *awsEnv, error) {
+// AWS. It returns the connected environment when it had to connect, and
+// what rebuilding read back (see rebuildInventory).
+func (o *targetOptions) planInventory(ctx context.Context, g *globalOptions, run *envRun) ([]reconcile.Applied, *awsEnv, map[sluice.ResourceID]sluice.Observation, error) {
 	applied, err := readInventory(o.state, run)
 	if err != nil || len(applied) > 0 {
-		return applied, nil, err
+		return applied, nil, nil, err
 	}
 	env, err := o.aws.connect(ctx, o.env)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	applied, err = rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
-	return applied, env, err
+	applied, observed, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
+	return applied, env, observed, err
 }
 
 // rebuildAndSave rebuilds the environment's inventory when the store
 // holds none and saves it, so that what apply then creates joins a
 // complete inventory. Rebuilt records carry no revision: the one that
-// applied them is not known.
-func (o *targetOptions) rebuildAndSave(ctx context.Context, g *globalOptions, env *awsEnv, run *envRun, store envStore, applied []reconcile.Applied) ([]reconcile.Applied, error) {
+// applied them is not known. It returns what rebuilding read back, nil
+// when nothing was rebuilt.
+func (o *targetOptions) rebuildAndSave(ctx context.Context, g *globalOptions, env *awsEnv, run *envRun, store envStore, applied []reconcile.Applied) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
 	if len(applied) > 0 {
-		return applied, nil
+		return applied, nil, nil
 	}
-	applied, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
+	applied, observed, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	store.revision = ""
 	for _, a := range applied {
 		if err := store.Save(a); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return applied, nil
+	return applied, observed, nil
 }
 
 // sourceOf returns the document (Kind/name) the compiler makes a resource

@@ -79,7 +79,7 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	applied, env, err := o.planInventory(ctx, g, run)
+	applied, env, observed, err := o.planInventory(ctx, g, run)
 	if err != nil {
 		return err
 	}
@@ -90,9 +90,12 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
 				return err
 			}
 		}
-		if in.Observed, err = observe(ctx, env.backends, applied); err != nil {
-			return err
+		if observed == nil {
+			if observed, err = observe(ctx, env.backends, applied); err != nil {
+				return err
+			}
 		}
+		in.Observed = observed
 		fmt.Fprintf(g.stderr, "AWS calls: %d (reading %d resources back)\n", totalCalls(env), len(applied))
 	}
 	p := reconcile.ComputePlan(in)
