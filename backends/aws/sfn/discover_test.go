@@ -15,9 +15,8 @@ import (
 
 const discoverDef = `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`
 
-// TestDiscover runs against the fake (which pages by two, so pagination
-// is exercised) and against kumo: only the state machines tagged for
-// project churn, environment dev are found.
+// TestDiscover runs against the fake and against kumo: only the state
+// machines tagged for project churn, environment dev are found.
 func TestDiscover(t *testing.T) {
 	t.Run("fake", func(t *testing.T) {
 		b, api, _, _ := fake(t, false)
