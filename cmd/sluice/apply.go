@@ -30,7 +30,9 @@ func newApplyCmd(g *globalOptions) *cobra.Command {
 updates in dependency order, deletions (with --prune) in reverse. Every
 resource's identity is saved in the state file right after it is created, so
 an apply interrupted at any point resumes without duplicates. Resources
-without Sluice's ownership tags are never adopted nor deleted.
+without Sluice's ownership tags are never adopted nor deleted. With no state
+for the environment, the inventory is rebuilt from the ownership tags AWS
+holds and saved before anything is applied.
 
 Long operations (a database becoming available, a compute environment being
 disabled before deletion) are not waited for: apply reports them as waiting,

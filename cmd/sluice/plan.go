@@ -47,7 +47,10 @@ func newPlanCmd(g *globalOptions) *cobra.Command {
 		Short: "Show what applying an environment would create, change and delete",
 		Long: `Plan compiles the repository for one environment and compares the result with
 what Sluice last applied there (a change in Git) and, with --refresh, with
-what AWS reports (drift). Nothing is changed.
+what AWS reports (drift). Nothing is changed. When the state file is
+missing or holds nothing for the environment (a CI job, a lost file), what
+Sluice applied is rebuilt from the ownership tags AWS holds, so the plan is
+the one a machine with the state file would make.
 
 Invalid documents are held: what they produced before is neither updated nor
 deleted, and the plan says so. --format markdown writes a summary and a
