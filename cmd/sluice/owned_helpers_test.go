@@ -41,6 +41,12 @@ func (w *awsWorld) live(t *testing.T) []awsResource {
 	var all []awsResource
 	for _, list := range []func(context.Context) ([]awsResource, error){w.buckets, w.batchResources, w.jobDefinitions, w.stateMachines} {
 		rs, err := list(ctx)
+		for try := 1; err != nil && try < 3; try++ {
+			// The listing clients make one attempt per call; a read cut
+			// short on a loaded machine is read again, whole.
+			t.Logf("listing again after: %v", err)
+			rs, err = list(ctx)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
