@@ -29,9 +29,9 @@ const (
 // trials that each prune a slice of its pipelines and put the previous
 // slice back, kills "sluice apply" with SIGKILL at a random moment of its
 // run; after each kill it checks the state file and applies to
-// completion. At the end: no resource exists twice in AWS, the inventory
-// and the resources carrying Sluice's tags are the same, and a plan finds
-// nothing to do.
+// completion, after which no resource exists twice in AWS and the
+// inventory and the resources carrying Sluice's tags are the same. At the
+// end, after an apply that refreshes, a plan finds nothing to do.
 func TestApplyKumoCrash(t *testing.T) {
 	w := startAWS(t)
 	// A pruned state machine is gone at the next Describe, so the applies
@@ -48,6 +48,7 @@ func TestApplyKumoCrash(t *testing.T) {
 	window := timedApply(t, w, flags)
 	t.Logf("applying %d resources takes %s, a trial's change %s", 3+crashPipelines*(1+crashSteps), full, window)
 	rng := rand.New(rand.NewPCG(3, uint64(time.Now().UnixNano())))
+	want := 3 + (crashPipelines-crashSlice)*(1+crashSteps)
 	killed, unsaved, trial := 0, 0, 2
 	for ; killed < crashKills && trial < crashMaxTrials; trial++ {
 		setPipelines(t, dir, trial)
@@ -57,13 +58,15 @@ func TestApplyKumoCrash(t *testing.T) {
 		checkState(t, state)
 		unsaved += w.unsaved(t, state, "crash", "dev")
 		w.applyUntilDone(t, flags...)
+		if n := w.checkInventory(t, state, "crash", "dev"); n != want || t.Failed() {
+			t.Fatalf("trial %d: %d resources in AWS carry Sluice's tags for crash/dev, want %d", trial, n, want)
+		}
 	}
 	t.Logf("%d applies killed in %d trials, leaving %d created resources not yet in the inventory", killed, trial-2, unsaved)
 	if killed < crashKills {
 		t.Errorf("only %d of %d applies were killed before they ended (a trial's apply takes %s)", killed, trial-2, window)
 	}
 	w.applyUntilDone(t, flags[:len(flags)-1]...)
-	want := 3 + (crashPipelines-crashSlice)*(1+crashSteps)
 	if n := w.checkInventory(t, state, "crash", "dev"); n != want {
 		t.Errorf("%d resources in AWS carry Sluice's tags for crash/dev, want %d", n, want)
 	}
