@@ -175,3 +175,39 @@ func TestApplyReplaceRespectsRetain(t *testing.T) {
 		t.Error("a retained resource was deleted for a replacement")
 	}
 }
+
+// TestRecoverPendingCreate models a crash between a create and the save
+// of its identity, after which the resource left the documents: Recover
+// puts it in the inventory, so the next plan prunes it instead of leaving
+// it in AWS untracked.
+func TestRecoverPendingCreate(t *testing.T) {
+	w := newWorld()
+	r := repo()[4]
+	w.backend.objects[r.Name] = sluice.Observation{Exists: true, ARN: "arn:mem:" + r.Name, Tags: r.Tags}
+	seq, _ := w.store.BeginOp(reconcile.Change{ID: r.ID, Action: reconcile.ActionCreate, Desired: &r})
+	foreign := owned("StateMachine/other", "p-dev-other", "1")
+	foreign.Tags = map[string]string{"team": "x"}
+	w.backend.objects[foreign.Name] = sluice.Observation{Exists: true, ARN: "arn:mem:other", Tags: foreign.Tags}
+	seq2, _ := w.store.BeginOp(reconcile.Change{ID: foreign.ID, Action: reconcile.ActionCreate, Desired: &foreign})
+	ops := []reconcile.PendingOp{
+		{Seq: seq, ID: r.ID, Action: reconcile.ActionCreate, Name: r.Name, SpecHash: r.Hash, Source: "Pipeline/x"},
+		{Seq: seq2, ID: foreign.ID, Action: reconcile.ActionCreate, Name: foreign.Name, Source: "Pipeline/other"},
+	}
+	if err := w.applier.Recover(context.Background(), ops, nil); err != nil {
+		t.Fatal(err)
+	}
+	inv := w.store.applied()
+	if len(inv) != 1 || inv[0].ID != r.ID || inv[0].ARN != "arn:mem:"+r.Name {
+		t.Fatalf("inventory %v, want only the pending create's own resource", inv)
+	}
+	if len(w.store.open) != 0 {
+		t.Errorf("%d ops still open", len(w.store.open))
+	}
+	w.cycle(t, repo()[:1], true)
+	if _, still := w.backend.objects[r.Name]; still {
+		t.Error("the recovered resource was not pruned once gone from the documents")
+	}
+	if _, still := w.backend.objects[foreign.Name]; !still {
+		t.Error("a resource without Sluice's tags was touched")
+	}
+}

@@ -48,10 +48,7 @@ func rebuilt(o sluice.Observation) (Applied, error) {
 		return Applied{}, fmt.Errorf("rebuild inventory: %s: resource tag %q is not Type/name", o.ARN, id)
 	}
 	a := Applied{ID: id, Type: sluice.ResourceType(typ), Name: NameFromARN(sluice.ResourceType(typ), o.ARN),
-		ARN: o.ARN, SpecHash: o.Tags[sluice.TagSpecHash], Deletion: sluice.DeletionDelete}
-	if a.Type == sluice.TypeBucket || a.Type == sluice.TypeDBInstance {
-		a.Deletion = sluice.DeletionRetain
-	}
+		ARN: o.ARN, SpecHash: o.Tags[sluice.TagSpecHash], Deletion: defaultDeletion(sluice.ResourceType(typ))}
 	return a, nil
 }
 

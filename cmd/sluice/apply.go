@@ -65,6 +65,11 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	applier := &reconcile.Applier{Backends: env.backends, Store: envStore{store: store, env: o.env, revision: run.revision},
+		Project: run.snap.Project.Name, Env: o.env, Workers: o.workers}
+	if err := recoverJournal(ctx, applier, store, o.env); err != nil {
+		return err
+	}
 	applied, err := inventory(store, o.env)
 	if err != nil {
 		return err
@@ -85,8 +90,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err := writePlanText(g.stdout, o.env, p); err != nil {
 		return err
 	}
-	applier := &reconcile.Applier{Backends: env.backends, Store: envStore{store: store, env: o.env, revision: run.revision},
-		Vars: reconcile.Vars(env.vars, applied), Project: run.snap.Project.Name, Env: o.env, Workers: o.workers}
+	applier.Vars = reconcile.Vars(env.vars, applied)
 	results, err := applier.Apply(ctx, p)
 	if err != nil {
 		return err

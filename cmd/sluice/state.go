@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -82,4 +83,30 @@ func inventory(store *statestore.Store, env string) ([]reconcile.Applied, error)
 		return err
 	})
 	return out, err
+}
+
+// recoverJournal settles the operations a crash left pending in env's
+// journal (see reconcile.Applier.Recover) before anything is planned.
+func recoverJournal(ctx context.Context, applier *reconcile.Applier, store *statestore.Store, env string) error {
+	var ops []reconcile.PendingOp
+	known := make(map[sluice.ResourceID]bool)
+	err := store.View(func(tx *statestore.Tx) error {
+		pending, err := tx.PendingOps(env)
+		if err != nil {
+			return err
+		}
+		for _, op := range pending {
+			ops = append(ops, reconcile.PendingOp{Seq: op.Seq, ID: op.ID, Action: reconcile.Action(op.Action),
+				Name: op.Name, SpecHash: op.SpecHash, Source: sourceOf(op.ID)})
+		}
+		records, err := tx.Resources(env)
+		for _, r := range records {
+			known[r.ID] = true
+		}
+		return err
+	})
+	if err != nil || len(ops) == 0 {
+		return err
+	}
+	return applier.Recover(ctx, ops, known)
 }

@@ -1,0 +1,78 @@
+package reconcile
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// PendingOp is an operation the journal still holds at start: the process
+// that began it died before it was known to be finished.
+type PendingOp struct {
+	Seq    uint64
+	ID     sluice.ResourceID
+	Action Action
+	// Name is the physical name the operation acted on.
+	Name string
+	// SpecHash is the hash of the spec being applied.
+	SpecHash string
+	// Source is the document (Kind/name) the resource comes from.
+	Source string
+}
+
+// Recover settles what a crash left in the journal, before anything is
+// planned: a resource that a pending create, update or replace made (found
+// by its name and carrying Sluice's ownership tags) enters the inventory,
+// so that it is updated, kept or pruned like any other and never left in
+// AWS untracked; a resource a pending delete removed leaves it. Each op is
+// then closed. An op whose resource cannot be read stays open and its
+// error is returned, so the next start tries again.
+func (a *Applier) Recover(ctx context.Context, ops []PendingOp, inventory map[sluice.ResourceID]bool) error {
+	for _, op := range ops {
+		if err := a.recoverOne(ctx, op, inventory[op.ID]); err != nil {
+			return fmt.Errorf("recover %s %s: %w", op.Action, op.ID, err)
+		}
+		if err := a.Store.EndOp(op.Seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Applier) recoverOne(ctx context.Context, op PendingOp, known bool) error {
+	typ := typeOf(op.ID)
+	b, ok := a.Backends[typ]
+	if !ok || op.Name == "" {
+		return nil
+	}
+	t := sluice.Target{Resource: sluice.Resource{ID: op.ID, Type: typ, Name: op.Name}}
+	obs, err := b.Observe(ctx, t)
+	if err != nil {
+		return err
+	}
+	switch {
+	case op.Action == ActionDelete && !obs.Exists:
+		return a.Store.Forget(op.ID)
+	case op.Action != ActionDelete && !known && obs.Exists && obs.Owned(a.Project, a.Env, op.ID):
+		return a.Store.Save(Applied{ID: op.ID, Type: typ, Name: op.Name, ARN: obs.ARN, Source: op.Source,
+			SpecHash: op.SpecHash, Deletion: defaultDeletion(typ)})
+	}
+	return nil
+}
+
+// typeOf reads the type from a resource ID, "Type/name".
+func typeOf(id sluice.ResourceID) sluice.ResourceType {
+	typ, _, _ := strings.Cut(string(id), "/")
+	return sluice.ResourceType(typ)
+}
+
+// defaultDeletion is the deletion policy of a resource whose document is
+// not at hand: retain for the stateful kinds, whose loss cannot be undone.
+func defaultDeletion(t sluice.ResourceType) sluice.DeletionPolicy {
+	if t == sluice.TypeBucket || t == sluice.TypeDBInstance {
+		return sluice.DeletionRetain
+	}
+	return sluice.DeletionDelete
+}
