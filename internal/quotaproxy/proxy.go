@@ -105,6 +105,14 @@ func (p *Proxy) Reset() {
 	p.counts = map[string]Count{}
 }
 
+// Refill fills every bucket again, as a quiet period long enough for
+// every operation's bucket to refill would.
+func (p *Proxy) Refill() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buckets = map[string]*rate.Limiter{}
+}
+
 // Totals adds counts up: requests passed and throttled.
 func Totals(counts map[string]Count) (passed, throttled int) {
 	for _, c := range counts {

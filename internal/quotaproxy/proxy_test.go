@@ -87,6 +87,12 @@ func TestBurstThenRefill(t *testing.T) {
 	if passed, throttled := quotaproxy.Totals(p.Counts()); passed != burst+2 || throttled != 1 {
 		t.Errorf("Totals = %d, %d; want %d, 1", passed, throttled, burst+2)
 	}
+	p.Refill()
+	for i := range burst {
+		if err := list(); err != nil {
+			t.Fatalf("call %d after Refill: %v", i+1, err)
+		}
+	}
 	p.Reset()
 	if len(p.Counts()) != 0 {
 		t.Errorf("Counts after Reset = %v", p.Counts())

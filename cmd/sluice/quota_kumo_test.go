@@ -1,0 +1,217 @@
+package main
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
+	"github.com/sluice-dev/sluice/internal/benchrepo"
+	"github.com/sluice-dev/sluice/internal/quotaproxy"
+)
+
+// quotaWorld is startAWS's world seen through quota proxies: one in
+// front of kumo, one in front of each fake, all enforcing the same rate
+// table, with AWS_ENDPOINT_URL, _BATCH and _SFN pointed at the proxies.
+type quotaWorld struct {
+	*awsWorld
+	rates   map[string]awsapi.Rate
+	proxies []*quotaproxy.Proxy
+}
+
+// startQuotaAWS starts the world and its proxies enforcing rates.
+func startQuotaAWS(tb testing.TB, rates map[string]awsapi.Rate) *quotaWorld {
+	tb.Helper()
+	q := &quotaWorld{awsWorld: startAWS(tb), rates: rates}
+	for env, upstream := range map[string]string{
+		"AWS_ENDPOINT_URL": q.kumo.URL, "AWS_ENDPOINT_URL_BATCH": q.batch.URL, "AWS_ENDPOINT_URL_SFN": q.sfn.URL,
+	} {
+		u, err := url.Parse(upstream)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		p := quotaproxy.New(u, rates)
+		srv := httptest.NewServer(p)
+		tb.Cleanup(srv.Close)
+		q.proxies = append(q.proxies, p)
+		tb.Setenv(env, srv.URL)
+	}
+	return q
+}
+
+// counts merges the proxies' per-operation counts.
+func (q *quotaWorld) counts() map[string]quotaproxy.Count {
+	all := map[string]quotaproxy.Count{}
+	for _, p := range q.proxies {
+		for k, c := range p.Counts() {
+			sum := all[k]
+			sum.Passed += c.Passed
+			sum.Throttled += c.Throttled
+			all[k] = sum
+		}
+	}
+	return all
+}
+
+// quiet forgets the counts and refills every bucket: what a pause long
+// enough for the quotas to recover does.
+func (q *quotaWorld) quiet() {
+	for _, p := range q.proxies {
+		p.Reset()
+		p.Refill()
+	}
+}
+
+// quotaRun is what the proxies saw of one measured command.
+type quotaRun struct {
+	calls, throttled int
+	wall, minimum    time.Duration
+	slowest          string
+	table            string
+}
+
+// measure runs fn from quiet buckets and reports what the proxies saw.
+func (q *quotaWorld) measure(fn func()) quotaRun {
+	q.quiet()
+	start := time.Now()
+	fn()
+	r := quotaRun{wall: time.Since(start)}
+	counts := q.counts()
+	r.calls, r.throttled = quotaproxy.Totals(counts)
+	r.minimum, r.slowest = quotaproxy.MinDuration(counts, q.rates)
+	r.table = quotaTable(counts, q.rates)
+	return r
+}
+
+// ratio is wall time over the quota minimum (0 when the minimum is 0).
+func (r quotaRun) ratio() float64 {
+	if r.minimum <= 0 {
+		return 0
+	}
+	return r.wall.Seconds() / r.minimum.Seconds()
+}
+
+// quotaTable lists each operation's calls, throttles, quota and minimum.
+func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "| operation | calls | throttled | quota (per s / burst) | minimum |\n|---|---|---|---|---|\n")
+	for _, k := range keys {
+		r, ok := rates[k]
+		if !ok {
+			r = rates["*"]
+		}
+		c := counts[k]
+		one, _ := quotaproxy.MinDuration(map[string]quotaproxy.Count{k: c}, rates)
+		fmt.Fprintf(&b, "| %s | %d | %d | %g / %d | %.1f s |\n", k, c.Passed, c.Throttled, r.PerSecond, r.Burst, one.Seconds())
+	}
+	return b.String()
+}
+
+// writeBenchRepo writes benchrepo.Files(n) into a new directory.
+func writeBenchRepo(tb testing.TB, n int) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	for p, data := range benchrepo.Files(n) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// applyRounds applies until nothing is in progress, as applyUntilDone
+// does, but refills the proxies' buckets between rounds when refill is
+// set: each round is a new process with a new client limiter, and AWS's
+// buckets are only as full as the pause between processes lets them be.
+func (q *quotaWorld) applyRounds(tb testing.TB, refill bool, args ...string) {
+	tb.Helper()
+	for round := 0; round < 6; round++ {
+		code, out, errOut := runCLI(tb, append([]string{"apply"}, args...)...)
+		if code == exitOK {
+			return
+		}
+		if !strings.Contains(out, "in progress") {
+			tb.Fatalf("apply failed (exit %d):\n%s\n%s", code, out, errOut)
+		}
+		q.batch.Settle()
+		if refill {
+			for _, p := range q.proxies {
+				p.Refill()
+			}
+		}
+	}
+	tb.Fatal("apply did not converge in 6 rounds")
+}
+
+// applyAndDrift applies the repository of n pipelines from empty, then
+// runs a full drift check (plan, reading every resource back), each from
+// refilled buckets, and returns what the proxies saw of each. With
+// refill, the buckets are also refilled between apply rounds.
+func (q *quotaWorld) applyAndDrift(tb testing.TB, n int, refill bool) (apply, drift quotaRun) {
+	tb.Helper()
+	args := []string{"--repo", writeBenchRepo(tb, n), "--env", "dev", "--state", filepath.Join(tb.TempDir(), "state.db")}
+	apply = q.measure(func() { q.applyRounds(tb, refill, args...) })
+	drift = q.measure(func() {
+		code, out, errOut := runCLI(tb, append([]string{"plan"}, args...)...)
+		if code != exitOK || !strings.Contains(errOut, "AWS calls:") {
+			tb.Fatalf("plan: exit %d, no call count:\n%s\n%s", code, out, errOut)
+		}
+	})
+	return apply, drift
+}
+
+// TestApplyQuotaKumo applies a small generated repository through proxies
+// enforcing the same quotas as Sluice's client limiter
+// (awsapi.DefaultRates): no run of sluice may be throttled, in the apply
+// or in a full drift check, and every call must have gone through a
+// proxy. The limiter lives in the process, so the buckets are refilled
+// between apply rounds (runs back to back without a pause can exceed the
+// account's quota: the benchmark shows by how much).
+func TestApplyQuotaKumo(t *testing.T) {
+	q := startQuotaAWS(t, awsapi.DefaultRates())
+	apply, drift := q.applyAndDrift(t, 3, true)
+	for name, r := range map[string]quotaRun{"apply": apply, "drift check": drift} {
+		if r.throttled != 0 {
+			t.Errorf("%s: %d requests throttled:\n%s", name, r.throttled, r.table)
+		}
+		if r.calls < 30 {
+			t.Errorf("%s: the proxies saw %d calls, want the repository's resources read:\n%s", name, r.calls, r.table)
+		}
+	}
+}
+
+// BenchmarkApplyQuotaKumo applies a generated repository of 100
+// pipelines (1,909 resources) through proxies enforcing AWS's default
+// quotas (quotaproxy.DefaultRates), then runs a full drift check, each
+// from full buckets, and reports calls, throttles, wall time, the
+// minimum time the quotas allow for the calls made and the ratio.
+func BenchmarkApplyQuotaKumo(b *testing.B) {
+	for b.Loop() {
+		q := startQuotaAWS(b, quotaproxy.DefaultRates())
+		apply, drift := q.applyAndDrift(b, 100, false)
+		for name, r := range map[string]quotaRun{"apply": apply, "drift": drift} {
+			b.ReportMetric(float64(r.calls), name+"-calls")
+			b.ReportMetric(float64(r.throttled), name+"-throttled")
+			b.ReportMetric(r.wall.Seconds(), name+"-wall-s")
+			b.ReportMetric(r.minimum.Seconds(), name+"-min-s")
+			b.ReportMetric(r.ratio(), name+"-wall/min")
+			b.Logf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s",
+				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
+		}
+	}
+}
