@@ -210,7 +210,8 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 			b.ReportMetric(r.wall.Seconds(), name+"-wall-s")
 			b.ReportMetric(r.minimum.Seconds(), name+"-min-s")
 			b.ReportMetric(r.ratio(), name+"-wall/min")
-			b.Logf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s",
+			// Printed, not logged: the testing package cuts long benchmark logs.
+			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
 				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
 		}
 	}
