@@ -19,10 +19,12 @@ type Rate struct {
 // ID: "SFN", "Scheduler", ...). Step Functions: the "API action
 // throttling" quotas (refill per second, bucket size); EventBridge
 // Scheduler: its per-API request rate quotas. The key "*" is the rate of
-// every operation not listed: generous, so it only smooths bursts.
+// every operation not listed: AWS Batch's documented 50 requests a second,
+// with a bucket no larger than the account's (a larger client burst is
+// throttled by AWS as soon as the account's bucket is empty).
 func DefaultRates() map[string]Rate {
 	return map[string]Rate{
-		"*":                                  {PerSecond: 50, Burst: 100},
+		"*":                                  {PerSecond: 50, Burst: 50},
 		"SFN.CreateStateMachine":             {PerSecond: 1, Burst: 100},
 		"SFN.UpdateStateMachine":             {PerSecond: 1, Burst: 200},
 		"SFN.DeleteStateMachine":             {PerSecond: 1, Burst: 100},
