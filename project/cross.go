@@ -19,7 +19,7 @@ func crossCheck(snap *Snapshot) sluice.Diagnostics {
 			continue
 		}
 		for _, g := range mergeGroups(d, snap.Spec.Environments) {
-			if !snap.IsInvalidNow(d.ID(), g.key, diags) {
+			if !snap.isInvalidNow(d.ID(), g.key, diags) {
 				diags = append(diags, g.attribute(checkRefs(snap, d, g.key, names))...)
 			}
 		}
@@ -27,9 +27,9 @@ func crossCheck(snap *Snapshot) sluice.Diagnostics {
 	return diags
 }
 
-// IsInvalidNow reports whether the document already has findings, among
+// isInvalidNow reports whether the document already has findings, among
 // those of the snapshot so far and extra.
-func (s *Snapshot) IsInvalidNow(id, env string, extra sluice.Diagnostics) bool {
+func (s *Snapshot) isInvalidNow(id, env string, extra sluice.Diagnostics) bool {
 	for _, list := range []sluice.Diagnostics{s.Diagnostics, extra} {
 		for _, d := range list {
 			if d.Document == id && (d.Env == "" || d.Env == env || env == "") {

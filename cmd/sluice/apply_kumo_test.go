@@ -101,18 +101,7 @@ func TestApplyKumo(t *testing.T) {
 	// The train step's memory in dev changes: its job definition and the
 	// state machine (whose overrides carry the resources) may change,
 	// nothing else.
-	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
-	src, err := os.ReadFile(pipeline)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edited := strings.Replace(string(src), "          memory: 4Gi\n          gpu: 0", "          memory: 6Gi\n          gpu: 0", 1)
-	if edited == string(src) {
-		t.Fatal("the training template no longer has the dev override of the train step this test edits")
-	}
-	if err := os.WriteFile(pipeline, []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editPipeline(t, dir, "          memory: 4Gi\n          gpu: 0", "          memory: 6Gi\n          gpu: 0")
 	planOut = mustRun(t, exitOK, append(append(base, "plan"), target...)...)
 	if !strings.Contains(planOut, "update   JobDefinition/training.train") {
 		t.Errorf("the edited step's job definition is not updated:\n%s", planOut)
@@ -145,15 +134,7 @@ func appliedDemo(t *testing.T, w *awsWorld, env string) (dir string, base, targe
 func TestApplyKumoHoldsInvalid(t *testing.T) {
 	w := startAWS(t)
 	dir, base, target := appliedDemo(t, w, "dev")
-	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
-	src, _ := os.ReadFile(pipeline)
-	broken := strings.Replace(string(src), "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n", 1)
-	if broken == string(src) {
-		t.Fatal("the training template no longer has the line this test breaks")
-	}
-	if err := os.WriteFile(pipeline, []byte(broken), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	breakPipeline(t, dir)
 	code, out, errOut := runCLI(t, append(append(base, "apply"), target...)...)
 	if code != exitInvalid || !strings.Contains(errOut, `unknown field "timout"`) {
 		t.Errorf("apply with an invalid document: exit %d, findings:\n%s", code, errOut)
@@ -237,4 +218,28 @@ func TestApplyKumoPrunesDeletedPipeline(t *testing.T) {
 	if code, out, _ := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), target...)...); code != exitOK {
 		t.Errorf("plan after pruning has changes:\n%s", out)
 	}
+}
+
+// editPipeline replaces old by new in the scaffolded training pipeline,
+// failing when the template no longer holds old.
+func editPipeline(t testing.TB, dir, old, new string) {
+	t.Helper()
+	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
+	src, err := os.ReadFile(pipeline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), old, new, 1)
+	if edited == string(src) {
+		t.Fatalf("the training template no longer holds %q, which this test edits", old)
+	}
+	if err := os.WriteFile(pipeline, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// breakPipeline adds a misspelt field to the training pipeline's spec.
+func breakPipeline(t testing.TB, dir string) {
+	t.Helper()
+	editPipeline(t, dir, "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n")
 }

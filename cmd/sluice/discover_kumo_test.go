@@ -90,15 +90,7 @@ func appliedWithoutDB(t *testing.T, w *awsWorld) (base, target []string) {
 func TestDiscoverKumoHoldsInvalid(t *testing.T) {
 	w := startAWS(t)
 	dir, base, _ := appliedDemo(t, w, "dev")
-	pipeline := filepath.Join(dir, "deploy", "pipeline.yaml")
-	src, _ := os.ReadFile(pipeline)
-	broken := strings.Replace(string(src), "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n", 1)
-	if broken == string(src) {
-		t.Fatal("the training template no longer has the line this test breaks")
-	}
-	if err := os.WriteFile(pipeline, []byte(broken), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	breakPipeline(t, dir)
 	fresh := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "fresh.db"), "--prune"}
 	code, out, errOut := runCLI(t, append(append(base, "apply"), fresh...)...)
 	if code != exitInvalid || !rebuiltRE.MatchString(errOut) {
