@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbatch "github.com/aws/aws-sdk-go-v2/service/batch"
@@ -41,10 +42,13 @@ func (w *awsWorld) live(t *testing.T) []awsResource {
 	var all []awsResource
 	for _, list := range []func(context.Context) ([]awsResource, error){w.buckets, w.batchResources, w.jobDefinitions, w.stateMachines} {
 		rs, err := list(ctx)
-		for try := 1; err != nil && try < 3; try++ {
+		for try := 1; err != nil && try < 10; try++ {
 			// The listing clients make one attempt per call; a read cut
-			// short on a loaded machine is read again, whole.
+			// short on a loaded machine (the Batch fake's large pages,
+			// about once in 500 reads, cause not found) is read again,
+			// whole, after a pause.
 			t.Logf("listing again after: %v", err)
+			time.Sleep(time.Duration(try) * 100 * time.Millisecond)
 			rs, err = list(ctx)
 		}
 		if err != nil {
