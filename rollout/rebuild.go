@@ -1,40 +1,27 @@
-package main
+package rollout
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
-	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-
 	"github.com/sluice-dev/sluice"
-	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
-// discoverer is what rebuilding an inventory needs of a backend: the
-// resources of its types that carry Sluice's ownership tags for a project
-// and environment.
-type discoverer interface {
-	Discover(ctx context.Context, project, env string) ([]sluice.Observation, error)
-}
-
-// rebuildInventory rebuilds the inventory of run's environment from the
-// ownership tags AWS holds, for when the state file is missing or holds
-// nothing for it, and says so on stderr. Each rebuilt record the
-// documents still declare takes their Source and Deletion policy; when its
-// spec-hash tag equals the desired hash, what was applied is the desired
-// spec, so it takes that spec (resolved) and, with refresh, the resource
-// as read back now as its drift baseline; those observations are
-// returned too (nil without refresh), so that the plan does not read
-// the resources twice. It fails when a backend cannot list its resources
-// or two resources claim one ID.
-func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *envRun, refresh bool, bulk discoverer) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
-	found, err := discoverAll(ctx, env.backends, bulk, run.snap.Project.Name, run.env)
+// rebuild rebuilds the inventory of d's environment from the ownership
+// tags the backends hold, for when the state store holds nothing for it.
+// Each rebuilt record the documents still declare takes their Source and
+// Deletion policy; when its spec-hash tag equals the desired hash, what
+// was applied is the desired spec, so it takes that spec (resolved) and,
+// with refresh, the resource as read back now as its drift baseline;
+// those observations are returned too (nil without refresh), so that the
+// plan does not read the resources twice. It fails when a backend cannot
+// list its resources or two resources claim one ID.
+func rebuild(ctx context.Context, t *Target, d *Desired, refresh bool) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
+	found, err := discoverAll(ctx, t.Backends, t.Bulk, t.BulkTypes, d.Project(), d.Env)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -42,20 +29,19 @@ func rebuildInventory(ctx context.Context, stderr io.Writer, env *awsEnv, run *e
 	if err != nil {
 		return nil, nil, err
 	}
-	completeFromDesired(applied, run.resources, reconcile.Vars(env.vars, applied))
+	completeFromDesired(applied, d.Resources, reconcile.Vars(t.Vars, applied))
 	var observed map[sluice.ResourceID]sluice.Observation
 	if refresh {
-		if observed, err = setBaselines(ctx, env.backends, applied); err != nil {
+		if observed, err = setBaselines(ctx, t.Backends, applied); err != nil {
 			return nil, nil, err
 		}
 	}
-	fmt.Fprintf(stderr, "no state for %s: inventory rebuilt from ownership tags (%d resources)\n", run.env, len(applied))
 	return applied, observed, nil
 }
 
 // discoverAll asks each distinct backend, once, for its owned resources;
 // bulk, when not nil, stands in for the backends of bulkTypes.
-func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, bulk discoverer, project, env string) ([]sluice.Observation, error) {
+func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, bulk Discoverer, bulkTypes []sluice.ResourceType, project, env string) ([]sluice.Observation, error) {
 	var found []sluice.Observation
 	if bulk != nil {
 		got, err := bulk.Discover(ctx, project, env)
@@ -67,8 +53,8 @@ func discoverAll(ctx context.Context, backends map[sluice.ResourceType]reconcile
 	asked := map[reconcile.Backend]bool{}
 	for _, typ := range slices.Sorted(maps.Keys(backends)) {
 		b := backends[typ]
-		d, ok := b.(discoverer)
-		if !ok || asked[b] || (bulk != nil && slices.Contains(bulkTypes(), typ)) {
+		d, ok := b.(Discoverer)
+		if !ok || asked[b] || (bulk != nil && slices.Contains(bulkTypes, typ)) {
 			continue
 		}
 		asked[b] = true
@@ -112,7 +98,7 @@ func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource,
 // lost with the state, and what AWS reports differs from what was sent
 // in values it fills in or formats its own way.
 func setBaselines(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
-	observed, err := observe(ctx, backends, applied)
+	observed, err := Observe(ctx, backends, applied)
 	if err != nil {
 		return nil, err
 	}
@@ -122,45 +108,6 @@ func setBaselines(ctx context.Context, backends map[sluice.ResourceType]reconcil
 		}
 	}
 	return observed, nil
-}
-
-// planInventory is the inventory plan works from: the state file's
-// record of the environment or, when it has none, the one rebuilt from
-// AWS. It returns the connected environment when it had to connect, and
-// what rebuilding read back (see rebuildInventory).
-func (o *targetOptions) planInventory(ctx context.Context, g *globalOptions, run *envRun) ([]reconcile.Applied, *awsEnv, map[sluice.ResourceID]sluice.Observation, error) {
-	applied, err := readInventory(o.state, run)
-	if err != nil || len(applied) > 0 {
-		return applied, nil, nil, err
-	}
-	env, err := o.aws.connect(ctx, o.env)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	applied, observed, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
-	return applied, env, observed, err
-}
-
-// rebuildAndSave rebuilds the environment's inventory when the store
-// holds none and saves it, so that what apply then creates joins a
-// complete inventory. Rebuilt records carry no revision: the one that
-// applied them is not known. It returns what rebuilding read back, nil
-// when nothing was rebuilt.
-func (o *targetOptions) rebuildAndSave(ctx context.Context, g *globalOptions, env *awsEnv, run *envRun, store envStore, applied []reconcile.Applied) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
-	if len(applied) > 0 {
-		return applied, nil, nil
-	}
-	applied, observed, err := rebuildInventory(ctx, g.stderr, env, run, o.refresh, o.aws.bulkDiscoverer(env))
-	if err != nil {
-		return nil, nil, err
-	}
-	store.revision = ""
-	for _, a := range applied {
-		if err := store.Save(a); err != nil {
-			return nil, nil, err
-		}
-	}
-	return applied, observed, nil
 }
 
 // sourceOf returns the document (Kind/name) the compiler makes a resource
@@ -184,31 +131,4 @@ func sourceOf(id sluice.ResourceID) string {
 		return "Pipeline/" + pipeline
 	}
 	return ""
-}
-
-// bulkTypes are the types the tagging API discovers in bulk.
-func bulkTypes() []sluice.ResourceType {
-	return []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket}
-}
-
-// bulkDiscoverer returns the Resource Groups Tagging API discoverer of
-// state machines and buckets (a page of 100 resources a call, where
-// their services need a call per resource), nil when the tagging API is
-// not reachable: an endpoint is configured (an emulator, which does not
-// serve it) without one of the tagging API's own
-// (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API).
-func (o *awsOptions) bulkDiscoverer(env *awsEnv) discoverer {
-	if !useTagging(o.endpoint, os.Getenv) {
-		return nil
-	}
-	return tagging.New(rgt.NewFromConfig(env.cfg), tagging.TypeStateMachine, tagging.TypeBucket)
-}
-
-// useTagging reports whether the tagging API is reachable given the
-// --endpoint-url flag and the environment.
-func useTagging(endpoint string, getenv func(string) string) bool {
-	if getenv("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API") != "" {
-		return true
-	}
-	return endpoint == "" && getenv("AWS_ENDPOINT_URL") == ""
 }

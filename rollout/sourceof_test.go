@@ -1,4 +1,4 @@
-package main
+package rollout
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 // TestSourceOf checks the document a rebuilt record is attributed to
 // against what the compiler says of every resource in its golden files.
 func TestSourceOf(t *testing.T) {
-	files, err := filepath.Glob("../../compile/testdata/*.golden.json")
+	files, err := filepath.Glob("../compile/testdata/*.golden.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
 	}
@@ -38,26 +38,5 @@ func TestSourceOf(t *testing.T) {
 	}
 	if got := sourceOf("Queue/x"); got != "" {
 		t.Errorf("sourceOf of an unknown type = %q, want empty", got)
-	}
-}
-
-func TestUseTagging(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		endpoint string
-		env      map[string]string
-		want     bool
-	}{
-		{"real AWS", "", nil, true},
-		{"an emulator by flag", "http://127.0.0.1:4566", nil, false},
-		{"an emulator by environment", "", map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:4566"}, false},
-		{"an emulator with a tagging endpoint", "http://127.0.0.1:4566",
-			map[string]string{"AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": "http://127.0.0.1:5000"}, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := useTagging(tc.endpoint, func(k string) string { return tc.env[k] }); got != tc.want {
-				t.Errorf("useTagging = %v, want %v", got, tc.want)
-			}
-		})
 	}
 }

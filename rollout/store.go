@@ -1,4 +1,4 @@
-package main
+package rollout
 
 import (
 	"context"
@@ -66,9 +66,9 @@ func (s envStore) Forget(id sluice.ResourceID) error {
 	return s.store.Update(func(tx *statestore.Tx) error { return tx.DeleteResource(s.env, id) })
 }
 
-// inventory reads what the store remembers of env as the reconciler's
-// Applied records.
-func inventory(store *statestore.Store, env string) ([]reconcile.Applied, error) {
+// Inventory reads what store remembers of env as the reconciler's
+// Applied records, nil for an environment it does not know.
+func Inventory(store *statestore.Store, env string) ([]reconcile.Applied, error) {
 	var out []reconcile.Applied
 	err := store.View(func(tx *statestore.Tx) error {
 		records, err := tx.Resources(env)

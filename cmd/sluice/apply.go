@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 	"github.com/sluice-dev/sluice/reconcile"
+	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/statestore"
 )
 
@@ -52,7 +52,7 @@ that failed or one still in progress, 2 usage error.`,
 }
 
 func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
-	run, err := prepareEnv(ctx, g, o.env, o.revision)
+	run, err := o.desired(ctx, g)
 	if err != nil {
 		return err
 	}
@@ -61,45 +61,17 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, store.Close()) }()
-	env, err := o.aws.connect(ctx, o.env)
+	var conn *awsEnv
+	env := o.rolloutEnv(g, store, &conn)
+	env.Workers = o.workers
+	env.BeforeApply = func(p *rollout.Planned) { _ = writePlanText(g.stdout, o.env, p.Plan) }
+	_ = writeText(g.stderr, run.Findings)
+	out, err := env.Apply(ctx, run)
 	if err != nil {
 		return err
 	}
-	applier := &reconcile.Applier{Backends: env.backends, Store: envStore{store: store, env: o.env, revision: run.revision},
-		Project: run.snap.Project.Name, Env: o.env, Workers: o.workers}
-	if err := recoverJournal(ctx, applier, store, o.env); err != nil {
-		return err
-	}
-	applied, err := inventory(store, o.env)
-	if err != nil {
-		return err
-	}
-	applied, observed, err := o.rebuildAndSave(ctx, g, env, run, envStore{store: store, env: o.env}, applied)
-	if err != nil {
-		return err
-	}
-	in := o.planInput(run, applied)
-	if o.refresh && len(applied) > 0 && observed == nil {
-		if observed, err = observe(ctx, env.backends, applied); err != nil {
-			return err
-		}
-	}
-	in.Observed = observed
-	_ = writeText(g.stderr, run.findings)
-	p := reconcile.ComputePlan(in)
-	if err := writePlanText(g.stdout, o.env, p); err != nil {
-		return err
-	}
-	applier.Vars = reconcile.Vars(env.vars, applied)
-	results, err := applier.Apply(ctx, p)
-	if err != nil {
-		return err
-	}
-	failed := reportResults(g, results, env)
-	if err := recordHistory(store, o.env, run.revision, p, failed); err != nil {
-		return err
-	}
-	if failed > 0 || run.findings.HasErrors() {
+	reportResults(g, out.Results, conn)
+	if out.Incomplete > 0 || run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
 	}
 	return nil
@@ -107,7 +79,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 
 // openStore opens the environment's state file for writing, making its
 // folder when needed.
-func openStore(path string, run *envRun) (*statestore.Store, error) {
+func openStore(path string, run *rollout.Desired) (*statestore.Store, error) {
 	path, err := statePath(path, run)
 	if err != nil {
 		return nil, err
@@ -118,17 +90,14 @@ func openStore(path string, run *envRun) (*statestore.Store, error) {
 	return statestore.Open(path, statestore.Options{})
 }
 
-// reportResults prints each change's outcome and the AWS calls made, and
-// returns how many changes did not complete.
-func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) int {
-	failed := 0
+// reportResults prints each change's outcome and the AWS calls made.
+func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) {
 	for _, r := range results {
 		if !r.Change.Action.Mutates() && r.Err == nil {
 			continue
 		}
 		status := "done"
 		if r.Err != nil {
-			failed++
 			decision, after := sluice.RetryOf(r.Err)
 			status = fmt.Sprintf("%s: %v", decision, r.Err)
 			if decision == sluice.RetryWaiting {
@@ -137,8 +106,9 @@ func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) in
 		}
 		fmt.Fprintf(g.stdout, "  %-8s %s: %s\n", r.Change.Action, r.Change.ID, status)
 	}
-	fmt.Fprintf(g.stdout, "AWS calls: %d, of which %d changed something\n", totalCalls(env), env.calls.Mutations())
-	return failed
+	if env != nil {
+		fmt.Fprintf(g.stdout, "AWS calls: %d, of which %d changed something\n", totalCalls(env), env.calls.Mutations())
+	}
 }
 
 // totalCalls returns how many requests were sent to AWS, each attempt of
@@ -152,17 +122,4 @@ func totalCalls(env *awsEnv) int {
 		}
 	}
 	return n
-}
-
-func recordHistory(store *statestore.Store, env, revision string, p reconcile.Plan, failed int) error {
-	c := p.Counts()
-	result := "succeeded"
-	if failed > 0 {
-		result = fmt.Sprintf("%d changes incomplete", failed)
-	}
-	return store.Update(func(tx *statestore.Tx) error {
-		return tx.AppendHistory(env, statestore.Entry{Revision: revision, Time: time.Now().UTC(), Result: result,
-			Created: c[reconcile.ActionCreate], Updated: c[reconcile.ActionUpdate] + c[reconcile.ActionReplace],
-			Deleted: c[reconcile.ActionDelete], Unchanged: p.Unchanged})
-	})
 }

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/rollout"
 )
 
 var rebuiltRE = regexp.MustCompile(`no state for dev: inventory rebuilt from ownership tags \((\d+) resources\)`)
@@ -120,8 +123,8 @@ func TestDiscoverKumoByTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	var mappings []map[string]any
-	for _, typ := range bulkTypes() {
-		found, err := env.backends[typ].(discoverer).Discover(t.Context(), "demo", "dev")
+	for _, typ := range []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket} {
+		found, err := env.backends[typ].(rollout.Discoverer).Discover(t.Context(), "demo", "dev")
 		if err != nil || len(found) == 0 {
 			t.Fatalf("discover %s: %d found, %v", typ, len(found), err)
 		}

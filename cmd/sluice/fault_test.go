@@ -96,7 +96,7 @@ func faultRun(t *testing.T, w *awsWorld, project string) faultOutcome {
 // planEmpty checks that a plan with flags finds nothing to do.
 func planEmpty(t *testing.T, flags []string) {
 	t.Helper()
-	if code, out, _ := runCLI(t, append([]string{"plan", "--detailed-exitcode"}, flags...)...); code != exitOK {
-		t.Errorf("plan after apply has changes (exit %d):\n%s", code, out)
+	if code, out, errOut := runCLI(t, append([]string{"plan", "--detailed-exitcode"}, flags...)...); code != exitOK {
+		t.Errorf("plan after apply has changes or failed (exit %d):\n%s\n%s", code, out, errOut)
 	}
 }

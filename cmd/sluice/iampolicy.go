@@ -70,18 +70,18 @@ func (o *iamPolicyOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	doc, err := o.policy(run.resources, applied)
+	doc, err := o.policy(run.Resources, applied)
 	if err != nil {
 		return err
 	}
-	_ = writeText(g.stderr, run.findings)
+	_ = writeText(g.stderr, run.Findings)
 	enc := json.NewEncoder(g.stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(doc); err != nil {
 		return err
 	}
-	if run.findings.HasErrors() {
+	if run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 
 	"github.com/go-git/go-git/v5"
 
-	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/project"
 	"github.com/sluice-dev/sluice/schema"
 )
@@ -33,18 +32,6 @@ func requireEnv(snap *project.Snapshot, env string) error {
 		return fmt.Errorf("environment %q is not declared in the project; declared: %v", env, snap.Environments())
 	}
 	return nil
-}
-
-// envDiagnostics returns the errors that concern env: those of every
-// environment and those of env itself.
-func envDiagnostics(snap *project.Snapshot, env string) sluice.Diagnostics {
-	var out sluice.Diagnostics
-	for _, d := range snap.Diagnostics {
-		if d.Severity != sluice.SeverityWarning && (d.Env == "" || d.Env == env) {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // gitRevision returns the commit checked out in dir, or "" when dir is

@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
+	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/statestore"
 )
 
@@ -69,7 +69,7 @@ printed, for the valid documents) or a failure, 2 usage error; with
 	return cmd
 }
 
-func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
+func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	write, ok := map[string]func(*globalOptions, string, reconcile.Plan) error{
 		"text":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanText(g.stdout, env, p) },
 		"json":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanJSON(g.stdout, env, p) },
@@ -78,50 +78,62 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) error {
 	if !ok {
 		return fmt.Errorf("unknown --format %q; use text, json or markdown", o.format)
 	}
-	run, err := prepareEnv(ctx, g, o.env, o.revision)
+	run, err := o.desired(ctx, g)
 	if err != nil {
 		return err
 	}
-	applied, env, observed, err := o.planInventory(ctx, g, run)
+	store, err := openStoreReadOnly(o.state, run)
 	if err != nil {
 		return err
 	}
-	in := o.planInput(run, applied)
-	if o.refresh && len(applied) > 0 {
-		if env == nil {
-			if env, err = o.aws.connect(ctx, o.env); err != nil {
-				return err
-			}
-		}
-		if observed == nil {
-			if observed, err = observe(ctx, env.backends, applied); err != nil {
-				return err
-			}
-		}
-		in.Observed = observed
-		fmt.Fprintf(g.stderr, "AWS calls: %d (reading %d resources back)\n", totalCalls(env), len(applied))
+	if store != nil {
+		defer func() { err = errors.Join(err, store.Close()) }()
 	}
-	p := reconcile.ComputePlan(in)
-	_ = writeText(g.stderr, run.findings)
-	if err := write(g, o.env, p); err != nil {
+	var conn *awsEnv
+	env := o.rolloutEnv(g, store, &conn)
+	planned, err := env.Plan(ctx, run)
+	if err != nil {
 		return err
 	}
-	if run.findings.HasErrors() {
+	if conn != nil && len(planned.Applied) > 0 && o.refresh {
+		fmt.Fprintf(g.stderr, "AWS calls: %d (reading %d resources back)\n", totalCalls(conn), len(planned.Applied))
+	}
+	_ = writeText(g.stderr, run.Findings)
+	if err := write(g, o.env, planned.Plan); err != nil {
+		return err
+	}
+	if run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
 	}
-	if o.detailed && !p.Empty() {
+	if o.detailed && !planned.Plan.Empty() {
 		return exitError{code: 2}
 	}
 	return nil
 }
 
-func (o *targetOptions) planInput(run *envRun, applied []reconcile.Applied) reconcile.PlanInput {
-	return reconcile.PlanInput{Desired: run.resources, Applied: applied, Held: run.held, HoldAll: run.holdAll, AllowPrune: o.prune}
+// rolloutEnv is the environment as the rollout drives it, connecting to
+// AWS only when needed; conn is set to the connection when one is made.
+func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, conn **awsEnv) *rollout.Env {
+	return &rollout.Env{Name: o.env, Store: store, Prune: o.prune, Refresh: o.refresh,
+		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
+		Connect: func(ctx context.Context) (*rollout.Target, error) {
+			env, err := o.aws.connect(ctx, o.env)
+			if err != nil {
+				return nil, err
+			}
+			*conn = env
+			return o.aws.target(env), nil
+		}}
 }
 
-// readInventory reads the environment's inventory from the state file,
-// read-only; a missing file is an empty inventory.
-func readInventory(path string, run *envRun) ([]reconcile.Applied, error) {
+// desired loads and compiles the repository for the environment.
+func (o *targetOptions) desired(ctx context.Context, g *globalOptions) (*rollout.Desired, error) {
+	return prepareEnv(ctx, g, o.env, o.revision)
+}
+
+// openStoreReadOnly opens the state file read-only; a missing file is a
+// nil store (the inventory is then rebuilt from ownership tags).
+func openStoreReadOnly(path string, run *rollout.Desired) (*statestore.Store, error) {
 	path, err := statePath(path, run)
 	if err != nil {
 		return nil, err
@@ -129,37 +141,23 @@ func readInventory(path string, run *envRun) ([]reconcile.Applied, error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	store, err := statestore.Open(path, statestore.Options{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	applied, err := inventory(store, run.env)
-	return applied, errors.Join(err, store.Close())
+	return statestore.Open(path, statestore.Options{ReadOnly: true})
 }
 
-func statePath(path string, run *envRun) (string, error) {
+func statePath(path string, run *rollout.Desired) (string, error) {
 	if path != "" {
 		return path, nil
 	}
-	return defaultStatePath(run.snap.Project.Name)
+	return defaultStatePath(run.Project())
 }
 
-// observe reads every applied resource back from its backend.
-func observe(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
-	out := make(map[sluice.ResourceID]sluice.Observation, len(applied))
-	for _, a := range applied {
-		b, ok := backends[a.Type]
-		if !ok || len(a.Spec) == 0 {
-			// No spec: a record rebuilt from tags whose applied
-			// spec is unknown; there is nothing to compare with.
-			continue
-		}
-		t := sluice.Target{Resource: sluice.Resource{ID: a.ID, Type: a.Type, Name: a.Name, Spec: a.Spec}, ARN: a.ARN}
-		obs, err := b.Observe(ctx, t)
-		if err != nil {
-			return nil, fmt.Errorf("observe %s: %w", a.ID, err)
-		}
-		out[a.ID] = obs
+// readInventory reads the environment's inventory from the state file,
+// read-only; a missing file is an empty inventory.
+func readInventory(path string, run *rollout.Desired) ([]reconcile.Applied, error) {
+	store, err := openStoreReadOnly(path, run)
+	if err != nil || store == nil {
+		return nil, err
 	}
-	return out, nil
+	applied, err := rollout.Inventory(store, run.Env)
+	return applied, errors.Join(err, store.Close())
 }

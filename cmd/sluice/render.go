@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/rollout"
 )
 
 type renderOptions struct {
@@ -61,7 +62,7 @@ func (o *renderOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if err := requireEnv(snap, o.env); err != nil {
 		return err
 	}
-	if ds := envDiagnostics(snap, o.env); ds.HasErrors() {
+	if ds := rollout.Findings(snap, o.env); ds.HasErrors() {
 		return invalid(g, ds)
 	}
 	if o.revision == "" {
