@@ -129,3 +129,12 @@ func eventsOf(events []asl.Event, typ string) []asl.Event {
 	}
 	return out
 }
+
+// quoteJSON returns s as a JSON string.
+func quoteJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// parseOnly parses a definition.
+func parseOnly(def string) (*asl.Machine, error) { return asl.Parse([]byte(def)) }
