@@ -66,7 +66,11 @@ func parseDocument(name string, data []byte) (*yaml.Node, error) {
 	case !errors.Is(err, io.EOF):
 		return nil, syntaxError(name, err)
 	}
-	return resolve(doc.Content[0]), nil
+	root := resolve(doc.Content[0])
+	if root.ShortTag() == "!!null" {
+		return nil, oneFinding(sluice.Position{File: name}, "the configuration is empty")
+	}
+	return root, nil
 }
 
 // syntaxError turns a yaml.v3 error ("yaml: line 3: ...") into a finding
