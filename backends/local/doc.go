@@ -1,0 +1,100 @@
+// Package local is Sluice's embedded local backend: the resources the
+// compiler emits, kept on one machine under a data directory, driven by
+// the reconcile engine through the same reconcile.Backend contract as the
+// AWS backends, and the jobs of a pipeline run as local processes.
+//
+// # Resources
+//
+// New opens a World on a data directory; World.Backends returns a
+// backend per resource type, keyed as the AWS wiring keys them, and
+// World.Vars the placeholder values of the local target (partition aws,
+// region local, account 000000000000, fixed role ARNs), so specs resolve
+// to ARNs that mirror the real ones:
+//
+//	Bucket              arn:aws:s3:::NAME
+//	ComputeEnvironment  arn:aws:batch:local:000000000000:compute-environment/NAME
+//	JobQueue            arn:aws:batch:local:000000000000:job-queue/NAME
+//	JobDefinition       arn:aws:batch:local:000000000000:job-definition/NAME:REVISION
+//	StateMachine        arn:aws:states:local:000000000000:stateMachine:NAME
+//	Schedule            arn:aws:scheduler:local:000000000000:schedule/GROUP/NAME
+//	DBInstance          arn:aws:rds:local:000000000000:db:NAME
+//
+// Every resource is a record carrying its tags, as AWS resources do: a
+// name taken by a record (or, for buckets and databases, a directory or
+// database) without Sluice's ownership tags for the resource is refused
+// with a stalled error, never adopted. The semantics that matter to the
+// reconciler are kept: job definitions are immutable revisions (a new
+// one registered only when the definition changed in meaning, the three
+// newest kept ACTIVE, Observe returning the newest ACTIVE one, Delete
+// deregistering them all); a state machine keeps each of its definitions
+// as a version; a change of a compute environment's or a state machine's
+// type, of a schedule's group, or of a database's engine, name, master
+// user or encryption returns reconcile.ErrReplace; a compute environment
+// a job queue still names is not deleted (waiting); a queue naming a
+// compute environment that does not exist is refused (stalled); a bucket
+// holding objects is not deleted (stalled); a database with deletion
+// protection is not dropped (stalled). Bucket sub-configurations
+// (versioning, encryption, lifecycle, replication, public access) are
+// recorded, not enforced.
+//
+// State machine definitions are checked to be a JSON object whose
+// StartAt names one of its States; the ASL interpreter's parser is the
+// fuller check, applied when a state machine is run.
+//
+// Schedules are recorded but not fired: Observe, Create, Update and
+// Delete work as they do on AWS, and nothing starts an execution on a
+// schedule's timetable.
+//
+// A MetadataStore (DBInstance) is a database, named after the instance
+// identifier, on the PostgreSQL server Options.PostgresDSN names. With no
+// DSN, or the server unreachable, Create returns a stalled error saying
+// the metadata store is unavailable and why: nothing fakes success.
+//
+// # Data directory
+//
+//	DATA/records/TYPE/NAME.json   one record per resource (below)
+//	DATA/buckets/NAME/            a bucket's objects, one file per key
+//	DATA/jobs/JOBID.log           a job's output (stdout and stderr)
+//	DATA/jobs/JOBID.json          a finished job's description
+//
+// A record is a JSON object:
+//
+//	{
+//	  "type": "JobDefinition",        resource type
+//	  "name": "churn-dev-train_fit",  physical name
+//	  "arn": "arn:aws:batch:...:3",   identity (the newest ACTIVE revision's)
+//	  "tags": {...},                  ownership and user tags
+//	  "spec": {...},                  current configuration, in the spec's shape
+//	  "status": "ACTIVE",             VALID, ACTIVE, INACTIVE, available, ENABLED, ...
+//	  "created": "...", "updated": "...",
+//	  "revisions": [                  job definitions: every revision;
+//	    {"revision": 1, "arn": "...", "status": "INACTIVE", "spec": {...}, "time": "..."}
+//	  ]                               state machines: every definition
+//	}
+//
+// Every write goes to a temporary file renamed over the old one, so a
+// record is never seen half written. One process at a time may use a
+// data directory.
+//
+// # Running jobs
+//
+// World implements the ASL interpreter's TaskRunner and Resources.
+// RunTask runs a batch:submitJob.sync task as a local process: the job
+// definition and queue are looked up by name, name:revision or ARN; the
+// job takes its vCPUs (its VCPU requirement, 1 by default) from the slot
+// pool of the queue's first compute environment, sized by that
+// environment's maxvCpus, and waits until they are free; its command
+// runs in Options.Workdir with a few variables of Sluice's own
+// environment (PATH, HOME, USER, LANG, LC_ALL, LC_CTYPE, TMPDIR, TZ),
+// the definition's environment, the overrides' environment and
+// AWS_BATCH_JOB_ID, AWS_BATCH_JQ_NAME, AWS_BATCH_CE_NAME; every
+// s3://BUCKET in its arguments and environment becomes the bucket's
+// local directory. Container images are not pulled (the World logs that
+// once, and every job's log says so); secrets, volumes, memory and GPU
+// requirements are not applied locally. Cancelling the task's context
+// kills the job's whole process group.
+//
+// ReadItems reads a Distributed Map's items from a local object (a JSON
+// array, or CSV with a header row); WriteResults writes the Map's results
+// and manifest under the ResultWriter's prefix, as Step Functions does.
+package local

@@ -1,0 +1,211 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sluice-dev/sluice/backends/local/asl"
+)
+
+// logTail is how many of a failed job's last log lines its failure
+// cause quotes.
+const logTail = 20
+
+// jobDescription is a finished job in the shape of Batch's DescribeJobs,
+// which is what a submitJob.sync task returns on Step Functions.
+type jobDescription struct {
+	JobArn        string          `json:"JobArn"`
+	JobID         string          `json:"JobId"`
+	JobName       string          `json:"JobName"`
+	JobQueue      string          `json:"JobQueue"`
+	JobDefinition string          `json:"JobDefinition"`
+	Status        string          `json:"Status"`
+	StatusReason  string          `json:"StatusReason,omitempty"`
+	CreatedAt     int64           `json:"CreatedAt"`
+	StartedAt     int64           `json:"StartedAt,omitempty"`
+	StoppedAt     int64           `json:"StoppedAt,omitempty"`
+	Container     containerDetail `json:"Container"`
+}
+
+// containerDetail is the container part of a job description.
+type containerDetail struct {
+	Image         string   `json:"Image,omitempty"`
+	Command       []string `json:"Command"`
+	Vcpus         float64  `json:"Vcpus"`
+	ExitCode      *int     `json:"ExitCode,omitempty"`
+	Reason        string   `json:"Reason,omitempty"`
+	LogStreamName string   `json:"LogStreamName"`
+}
+
+// RunTask runs a batch:submitJob.sync (or batch:submitJob) task as a
+// local process: the job definition and queue are looked up in the
+// stored records, the job waits for vCPU slots in the queue's compute
+// environment, then its command runs in Options.Workdir with the
+// definition's and the overrides' environment, every s3://BUCKET in the
+// environment and the command rewritten to the local bucket's directory.
+// Its output goes to jobs/JOBID.log.
+//
+// It returns the job's description, shaped like Batch's DescribeJobs
+// (JobId, JobName, Status SUCCEEDED, Container.ExitCode, ...); for
+// batch:submitJob, which on AWS returns once the job is submitted, it
+// waits all the same and returns JobArn, JobId and JobName. A job that
+// exits non-zero is an *asl.Failure named States.TaskFailed whose cause
+// names the log file and quotes its last lines; an unknown queue or
+// definition is Batch.ClientException; another resource is
+// States.Runtime. When ctx ends, the job's process group is killed and
+// ctx's error returned.
+func (w *World) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) {
+	if t.Resource != ResourceSubmitJobSync && t.Resource != ResourceSubmitJob {
+		return nil, &asl.Failure{Name: "States.Runtime", Cause: fmt.Sprintf("the local backend cannot run tasks of resource %q", t.Resource)}
+	}
+	j, err := w.prepare(t)
+	if err != nil {
+		return nil, err
+	}
+	j.ID, j.CreatedAt = newJobID(), time.Now().UnixMilli()
+	p := w.poolFor(j.ComputeEnvironment, j.PoolVCPUs)
+	need := milli(j.VCPUs)
+	if need > milli(j.PoolVCPUs) {
+		return nil, &asl.Failure{Name: "States.TaskFailed", Cause: fmt.Sprintf("job %s needs %g vCPUs; compute environment %s has %g", j.Name, j.VCPUs, j.ComputeEnvironment, j.PoolVCPUs)}
+	}
+	if err := p.acquire(ctx, need); err != nil {
+		return nil, fmt.Errorf("job %s waiting for vCPUs in %s: %w", j.Name, j.ComputeEnvironment, err)
+	}
+	defer p.release(need)
+	desc, err := w.execute(ctx, j)
+	if err != nil {
+		return nil, err
+	}
+	return w.result(j, desc)
+}
+
+// result records the job's description and turns it into the task's
+// result or failure.
+func (w *World) result(j *job, desc jobDescription) (json.RawMessage, error) {
+	b, err := json.Marshal(desc)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeAtomic(filepath.Join(w.dir, jobsDir, j.ID+".json"), b); err != nil {
+		w.log.Warn("job description not saved", "job", j.ID, "err", err)
+	}
+	if !j.Sync {
+		return json.Marshal(map[string]string{"JobArn": desc.JobArn, "JobId": desc.JobID, "JobName": desc.JobName})
+	}
+	if desc.Status != "SUCCEEDED" {
+		return nil, &asl.Failure{Name: "States.TaskFailed", Cause: fmt.Sprintf("job %s (%s) %s; log %s:\n%s",
+			j.Name, j.ID, desc.StatusReason, desc.Container.LogStreamName, tail(desc.Container.LogStreamName, logTail))}
+	}
+	return b, nil
+}
+
+// execute runs the job's command to its end and describes the outcome.
+// It fails only when the log cannot be written or ctx ends.
+func (w *World) execute(ctx context.Context, j *job) (jobDescription, error) {
+	logPath := filepath.Join(w.dir, jobsDir, j.ID+".log")
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return jobDescription{}, fmt.Errorf("job %s: log: %w", j.Name, err)
+	}
+	defer func() { _ = logf.Close() }()
+	w.imageOnce.Do(func() {
+		w.log.Info("container images are not pulled: jobs run as local processes", "workdir", w.opts.Workdir)
+	})
+	cmd := w.command(ctx, j, logf)
+	w.header(logf, j, cmd.Args)
+	desc := jobDescription{JobArn: arn("batch", "job/"+j.ID), JobID: j.ID, JobName: j.Name, JobQueue: j.QueueARN,
+		JobDefinition: j.DefinitionARN, CreatedAt: j.CreatedAt, StartedAt: time.Now().UnixMilli(),
+		Container: containerDetail{Image: j.Image, Command: cmd.Args, Vcpus: j.VCPUs, LogStreamName: logPath}}
+	runErr := cmd.Run()
+	desc.StoppedAt = time.Now().UnixMilli()
+	if ctx.Err() != nil {
+		fmt.Fprintf(logf, "[sluice] job stopped: %v\n", ctx.Err())
+		return jobDescription{}, fmt.Errorf("job %s (%s) stopped: %w", j.Name, j.ID, ctx.Err())
+	}
+	describeExit(&desc, runErr)
+	fmt.Fprintf(logf, "[sluice] job %s: %s\n", desc.Status, desc.StatusReason)
+	return desc, nil
+}
+
+// describeExit fills in the outcome of the process.
+func describeExit(desc *jobDescription, runErr error) {
+	var exit *exec.ExitError
+	switch {
+	case runErr == nil:
+		code := 0
+		desc.Status, desc.StatusReason, desc.Container.ExitCode = "SUCCEEDED", "Essential container in task exited", &code
+	case errors.As(runErr, &exit):
+		code := exit.ExitCode()
+		desc.Status, desc.Container.ExitCode = "FAILED", &code
+		desc.StatusReason = fmt.Sprintf("exited with status %d", code)
+		if code < 0 {
+			desc.StatusReason = "killed: " + exit.String()
+		}
+	default:
+		desc.Status, desc.StatusReason = "FAILED", "cannot start: "+runErr.Error()
+		desc.Container.Reason = desc.StatusReason
+	}
+}
+
+// command builds the job's process: its own process group, killed whole
+// when ctx ends.
+func (w *World) command(ctx context.Context, j *job, logf *os.File) *exec.Cmd {
+	args := make([]string, len(j.Command))
+	for i, a := range j.Command {
+		args[i] = w.rewrite(a)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir = w.opts.Workdir
+	cmd.Env = make([]string, 0, len(j.Env)+4)
+	for _, kv := range j.Env {
+		cmd.Env = append(cmd.Env, w.rewrite(kv))
+	}
+	cmd.Env = append(cmd.Env, "AWS_BATCH_JOB_ID="+j.ID, "AWS_BATCH_JQ_NAME="+j.Queue, "AWS_BATCH_CE_NAME="+j.ComputeEnvironment)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// header writes what the job runs with at the top of its log.
+func (w *World) header(logf *os.File, j *job, args []string) {
+	fmt.Fprintf(logf, "[sluice] job %s (%s) on queue %s, compute environment %s, %g vCPUs, definition %s\n",
+		j.Name, j.ID, j.Queue, j.ComputeEnvironment, j.VCPUs, j.DefinitionARN)
+	fmt.Fprintf(logf, "[sluice] image %s is not pulled: the command runs as a local process in %s\n", j.Image, w.opts.Workdir)
+	if len(j.Secrets) > 0 {
+		fmt.Fprintf(logf, "[sluice] secrets are not resolved locally; not set: %s\n", strings.Join(j.Secrets, ", "))
+	}
+	fmt.Fprintf(logf, "[sluice] command: %q\n", args)
+}
+
+// tail returns the last n lines of the file at path ("" when unreadable).
+func tail(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// newJobID returns a random job ID in Batch's UUID form.
+func newJobID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

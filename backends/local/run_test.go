@@ -1,0 +1,239 @@
+package local_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/local"
+	"github.com/sluice-dev/sluice/backends/local/asl"
+)
+
+// jobWorld is a World with a compute environment of maxVcpus, its
+// queue, and a job definition running command with 1 vCPU.
+func jobWorld(t *testing.T, command []string, env map[string]string) *local.World {
+	t.Helper()
+	w := mustWorld(t, local.Options{Workdir: t.TempDir()})
+	mustCreate(t, backend(t, w, sluice.TypeComputeEnvironment), target(sluice.TypeComputeEnvironment, "cpu", "churn-dev-cpu", ceSpec))
+	mustCreate(t, backend(t, w, sluice.TypeJobQueue), target(sluice.TypeJobQueue, "cpu", "churn-dev-cpu", jqSpec))
+	mustCreate(t, backend(t, w, sluice.TypeJobDefinition), target(sluice.TypeJobDefinition, "step", "churn-dev-step", jobDefSpec(command, "1", env)))
+	mustCreate(t, backend(t, w, sluice.TypeBucket), target(sluice.TypeBucket, "artifacts", "churn-dev-artifacts", bucketSpec))
+	return w
+}
+
+// submit builds a submitJob.sync task with the given overrides.
+func submit(jobDef string, command []string, env map[string]string) asl.Task {
+	var vars []map[string]string
+	for k, v := range env {
+		vars = append(vars, map[string]string{"Name": k, "Value": v})
+	}
+	overrides := map[string]any{"Environment": vars}
+	if command != nil {
+		overrides["Command"] = command
+	}
+	params, _ := json.Marshal(map[string]any{"JobName": "train-step", "JobQueue": "churn-dev-cpu", "JobDefinition": jobDef, "ContainerOverrides": overrides})
+	return asl.Task{Execution: "run-1", State: "step", Path: "step", Resource: local.ResourceSubmitJobSync, Parameters: params, Attempt: 1}
+}
+
+type described struct {
+	JobID, JobName, Status string
+	Container              struct {
+		ExitCode      *int
+		LogStreamName string
+		Command       []string
+	}
+}
+
+func TestRunTaskSucceeds(t *testing.T) {
+	w := jobWorld(t, []string{"sh", "-c", "echo from-definition $GREETING"}, map[string]string{"GREETING": "hello"})
+	out, err := w.RunTask(t.Context(), submit("churn-dev-step", nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d described
+	if err := json.Unmarshal(out, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != "SUCCEEDED" || d.JobName != "train-step" || d.JobID == "" || d.Container.ExitCode == nil || *d.Container.ExitCode != 0 {
+		t.Fatalf("result %s, want a SUCCEEDED job with exit code 0", out)
+	}
+	log, err := os.ReadFile(d.Container.LogStreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"from-definition hello", "image python:3.12-slim is not pulled"} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if filepath.Dir(d.Container.LogStreamName) != filepath.Join(w.Dir(), "jobs") {
+		t.Errorf("log %s is not under the data directory's jobs/", d.Container.LogStreamName)
+	}
+}
+
+func TestRunTaskFails(t *testing.T) {
+	w := jobWorld(t, []string{"true"}, nil)
+	_, err := w.RunTask(t.Context(), submit("churn-dev-step", []string{"sh", "-c", "echo working; echo boom >&2; exit 3"}, nil))
+	var f *asl.Failure
+	if !errors.As(err, &f) || f.Name != "States.TaskFailed" {
+		t.Fatalf("error %v, want a States.TaskFailed failure", err)
+	}
+	for _, want := range []string{"exited with status 3", "boom", filepath.Join(w.Dir(), "jobs")} {
+		if !strings.Contains(f.Cause, want) {
+			t.Errorf("cause lacks %q:\n%s", want, f.Cause)
+		}
+	}
+}
+
+// TestRunTaskEnvironmentAndArtifacts checks the environment a job gets
+// (definition's, then overrides') and that s3:// prefixes in it and in
+// the command become the local bucket's directory.
+func TestRunTaskEnvironmentAndArtifacts(t *testing.T) {
+	w := jobWorld(t, []string{"true"}, map[string]string{"MODE": "definition", "KEEP": "kept"})
+	script := `mkdir -p "$SLUICE_OUTPUT" && printf '%s %s %s' "$MODE" "$KEEP" "$1" > "$SLUICE_OUTPUT/out.txt"`
+	task := submit("churn-dev-step", []string{"sh", "-c", script, "sh", "s3://churn-dev-artifacts/input.csv"},
+		map[string]string{"MODE": "override", "SLUICE_OUTPUT": "s3://churn-dev-artifacts/train/run-1/prepare"})
+	if _, err := w.RunTask(t.Context(), task); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(w.BucketDir("churn-dev-artifacts"), "train", "run-1", "prepare", "out.txt"))
+	if err != nil {
+		t.Fatalf("artifact not written to the local bucket: %v", err)
+	}
+	want := "override kept " + filepath.Join(w.BucketDir("churn-dev-artifacts"), "input.csv")
+	if string(got) != want {
+		t.Errorf("artifact holds %q, want %q", got, want)
+	}
+}
+
+func TestRunTaskRefusals(t *testing.T) {
+	w := jobWorld(t, []string{"true"}, nil)
+	big := target(sluice.TypeJobDefinition, "big", "churn-dev-big", jobDefSpec([]string{"true"}, "4", nil))
+	mustCreate(t, backend(t, w, sluice.TypeJobDefinition), big)
+	tests := []struct {
+		name string
+		task asl.Task
+		want string
+	}{
+		{"unknown definition", submit("churn-dev-nope", nil, nil), "Batch.ClientException"},
+		{"unknown revision", submit("churn-dev-step:9", nil, nil), "Batch.ClientException"},
+		{"more vCPUs than the environment has", submit("churn-dev-big", nil, nil), "States.TaskFailed"},
+		{"other resource", asl.Task{Resource: "arn:aws:states:::lambda:invoke"}, "States.Runtime"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := w.RunTask(t.Context(), tt.task)
+			var f *asl.Failure
+			if !errors.As(err, &f) || f.Name != tt.want {
+				t.Fatalf("error %v, want a %s failure", err, tt.want)
+			}
+		})
+	}
+	arnTask := submit("arn:aws:batch:local:000000000000:job-definition/churn-dev-step:1", []string{"true"}, nil)
+	if _, err := w.RunTask(t.Context(), arnTask); err != nil {
+		t.Errorf("job definition by ARN: %v", err)
+	}
+}
+
+// TestRunTaskSlots runs four 1-vCPU jobs on a compute environment of 2
+// vCPUs: each job waits until two are running, then records how many
+// are; with the pool working every count is exactly 2.
+func TestRunTaskSlots(t *testing.T) {
+	script := `d=running; mkdir -p $d counts; touch $d/$AWS_BATCH_JOB_ID; i=0
+while [ $(ls $d | wc -l) -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+ls $d | wc -l > counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
+	w := jobWorld(t, []string{"sh", "-c", script}, nil)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := w.RunTask(t.Context(), submit("churn-dev-step", nil, nil))
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(jobWorkdir(t, w), "counts"))
+	if err != nil || len(entries) != 4 {
+		t.Fatalf("counts: %v, %d entries, want 4", err, len(entries))
+	}
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(jobWorkdir(t, w), "counts", e.Name()))
+		if n, _ := strconv.Atoi(strings.TrimSpace(string(b))); n != 2 {
+			t.Errorf("job %s saw %d jobs running, want 2", e.Name(), n)
+		}
+	}
+}
+
+// jobWorkdir returns the directory w's jobs run in, read from a job's
+// own report.
+func jobWorkdir(t *testing.T, w *local.World) string {
+	t.Helper()
+	out, err := w.RunTask(t.Context(), submit("churn-dev-step", []string{"sh", "-c", "pwd > $SLUICE_OUTPUT"}, map[string]string{"SLUICE_OUTPUT": "s3://churn-dev-artifacts/pwd"}))
+	if err != nil {
+		t.Fatal(err, string(out))
+	}
+	b, err := os.ReadFile(filepath.Join(w.BucketDir("churn-dev-artifacts"), "pwd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// TestRunTaskCancelKillsProcessGroup cancels a job whose shell started a
+// child and checks both are gone.
+func TestRunTaskCancelKillsProcessGroup(t *testing.T) {
+	w := jobWorld(t, []string{"true"}, nil)
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.RunTask(ctx, submit("churn-dev-step", []string{"sh", "-c", "sleep 60 & echo $! > " + pidFile + "; wait"}, nil))
+		done <- err
+	}()
+	pid := waitForPID(t, pidFile)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("RunTask returned %v, want context.Canceled", err)
+	}
+	for i := 0; alive(pid); i++ {
+		if i == 100 {
+			t.Fatalf("child process %d still running after the job was cancelled", pid)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func waitForPID(t *testing.T, path string) int {
+	t.Helper()
+	for range 200 {
+		if b, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(b), "\n") {
+			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err == nil {
+				return pid
+			}
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatal("the job never started its child")
+	return 0
+}
+
+// alive reports whether pid is a running (not zombie) process.
+func alive(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
+}
