@@ -108,7 +108,14 @@ func TestAliasExpansionBounded(t *testing.T) {
 		b.WriteString("  - *r\n")
 	}
 	_, err := config.Parse("bomb.yaml", []byte(b.String()))
-	if err == nil || !strings.Contains(err.Error(), "expands beyond") {
-		t.Fatalf("Parse error does not report the expansion: %.300v", err)
+	var cerr *config.Error
+	if !errors.As(err, &cerr) || len(cerr.Findings) != 102 {
+		t.Fatalf("Parse error = %.300v, want 100 findings, the expansion and a count of the rest", err)
+	}
+	if !strings.Contains(err.Error(), "expands beyond") {
+		t.Errorf("the expansion is not reported:\n%s", err)
+	}
+	if last := cerr.Findings[101].Message; !strings.HasSuffix(last, "more findings not shown") {
+		t.Errorf("last finding %q does not count the findings left out", last)
 	}
 }

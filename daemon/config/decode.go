@@ -23,6 +23,8 @@ type decoder struct {
 	warnings []Finding
 	// envs remembers where each environment name was first declared.
 	envs map[string]sluice.Position
+	// dropped counts the findings beyond maxFindings.
+	dropped int
 	// visits counts the collections walked, to stop on a tree that
 	// aliases make huge.
 	visits int
@@ -30,14 +32,15 @@ type decoder struct {
 
 // maxVisits bounds the collections walked in one file: far beyond any real
 // configuration, far below what nested aliases can expand to.
-const maxVisits = 100_000
+const maxVisits = 20_000
 
 // tooBig counts a visit to collection n and says, once, when the file
 // has grown beyond maxVisits.
 func (d *decoder) tooBig(n *yaml.Node) bool {
 	d.visits++
-	if d.visits == maxVisits {
-		d.fail(n, "", "the configuration expands beyond %d mappings and lists (nested aliases?)", maxVisits)
+	if d.visits == maxVisits { // reported even beyond maxFindings
+		d.findings = append(d.findings, Finding{Pos: d.pos(n),
+			Message: fmt.Sprintf("the configuration expands beyond %d mappings and lists (aliases?)", maxVisits)})
 	}
 	return d.visits >= maxVisits
 }
@@ -49,8 +52,16 @@ func (d *decoder) pos(n *yaml.Node) sluice.Position {
 	return sluice.Position{File: d.file, Line: n.Line, Column: n.Column}
 }
 
+// maxFindings bounds the findings reported for one file; the rest are
+// counted.
+const maxFindings = 100
+
 // fail records a finding about node n.
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	if len(d.findings) >= maxFindings {
+		d.dropped++
+		return
+	}
 	d.findings = append(d.findings, Finding{Pos: d.pos(n), Field: path, Message: fmt.Sprintf(format, args...)})
 }
 

@@ -41,6 +41,10 @@ func Parse(name string, data []byte) (*Config, error) {
 	cfg := d.config(root)
 	if len(d.findings) > 0 {
 		sortFindings(d.findings)
+		if d.dropped > 0 {
+			d.findings = append(d.findings, Finding{Pos: sluice.Position{File: name},
+				Message: fmt.Sprintf("%d more findings not shown", d.dropped)})
+		}
 		return nil, &Error{Findings: d.findings}
 	}
 	sortFindings(d.warnings)
