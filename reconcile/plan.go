@@ -53,11 +53,13 @@ func (a Action) Mutates() bool {
 
 // Change is one step of a plan.
 type Change struct {
-	ID      sluice.ResourceID `json:"id"`
-	Action  Action            `json:"action"`
-	Reason  string            `json:"reason"`
-	Desired *sluice.Resource  `json:"-"`
-	Applied *Applied          `json:"-"`
+	ID     sluice.ResourceID `json:"id"`
+	Action Action            `json:"action"`
+	Reason string            `json:"reason"`
+	// Drift is set when the change undoes a change made outside Sluice.
+	Drift   bool             `json:"drift,omitempty"`
+	Desired *sluice.Resource `json:"-"`
+	Applied *Applied         `json:"-"`
 }
 
 // Plan is the ordered list of changes that brings an environment to its
@@ -77,6 +79,17 @@ func (p Plan) Empty() bool {
 		}
 	}
 	return true
+}
+
+// Drifted counts the changes that undo changes made outside Sluice.
+func (p Plan) Drifted() int {
+	n := 0
+	for _, c := range p.Changes {
+		if c.Drift {
+			n++
+		}
+	}
+	return n
 }
 
 // Counts returns how many changes of each action the plan holds.
@@ -151,10 +164,10 @@ func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]
 	case !ok:
 		return c, false
 	case !obs.Exists:
-		c.Action, c.Reason = ActionCreate, "deleted outside Sluice"
+		c.Action, c.Reason, c.Drift = ActionCreate, "deleted outside Sluice", true
 		return c, true
 	case !obs.InProgress && len(obs.Spec) > 0 && !SameJSON(obs.Spec, a.baseline()):
-		c.Action, c.Reason = ActionUpdate, "drifted: changed outside Sluice"
+		c.Action, c.Reason, c.Drift = ActionUpdate, "drifted: changed outside Sluice", true
 		return c, true
 	}
 	return c, false

@@ -13,6 +13,11 @@ type Meta struct {
 	// Held maps the ID of each document held at its last applied revision
 	// to the reason (a document that failed to parse or validate).
 	Held map[string]string `json:"held,omitempty"`
+	// PinnedRevision is the revision a rollback holds the environment
+	// at: the branch's newer heads are not applied until a resume.
+	PinnedRevision string `json:"pinnedRevision,omitempty"`
+	// Suspended stops the environment's automatic reconciles.
+	Suspended bool `json:"suspended,omitempty"`
 }
 
 // Meta returns env's meta, the zero Meta for an unknown environment. It

@@ -59,7 +59,30 @@ type awsEnv struct {
 // connect loads the AWS configuration and builds the backends.
 func (o *awsOptions) connect(ctx context.Context, env string) (*awsEnv, error) {
 	calls := &awsapi.Counter{}
-	cfg, err := awsapi.LoadConfig(ctx, awsapi.Target{Region: o.region, RoleARN: o.role, Endpoint: o.endpoint}, awsapi.WithRecorder(calls))
+	return connectAWS(ctx, awsTarget{
+		Target:    awsapi.Target{Region: o.region, RoleARN: o.role, Endpoint: o.endpoint},
+		env:       env,
+		roles:     roles{states: o.statesRole, scheduler: o.schedulerRole},
+		pathStyle: o.pathStyle,
+	}, calls, awsapi.WithRecorder(calls))
+}
+
+// awsTarget is everything connecting an environment to AWS needs.
+type awsTarget struct {
+	awsapi.Target
+	env       string
+	roles     roles
+	pathStyle bool
+}
+
+// roles are the IAM roles the compiled resources reference.
+type roles struct{ states, scheduler string }
+
+// connectAWS loads the AWS configuration of t, asks STS who it is, and
+// builds the backends; calls is the counter the caller installed with
+// opts (reported by the CLI).
+func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ...awsapi.Option) (*awsEnv, error) {
+	cfg, err := awsapi.LoadConfig(ctx, t.Target, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,22 +99,22 @@ func (o *awsOptions) connect(ctx context.Context, env string) (*awsEnv, error) {
 		compile.PlaceholderRegion:    cfg.Region,
 		compile.PlaceholderAccount:   aws.ToString(id.Account),
 	}
-	if o.statesRole != "" {
-		vars[compile.PlaceholderStatesRole] = o.statesRole
+	if t.roles.states != "" {
+		vars[compile.PlaceholderStatesRole] = t.roles.states
 	}
-	if o.schedulerRole != "" {
-		vars[compile.PlaceholderSchedulerRole] = o.schedulerRole
+	if t.roles.scheduler != "" {
+		vars[compile.PlaceholderSchedulerRole] = t.roles.scheduler
 	}
-	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = o.pathStyle })
+	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = t.pathStyle })
 	backends := map[sluice.ResourceType]reconcile.Backend{
 		sluice.TypeStateMachine: sfn.New(awssfn.NewFromConfig(cfg), sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}),
 		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
 		sluice.TypeBucket:       s3.New(s3client, cfg.Region),
-		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: env == "prod"}),
+		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: t.env == "prod"}),
 	}
 	b := batch.New(awsbatch.NewFromConfig(cfg), batch.Options{})
-	for _, t := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
-		backends[t] = b
+	for _, typ := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
+		backends[typ] = b
 	}
 	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg}, nil
 }

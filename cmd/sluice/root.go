@@ -48,6 +48,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newPlanCmd(g),
 		newApplyCmd(g),
 		newIAMPolicyCmd(g),
+		newDaemonCmd(g),
 	)
 	return root
 }

@@ -15,8 +15,14 @@ import (
 // discoverer of state machines and buckets (a page of 100 resources a
 // call, where their services need a call per resource).
 func (o *awsOptions) target(env *awsEnv) *rollout.Target {
+	return rolloutTarget(env, o.endpoint)
+}
+
+// rolloutTarget is env as the rollout sees it; endpoint is the
+// environment's configured endpoint, if any.
+func rolloutTarget(env *awsEnv, endpoint string) *rollout.Target {
 	t := &rollout.Target{Backends: env.backends, Vars: env.vars}
-	if useTagging(o.endpoint, os.Getenv) {
+	if useTagging(endpoint, os.Getenv) {
 		t.Bulk = tagging.New(rgt.NewFromConfig(env.cfg), tagging.TypeStateMachine, tagging.TypeBucket)
 		t.BulkTypes = []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket}
 	}

@@ -23,6 +23,9 @@ type Target struct {
 	// RoleARN, when set, is assumed through STS with the credentials the
 	// standard chain finds.
 	RoleARN string
+	// ExternalID is passed when assuming RoleARN, for roles whose trust
+	// policy requires one.
+	ExternalID string
 	// Endpoint, when set, replaces every service's endpoint (an emulator,
 	// a VPC endpoint). AWS_ENDPOINT_URL is honoured by the SDK as well.
 	Endpoint string
@@ -76,7 +79,11 @@ func LoadConfig(ctx context.Context, t Target, opts ...Option) (aws.Config, erro
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
 	if t.RoleARN != "" {
-		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), t.RoleARN)
+		provider := stscreds.NewAssumeRoleProvider(sts.NewFromConfig(cfg), t.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			if t.ExternalID != "" {
+				o.ExternalID = aws.String(t.ExternalID)
+			}
+		})
 		cfg.Credentials = aws.NewCredentialsCache(provider)
 	}
 	if o.limiter == nil {

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
+	"github.com/sluice-dev/sluice/backends/local"
+	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/rollout"
+)
+
+// connector connects the daemon's environments to their backends. AWS
+// environments of one account and region share one rate limiter: AWS's
+// quotas are per account and region, and the limiter lives as long as
+// the daemon, so back-to-back reconciles do not start with full buckets.
+type connector struct {
+	log      *slog.Logger
+	mu       sync.Mutex
+	limiters map[string]*awsapi.Limiter
+	worlds   map[string]*local.World
+}
+
+func newConnector(log *slog.Logger) *connector {
+	return &connector{log: log, limiters: map[string]*awsapi.Limiter{}, worlds: map[string]*local.World{}}
+}
+
+// connect connects env, counting its AWS calls with rec.
+func (c *connector) connect(ctx context.Context, env config.Environment, rec awsapi.Recorder) (*rollout.Target, error) {
+	switch env.Backend {
+	case config.BackendAWS:
+		return c.connectAWS(ctx, env, rec)
+	case config.BackendLocal:
+		w, err := c.world(env)
+		if err != nil {
+			return nil, err
+		}
+		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars()}, nil
+	}
+	return nil, fmt.Errorf("environment %s: unknown backend %q", env.Name, env.Backend)
+}
+
+func (c *connector) connectAWS(ctx context.Context, env config.Environment, rec awsapi.Recorder) (*rollout.Target, error) {
+	a := env.AWS
+	if a == nil {
+		return nil, fmt.Errorf("environment %s: no aws settings", env.Name)
+	}
+	t := awsTarget{Target: awsapi.Target{Region: a.Region, RoleARN: a.RoleARN, ExternalID: a.ExternalID, Endpoint: a.Endpoint},
+		env: env.Name, roles: roles{states: a.StatesRoleARN, scheduler: a.SchedulerRoleARN}, pathStyle: a.S3PathStyle}
+	calls := &awsapi.Counter{}
+	e, err := connectAWS(ctx, t, calls, awsapi.WithRecorder(fanout{calls, rec}), awsapi.WithLimiter(c.limiter(a)))
+	if err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
+	return rolloutTarget(e, a.Endpoint), nil
+}
+
+// limiter returns the limiter of a's account and region.
+func (c *connector) limiter(a *config.AWS) *awsapi.Limiter {
+	key := a.RoleARN + "|" + a.Region + "|" + a.Endpoint
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.limiters[key]
+	if l == nil {
+		l = awsapi.NewLimiter(nil)
+		c.limiters[key] = l
+	}
+	return l
+}
+
+// fanout records every call with each of its recorders.
+type fanout []awsapi.Recorder
+
+func (f fanout) Record(service, operation, result string) {
+	for _, r := range f {
+		r.Record(service, operation, result)
+	}
+}
+
+func (f fanout) RecordRetry(service, operation string) {
+	for _, r := range f {
+		r.RecordRetry(service, operation)
+	}
+}
+
+// world returns the local world of env's data directory, one per
+// directory: environments sharing a directory share its compute slots.
+func (c *connector) world(env config.Environment) (*local.World, error) {
+	l := env.Local
+	if l == nil {
+		return nil, fmt.Errorf("environment %s: no local settings", env.Name)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w := c.worlds[l.Dir]; w != nil {
+		return w, nil
+	}
+	opts := local.Options{Workdir: l.Workdir, Logger: c.log}
+	if l.PostgresDSN != nil {
+		dsn, err := l.PostgresDSN.Read()
+		if err != nil {
+			return nil, fmt.Errorf("environment %s: postgres DSN: %w", env.Name, err)
+		}
+		opts.PostgresDSN = string(dsn)
+	}
+	w, err := local.New(l.Dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+	}
+	c.worlds[l.Dir] = w
+	return w, nil
+}

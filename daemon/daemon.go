@@ -1,0 +1,240 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
+	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/daemon/webhook"
+	"github.com/sluice-dev/sluice/metrics"
+	"github.com/sluice-dev/sluice/rollout"
+	"github.com/sluice-dev/sluice/statestore"
+)
+
+// Connector connects an environment's target: its backends and
+// placeholder values. rec counts every AWS call the target makes.
+type Connector func(ctx context.Context, env config.Environment, rec awsapi.Recorder) (*rollout.Target, error)
+
+// Options configure a Daemon.
+type Options struct {
+	// Config is the validated configuration.
+	Config *config.Config
+	// Connect connects environments to their backends. Required.
+	Connect Connector
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// Registry receives the metrics and serves /metrics; nil makes a
+	// fresh one.
+	Registry *prometheus.Registry
+	// CacheDir holds the local Git caches; default: a folder beside the
+	// state file.
+	CacheDir string
+	// Clock returns the current time; nil is time.Now.
+	Clock func() time.Time
+	// Version is reported by sluice_build_info.
+	Version string
+	// ShutdownGrace is how long a shutdown lets reconciles in flight
+	// finish before cancelling them (the journal makes a cancelled apply
+	// safe to resume); default 30 s.
+	ShutdownGrace time.Duration
+}
+
+// Daemon watches the configured repositories and reconciles their
+// environments.
+type Daemon struct {
+	opts    Options
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	store   *statestore.Store
+	hooks   *webhook.Handler
+
+	mu    sync.RWMutex
+	cfg   *config.Config
+	repos map[string]*repoWatcher
+	envs  map[string]*envWorker
+	order []string
+	token []byte
+	// started holds a stop channel per running repository poller and
+	// environment worker.
+	started map[any]*running
+	wg      sync.WaitGroup
+	work    context.Context
+}
+
+// New opens the state file (failing when another process holds it),
+// the Git caches and the metrics. It connects to nothing yet: Run does.
+func New(ctx context.Context, opts Options) (*Daemon, error) {
+	if opts.Config == nil || opts.Connect == nil {
+		return nil, errors.New("daemon: Options.Config and Options.Connect are required")
+	}
+	opts = withDefaults(opts)
+	m, err := metrics.New(opts.Registry)
+	if err != nil {
+		return nil, err
+	}
+	m.SetBuildInfo(opts.Version)
+	if err := os.MkdirAll(filepath.Dir(opts.Config.StateFile), 0o700); err != nil {
+		return nil, err
+	}
+	store, err := statestore.Open(opts.Config.StateFile, statestore.Options{HistoryDepth: opts.Config.HistoryDepth})
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
+		started: map[any]*running{}}
+	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	if err := d.apply(ctx, opts.Config); err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	m.ConfigReloaded(true, opts.Config.Hash(), opts.Clock())
+	return d, nil
+}
+
+func withDefaults(o Options) Options {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registry == nil {
+		o.Registry = prometheus.NewRegistry()
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = 30 * time.Second
+	}
+	if o.CacheDir == "" {
+		o.CacheDir = o.Config.StateFile + ".git"
+	}
+	return o
+}
+
+// apply builds the repositories and environments cfg names: those
+// already running with the same configuration are kept, the rest made.
+func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
+	token, err := readToken(cfg)
+	if err != nil {
+		return err
+	}
+	repos := map[string]*repoWatcher{}
+	envs := map[string]*envWorker{}
+	var order []string
+	for _, rc := range cfg.Repositories {
+		r, err := d.repoFor(ctx, rc)
+		if err != nil {
+			return fmt.Errorf("repository %s: %w", rc.Name, err)
+		}
+		repos[rc.Name] = r
+		r.envs = nil
+		for _, ec := range rc.Environments {
+			w := d.envFor(ec, r)
+			envs[ec.Name] = w
+			r.envs = append(r.envs, w)
+			order = append(order, ec.Name)
+		}
+	}
+	sources, err := webhookSources(cfg)
+	if err != nil {
+		return err
+	}
+	if err := d.hooks.SetSources(sources); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	for name := range d.envs {
+		if envs[name] == nil {
+			d.metrics.ForgetEnvironment(name)
+		}
+	}
+	d.cfg, d.repos, d.envs, d.order, d.token = cfg, repos, envs, order, token
+	d.mu.Unlock()
+	return nil
+}
+
+// repoFor returns the running watcher of rc when its configuration is
+// unchanged, else a new one.
+func (d *Daemon) repoFor(ctx context.Context, rc config.Repository) (*repoWatcher, error) {
+	d.mu.RLock()
+	old := d.repos[rc.Name]
+	d.mu.RUnlock()
+	if old != nil && sameRepo(old.cfg, rc) {
+		old.cfg = rc
+		return old, nil
+	}
+	return openRepo(ctx, rc, d.opts.CacheDir, d.log.With("repository", rc.Name), d.metrics)
+}
+
+func sameRepo(a, b config.Repository) bool {
+	return a.URL == b.URL && a.Path == b.Path && fmt.Sprint(a.Auth) == fmt.Sprint(b.Auth) && len(a.Environments) == len(b.Environments)
+}
+
+// envFor returns the running worker of ec when its configuration and
+// repository are unchanged, else a new one.
+func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) *envWorker {
+	d.mu.RLock()
+	old := d.envs[ec.Name]
+	d.mu.RUnlock()
+	if old != nil && old.repo == r && reflect.DeepEqual(old.cfg, ec) {
+		return old
+	}
+	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 4,
+		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
+		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
+	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.opts.Clock)
+}
+
+// readToken reads the API token, nil when none is configured.
+func readToken(cfg *config.Config) ([]byte, error) {
+	if cfg.APIToken == nil {
+		return nil, nil
+	}
+	t, err := cfg.APIToken.Read()
+	if err == nil && len(t) == 0 {
+		err = errors.New("the API token is empty")
+	}
+	return t, err
+}
+
+// webhookSources reads the webhook secrets of every repository.
+func webhookSources(cfg *config.Config) ([]webhook.Source, error) {
+	var out []webhook.Source
+	for _, r := range cfg.Repositories {
+		for provider, s := range map[string]*config.Secret{"github": r.Webhooks.GitHub, "gitlab": r.Webhooks.GitLab, "generic": r.Webhooks.Generic} {
+			if s == nil {
+				continue
+			}
+			secret, err := s.Read()
+			if err != nil {
+				return nil, fmt.Errorf("repository %s: %s webhook secret: %w", r.Name, provider, err)
+			}
+			out = append(out, webhook.Source{Repository: r.Name, Provider: provider, Secret: secret})
+		}
+	}
+	return out, nil
+}
+
+// webhookEvent wakes the repository's poller: what is deployed is
+// always what the daemon fetches itself.
+func (d *Daemon) webhookEvent(e webhook.Event) {
+	d.mu.RLock()
+	r := d.repos[e.Repository]
+	d.mu.RUnlock()
+	if r != nil {
+		r.wake()
+	}
+}
+
+// Close releases the state file.
+func (d *Daemon) Close() error { return d.store.Close() }

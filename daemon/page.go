@@ -1,0 +1,32 @@
+package daemon
+
+import (
+	"html/template"
+	"net/http"
+)
+
+// pageTemplate is the status page: environments, their sync state and
+// their pipelines.
+var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sluice</title>
+<meta http-equiv="refresh" content="10">
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse;margin-bottom:2rem}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}
+.synced{color:#17803d}.failed{color:#b91c1c}.waiting_approval,.out_of_sync,.rolled_back,.suspended{color:#b45309}
+code{font-size:.9em}
+</style></head><body>
+<h1>Sluice</h1>
+<table><tr><th>Environment</th><th>Branch</th><th>State</th><th>Applied</th><th>Head</th><th>Drifted</th><th>Managed</th><th>Message</th></tr>
+{{range .}}<tr><td>{{.Environment}}</td><td>{{.Repository}}:{{.Branch}}</td><td class="{{.State}}">{{.State}}</td>
+<td><code>{{printf "%.12s" .Applied}}</code></td><td><code>{{printf "%.12s" .Head}}</code></td><td>{{.Drifted}}</td><td>{{.Managed}}</td><td>{{.Message}}</td></tr>
+{{end}}</table>
+{{range .}}{{if .Pipelines}}<h2>{{.Environment}}: pipelines</h2><table><tr><th>Pipeline</th><th>File</th><th>Held</th></tr>
+{{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.Source}}</td><td>{{if .Held}}held (invalid){{end}}</td></tr>{{end}}</table>{{end}}{{end}}
+<p><a href="/metrics">/metrics</a> · <a href="/api/v1/environments">/api/v1/environments</a></p>
+</body></html>`))
+
+func (d *Daemon) page(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = pageTemplate.Execute(w, d.Statuses())
+}

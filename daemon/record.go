@@ -1,0 +1,124 @@
+package daemon
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/rollout"
+)
+
+// takeDrift reports whether this reconcile must read the applied
+// resources back (asked for, or the drift interval passed) and, if so,
+// schedules the next drift check.
+func (w *envWorker) takeDrift() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.clock()
+	due := w.drift || (w.cfg.DriftInterval > 0 && !now.Before(w.nextDrift))
+	if due {
+		w.drift = false
+		w.nextDrift = now.Add(jitter(w.cfg.DriftInterval))
+	}
+	return due
+}
+
+func (w *envWorker) doneRevision() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.done
+}
+
+func (w *envWorker) markDone(revision string) {
+	w.mu.Lock()
+	w.done = revision
+	w.mu.Unlock()
+}
+
+func (w *envWorker) setPending(p *PendingPlan) {
+	w.mu.Lock()
+	w.status.Pending = p
+	w.mu.Unlock()
+}
+
+// setDesired remembers the compiled revision (approve applies it) and
+// lists its pipelines for the status.
+func (w *envWorker) setDesired(d *rollout.Desired) {
+	var pipelines []Pipeline
+	if d.Snapshot != nil {
+		for _, doc := range d.Snapshot.Documents {
+			if doc.Kind != "Pipeline" {
+				continue
+			}
+			pipelines = append(pipelines, Pipeline{Name: doc.Name, Source: doc.File, Held: d.Held[doc.ID()], Revision: d.Revision})
+		}
+	}
+	w.mu.Lock()
+	w.desired = d
+	w.status.Pipelines = pipelines
+	w.status.Held = nil
+	if len(d.Held) > 0 {
+		w.status.Held = map[string]string{}
+		for _, f := range d.Findings {
+			if f.Document != "" && w.status.Held[f.Document] == "" {
+				w.status.Held[f.Document] = f.String()
+			}
+		}
+	}
+	w.mu.Unlock()
+	w.metrics.SetHeld(w.cfg.Name, len(d.Held))
+}
+
+// recordPlan exports what a plan found: managed and drifted resources.
+func (w *envWorker) recordPlan(p *rollout.Planned) {
+	byKind := map[string]int{}
+	for _, a := range p.Applied {
+		byKind[string(a.Type)]++
+	}
+	for _, r := range p.Desired.Resources {
+		if !inventoried(p, r.ID) {
+			byKind[string(r.Type)]++
+		}
+	}
+	drifted := p.Plan.Drifted()
+	w.mu.Lock()
+	w.status.Drifted, w.status.Managed = drifted, sum(byKind)
+	w.mu.Unlock()
+	w.metrics.SetManaged(w.cfg.Name, byKind)
+	w.metrics.SetDrifted(w.cfg.Name, drifted)
+}
+
+func inventoried(p *rollout.Planned, id sluice.ResourceID) bool {
+	for _, a := range p.Applied {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// recordOperations counts each mutating change by kind, action and
+// result.
+func (w *envWorker) recordOperations(out *rollout.Outcome) {
+	for _, r := range out.Results {
+		if !r.Change.Action.Mutates() {
+			continue
+		}
+		result := "succeeded"
+		if r.Err != nil {
+			result = "failed"
+			if rollout.InProgress(r.Err) {
+				result = "waiting"
+			}
+		}
+		kind, _, _ := strings.Cut(string(r.Change.ID), "/")
+		w.metrics.Operation(w.cfg.Name, kind, string(r.Change.Action), result)
+	}
+}

@@ -1,0 +1,203 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/gitsource"
+	"github.com/sluice-dev/sluice/metrics"
+	"github.com/sluice-dev/sluice/project"
+	"github.com/sluice-dev/sluice/schema"
+)
+
+// repoWatcher polls one repository's remote heads and wakes the
+// environments whose branch moved. It owns the repository's loader, whose
+// cache by blob hash every environment of the repository shares.
+type repoWatcher struct {
+	cfg     config.Repository
+	git     *gitsource.Repo
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	poll    chan struct{}
+
+	loadMu sync.Mutex
+	loader *project.Loader
+
+	mu    sync.Mutex
+	heads map[string]string
+	err   error
+	polls int
+	envs  []*envWorker
+}
+
+// openRepo opens the repository's local cache under dir and its loader.
+func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.Logger, m *metrics.Metrics) (*repoWatcher, error) {
+	auth, err := gitAuth(cfg.Auth)
+	if err != nil {
+		return nil, err
+	}
+	var branches []string
+	for _, e := range cfg.Environments {
+		branches = append(branches, e.Branch)
+	}
+	g, err := gitsource.Open(ctx, gitsource.Options{URL: cfg.URL, Auth: auth, Dir: filepath.Join(dir, cfg.Name+".git"),
+		Branches: branches, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	v, err := schema.New()
+	if err != nil {
+		return nil, err
+	}
+	l, err := project.NewLoader(project.Options{Validator: v})
+	if err != nil {
+		return nil, err
+	}
+	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1)}, nil
+}
+
+// gitAuth reads the repository's credentials from their files or
+// variables.
+func gitAuth(a *config.Auth) (gitsource.Auth, error) {
+	var out gitsource.Auth
+	if a == nil {
+		return out, nil
+	}
+	out.Username = a.Username
+	var err error
+	if a.Token != nil {
+		out.Token, err = a.Token.Read()
+	}
+	if a.SSHKey != nil && err == nil {
+		out.SSHKey, err = a.SSHKey.Read()
+	}
+	if a.KnownHosts != nil && err == nil {
+		out.KnownHosts, err = a.KnownHosts.Read()
+	}
+	return out, err
+}
+
+// wake asks for a poll now; a poll already pending absorbs it.
+func (r *repoWatcher) wake() {
+	select {
+	case r.poll <- struct{}{}:
+	default:
+	}
+}
+
+// run polls every poll interval, jittered by up to 5 %, or when woken,
+// until stop closes or ctx ends.
+func (r *repoWatcher) run(ctx context.Context, stop <-chan struct{}) {
+	for {
+		r.pollOnce(ctx)
+		t := time.NewTimer(jitter(r.cfg.PollInterval))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-stop:
+			t.Stop()
+			return
+		case <-r.poll:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// pollOnce asks the remote for its heads (one round trip) and wakes each
+// environment whose branch head differs from what it last saw.
+func (r *repoWatcher) pollOnce(ctx context.Context) {
+	heads, err := r.git.Heads(ctx)
+	r.mu.Lock()
+	r.polls++
+	if err == nil {
+		r.heads = heads
+	}
+	r.err = err
+	envs := r.envs
+	r.mu.Unlock()
+	result := "unchanged"
+	if err != nil {
+		result = "failed"
+		r.log.Warn("poll failed", "repository", r.cfg.Name, "err", err)
+	}
+	for _, e := range envs {
+		if e.headChanged(heads, err) {
+			result = changedUnlessFailed(result)
+			e.wake(false)
+		}
+	}
+	r.metrics.GitPoll(r.cfg.Name, result)
+}
+
+func changedUnlessFailed(result string) string {
+	if result == "failed" {
+		return result
+	}
+	return "changed"
+}
+
+// head returns the last seen head of branch: ok is false when the branch
+// is absent, err is the last poll's error.
+func (r *repoWatcher) head(branch string) (hash string, ok bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err != nil {
+		return "", false, r.err
+	}
+	if r.heads == nil {
+		return "", false, errNotPolled
+	}
+	hash, ok = r.heads[branch]
+	return hash, ok, nil
+}
+
+var errNotPolled = errors.New("the remote has not been polled yet")
+
+// fetch brings branch's head into the local cache and returns it.
+func (r *repoWatcher) fetch(ctx context.Context, branch string) (gitsource.Commit, error) {
+	start := time.Now()
+	got, err := r.git.Fetch(ctx, []string{branch})
+	result := "ok"
+	if err != nil {
+		result = "failed"
+	}
+	r.metrics.GitFetch(r.cfg.Name, result, time.Since(start))
+	if err != nil {
+		return gitsource.Commit{}, err
+	}
+	c, ok := got[branch]
+	if !ok {
+		return c, errBranchGone
+	}
+	return c, nil
+}
+
+var errBranchGone = errors.New("the branch is gone from the remote")
+
+// load reads the snapshot of commit from the local cache.
+func (r *repoWatcher) load(ctx context.Context, commit string) (*project.Snapshot, error) {
+	src, err := r.git.Source(ctx, commit, r.cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	r.loadMu.Lock()
+	defer r.loadMu.Unlock()
+	return r.loader.Load(ctx, src)
+}
+
+// jitter returns d give or take up to 5 %.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	spread := float64(d) * 0.05
+	return d + time.Duration((rand.Float64()*2-1)*spread)
+}

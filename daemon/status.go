@@ -1,0 +1,66 @@
+package daemon
+
+import (
+	"time"
+
+	"github.com/sluice-dev/sluice/reconcile"
+)
+
+// Sync states of an environment, as its status and metrics report them.
+const (
+	StateUnknown         = "unknown"
+	StateSynced          = "synced"
+	StateOutOfSync       = "out_of_sync"
+	StateWaitingApproval = "waiting_approval"
+	StateSuspended       = "suspended"
+	StateRolledBack      = "rolled_back"
+	StateFailed          = "failed"
+)
+
+// Status is what the daemon reports of one environment.
+type Status struct {
+	Environment string `json:"environment"`
+	Repository  string `json:"repository"`
+	Branch      string `json:"branch"`
+	Backend     string `json:"backend"`
+	Sync        string `json:"sync"`
+	// State is one of the State constants.
+	State string `json:"state"`
+	// Message says why the environment is in its state.
+	Message string `json:"message,omitempty"`
+	// Head is the branch head last seen on the remote.
+	Head string `json:"head,omitempty"`
+	// Applied is the revision last applied completely.
+	Applied string `json:"applied,omitempty"`
+	// Pinned is the revision a rollback holds the environment at.
+	Pinned    string `json:"pinned,omitempty"`
+	Suspended bool   `json:"suspended"`
+	// Pending is the plan waiting for approval (sync: manual).
+	Pending *PendingPlan `json:"pending,omitempty"`
+	// Reconciled says whether a first reconcile has completed (or
+	// reported why it could not).
+	Reconciled  bool      `json:"reconciled"`
+	LastAttempt time.Time `json:"lastAttempt,omitzero"`
+	LastSuccess time.Time `json:"lastSuccess,omitzero"`
+	Drifted     int       `json:"drifted"`
+	Managed     int       `json:"managed"`
+	// Held maps documents held at their last applied revision to why.
+	Held      map[string]string `json:"held,omitempty"`
+	Pipelines []Pipeline        `json:"pipelines,omitempty"`
+}
+
+// PendingPlan is a plan computed for a revision, waiting for approval.
+type PendingPlan struct {
+	Revision string         `json:"revision"`
+	Plan     reconcile.Plan `json:"plan"`
+	Computed time.Time      `json:"computed"`
+}
+
+// Pipeline is one pipeline of an environment as last loaded.
+type Pipeline struct {
+	Name     string `json:"name"`
+	Source   string `json:"source"`
+	Held     bool   `json:"held"`
+	Mermaid  string `json:"mermaid,omitempty"`
+	Revision string `json:"revision,omitempty"`
+}
