@@ -1,6 +1,7 @@
 package gitserver_test
 
 import (
+	"errors"
 	"io"
 	"testing"
 
@@ -32,10 +33,9 @@ func filesAt(t *testing.T, bare, hash string) map[string]string {
 		if err != nil {
 			return err
 		}
-		defer rd.Close()
 		b, err := io.ReadAll(rd)
 		out[f.Name] = string(b)
-		return err
+		return errors.Join(err, rd.Close())
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package gitserver
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"net/http"
@@ -24,6 +25,31 @@ type Server struct {
 	mu       sync.Mutex
 	user     string
 	token    string
+	stderr   lockedBuffer
+}
+
+// lockedBuffer collects the backend's error output for failing tests.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // Start serves the bare repositories under dir on 127.0.0.1 until the
@@ -33,8 +59,9 @@ func Start(tb testing.TB, dir string) *Server {
 	backend := httpBackend(tb)
 	s := &Server{}
 	h := &cgi.Handler{
-		Path: backend,
-		Dir:  dir,
+		Path:   backend,
+		Dir:    dir,
+		Stderr: &s.stderr,
 		Env: []string{
 			"GIT_PROJECT_ROOT=" + dir,
 			"GIT_HTTP_EXPORT_ALL=1",
@@ -46,7 +73,12 @@ func Start(tb testing.TB, dir string) *Server {
 		},
 	}
 	s.srv = httptest.NewServer(s.wrap(h))
-	tb.Cleanup(s.srv.Close)
+	tb.Cleanup(func() {
+		s.srv.Close()
+		if tb.Failed() && s.stderr.Len() > 0 {
+			tb.Logf("git http-backend stderr:\n%s", s.stderr.String())
+		}
+	})
 	return s
 }
 

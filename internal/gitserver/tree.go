@@ -11,8 +11,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// Delete, as the content of a file given to Commit or ForcePush, removes
-// the file.
+// Delete is the content that, given to Commit or ForcePush for a file,
+// removes the file.
 const Delete = "\x00gitserver:delete\x00"
 
 const symlinkPrefix = "\x00gitserver:symlink\x00"
