@@ -94,8 +94,8 @@ func TestChoiceRouting(t *testing.T) {
 	cases := []struct {
 		input, want, wantErr string
 	}{
-		{`{"in":{"v":1,"keep":"k"}}`, `{"size":"small","in":"k"}`, ""},
-		{`{"in":{"v":50,"keep":"k"}}`, `{"size":"medium","in":"k"}`, "", /* first match wins */},
+		{`{"in":{"v":1,"keep":"k"}}`, `{"size":"small","in":"k"}`, ""}, // both rules match: the first wins
+		{`{"in":{"v":50,"keep":"k"}}`, `{"size":"medium","in":"k"}`, ""},
 		{`{"in":{"v":500,"keep":"k"}}`, "", "States.NoChoiceMatched"},
 		{`{"in":{"keep":"k"}}`, "", "States.Runtime"},
 	}

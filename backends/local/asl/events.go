@@ -19,7 +19,8 @@ type Event struct {
 	State, Path string
 	// Input and Output are the data the event carries: a state's raw
 	// input and output, a task's parameters and result, an iteration's
-	// input and output.
+	// input and output. Events carrying the same data share its memory:
+	// treat them as read-only.
 	Input, Output json.RawMessage
 	// Error and Cause describe a failure.
 	Error, Cause string

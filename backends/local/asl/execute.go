@@ -45,6 +45,8 @@ type run struct {
 	mu     sync.Mutex // guards events, seq and rng
 	events []Event
 	rng    *rand.Rand
+
+	enc encCache
 }
 
 // Execute runs the machine on input (an empty input is {}) under the
@@ -60,7 +62,7 @@ func (m *Machine) Execute(ctx context.Context, name string, input json.RawMessag
 		return nil, nil, fmt.Errorf("asl: execution %q: input is not JSON: %w", name, err)
 	}
 	r.input = in
-	r.emit(Event{Type: EventExecutionStarted, Input: encode(in)})
+	r.emit(Event{Type: EventExecutionStarted, Input: r.encode(in)})
 	execCtx, cancel := ctx, context.CancelFunc(func() {})
 	timedOut := &Failure{Name: ErrTimeout, Cause: fmt.Sprintf("the execution ran longer than its TimeoutSeconds (%s)", m.timeout)}
 	if m.timeout > 0 {
@@ -79,7 +81,7 @@ func (r *run) finish(ctx context.Context, out any, err error) (json.RawMessage, 
 	var f *Failure
 	switch {
 	case err == nil:
-		raw := encode(out)
+		raw := r.encode(out)
 		r.emit(Event{Type: EventExecutionSucceeded, Output: raw})
 		return raw, r.history(), nil
 	case errors.As(err, &f):

@@ -40,11 +40,11 @@ func (c *call) eval(e *env) (any, error) {
 func (c *call) apply(e *env, a []any) (any, error) {
 	switch c.name {
 	case "States.Format":
-		return c.formatString(a[1:]), nil
+		return c.formatString(e.run, a[1:]), nil
 	case "States.StringToJson":
 		return stringToJSON(a[0])
 	case "States.JsonToString":
-		return string(encode(a[0])), nil
+		return string(e.run.encode(a[0])), nil
 	case "States.Array":
 		return a, nil
 	case "States.JsonMerge":
@@ -101,7 +101,7 @@ func applyEncoding(name string, a []any) (any, error) {
 
 // formatString fills the template's {} with the arguments: strings as
 // they are, other values as JSON.
-func (c *call) formatString(args []any) string {
+func (c *call) formatString(r *run, args []any) string {
 	var b strings.Builder
 	for i, piece := range c.format {
 		b.WriteString(piece)
@@ -109,7 +109,7 @@ func (c *call) formatString(args []any) string {
 			if s, ok := args[i].(string); ok {
 				b.WriteString(s)
 			} else {
-				b.Write(encode(args[i]))
+				b.Write(r.encode(args[i]))
 			}
 		}
 	}

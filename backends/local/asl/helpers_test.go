@@ -25,7 +25,9 @@ func MustParse(tb testing.TB, def string) *asl.Machine {
 // runnerFunc adapts a function to asl.TaskRunner.
 type runnerFunc func(ctx context.Context, t asl.Task) (json.RawMessage, error)
 
-func (f runnerFunc) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) { return f(ctx, t) }
+func (f runnerFunc) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) {
+	return f(ctx, t)
+}
 
 // recorder is a TaskRunner that records the tasks it is handed and
 // answers with what reply returns (the parameters when reply is nil).

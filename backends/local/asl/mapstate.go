@@ -72,7 +72,7 @@ func (r *run) readItems(ctx context.Context, ir *itemReader, in any, sc *stateCt
 	if format == "" {
 		format = "JSON"
 	}
-	raws, err := r.opts.Resources.ReadItems(ctx, ir.resource, encode(params), format)
+	raws, err := r.opts.Resources.ReadItems(ctx, ir.resource, r.encode(params), format)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -154,9 +154,9 @@ func (r *run) writeResults(ctx context.Context, ms *mapSpec, in any, results []a
 	}
 	raws := make([]json.RawMessage, len(results))
 	for i, v := range results {
-		raws[i] = encode(v)
+		raws[i] = r.encode(v)
 	}
-	out, err := r.opts.Resources.WriteResults(ctx, encode(params), raws)
+	out, err := r.opts.Resources.WriteResults(ctx, r.encode(params), raws)
 	if err == nil {
 		var v any
 		if v, err = decode(out); err == nil {
@@ -239,10 +239,10 @@ func (it *iteration) run(ctx context.Context, i int) {
 		return
 	}
 	r, prefix := it.r, join(it.where, strconv.Itoa(i))
-	r.emit(Event{Type: EventMapIterationStarted, State: it.st.name, Path: prefix, Input: encode(it.inputs[i])})
+	r.emit(Event{Type: EventMapIterationStarted, State: it.st.name, Path: prefix, Input: r.encode(it.inputs[i])})
 	out, err := r.runScope(ctx, it.st.mapSpec.processor, it.inputs[i], prefix)
 	if err == nil {
-		r.emit(Event{Type: EventMapIterationSucceeded, State: it.st.name, Path: prefix, Output: encode(out)})
+		r.emit(Event{Type: EventMapIterationSucceeded, State: it.st.name, Path: prefix, Output: r.encode(out)})
 		it.results[i] = out
 		return
 	}

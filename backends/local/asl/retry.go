@@ -22,7 +22,7 @@ func (r *run) withCatch(ctx context.Context, st *state, raw any, sc *stateCtx, w
 		}
 		out, err := placeResult(c.resultPath, raw, map[string]any{"Error": f.Name, "Cause": f.Cause})
 		if err == nil {
-			r.emit(Event{Type: EventStateExited, State: st.name, Path: where, Output: encode(out), Error: f.Name, Cause: f.Cause})
+			r.emit(Event{Type: EventStateExited, State: st.name, Path: where, Output: r.encode(out), Error: f.Name, Cause: f.Cause})
 		}
 		return out, c.next, err
 	}

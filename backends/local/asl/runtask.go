@@ -12,7 +12,7 @@ import (
 // execution aborted, or a sibling branch failed) the task is neither
 // failed nor retried and ctx.Err() is returned.
 func (r *run) task(ctx context.Context, st *state, params any, where string, attempt int) (any, error) {
-	raw := encode(params)
+	raw := r.encode(params)
 	r.emit(Event{Type: EventTaskStarted, State: st.name, Path: where, Input: raw, Attempt: attempt})
 	if r.opts.Runner == nil {
 		return nil, r.taskFailed(st, where, attempt, &Failure{Name: ErrTaskFailed, Cause: "no task runner was given to the execution"})

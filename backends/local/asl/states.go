@@ -11,14 +11,14 @@ import (
 func (r *run) runState(ctx context.Context, st *state, raw any, prefix string) (any, string, error) {
 	where := join(prefix, st.name)
 	sc := &stateCtx{run: r, state: st.name, entered: r.opts.Clock()}
-	r.emit(Event{Type: EventStateEntered, State: st.name, Path: where, Input: encode(raw)})
+	r.emit(Event{Type: EventStateEntered, State: st.name, Path: where, Input: r.encode(raw)})
 	out, next, err := r.dispatch(ctx, st, raw, sc, where)
 	var f *Failure
 	switch {
 	case errors.As(err, &f):
 		r.emit(Event{Type: EventStateFailed, State: st.name, Path: where, Error: f.Name, Cause: f.Cause})
 	case err == nil:
-		r.emit(Event{Type: EventStateExited, State: st.name, Path: where, Output: encode(out)})
+		r.emit(Event{Type: EventStateExited, State: st.name, Path: where, Output: r.encode(out)})
 	}
 	return out, next, err
 }

@@ -25,15 +25,6 @@ func decode(b []byte) (any, error) {
 	return v, nil
 }
 
-// encode returns a value's JSON text, or "null" for a value that cannot
-// be encoded (never the case for decoded JSON).
-func encode(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return json.RawMessage("null")
-	}
-	return b
-}
 
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))

@@ -1,0 +1,331 @@
+package asl_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sluice-dev/sluice/backends/local/asl"
+)
+
+// pipeline is a TaskRunner standing in for Batch and S3 as compiled
+// pipelines use them: it records each Batch job's environment, answers
+// aws-sdk:s3:getObject from objects, and fails the steps named in fail.
+type pipeline struct {
+	mu      sync.Mutex
+	jobs    []job
+	objects map[string]string // bucket/key → body
+	fail    map[string]string // step → error name
+}
+
+type job struct {
+	path string
+	env  map[string]string
+}
+
+func (p *pipeline) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) {
+	if t.Resource == "arn:aws:states:::aws-sdk:s3:getObject" {
+		return p.getObject(t.Parameters)
+	}
+	var params struct {
+		ContainerOverrides struct {
+			Environment []struct{ Name, Value string }
+		}
+	}
+	if err := json.Unmarshal(t.Parameters, &params); err != nil {
+		return nil, err
+	}
+	env := map[string]string{}
+	for _, e := range params.ContainerOverrides.Environment {
+		env[e.Name] = e.Value
+	}
+	p.mu.Lock()
+	p.jobs = append(p.jobs, job{path: t.Path, env: env})
+	p.mu.Unlock()
+	if name := p.fail[env["SLUICE_STEP"]]; name != "" {
+		return nil, &asl.Failure{Name: name, Cause: "step " + env["SLUICE_STEP"] + " failed"}
+	}
+	return json.RawMessage(`{"JobId":"j"}`), nil
+}
+
+func (p *pipeline) getObject(raw json.RawMessage) (json.RawMessage, error) {
+	var params struct{ Bucket, Key string }
+	if err := json.Unmarshal(raw, &params); err != nil {
+		return nil, err
+	}
+	body, ok := p.objects[params.Bucket+"/"+params.Key]
+	if !ok {
+		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: params.Key}
+	}
+	return json.Marshal(map[string]string{"Body": body})
+}
+
+// paths returns the paths of the jobs run, in order.
+func (p *pipeline) paths() []string {
+	out := make([]string, len(p.jobs))
+	for i, j := range p.jobs {
+		out[i] = j.path
+	}
+	return out
+}
+
+// env returns the environment of the job at path.
+func (p *pipeline) env(tb testing.TB, path string) map[string]string {
+	tb.Helper()
+	for _, j := range p.jobs {
+		if j.path == path {
+			return j.env
+		}
+	}
+	tb.Fatalf("no job ran at %s; jobs: %v", path, p.paths())
+	return nil
+}
+
+// runPipeline executes a compiled golden definition as execution run-1.
+func runPipeline(tb testing.TB, name, input string, p *pipeline, res asl.Resources) (string, []asl.Event, error) {
+	tb.Helper()
+	opts, _ := testOptions(p)
+	opts.Resources = res
+	return execute(tb, goldenDefinition(tb, name), input, opts)
+}
+
+// inOrder checks that want's paths ran in that order (other jobs may
+// run in between).
+func inOrder(tb testing.TB, got []string, want ...string) {
+	tb.Helper()
+	last := -1
+	for _, w := range want {
+		i := slices.Index(got, w)
+		if i < 0 || i < last {
+			tb.Fatalf("jobs %v: want %v in that order", got, want)
+		}
+		last = i
+	}
+}
+
+// checkEnv checks some variables of a job's environment.
+func checkEnv(tb testing.TB, p *pipeline, path string, want map[string]string) {
+	tb.Helper()
+	env := p.env(tb, path)
+	for k, v := range want {
+		if env[k] != v {
+			tb.Errorf("%s: %s=%q, want %q", path, k, env[k], v)
+		}
+	}
+}
+
+const artifacts = "s3://churn-dev-artifacts/"
+
+func TestPipelineLinear(t *testing.T) {
+	p := &pipeline{}
+	if _, _, err := runPipeline(t, "linear", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.paths(); !slices.Equal(got, []string{"extract", "transform", "load"}) {
+		t.Fatalf("jobs %v", got)
+	}
+	checkEnv(t, p, "transform", map[string]string{
+		"SLUICE_RUN_ID": "run-1", "SLUICE_ARTIFACTS": artifacts + "etl/run-1", "SLUICE_OUTPUT": artifacts + "etl/run-1/transform",
+		"SLUICE_PARENTS": `["` + artifacts + `etl/run-1/extract"]`, "SLUICE_PARAMETERS": `{}`, "SLUICE_STEP": "transform",
+	})
+}
+
+func TestPipelineForeachInline(t *testing.T) {
+	p := &pipeline{}
+	if _, _, err := runPipeline(t, "foreach-inline", `{"parameters":{"alphas":[0.5,{"a":2}]}}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := p.paths()
+	if len(got) != 6 || got[0] != "start" || got[5] != "pick" {
+		t.Fatalf("jobs %v: want start, two copies of train and score, pick", got)
+	}
+	inOrder(t, got, "start.foreach/0/train", "start.foreach/0/score")
+	inOrder(t, got, "start.foreach/1/train", "start.foreach/1/score")
+	run := artifacts + "sweep/run-1"
+	checkEnv(t, p, "start.foreach/1/train", map[string]string{
+		"SLUICE_FOREACH_INDEX": "1", "SLUICE_FOREACH_ITEM": `{"a":2}`, "SLUICE_OUTPUT": run + "/train/1",
+		"SLUICE_PARENTS": `["` + run + `/start"]`, "SLUICE_PARAMETERS": `{"alphas":[0.5,{"a":2}]}`,
+	})
+	checkEnv(t, p, "start.foreach/0/score", map[string]string{
+		"SLUICE_FOREACH_INDEX": "0", "SLUICE_FOREACH_ITEM": `0.5`, "SLUICE_OUTPUT": run + "/score/0",
+		"SLUICE_PARENTS": `["` + run + `/train/0"]`,
+	})
+	checkEnv(t, p, "pick", map[string]string{"SLUICE_OUTPUT": run + "/pick", "SLUICE_PARENTS": `["` + run + `/score"]`})
+}
+
+func TestPipelineParameterDefaults(t *testing.T) {
+	p := &pipeline{}
+	if _, _, err := runPipeline(t, "foreach-inline", ``, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, p, "start", map[string]string{"SLUICE_PARAMETERS": `{"alphas":[0.1,0.3,1]}`})
+	if n := len(p.jobs); n != 8 {
+		t.Errorf("%d jobs, want 8: one copy of the body per default alpha", n)
+	}
+}
+
+func TestPipelineNestedForeach(t *testing.T) {
+	p := &pipeline{objects: map[string]string{
+		"churn-dev-artifacts/grid/run-1/folds/0/outputs.json": `{"folds":["a","b"]}`,
+		"churn-dev-artifacts/grid/run-1/folds/1/outputs.json": `{"folds":["c"]}`,
+	}}
+	if _, _, err := runPipeline(t, "nested-foreach", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := p.paths()
+	inOrder(t, got, "start", "start.foreach/0/folds", "start.foreach/0/folds.foreach/1/fit", "start.foreach/0/average", "best")
+	inOrder(t, got, "start.foreach/1/folds", "start.foreach/1/folds.foreach/0/fit", "start.foreach/1/average")
+	if len(got) != 9 {
+		t.Errorf("jobs %v: want 9", got)
+	}
+	run := artifacts + "grid/run-1"
+	checkEnv(t, p, "start.foreach/1/folds.foreach/0/fit", map[string]string{
+		"SLUICE_FOREACH_INDEX": "0", "SLUICE_FOREACH_ITEM": `"c"`, "SLUICE_OUTPUT": run + "/fit/1/0",
+		"SLUICE_PARENTS": `["` + run + `/folds/1"]`,
+	})
+	checkEnv(t, p, "start.foreach/0/average", map[string]string{
+		"SLUICE_FOREACH_ITEM": `"linear"`, "SLUICE_OUTPUT": run + "/average/0", "SLUICE_PARENTS": `["` + run + `/fit/0"]`,
+	})
+}
+
+func TestPipelineSplit(t *testing.T) {
+	p := &pipeline{}
+	if _, _, err := runPipeline(t, "split", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	got := p.paths()
+	inOrder(t, got, "load", "fork", "fork.split/0/text", "fork.split/0/text-clean", "merge")
+	inOrder(t, got, "fork", "fork.split/1/tabular", "merge")
+	run := artifacts + "features/run-1"
+	checkEnv(t, p, "merge", map[string]string{"SLUICE_PARENTS": `["` + run + `/text-clean","` + run + `/tabular"]`})
+}
+
+func TestPipelineSwitch(t *testing.T) {
+	cases := []struct {
+		status, quality string
+		want            []string
+		wantErr         string
+	}{
+		{"ok", "pass", []string{"check.split/0/validate", "decide", "deploy"}, ""},
+		{"retry", "fail", []string{"check.split/0/validate", "check.split/0/revalidate", "decide", "reject"}, ""},
+		{"ok", "", []string{"decide", "reject"}, ""},
+		{"ok", "maybe", []string{"decide", "reject"}, ""},
+		{"bogus", "pass", nil, "Sluice.UnmatchedCase"},
+	}
+	for _, c := range cases {
+		t.Run(c.status+"/"+c.quality, func(t *testing.T) {
+			decide := `{}`
+			if c.quality != "" {
+				decide = `{"quality":"` + c.quality + `"}`
+			}
+			p := &pipeline{objects: map[string]string{
+				"churn-dev-artifacts/gate/run-1/validate/outputs.json": `{"status":"` + c.status + `"}`,
+				"churn-dev-artifacts/gate/run-1/decide/outputs.json":   decide,
+			}}
+			_, _, err := runPipeline(t, "switch", `{}`, p, nil)
+			if c.wantErr != "" {
+				if f := failureOf(t, err); f.Name != c.wantErr {
+					t.Fatalf("failure %v, want %s", f, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := p.paths()
+			inOrder(t, got, c.want...)
+			for _, other := range []string{"deploy", "reject", "check.split/0/revalidate"} {
+				if !slices.Contains(c.want, other) && slices.Contains(got, other) {
+					t.Errorf("jobs %v: %s should not run", got, other)
+				}
+			}
+		})
+	}
+}
+
+func TestPipelineRetryCatch(t *testing.T) {
+	p := &pipeline{fail: map[string]string{"fetch": "States.TaskFailed"}}
+	opts, sleeps := testOptions(p)
+	out, events, err := execute(t, goldenDefinition(t, "retry-catch-timeout"), `{}`, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.paths(); !slices.Equal(got, []string{"fetch", "fetch", "fetch", "alert"}) {
+		t.Fatalf("jobs %v: want fetch tried 3 times, then alert", got)
+	}
+	waits := sleeps.all()
+	if len(waits) != 2 || waits[0] > 10e9 || waits[1] > 20e9 {
+		t.Errorf("waits %v: want 2, jittered below 10s and 20s", waits)
+	}
+	var state struct{ Error struct{ Error, Cause string } }
+	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Error.Error != "States.TaskFailed" {
+		t.Errorf("output %s: want the error under $.error", out)
+	}
+	if n := len(eventsOf(events, "TaskRetried")); n != 2 {
+		t.Errorf("%d TaskRetried events, want 2", n)
+	}
+}
+
+func TestPipelineRequiredParameters(t *testing.T) {
+	cases := []struct {
+		input, wantErr string
+	}{
+		{`{}`, "Sluice.MissingParameter"},
+		{`{"parameters":{"dataset":"s3://d"}}`, "Sluice.MissingParameter"},
+		{`{"parameters":{"dataset":"s3://d","model-name":"m"}}`, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.input, func(t *testing.T) {
+			p := &pipeline{}
+			_, _, err := runPipeline(t, "parameters", c.input, p, nil)
+			if c.wantErr != "" {
+				if f := failureOf(t, err); f.Name != c.wantErr || len(p.jobs) != 0 {
+					t.Errorf("failure %v after %d jobs, want %s before any", f, len(p.jobs), c.wantErr)
+				}
+				return
+			}
+			if err != nil || len(p.jobs) == 0 {
+				t.Fatalf("error %v after %d jobs", err, len(p.jobs))
+			}
+			params := p.jobs[0].env["SLUICE_PARAMETERS"]
+			for _, want := range []string{`"epochs":10`, `"model-name":"m"`, `"with-default":"x"`, `"tags":["a","b's"]`} {
+				if !strings.Contains(params, want) {
+					t.Errorf("SLUICE_PARAMETERS %s lacks %s", params, want)
+				}
+			}
+		})
+	}
+}
+
+func TestPipelineForeachDistributed(t *testing.T) {
+	p := &pipeline{}
+	s := &store{objects: map[string][]json.RawMessage{
+		"churn-dev-artifacts/predict/run-1/shard/shards.json": {json.RawMessage(`"s0"`), json.RawMessage(`"s1"`), json.RawMessage(`"s2"`)},
+	}, written: map[string][]json.RawMessage{}}
+	if _, _, err := runPipeline(t, "foreach-distributed", `{}`, p, s); err != nil {
+		t.Fatal(err)
+	}
+	got := p.paths()
+	inOrder(t, got, "shard", "shard.foreach/2/predict", "merge")
+	if len(got) != 5 {
+		t.Errorf("jobs %v: want shard, 3 predicts, merge", got)
+	}
+	checkEnv(t, p, "shard.foreach/2/predict", map[string]string{
+		"SLUICE_FOREACH_INDEX": "2", "SLUICE_FOREACH_ITEM": `"s2"`, "SLUICE_OUTPUT": artifacts + "predict/run-1/predict/2",
+	})
+	if n := len(s.written["churn-dev-artifacts/predict/map-results/shard"]); n != 3 {
+		t.Errorf("%d results written, want 3", n)
+	}
+}
+
+func TestPipelineGoldensParse(t *testing.T) {
+	for _, name := range []string{"foreach-distributed", "foreach-in-split", "foreach-inline", "kinds", "linear", "nested-foreach",
+		"overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch"} {
+		t.Run(name, func(t *testing.T) {
+			MustParse(t, goldenDefinition(t, name))
+		})
+	}
+}
