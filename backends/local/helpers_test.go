@@ -11,8 +11,8 @@ import (
 )
 
 const (
-	project = "churn"
-	env     = "dev"
+	projectName = "churn"
+	env         = "dev"
 )
 
 // mustWorld opens a World on a fresh data directory.
@@ -28,7 +28,7 @@ func mustWorld(tb testing.TB, opts local.Options) *local.World {
 // target builds a desired resource of typ named name with Sluice's
 // ownership tags for project/env (or for owner's project when given).
 func target(typ sluice.ResourceType, logical, name, spec string, owner ...string) sluice.Target {
-	p := project
+	p := projectName
 	if len(owner) > 0 {
 		p = owner[0]
 	}

@@ -44,7 +44,7 @@ func TestLifecycle(t *testing.T) {
 				t.Errorf("created ARN %q status %q, want %q %q", created.ARN, created.Status, tt.arn, tt.status)
 			}
 			obs := mustObserve(t, b, tg)
-			if !obs.Exists || !obs.Owned(project, env, tg.ID) || !reconcile.SameJSON(obs.Spec, tg.Spec) || obs.Tags["team"] != "ml" {
+			if !obs.Exists || !obs.Owned(projectName, env, tg.ID) || !reconcile.SameJSON(obs.Spec, tg.Spec) || obs.Tags["team"] != "ml" {
 				t.Fatalf("observed %+v, want the created resource with its tags and spec", obs)
 			}
 			changed := tg
@@ -90,7 +90,7 @@ func TestForeignRecordRefused(t *testing.T) {
 				t.Errorf("error %q does not say it refuses to adopt", err)
 			}
 			obs := mustObserve(t, b, target(tt.typ, "x", tt.name, tt.spec))
-			if obs.Owned(project, env, sluice.ResourceID(string(tt.typ)+"/x")) {
+			if obs.Owned(projectName, env, sluice.ResourceID(string(tt.typ)+"/x")) {
 				t.Errorf("foreign resource observed as owned: %+v", obs.Tags)
 			}
 		})
@@ -147,7 +147,7 @@ func TestUntaggedBucketDirectoryRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	obs := mustObserve(t, b, tg)
-	if !obs.Exists || obs.Owned(project, env, tg.ID) {
+	if !obs.Exists || obs.Owned(projectName, env, tg.ID) {
 		t.Fatalf("observed %+v, want an existing bucket Sluice does not own", obs)
 	}
 	_, err := b.Create(t.Context(), tg)
