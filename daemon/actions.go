@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/sluice-dev/sluice/statestore"
 )
@@ -72,7 +71,6 @@ func (d *Daemon) History(env string) ([]statestore.Entry, error) {
 		out, err = tx.History(env)
 		return err
 	})
-	slices.Reverse(out)
 	return out, err
 }
 
