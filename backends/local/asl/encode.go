@@ -39,9 +39,6 @@ type cachedText struct {
 // minCached is the size from which an object's or array's text is kept.
 const minCached = 256
 
-// encode returns a value's JSON text, without a cache.
-func encode(v any) json.RawMessage { return appendJSON(nil, v, nil) }
-
 // encode returns a value's JSON text, reusing what the execution already
 // encoded.
 // The text of a large object or array is the cached one itself: history

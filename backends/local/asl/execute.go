@@ -70,7 +70,7 @@ func (m *Machine) Execute(ctx context.Context, name string, input json.RawMessag
 	}
 	defer cancel()
 	out, err := r.runScope(execCtx, m.root, in, "")
-	if err != nil && ctx.Err() == nil && context.Cause(execCtx) == timedOut {
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(execCtx), timedOut) {
 		err = timedOut
 	}
 	return r.finish(ctx, out, err)

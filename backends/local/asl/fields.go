@@ -2,7 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"strings"
 )
 
 // fields reads a definition object's fields, keeping the first error.
@@ -139,23 +138,6 @@ func (f *fields) template(k string) expr {
 		return nil
 	}
 	e, err := parseTemplate(v)
-	if err != nil {
-		f.fail(k, "%v", err)
-	}
-	return e
-}
-
-// dynamic reads a field holding a path or an intrinsic function.
-func (f *fields) dynamic(k string) expr {
-	s := f.str(k, false)
-	if !f.has(k) || f.err != nil {
-		return nil
-	}
-	if !strings.HasPrefix(s, "$") && !strings.HasPrefix(s, "States.") {
-		f.fail(k, "must be a path or an intrinsic function")
-		return nil
-	}
-	e, err := parseDynamic(s)
 	if err != nil {
 		f.fail(k, "%v", err)
 	}

@@ -3,6 +3,7 @@ package asl_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -95,8 +96,8 @@ func execute(tb testing.TB, def, input string, opts asl.Options) (string, []asl.
 // failureOf returns err's *asl.Failure, failing the test when it is none.
 func failureOf(tb testing.TB, err error) *asl.Failure {
 	tb.Helper()
-	f, ok := err.(*asl.Failure)
-	if !ok {
+	var f *asl.Failure
+	if !errors.As(err, &f) {
 		tb.Fatalf("error %v (%T) is not an *asl.Failure", err, err)
 	}
 	return f

@@ -25,7 +25,6 @@ func decode(b []byte) (any, error) {
 	return v, nil
 }
 
-
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
