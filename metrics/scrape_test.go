@@ -45,7 +45,7 @@ func scrape(tb testing.TB, reg *prometheus.Registry) families {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		tb.Fatalf("GET /metrics: %s", resp.Status)
 	}
