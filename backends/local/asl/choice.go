@@ -269,21 +269,45 @@ func parseTime(v any) (time.Time, error) {
 }
 
 // wildcardMatch matches s against a StringMatches pattern: "*" matches
-// any run of characters, "\*" a star and "\\" a backslash.
+// any run of characters, "\*" a star and "\\" a backslash. Its time is
+// at worst len(pattern) times len(s): on a mismatch after a star, only
+// that star's match grows by one character.
 func wildcardMatch(pattern, s string) bool {
-	if pattern == "" {
-		return s == ""
-	}
-	switch {
-	case pattern[0] == '*':
-		for i := 0; i <= len(s); i++ {
-			if wildcardMatch(pattern[1:], s[i:]) {
-				return true
-			}
+	tokens, stars := patternTokens(pattern)
+	ti, si := 0, 0
+	starT, starS := -1, 0
+	for si < len(s) {
+		switch {
+		case ti < len(tokens) && stars[ti]:
+			starT, starS = ti, si
+			ti++
+		case ti < len(tokens) && tokens[ti] == s[si]:
+			ti++
+			si++
+		case starT >= 0:
+			starS++
+			ti, si = starT+1, starS
+		default:
+			return false
 		}
-		return false
-	case pattern[0] == '\\' && len(pattern) > 1:
-		pattern = pattern[1:]
 	}
-	return s != "" && s[0] == pattern[0] && wildcardMatch(pattern[1:], s[1:])
+	for ti < len(tokens) && stars[ti] {
+		ti++
+	}
+	return ti == len(tokens)
+}
+
+// patternTokens splits a pattern into bytes, marking the unescaped stars.
+func patternTokens(pattern string) ([]byte, []bool) {
+	var tokens []byte
+	var stars []bool
+	for i := 0; i < len(pattern); i++ {
+		c, star := pattern[i], pattern[i] == '*'
+		if c == '\\' && i+1 < len(pattern) {
+			i++
+			c, star = pattern[i], false
+		}
+		tokens, stars = append(tokens, c), append(stars, star)
+	}
+	return tokens, stars
 }

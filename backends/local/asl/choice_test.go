@@ -13,7 +13,7 @@ func choiceMachine(rule string) string {
 }
 
 func TestChoice(t *testing.T) {
-	input := `{"s":"abc","n":5,"f":2.5,"b":true,"z":null,"t":"2026-01-02T03:04:05Z","t2":"2026-01-02T03:04:06Z","s2":"abd","n2":5,"star":"a*b","o":{}}`
+	input := `{"s":"abc","n":5,"f":2.5,"b":true,"z":null,"t":"2026-01-02T03:04:05Z","t2":"2026-01-02T03:04:06Z","s2":"abd","n2":5,"star":"a*b","o":{},"long":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}`
 	cases := []struct {
 		rule string
 		want string
@@ -32,6 +32,11 @@ func TestChoice(t *testing.T) {
 		{`"Variable":"$.s","StringMatches":"a*d"`, "no"},
 		{`"Variable":"$.star","StringMatches":"a\\*b"`, "yes"},
 		{`"Variable":"$.s","StringMatches":"a\\*c"`, "no"},
+		{`"Variable":"$.s","StringMatches":"*"`, "yes"},
+		{`"Variable":"$.s","StringMatches":"**b**"`, "yes"},
+		{`"Variable":"$.s","StringMatches":"a*b*c"`, "yes"},
+		{`"Variable":"$.s","StringMatches":"*b"`, "no"},
+		{`"Variable":"$.long","StringMatches":"*a*a*a*a*a*a*a*a*a*a*a*b"`, "no"},
 		{`"Variable":"$.n","NumericEquals":5`, "yes"},
 		{`"Variable":"$.n","NumericEquals":5.0`, "yes"},
 		{`"Variable":"$.f","NumericLessThan":3`, "yes"},
