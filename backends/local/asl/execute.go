@@ -27,7 +27,7 @@ type Options struct {
 	// that records the waits.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Rand draws retry jitter, States.UUID and States.MathRandom; nil:
-	// seeded from the time.
+	// seeded from the time. Executions running at once need their own.
 	Rand *rand.Rand
 	// Observer sees every history event as it happens, one at a time,
 	// in order; it must not call back into the execution.

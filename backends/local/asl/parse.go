@@ -20,6 +20,7 @@ func Parse(definition []byte) (*Machine, error) {
 	}
 	f := &fields{m: top}
 	secs := f.intField("TimeoutSeconds", 0)
+	checkQueryLanguage(f)
 	if f.err != nil {
 		return nil, f.err
 	}
@@ -115,6 +116,7 @@ func parseState(name string, v any, where string) (*state, error) {
 	}
 	f := &fields{m: m, where: where}
 	st := &state{name: name, where: where, typ: f.str("Type", true)}
+	checkQueryLanguage(f)
 	if len(name) > 80 {
 		f.fail("", "a state name has at most 80 characters")
 	}
@@ -235,4 +237,12 @@ func parseParallel(f *fields, st *state) error {
 		st.branches = append(st.branches, sc)
 	}
 	return nil
+}
+
+// checkQueryLanguage refuses JSONata: the interpreter evaluates JSONPath
+// only, the language the compiler emits.
+func checkQueryLanguage(f *fields) {
+	if ql := f.str("QueryLanguage", false); ql != "" && ql != "JSONPath" {
+		f.fail("QueryLanguage", "only JSONPath is supported, not %s", ql)
+	}
 }

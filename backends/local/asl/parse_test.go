@@ -56,6 +56,8 @@ func TestParseErrors(t *testing.T) {
 			"m/x", "Resource", "required"},
 		{"tolerance over 100", `{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"ToleratedFailurePercentage":101,
 			"ItemProcessor":{"StartAt":"x","States":{"x":` + pass + `}}}}}`, "m", "ToleratedFailurePercentage", "between 0 and 100"},
+		{"JSONata", `{"QueryLanguage":"JSONata","StartAt":"a","States":{"a":` + pass + `}}`, "", "QueryLanguage", "only JSONPath"},
+		{"JSONata in a state", `{"StartAt":"a","States":{"a":{"Type":"Pass","QueryLanguage":"JSONata","End":true}}}`, "a", "QueryLanguage", "only JSONPath"},
 		{"negative timeout", `{"TimeoutSeconds":-1,"StartAt":"a","States":{"a":` + pass + `}}`, "", "TimeoutSeconds", "non-negative"},
 	}
 	for _, c := range cases {

@@ -329,3 +329,40 @@ func TestPipelineGoldensParse(t *testing.T) {
 		})
 	}
 }
+
+func TestPipelineNestedShapes(t *testing.T) {
+	cases := []struct {
+		name  string
+		jobs  int
+		order []string
+		env   map[string]map[string]string
+	}{
+		{"foreach-in-split", 8, []string{"start", "start.split/0/sweep", "start.split/0/sweep.foreach/2/fit", "start.split/0/collect", "compare"},
+			map[string]map[string]string{
+				"start.split/0/sweep.foreach/2/fit": {"SLUICE_OUTPUT": artifacts + "mixed/run-1/fit/2", "SLUICE_FOREACH_ITEM": "3",
+					"SLUICE_PARENTS": `["` + artifacts + `mixed/run-1/sweep"]`},
+				"start.split/0/collect": {"SLUICE_PARENTS": `["` + artifacts + `mixed/run-1/fit"]`},
+			}},
+		{"split-in-foreach", 10, []string{"start", "start.foreach/1/fork", "start.foreach/1/fork.split/1/stats", "start.foreach/1/combine", "report"},
+			map[string]map[string]string{
+				"start.foreach/1/fork.split/1/stats": {"SLUICE_OUTPUT": artifacts + "regions/run-1/stats/1", "SLUICE_FOREACH_ITEM": `"us"`,
+					"SLUICE_PARENTS": `["` + artifacts + `regions/run-1/fork/1"]`},
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &pipeline{}
+			if _, _, err := runPipeline(t, c.name, `{}`, p, nil); err != nil {
+				t.Fatal(err)
+			}
+			got := p.paths()
+			if len(got) != c.jobs {
+				t.Errorf("jobs %v: want %d", got, c.jobs)
+			}
+			inOrder(t, got, c.order...)
+			for path, env := range c.env {
+				checkEnv(t, p, path, env)
+			}
+		})
+	}
+}

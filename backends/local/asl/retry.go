@@ -30,15 +30,17 @@ func (r *run) withCatch(ctx context.Context, st *state, raw any, sc *stateCtx, w
 }
 
 // attempts runs the state's work until it succeeds or no retrier gives
-// it another try. Each retrier counts its own tries.
+// it another try. Each retrier counts its own tries. Parameters are
+// evaluated for each try, so $$.State.RetryCount tells the try apart; an
+// error evaluating them is not retried.
 func (r *run) attempts(ctx context.Context, st *state, raw any, sc *stateCtx, where string) (any, error) {
-	in, err := r.effectiveInput(st, raw, sc)
-	if err != nil {
-		return nil, err
-	}
 	used := make([]int, len(st.retry))
 	for attempt := 1; ; attempt++ {
-		sc.retries = attempt - 1
+		sc.retries, sc.cached = attempt-1, nil
+		in, err := r.effectiveInput(st, raw, sc)
+		if err != nil {
+			return nil, err
+		}
 		result, err := r.work(ctx, st, in, sc, where, attempt)
 		if err == nil {
 			return r.output(st, raw, result, sc)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -237,5 +238,19 @@ func TestNoRunner(t *testing.T) {
 	_, _, err := execute(t, taskMachine(`"Comment":"x"`), `{}`, opts)
 	if f := failureOf(t, err); f.Name != "States.TaskFailed" {
 		t.Errorf("failure %v, want States.TaskFailed", f)
+	}
+}
+
+func TestRetryCountInParameters(t *testing.T) {
+	rec := failing("E", "E", "")
+	opts, _ := testOptions(rec)
+	def := taskMachine(`"Parameters":{"try.$":"$$.State.RetryCount"},"Retry":[{"ErrorEquals":["E"]}]`)
+	if _, _, err := execute(t, def, `{}`, opts); err != nil {
+		t.Fatal(err)
+	}
+	for i, tk := range rec.tasks {
+		if want := fmt.Sprintf(`{"try":%d}`, i); string(tk.Parameters) != want {
+			t.Errorf("try %d got parameters %s, want %s", i+1, tk.Parameters, want)
+		}
 	}
 }
