@@ -57,8 +57,9 @@ func (s *memStore) list() []reconcile.Applied {
 	return out
 }
 
-// compileTemplate scaffolds a template and compiles it for env.
-func compileTemplate(t *testing.T, name, env string) []sluice.Resource {
+// compileTemplate scaffolds a template into a new directory and
+// compiles it for env.
+func compileTemplate(t *testing.T, name, env string) (string, []sluice.Resource) {
 	t.Helper()
 	v, err := schema.New()
 	if err != nil {
@@ -80,7 +81,7 @@ func compileTemplate(t *testing.T, name, env string) []sluice.Resource {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	return res
+	return dir, res
 }
 
 // TestApplyTrainingTemplate drives the reconcile engine with the local
@@ -88,7 +89,7 @@ func compileTemplate(t *testing.T, name, env string) []sluice.Resource {
 // the MetadataStore, which stalls for want of a PostgreSQL server, and a
 // second plan then has nothing left to do but that.
 func TestApplyTrainingTemplate(t *testing.T) {
-	desired := compileTemplate(t, "training", env)
+	_, desired := compileTemplate(t, "training", env)
 	w := mustWorld(t, local.Options{})
 	store := &memStore{applied: map[sluice.ResourceID]reconcile.Applied{}}
 	applier := &reconcile.Applier{Backends: w.Backends(), Store: store, Vars: reconcile.Vars(w.Vars(), nil), Project: "churn", Env: env}

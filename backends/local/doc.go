@@ -37,9 +37,9 @@
 // (versioning, encryption, lifecycle, replication, public access) are
 // recorded, not enforced.
 //
-// State machine definitions are checked to be a JSON object whose
-// StartAt names one of its States; the ASL interpreter's parser is the
-// fuller check, applied when a state machine is run.
+// State machine definitions are checked by parsing them with the ASL
+// interpreter's parser (asl.Parse): one it cannot run is refused
+// (stalled) with the state and field at fault.
 //
 // Schedules are recorded but not fired: Observe, Create, Update and
 // Delete work as they do on AWS, and nothing starts an execution on a
@@ -94,7 +94,13 @@
 // requirements are not applied locally. Cancelling the task's context
 // kills the job's whole process group.
 //
-// ReadItems reads a Distributed Map's items from a local object (a JSON
-// array, or CSV with a header row); WriteResults writes the Map's results
-// and manifest under the ResultWriter's prefix, as Step Functions does.
+// RunTask also answers the aws-sdk:s3:getObject tasks with which a
+// compiled pipeline reads a step's outputs.json. ReadItems reads a
+// Distributed Map's items from a local object (a JSON array, or CSV with
+// a header row); WriteResults writes the Map's results and manifest under
+// the ResultWriter's prefix, as Step Functions does.
+//
+// A batch:submitJob task (without .sync) runs its job to the end too,
+// and returns what SubmitJob returns (JobArn, JobId, JobName): the job's
+// outcome is in its log and description, not the task's.
 package local

@@ -13,8 +13,14 @@ import (
 	"github.com/sluice-dev/sluice/backends/local/asl"
 )
 
-// ResourceGetObject is the ItemReader resource ReadItems reads.
-const ResourceGetObject = "arn:aws:states:::s3:getObject"
+// The S3 resources the local backend reads.
+const (
+	// ResourceGetObject is the ItemReader resource ReadItems reads.
+	ResourceGetObject = "arn:aws:states:::s3:getObject"
+	// ResourceSDKGetObject is the Task resource RunTask answers with an
+	// object's body.
+	ResourceSDKGetObject = "arn:aws:states:::aws-sdk:s3:getObject"
+)
 
 // object is the Bucket and Key an ItemReader or ResultWriter names.
 type object struct {
@@ -68,6 +74,29 @@ func (w *World) ReadItems(_ context.Context, resource string, params json.RawMes
 		return csvItems(data, o)
 	}
 	return nil, readerFailed("input type %q is not supported locally (JSON, CSV)", format)
+}
+
+// getObject answers an aws-sdk:s3:getObject task as the SDK integration
+// does: {"Body": the object's text, "ContentLength": its size}. A
+// missing bucket or key is an S3.NoSuchBucketException or
+// S3.NoSuchKeyException failure.
+func (w *World) getObject(params json.RawMessage) (json.RawMessage, error) {
+	var o object
+	if err := json.Unmarshal(params, &o); err != nil {
+		return nil, &asl.Failure{Name: "States.Runtime", Cause: fmt.Sprintf("getObject parameters: %v", err)}
+	}
+	path, err := w.path(o.Bucket, o.Key)
+	if err != nil {
+		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: err.Error()}
+	}
+	if fi, err := os.Stat(w.BucketDir(o.Bucket)); err != nil || !fi.IsDir() {
+		return nil, &asl.Failure{Name: "S3.NoSuchBucketException", Cause: fmt.Sprintf("bucket %s does not exist", o.Bucket)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: fmt.Sprintf("s3://%s/%s: %v", o.Bucket, o.Key, err)}
+	}
+	return json.Marshal(map[string]any{"Body": string(data), "ContentLength": len(data)})
 }
 
 func readerFailed(format string, args ...any) error {

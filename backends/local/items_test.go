@@ -106,3 +106,28 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatalf("%s: %v", path, err)
 	}
 }
+
+// TestGetObjectTask checks the aws-sdk:s3:getObject task with which
+// compiled pipelines read a step's outputs.
+func TestGetObjectTask(t *testing.T) {
+	w := jobWorld(t, []string{"true"}, nil)
+	if err := os.WriteFile(filepath.Join(w.BucketDir("churn-dev-artifacts"), "outputs.json"), []byte(`{"quality":"pass"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	task := func(key string) asl.Task {
+		return asl.Task{Resource: local.ResourceSDKGetObject, Parameters: json.RawMessage(`{"Bucket":"churn-dev-artifacts","Key":"` + key + `"}`)}
+	}
+	out, err := w.RunTask(t.Context(), task("outputs.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Body string }
+	if err := json.Unmarshal(out, &got); err != nil || got.Body != `{"quality":"pass"}` {
+		t.Errorf("result %s (%v), want the object's text as Body", out, err)
+	}
+	_, err = w.RunTask(t.Context(), task("missing.json"))
+	var f *asl.Failure
+	if !errors.As(err, &f) || f.Name != "S3.NoSuchKeyException" {
+		t.Errorf("missing key: %v, want S3.NoSuchKeyException", err)
+	}
+}

@@ -62,12 +62,24 @@ type containerDetail struct {
 // exits non-zero is an *asl.Failure named States.TaskFailed whose cause
 // names the log file and quotes its last lines; an unknown queue or
 // definition is Batch.ClientException; another resource is
-// States.Runtime. When ctx ends, the job's process group is killed and
+// States.Runtime.
+//
+// RunTask also answers aws-sdk:s3:getObject tasks (how compiled pipelines
+// read a step's outputs.json) from the local object: {"Body": TEXT,
+// "ContentLength": N}, or an S3.NoSuchKeyException failure. When ctx ends, the job's process group is killed and
 // ctx's error returned.
 func (w *World) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) {
-	if t.Resource != ResourceSubmitJobSync && t.Resource != ResourceSubmitJob {
-		return nil, &asl.Failure{Name: "States.Runtime", Cause: fmt.Sprintf("the local backend cannot run tasks of resource %q", t.Resource)}
+	switch t.Resource {
+	case ResourceSubmitJobSync, ResourceSubmitJob:
+		return w.runJob(ctx, t)
+	case ResourceSDKGetObject:
+		return w.getObject(t.Parameters)
 	}
+	return nil, &asl.Failure{Name: "States.Runtime", Cause: fmt.Sprintf("the local backend cannot run tasks of resource %q", t.Resource)}
+}
+
+// runJob runs a batch:submitJob task; see RunTask.
+func (w *World) runJob(ctx context.Context, t asl.Task) (json.RawMessage, error) {
 	j, err := w.prepare(t)
 	if err != nil {
 		return nil, err

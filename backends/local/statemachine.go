@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/local/asl"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
@@ -33,9 +34,9 @@ func newStateMachines(w *World) *kind {
 	}
 }
 
-// checkStateMachine refuses (stalled) a spec without a definition that
-// is a JSON object with StartAt and States, given as an object or as a
-// string holding one.
+// checkStateMachine refuses (stalled) a spec whose definition, given as
+// an object or as a string holding one, the ASL interpreter cannot
+// parse; the error names the state and field at fault.
 func checkStateMachine(t sluice.Target) error {
 	var s smSpec
 	if err := json.Unmarshal(t.Spec, &s); err != nil {
@@ -45,15 +46,8 @@ func checkStateMachine(t sluice.Target) error {
 	if err != nil {
 		return invalidSpec(t, err)
 	}
-	var top struct {
-		StartAt string                     `json:"StartAt"`
-		States  map[string]json.RawMessage `json:"States"`
-	}
-	if err := json.Unmarshal(def, &top); err != nil {
+	if _, err := asl.Parse(def); err != nil {
 		return invalidSpec(t, fmt.Errorf("definition: %w", err))
-	}
-	if top.StartAt == "" || top.States[top.StartAt] == nil {
-		return invalidSpec(t, errors.New("definition: StartAt does not name a state"))
 	}
 	return nil
 }
