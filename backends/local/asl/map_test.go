@@ -275,6 +275,7 @@ func TestDistributedMapErrors(t *testing.T) {
 	}{
 		{"no resources", nil, "States.ItemReaderFailed"},
 		{"object missing", &store{objects: map[string][]json.RawMessage{}}, "States.ItemReaderFailed"},
+		{"failure passed through", failingStore{}, "S3.NoSuchKeyException"},
 		{"item not JSON", &store{objects: map[string][]json.RawMessage{"b/p/r1/items.json": {json.RawMessage(`{`)}}}, "States.ItemReaderFailed"},
 	}
 	for _, c := range cases {
@@ -287,4 +288,15 @@ func TestDistributedMapErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failingStore fails every read with a named failure.
+type failingStore struct{}
+
+func (failingStore) ReadItems(context.Context, string, json.RawMessage, string) ([]json.RawMessage, error) {
+	return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: "no such key"}
+}
+
+func (failingStore) WriteResults(context.Context, json.RawMessage, []json.RawMessage) (json.RawMessage, error) {
+	return nil, &asl.Failure{Name: "S3.AccessDenied", Cause: "denied"}
 }

@@ -74,10 +74,7 @@ func (r *run) readItems(ctx context.Context, ir *itemReader, in any, sc *stateCt
 	}
 	raws, err := r.opts.Resources.ReadItems(ctx, ir.resource, r.encode(params), format)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &Failure{Name: ErrItemReaderFailed, Cause: err.Error()}
+		return nil, resourceError(ctx, err, ErrItemReaderFailed)
 	}
 	items := make([]any, len(raws))
 	for i, raw := range raws {
@@ -163,10 +160,21 @@ func (r *run) writeResults(ctx context.Context, ms *mapSpec, in any, results []a
 			return v, nil
 		}
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
+	return nil, resourceError(ctx, err, ErrResultWriterFailed)
+}
+
+// resourceError is what a failed ReadItems or WriteResults fails the Map
+// with: ctx.Err() when ctx is done, the *Failure it returned, or the
+// error as a failure with the given name.
+func resourceError(ctx context.Context, err error, name string) error {
+	var f *Failure
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &f):
+		return f
 	}
-	return nil, &Failure{Name: ErrResultWriterFailed, Cause: err.Error()}
+	return &Failure{Name: name, Cause: err.Error()}
 }
 
 // iterate runs the processor on every input with a pool of workers. A

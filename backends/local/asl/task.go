@@ -38,7 +38,9 @@ type TaskRunner interface {
 
 // Resources gives the interpreter what a Distributed Map reads and
 // writes outside the state data: items from an object of the artifact
-// store, and the results of its iterations.
+// store, and the results of its iterations. A *Failure either method
+// returns fails the Map state under its own name; any other error fails
+// it with States.ItemReaderFailed or States.ResultWriterFailed.
 type Resources interface {
 	// ReadItems returns the items an ItemReader names: resource is the
 	// ItemReader's Resource ("arn:aws:states:::s3:getObject"), params its
