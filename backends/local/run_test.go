@@ -237,3 +237,46 @@ func alive(pid int) bool {
 	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
 	return len(fields) > 0 && fields[0] != "Z"
 }
+
+// TestRunTaskWaitForSlotsHonoursContext cancels a job still waiting for
+// vCPUs: it returns the context's error and never starts.
+func TestRunTaskWaitForSlotsHonoursContext(t *testing.T) {
+	release := filepath.Join(t.TempDir(), "release")
+	w := jobWorld(t, []string{"true"}, nil)
+	wide := target(sluice.TypeJobDefinition, "wide", "churn-dev-wide", jobDefSpec([]string{"sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done"}, "2", nil))
+	mustCreate(t, backend(t, w, sluice.TypeJobDefinition), wide)
+	started := filepath.Join(t.TempDir(), "started")
+	holder := make(chan error, 1)
+	go func() {
+		_, err := w.RunTask(t.Context(), submit("churn-dev-wide", []string{"sh", "-c", "echo > " + started + "; while [ ! -e " + release + " ]; do sleep 0.05; done"}, nil))
+		holder <- err
+	}()
+	for i := 0; ; i++ {
+		if _, err := os.Stat(started); err == nil {
+			break
+		}
+		if i == 400 {
+			t.Fatal("the job holding every slot never started")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	waiting := make(chan error, 1)
+	go func() {
+		_, err := w.RunTask(ctx, submit("churn-dev-step", []string{"sh", "-c", "echo ran > " + started}, nil))
+		waiting <- err
+	}()
+	cancel()
+	if err := <-waiting; !errors.Is(err, context.Canceled) {
+		t.Fatalf("waiting job returned %v, want context.Canceled", err)
+	}
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(started); strings.Contains(string(b), "ran") {
+		t.Error("the cancelled job ran")
+	}
+}
