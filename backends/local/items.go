@@ -177,7 +177,7 @@ func (w *World) putJSON(bucket, key string, v any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := writeAtomic(path, b); err != nil {
+	if err := writeAtomic(path, b, false); err != nil {
 		return 0, &asl.Failure{Name: "States.ResultWriterFailed", Cause: err.Error()}
 	}
 	return len(b), nil

@@ -108,7 +108,7 @@ func (w *World) result(j *job, desc jobDescription) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeAtomic(filepath.Join(w.dir, jobsDir, j.ID+".json"), b); err != nil {
+	if err := writeAtomic(filepath.Join(w.dir, jobsDir, j.ID+".json"), b, false); err != nil {
 		w.log.Warn("job description not saved", "job", j.ID, "err", err)
 	}
 	if !j.Sync {

@@ -18,13 +18,13 @@ import (
 
 // jobWorld is a World with a compute environment of maxVcpus, its
 // queue, and a job definition running command with 1 vCPU.
-func jobWorld(t *testing.T, command []string, env map[string]string) *local.World {
-	t.Helper()
-	w := mustWorld(t, local.Options{Workdir: t.TempDir()})
-	mustCreate(t, backend(t, w, sluice.TypeComputeEnvironment), target(sluice.TypeComputeEnvironment, "cpu", "churn-dev-cpu", ceSpec))
-	mustCreate(t, backend(t, w, sluice.TypeJobQueue), target(sluice.TypeJobQueue, "cpu", "churn-dev-cpu", jqSpec))
-	mustCreate(t, backend(t, w, sluice.TypeJobDefinition), target(sluice.TypeJobDefinition, "step", "churn-dev-step", jobDefSpec(command, "1", env)))
-	mustCreate(t, backend(t, w, sluice.TypeBucket), target(sluice.TypeBucket, "artifacts", "churn-dev-artifacts", bucketSpec))
+func jobWorld(tb testing.TB, command []string, env map[string]string) *local.World {
+	tb.Helper()
+	w := mustWorld(tb, local.Options{Workdir: tb.TempDir()})
+	mustCreate(tb, backend(tb, w, sluice.TypeComputeEnvironment), target(sluice.TypeComputeEnvironment, "cpu", "churn-dev-cpu", ceSpec))
+	mustCreate(tb, backend(tb, w, sluice.TypeJobQueue), target(sluice.TypeJobQueue, "cpu", "churn-dev-cpu", jqSpec))
+	mustCreate(tb, backend(tb, w, sluice.TypeJobDefinition), target(sluice.TypeJobDefinition, "step", "churn-dev-step", jobDefSpec(command, "1", env)))
+	mustCreate(tb, backend(tb, w, sluice.TypeBucket), target(sluice.TypeBucket, "artifacts", "churn-dev-artifacts", bucketSpec))
 	return w
 }
 

@@ -85,7 +85,7 @@ func (w *World) write(r *record) error {
 	if err != nil {
 		return sluice.E("local.write: "+r.Name, sluice.KindInternal, err)
 	}
-	if err := writeAtomic(w.recordPath(r.Type, r.Name), append(b, '\n')); err != nil {
+	if err := writeAtomic(w.recordPath(r.Type, r.Name), append(b, '\n'), true); err != nil {
 		return sluice.Transient(sluice.E("local.write: "+r.Name, sluice.KindInternal, err))
 	}
 	return nil
@@ -127,8 +127,9 @@ func (w *World) list(typ sluice.ResourceType) ([]*record, error) {
 }
 
 // writeAtomic writes data to path through a temporary file in the same
-// directory, renamed into place once synced.
-func writeAtomic(path string, data []byte) error {
+// directory, renamed into place (once synced to disk when durable), so
+// no reader sees it half written.
+func writeAtomic(path string, data []byte, durable bool) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
@@ -138,7 +139,7 @@ func writeAtomic(path string, data []byte) error {
 	}
 	defer func() { _ = os.Remove(f.Name()) }()
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
