@@ -43,6 +43,36 @@ func (r *Repo) IsAncestor(ctx context.Context, a, b string) (bool, error) {
 	return finalWalk(ctx, op, r.repo.Storer, ha, hb)
 }
 
+// FetchCommit makes sure commit hash (a full hex hash) is in the cache,
+// for reading an older revision (a rollback, an approval) that was never
+// fetched, or was fetched into a cache since lost: when it is missing, it
+// fetches the whole history of the watched branches. It returns the
+// commit, with no Branch, or an error wrapping ErrNotFound when no watched
+// branch's history holds it, ErrUnreachable or ErrAuth.
+func (r *Repo) FetchCommit(ctx context.Context, hash string) (Commit, error) {
+	const op = "gitsource.FetchCommit"
+	h, _, err := parseHashes(hash, hash)
+	if err != nil {
+		return Commit{}, sluice.E(op, sluice.KindInvalid, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, err := object.GetCommit(r.repo.Storer, h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		if _, err := r.fetch(ctx, op, r.opts.Branches, fullDepth); err != nil {
+			return Commit{}, err
+		}
+		c, err = object.GetCommit(r.repo.Storer, h)
+	}
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return Commit{}, sluice.E(op, sluice.KindNotFound, notFound(h, err))
+	}
+	if err != nil {
+		return Commit{}, sluice.E(op, sluice.KindInternal, err)
+	}
+	return toCommit(c, ""), nil
+}
+
 // finalWalk walks once more after deepening: an incomplete history now is
 // an error, not an answer.
 func finalWalk(ctx context.Context, op string, s storage.Storer, a, b plumbing.Hash) (bool, error) {

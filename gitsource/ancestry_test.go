@@ -87,3 +87,36 @@ func TestIsAncestorErrors(t *testing.T) {
 		t.Errorf("a branch name accepted as a hash")
 	}
 }
+
+func TestFetchCommit(t *testing.T) {
+	ctx := context.Background()
+	rem := newRemote(t, "http", baseFiles)
+	old := gitserver.Commit(t, rem.bare, "main", map[string]string{"deploy/a.yaml": "a: old\n"}, "old")
+	gitserver.Commit(t, rem.bare, "main", map[string]string{"deploy/a.yaml": "a: new\n"}, "new")
+	gitserver.Branch(t, rem.bare, "main", "dev")
+	gone := gitserver.Commit(t, rem.bare, "dev", map[string]string{"deploy/a.yaml": "a: gone\n"}, "gone")
+	gitserver.DeleteBranch(t, rem.bare, "dev")
+	r, _ := open(t, gitsource.Options{URL: rem.url, Branches: []string{"main"}})
+	mustFetch(t, r, "main")
+	if _, err := r.Source(ctx, old, ""); !errors.Is(err, gitsource.ErrNotFound) {
+		t.Fatalf("Source of an older commit after a shallow fetch: %v, want ErrNotFound", err)
+	}
+	c, err := r.FetchCommit(ctx, old)
+	if err != nil || c.Hash != old || c.Message != "old" {
+		t.Fatalf("FetchCommit(old) = %+v, %v", c, err)
+	}
+	src, err := r.Source(ctx, old, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := src.Read(ctx, "deploy/a.yaml"); err != nil || string(data) != "a: old\n" {
+		t.Errorf("old a.yaml = %q, %v", data, err)
+	}
+	before := rem.requests()
+	if _, err := r.FetchCommit(ctx, old); err != nil || rem.requests() != before {
+		t.Errorf("FetchCommit of a cached commit: %v, %d requests; want none", err, rem.requests()-before)
+	}
+	if _, err := r.FetchCommit(ctx, gone); !errors.Is(err, gitsource.ErrNotFound) {
+		t.Errorf("FetchCommit of a commit on no watched branch: %v, want ErrNotFound", err)
+	}
+}

@@ -10,8 +10,17 @@
 // branches only when a walk reaches a shallow boundary, which is how a
 // force-push or a non-fast-forward promotion is told apart.
 //
+// FetchCommit brings an older revision (for a rollback) the same way.
+//
 // Source hands out each file's Git blob hash as its content hash, so the
-// project loader's cache re-reads only the files a commit changed.
+// project loader's cache re-reads only the files a commit changed. Its
+// entries carry no size (reading sizes from the object store costs about
+// as much as reading the blobs), so the loader's file size limit applies
+// only once a file is read.
+//
+// The cache keeps every commit it fetched, including those a force-push
+// dropped from the remote, so a rollback can still read them. It is never
+// compacted: each fetch adds one pack file.
 //
 // Failures are classified: an unreachable remote (network, 5xx, missing
 // repository) wraps ErrUnreachable and carries a transient retry decision;

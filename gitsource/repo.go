@@ -13,6 +13,7 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	"github.com/sluice-dev/sluice"
@@ -265,8 +266,12 @@ func (r *Repo) branchCommit(branch string) (Commit, error) {
 	if err != nil {
 		return Commit{}, fmt.Errorf("commit %s: %w", ref.Hash(), err)
 	}
+	return toCommit(c, branch), nil
+}
+
+func toCommit(c *object.Commit, branch string) Commit {
 	return Commit{
 		Hash: c.Hash.String(), Branch: branch, Message: c.Message,
 		Author: c.Author.String(), Time: c.Committer.When,
-	}, nil
+	}
 }
