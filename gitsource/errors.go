@@ -34,14 +34,14 @@ func (e *hostKeyError) Error() string { return "ssh host key check: " + e.err.Er
 func (e *hostKeyError) Unwrap() error { return e.err }
 
 // classify wraps err, a failure to talk to the remote at url (already
-// redacted), as an auth failure, a cancellation or an unreachable remote.
-// SSH handshake failures that are neither network errors nor end of
-// stream are auth failures: the ssh package has no typed error for a
-// rejected key.
-func classify(op, url string, overSSH bool, err error) error {
+// redacted), as a cancellation of ctx, an auth failure or an unreachable
+// remote (a call that ran out of its own time included). SSH handshake
+// failures that are neither network errors nor end of stream are auth
+// failures: the ssh package has no typed error for a rejected key.
+func classify(ctx context.Context, op, url string, overSSH bool, err error) error {
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return sluice.E(op, sluice.KindTransient, fmt.Errorf("%s: %w", url, err))
+	case ctx.Err() != nil:
+		return sluice.E(op, sluice.KindTransient, fmt.Errorf("%s: %w", url, ctx.Err()))
 	case isAuth(err) || (overSSH && !isNetwork(err)):
 		return sluice.Stalled(sluice.E(op, sluice.KindPermission, fmt.Errorf("%s: %w: %w", url, ErrAuth, err)))
 	default:

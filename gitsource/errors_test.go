@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/gitsource"
@@ -27,6 +28,35 @@ func closedPort(t *testing.T) string {
 	return "http://" + addr + "/repo.git"
 }
 
+// stalledServer returns an http URL on 127.0.0.1 whose server accepts
+// connections and never answers.
+func stalledServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				_ = c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() { _ = l.Close(); <-done })
+	return "http://" + l.Addr().String() + "/repo.git"
+}
+
 func TestUnreachable(t *testing.T) {
 	rem := newRemote(t, "http", baseFiles)
 	tests := []struct {
@@ -38,12 +68,13 @@ func TestUnreachable(t *testing.T) {
 		{"missing repository over http (404)", strings.TrimSuffix(rem.url, "repo.git") + "nope.git", false},
 		{"missing repository over file", gitserver.FileURL(filepath.Join(t.TempDir(), "nope.git")), false},
 		{"nothing listening", closedPort(t), false},
+		{"no answer in time", stalledServer(t), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rem.srv.SetDown(tt.down)
 			defer rem.srv.SetDown(false)
-			r, _ := open(t, gitsource.Options{URL: tt.url, Branches: []string{"main"}})
+			r, _ := open(t, gitsource.Options{URL: tt.url, Branches: []string{"main"}, Timeout: 200 * time.Millisecond})
 			_, err := r.Heads(context.Background())
 			if !errors.Is(err, gitsource.ErrUnreachable) || errors.Is(err, gitsource.ErrAuth) {
 				t.Errorf("Heads: err = %v, want ErrUnreachable", err)
@@ -55,6 +86,16 @@ func TestUnreachable(t *testing.T) {
 				t.Errorf("Fetch: err = %v, want ErrUnreachable", err)
 			}
 		})
+	}
+}
+
+func TestCancelledIsNotUnreachable(t *testing.T) {
+	r, _ := open(t, gitsource.Options{URL: stalledServer(t), Branches: []string{"main"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := r.Heads(ctx)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, gitsource.ErrUnreachable) {
+		t.Errorf("Heads with a cancelled context: %v, want context.Canceled only", err)
 	}
 }
 
@@ -144,6 +185,8 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 		{"ssh without key", gitsource.Options{URL: "git@example.com:org/r.git", Dir: t.TempDir()}},
 		{"key without known_hosts", gitsource.Options{URL: "ssh://git@example.com/r.git", Dir: t.TempDir(),
 			Auth: gitsource.Auth{SSHKey: key}}},
+		{"wildcard branch", gitsource.Options{URL: "https://example.com/r.git", Dir: t.TempDir(), Branches: []string{"*"}}},
+		{"refspec in a branch", gitsource.Options{URL: "https://example.com/r.git", Dir: t.TempDir(), Branches: []string{"a:b"}}},
 		{"unparsable key", gitsource.Options{URL: "ssh://git@example.com/r.git", Dir: t.TempDir(),
 			Auth: gitsource.Auth{SSHKey: []byte("not a key"), KnownHosts: []byte("example.com ssh-ed25519 AAAA\n")}}},
 	}

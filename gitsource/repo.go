@@ -42,7 +42,14 @@ type Options struct {
 	// Depth is how many commits of each branch Fetch brings: 0 means 1
 	// (enough to read trees); a negative value means the whole history.
 	Depth int
+	// Timeout bounds each call to the remote (one Heads, one fetch); 0
+	// means DefaultTimeout. A remote that does not answer in time is
+	// unreachable.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds a call to the remote when Options.Timeout is 0.
+const DefaultTimeout = 2 * time.Minute
 
 // Commit describes a fetched branch head.
 type Commit struct {
@@ -89,6 +96,12 @@ func Open(ctx context.Context, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, sluice.E(op, sluice.KindInvalid, fmt.Errorf("%s: %w", redact(opts.URL), err))
 	}
+	if err := validBranches(opts.Branches); err != nil {
+		return nil, sluice.E(op, sluice.KindInvalid, err)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
 	repo, err := openCache(ctx, opts.Dir)
 	if err != nil {
 		return nil, sluice.E(op, sluice.KindInternal, err)
@@ -100,6 +113,17 @@ func Open(ctx context.Context, opts Options) (*Repo, error) {
 	r.log = opts.Logger.With("component", "gitsource", "repo", r.url)
 	r.remote = git.NewRemote(repo.Storer, &config.RemoteConfig{Name: remoteName, URLs: []string{opts.URL}})
 	return r, nil
+}
+
+// validBranches checks that each name is a valid Git branch name (no
+// wildcard, colon or "..": a name becomes part of a refspec).
+func validBranches(branches []string) error {
+	for _, b := range branches {
+		if err := plumbing.NewBranchReferenceName(b).Validate(); err != nil {
+			return fmt.Errorf("branch %q: %w", b, err)
+		}
+	}
+	return nil
 }
 
 // openCache opens the bare repository at dir, creating it when dir is
@@ -151,13 +175,15 @@ func (r *Repo) Heads(ctx context.Context) (map[string]string, error) {
 // list returns every branch of the remote: name → hash.
 func (r *Repo) list(ctx context.Context, op string) (map[string]string, error) {
 	start := time.Now()
-	refs, err := r.remote.ListContext(ctx, &git.ListOptions{Auth: r.auth})
+	callCtx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	defer cancel()
+	refs, err := r.remote.ListContext(callCtx, &git.ListOptions{Auth: r.auth})
 	r.log.DebugContext(ctx, "git list", "took", time.Since(start), "err", err)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, classify(op, r.url, r.ssh, err)
+		return nil, classify(ctx, op, r.url, r.ssh, err)
 	}
 	out := make(map[string]string)
 	for _, ref := range refs {
@@ -175,6 +201,9 @@ func (r *Repo) list(ctx context.Context, op string) (map[string]string, error) {
 // with an error wrapping ErrUnreachable or ErrAuth when the remote cannot
 // be read.
 func (r *Repo) Fetch(ctx context.Context, branches []string) (map[string]Commit, error) {
+	if err := validBranches(branches); err != nil {
+		return nil, sluice.E("gitsource.Fetch", sluice.KindInvalid, err)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fetched, err := r.fetch(ctx, "gitsource.Fetch", branches, r.depth())
@@ -218,7 +247,7 @@ func (r *Repo) fetch(ctx context.Context, op string, branches []string, depth in
 		err = r.fetchRefs(ctx, branches, depth)
 	}
 	if err != nil {
-		return nil, classify(op, r.url, r.ssh, err)
+		return nil, classify(ctx, op, r.url, r.ssh, err)
 	}
 	if err := repairShallow(r.repo.Storer); err != nil {
 		return nil, sluice.E(op, sluice.KindInternal, err)
@@ -245,7 +274,9 @@ func (r *Repo) fetchRefs(ctx context.Context, branches []string, depth int) erro
 		specs[i] = config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/remotes/%s/%s", b, remoteName, b))
 	}
 	start := time.Now()
-	err := r.remote.FetchContext(ctx, &git.FetchOptions{
+	callCtx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	defer cancel()
+	err := r.remote.FetchContext(callCtx, &git.FetchOptions{
 		RemoteName: remoteName, RefSpecs: specs, Depth: depth, Auth: r.auth, Tags: git.NoTags, Force: true,
 	})
 	r.log.DebugContext(ctx, "git fetch", "branches", branches, "depth", depth, "took", time.Since(start), "err", err)

@@ -166,3 +166,13 @@ func TestDeletedBranchIsAbsent(t *testing.T) {
 		})
 	}
 }
+
+func TestFetchRejectsBadBranchNames(t *testing.T) {
+	rem := newRemote(t, "file", baseFiles)
+	r, _ := open(t, gitsource.Options{URL: rem.url, Branches: []string{"main"}})
+	for _, b := range []string{"*", "main:refs/heads/x", "../x", ""} {
+		if _, err := r.Fetch(context.Background(), []string{b}); err == nil {
+			t.Errorf("Fetch(%q) accepted", b)
+		}
+	}
+}
