@@ -3,6 +3,7 @@ package gitsource_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
@@ -197,5 +198,15 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 				t.Errorf("Open: err = %v, want an invalid-options error", err)
 			}
 		})
+	}
+}
+
+func TestAuthPrintsNoSecret(t *testing.T) {
+	const token = "s3cret-token-value"
+	opts := gitsource.Options{URL: "https://example.com/r.git", Auth: gitsource.Auth{Token: []byte(token)}}
+	for _, format := range []string{"%v", "%+v", "%s"} {
+		if out := fmt.Sprintf(format, opts); strings.Contains(out, token) || strings.Contains(out, fmt.Sprint([]byte(token))) {
+			t.Errorf("Sprintf(%q, opts) shows the token: %s", format, out)
+		}
 	}
 }
