@@ -3,7 +3,10 @@ package gitsource_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
+
+	"github.com/go-git/go-git/v5"
 
 	"github.com/sluice-dev/sluice/gitsource"
 	"github.com/sluice-dev/sluice/internal/gitserver"
@@ -70,5 +73,26 @@ func TestLocalIsAncestor(t *testing.T) {
 	}
 	if _, err := gitsource.LocalIsAncestor(ctx, bare, "nope", "dev"); !errors.Is(err, gitsource.ErrNotFound) {
 		t.Errorf("unknown revision: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestLocalSourceInAWorkingCopy(t *testing.T) {
+	ctx := context.Background()
+	bare := gitserver.NewRepo(t, baseFiles, "main")
+	gitserver.Branch(t, bare, "main", "dev")
+	devHead := gitserver.Commit(t, bare, "dev", map[string]string{"deploy/a.yaml": "a: dev\n"}, "on dev")
+	work := filepath.Join(t.TempDir(), "work")
+	if _, err := git.PlainCloneContext(ctx, work, false, &git.CloneOptions{URL: gitserver.FileURL(bare)}); err != nil {
+		t.Fatal(err)
+	}
+	src, hash, err := gitsource.LocalSource(ctx, filepath.Join(work, "deploy"), "origin/dev", "")
+	if err != nil || hash != devHead {
+		t.Fatalf("LocalSource(origin/dev) from a subfolder = %s, %v; want %s", hash, err, devHead)
+	}
+	if data, err := src.Read(ctx, "deploy/a.yaml"); err != nil || string(data) != "a: dev\n" {
+		t.Errorf("a.yaml = %q, %v", data, err)
+	}
+	if ok, err := gitsource.LocalIsAncestor(ctx, work, "main", "origin/dev"); err != nil || !ok {
+		t.Errorf("LocalIsAncestor(main, origin/dev) = %v, %v; want true", ok, err)
 	}
 }
