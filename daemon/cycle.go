@@ -158,7 +158,7 @@ func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) string {
 		w.setState(StateFailed, err.Error())
 		return w.fail(err)
 	}
-	w.recordPlan(p)
+	w.recordPlan(p, false)
 	w.markDone(d.Revision)
 	if p.Plan.Empty() {
 		w.setPending(nil)
@@ -179,7 +179,7 @@ func (w *envWorker) apply(ctx context.Context, d *rollout.Desired) string {
 		w.setState(StateFailed, err.Error())
 		return w.fail(err)
 	}
-	w.recordPlan(out.Planned)
+	w.recordPlan(out.Planned, true)
 	w.recordOperations(out)
 	w.setPending(nil)
 	if out.Incomplete > 0 {

@@ -68,15 +68,27 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 	w.metrics.SetHeld(w.cfg.Name, len(d.Held))
 }
 
-// recordPlan exports what a plan found: managed and drifted resources.
-func (w *envWorker) recordPlan(p *rollout.Planned) {
-	byKind := map[string]int{}
-	for _, a := range p.Applied {
-		byKind[string(a.Type)]++
+// recordPlan exports what a plan found (drifted resources) and what
+// the environment manages: the inventory after an apply, the inventory
+// plus what the plan would create before one.
+func (w *envWorker) recordPlan(p *rollout.Planned, applied bool) {
+	inventory := p.Applied
+	if applied {
+		if now, err := rollout.Inventory(w.store, w.cfg.Name); err == nil {
+			inventory = now
+		}
 	}
-	for _, r := range p.Desired.Resources {
-		if !inventoried(p, r.ID) {
-			byKind[string(r.Type)]++
+	byKind := map[string]int{}
+	known := map[sluice.ResourceID]bool{}
+	for _, a := range inventory {
+		byKind[string(a.Type)]++
+		known[a.ID] = true
+	}
+	if !applied {
+		for _, r := range p.Desired.Resources {
+			if !known[r.ID] {
+				byKind[string(r.Type)]++
+			}
 		}
 	}
 	drifted := p.Plan.Drifted()
@@ -85,15 +97,6 @@ func (w *envWorker) recordPlan(p *rollout.Planned) {
 	w.mu.Unlock()
 	w.metrics.SetManaged(w.cfg.Name, byKind)
 	w.metrics.SetDrifted(w.cfg.Name, drifted)
-}
-
-func inventoried(p *rollout.Planned, id sluice.ResourceID) bool {
-	for _, a := range p.Applied {
-		if a.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 func sum(m map[string]int) int {

@@ -67,15 +67,16 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 			defer wg.Done()
 			defer close(done[c.ID])
 			if dep := waitDeps(ctx, depsOf[c.ID], done, &failed); dep != "" {
-				results[i] = Result{Change: c, Err: sluice.Transient(fmt.Errorf("not attempted: %s did not apply", dep))}
-				failed.Store(c.ID, true)
+				err := notAttempted(dep, &failed)
+				results[i] = Result{Change: c, Err: err}
+				failed.Store(c.ID, err)
 				return
 			}
 			sem <- struct{}{}
 			err := a.applyOne(ctx, c, vars)
 			<-sem
 			if err != nil {
-				failed.Store(c.ID, true)
+				failed.Store(c.ID, err)
 			}
 			results[i] = Result{Change: c, Err: err}
 		}()
@@ -89,6 +90,18 @@ func (a *Applier) workers() int {
 		return a.Workers
 	}
 	return 4
+}
+
+// notAttempted is the error of a change not attempted because dep did
+// not apply: waiting when dep is in progress (the change follows when it
+// settles), transient otherwise.
+func notAttempted(dep sluice.ResourceID, failed *sync.Map) error {
+	v, _ := failed.Load(dep)
+	depErr, _ := v.(error)
+	if decision, after := sluice.RetryOf(depErr); decision == sluice.RetryWaiting {
+		return sluice.Waiting(after, fmt.Errorf("not attempted: %s is still in progress", dep))
+	}
+	return sluice.Transient(fmt.Errorf("not attempted: %s did not apply", dep))
 }
 
 // waitDeps waits for the changes in deps and returns the first that

@@ -47,11 +47,7 @@ func cliProcess(t *testing.T, args ...string) *exec.Cmd {
 func crashRepo(t *testing.T, n, steps int) string {
 	t.Helper()
 	dir := t.TempDir()
-	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra}
-	for i := range n {
-		files[crashPipelinePath(i)] = crashPipeline(i, steps)
-	}
-	for name, body := range files {
+	for name, body := range crashFiles(n, steps) {
 		path := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -61,6 +57,15 @@ func crashRepo(t *testing.T, n, steps int) string {
 		}
 	}
 	return dir
+}
+
+// crashFiles are the files of the crash repository.
+func crashFiles(n, steps int) map[string]string {
+	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra}
+	for i := range n {
+		files[crashPipelinePath(i)] = crashPipeline(i, steps)
+	}
+	return files
 }
 
 func crashPipelinePath(i int) string { return fmt.Sprintf("deploy/pipelines/p%03d.yaml", i) }

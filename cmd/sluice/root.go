@@ -49,7 +49,10 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newApplyCmd(g),
 		newIAMPolicyCmd(g),
 		newDaemonCmd(g),
+		newStatusCmd(g),
+		newHistoryCmd(g),
 	)
+	root.AddCommand(actionCmds(g)...)
 	return root
 }
 

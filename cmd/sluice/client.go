@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// clientOptions say how the CLI reaches a running daemon's API.
+type clientOptions struct {
+	server    string
+	tokenFile string
+	env       string
+	format    string
+}
+
+func (o *clientOptions) flags(cmd *cobra.Command, needsEnv bool) {
+	server := os.Getenv("SLUICE_SERVER")
+	if server == "" {
+		server = "http://127.0.0.1:8080"
+	}
+	cmd.Flags().StringVar(&o.server, "server", server, "`URL` of the daemon's API (SLUICE_SERVER)")
+	cmd.Flags().StringVar(&o.tokenFile, "token-file", os.Getenv("SLUICE_TOKEN_FILE"),
+		"`FILE` holding the API token for changes (SLUICE_TOKEN_FILE; SLUICE_TOKEN works too)")
+	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	if needsEnv {
+		cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV`")
+		_ = cmd.MarkFlagRequired("env")
+	}
+}
+
+// token reads the API token from --token-file or SLUICE_TOKEN.
+func (o *clientOptions) token() (string, error) {
+	if o.tokenFile != "" {
+		b, err := os.ReadFile(o.tokenFile)
+		if err != nil {
+			return "", fmt.Errorf("read the API token: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	if t := os.Getenv("SLUICE_TOKEN"); t != "" {
+		return t, nil
+	}
+	return "", fmt.Errorf("this call changes the daemon's state and needs its API token: --token-file FILE or SLUICE_TOKEN")
+}
+
+// call sends a request to the API and decodes the JSON answer into out;
+// an answer other than 200 is an error carrying the daemon's message.
+func (o *clientOptions) call(ctx context.Context, method, path string, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(data)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(o.server, "/")+path, r)
+	if err != nil {
+		return err
+	}
+	if method != http.MethodGet {
+		token, err := o.token()
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("reach the daemon at %s: %w", o.server, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(data, &e) == nil && e.Error != "" {
+			return fmt.Errorf("%s: %s", resp.Status, e.Error)
+		}
+		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(data)))
+	}
+	return json.Unmarshal(data, out)
+}
+
+// envPath is the API path of the environment's resource sub.
+func (o *clientOptions) envPath(sub string) string {
+	p := "/api/v1/environments/" + o.env
+	if sub != "" {
+		p += "/" + sub
+	}
+	return p
+}
+
+// writeJSONOut prints v as indented JSON.
+func writeJSONOut(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

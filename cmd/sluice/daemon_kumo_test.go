@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/daemon"
+	"github.com/sluice-dev/sluice/internal/gitserver"
+)
+
+// daemonConfig is a configuration of one aws environment, dev, watching
+// url, for the AWS world startAWS makes (its endpoints come from the
+// environment variables it sets).
+func daemonConfig(t *testing.T, url, state string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "daemon.yaml")
+	text := fmt.Sprintf(`listen: 127.0.0.1:0
+stateFile: %s
+apiToken: {env: SLUICE_TEST_API_TOKEN}
+repositories:
+  - name: crash
+    url: %s
+    pollInterval: 5s
+    environments:
+      - name: dev
+        branch: dev
+        backend: aws
+        aws:
+          region: us-east-1
+          statesRoleArn: arn:aws:iam::000000000000:role/states
+          schedulerRoleArn: arn:aws:iam::000000000000:role/scheduler
+          s3PathStyle: true
+        prune: true
+        driftInterval: 0s
+`, state, url)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var listeningRE = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
+
+// startDaemonProcess runs `sluice daemon` in a child process and returns
+// it with the address its API listens on.
+func startDaemonProcess(t *testing.T, config string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := cliProcess(t, "daemon", "--config", config, "--log-format", "json")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+		_, _ = io.Copy(io.Discard, stderr)
+	}()
+	select {
+	case a := <-addr:
+		return cmd, "http://" + a
+	case <-time.After(30 * time.Second):
+		t.Fatal("the daemon did not start listening within 30s")
+	}
+	return nil, ""
+}
+
+// waitSynced polls `sluice status` until dev has applied revision.
+func waitSynced(t *testing.T, server, revision string, limit time.Duration) daemon.Status {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		code, out, errOut := runCLI(t, "status", "--server", server, "--env", "dev", "--format", "json")
+		var list []daemon.Status
+		if code == exitOK && json.Unmarshal([]byte(out), &list) == nil && len(list) == 1 {
+			if s := list[0]; s.Applied == revision && s.State == daemon.StateSynced {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dev did not apply %.12s within %s: %s %s", revision, limit, out, errOut)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestDaemonKumoKilledMidApply runs the daemon against the AWS emulator
+// and kills it with SIGKILL in the middle of its first apply; restarted,
+// it converges with no duplicate and no orphan, and the state file passes
+// its check. A push then deploys only its change, and SIGTERM stops the
+// daemon cleanly.
+func TestDaemonKumoKilledMidApply(t *testing.T) {
+	w := startAWS(t)
+	w.sfn.DeletingPolls = 0
+	settleEvery(t, w, 300*time.Millisecond)
+	t.Setenv("SLUICE_TEST_API_TOKEN", "token")
+	const pipelines = 12
+	bare := gitserver.NewRepo(t, crashFiles(pipelines, crashSteps), "dev")
+	state := filepath.Join(t.TempDir(), "state.db")
+	config := daemonConfig(t, gitserver.FileURL(bare), state)
+	first := gitserver.Head(t, bare, "dev")
+
+	want := 3 + pipelines*(1+crashSteps)
+	partial := 0
+	for range 3 {
+		cmd, _ := startDaemonProcess(t, config)
+		time.Sleep(time.Duration(200+rand.IntN(1200)) * time.Millisecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		checkState(t, state)
+		if n := len(records(t, state, "dev")); n < want {
+			partial++
+		}
+	}
+	if partial == 0 {
+		t.Fatal("every kill came after the first apply had finished: the test did not kill mid-apply")
+	}
+
+	cmd, server := startDaemonProcess(t, config)
+	waitSynced(t, server, first, 3*time.Minute)
+
+	second := gitserver.Commit(t, bare, "dev", map[string]string{crashPipelinePath(0): gitserver.Delete}, "drop p000")
+	s := waitSynced(t, server, second, time.Minute)
+	if s.Managed != want-(1+crashSteps) {
+		t.Errorf("after deleting one pipeline %d resources are managed, want %d", s.Managed, want-(1+crashSteps))
+	}
+	code, out, errOut := runCLI(t, "history", "--server", server, "--env", "dev")
+	if code != exitOK || !regexp.MustCompile(second+`\s+succeeded`).MatchString(out) {
+		t.Errorf("sluice history (exit %d) does not list %s as succeeded:\n%s%s", code, second, out, errOut)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the daemon did not stop cleanly on SIGTERM: %v", err)
+	}
+	checkState(t, state)
+	if n := w.checkInventory(t, state, "crash", "dev"); n != want-(1+crashSteps) {
+		t.Errorf("%d resources carry Sluice's tags for crash/dev, want %d", n, want-(1+crashSteps))
+	}
+}
+
+// settleEvery completes the Batch fake's transitions every d, as AWS
+// completes them in its own time, until the test ends.
+func settleEvery(t *testing.T, w *awsWorld, d time.Duration) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(d)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				w.batch.Settle()
+			}
+		}
+	}()
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/daemon"
+)
+
+func newStatusCmd(g *globalOptions) *cobra.Command {
+	o := &clientOptions{}
+	cmd := &cobra.Command{
+		Use:   "status [--env ENV]",
+		Short: "Show the sync state of the daemon's environments",
+		Long: `Status asks a running daemon (--server) for the state of every environment,
+or of one with --env: the branch head it saw, the revision applied, why it is
+in its state, a plan waiting for approval, held documents.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return o.status(cmd.Context(), g) },
+	}
+	o.flags(cmd, false)
+	cmd.Flags().StringVar(&o.env, "env", "", "only environment `ENV`")
+	return cmd
+}
+
+func (o *clientOptions) status(ctx context.Context, g *globalOptions) error {
+	var list []daemon.Status
+	if o.env == "" {
+		if err := o.call(ctx, http.MethodGet, "/api/v1/environments", nil, &list); err != nil {
+			return err
+		}
+	} else {
+		var s daemon.Status
+		if err := o.call(ctx, http.MethodGet, o.envPath(""), nil, &s); err != nil {
+			return err
+		}
+		list = []daemon.Status{s}
+	}
+	if o.format == "json" {
+		return writeJSONOut(g.stdout, list)
+	}
+	return writeStatuses(g.stdout, list, o.env != "")
+}
+
+// writeStatuses prints a table of environments and, for one environment,
+// its details.
+func writeStatuses(w io.Writer, list []daemon.Status, details bool) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENVIRONMENT\tBRANCH\tSTATE\tAPPLIED\tHEAD\tMESSAGE")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.12s\t%.12s\t%s\n", s.Environment, s.Branch, s.State, s.Applied, s.Head, s.Message)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range list {
+		if !details {
+			break
+		}
+		if s.Pending != nil {
+			fmt.Fprintf(w, "\nWaiting for approval: revision %s (sluice approve --env %s %.12s)\n", s.Pending.Revision, s.Environment, s.Pending.Revision)
+			if err := writePlanText(w, s.Environment, s.Pending.Plan); err != nil {
+				return err
+			}
+		}
+		for doc, why := range s.Held {
+			fmt.Fprintf(w, "held: %s: %s\n", doc, why)
+		}
+	}
+	return nil
+}
