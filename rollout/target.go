@@ -19,6 +19,9 @@ type Target struct {
 	// the other types are found by their backends.
 	Bulk      Discoverer
 	BulkTypes []sluice.ResourceType
+	// Runner starts and follows executions of the deployed pipelines;
+	// nil when the target cannot run them.
+	Runner sluice.Runner
 }
 
 // Discoverer finds the resources that carry Sluice's ownership tags for
