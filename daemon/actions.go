@@ -10,8 +10,9 @@ import (
 
 // Errors of the actions, for the API to map to status codes.
 var (
-	// ErrUnknownEnvironment: no environment of that name is configured.
-	ErrUnknownEnvironment = errors.New("unknown environment")
+	// ErrNotFound: no environment, deployed pipeline or run of that
+	// name.
+	ErrNotFound = errors.New("not found")
 	// ErrConflict: the action does not fit the environment's state (no
 	// plan waits for that revision, the branch moved, ...).
 	ErrConflict = errors.New("conflict")
@@ -43,7 +44,7 @@ func (d *Daemon) env(name string) (*envWorker, error) {
 	defer d.mu.RUnlock()
 	w := d.envs[name]
 	if w == nil {
-		return nil, fmt.Errorf("%w %q; configured: %v", ErrUnknownEnvironment, name, d.order)
+		return nil, fmt.Errorf("%w: environment %q; configured: %v", ErrNotFound, name, d.order)
 	}
 	return w, nil
 }

@@ -40,6 +40,7 @@ type envWorker struct {
 	nextDrift time.Time
 	backoff   time.Duration
 	desired   *rollout.Desired
+	runs      map[string]runRecord
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, clock func() time.Time) *envWorker {

@@ -30,6 +30,9 @@ const maxRequestBody = 64 << 10
 //	POST /api/v1/environments/{env}/suspend
 //	POST /api/v1/environments/{env}/resume
 //	POST /api/v1/environments/{env}/sync         reconcile now, with a drift check
+//	GET  /api/v1/environments/{env}/runs         runs the daemon started, newest first
+//	POST /api/v1/environments/{env}/pipelines/{pipeline}/runs         {"parameters": {...}, "name": "..."}
+//	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(d.opts.Registry, promhttp.HandlerOpts{}))
@@ -48,6 +51,9 @@ func (d *Daemon) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/environments/{env}/sync", d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) {
 		return map[string]string{"status": "reconcile requested"}, d.Sync(env)
 	}))
+	mux.HandleFunc("GET /api/v1/environments/{env}/runs", d.listRuns)
+	mux.HandleFunc("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", d.getRun)
+	mux.HandleFunc("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", d.startRun)
 	mux.HandleFunc("GET /{$}", d.page)
 	return mux
 }
@@ -89,19 +95,9 @@ type revisionBody struct {
 // mutate wraps a mutating call: bearer token first, then the body.
 func (d *Daemon) mutate(fn func(ctx context.Context, env string, body revisionBody) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !d.authorized(r) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="sluice"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required for this call"})
-			return
-		}
 		var body revisionBody
-		if r.ContentLength != 0 {
-			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&body); err != nil {
-				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
-				return
-			}
+		if !d.admit(w, r, &body) {
+			return
 		}
 		out, err := fn(r.Context(), r.PathValue("env"), body)
 		if err != nil {
@@ -110,6 +106,26 @@ func (d *Daemon) mutate(fn func(ctx context.Context, env string, body revisionBo
 		}
 		writeJSON(w, http.StatusOK, out)
 	}
+}
+
+// admit checks a mutating call's bearer token and decodes its body into
+// v, answering 401 or 400 itself when it returns false.
+func (d *Daemon) admit(w http.ResponseWriter, r *http.Request, v any) bool {
+	if !d.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sluice"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required for this call"})
+		return false
+	}
+	if r.ContentLength == 0 {
+		return true
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
+		return false
+	}
+	return true
 }
 
 // authorized checks the bearer token in constant time; with no token
@@ -145,7 +161,7 @@ func writeError(w http.ResponseWriter, err error) {
 	code := http.StatusInternalServerError
 	var bad errBadRequest
 	switch {
-	case errors.Is(err, ErrUnknownEnvironment):
+	case errors.Is(err, ErrNotFound):
 		code = http.StatusNotFound
 	case errors.Is(err, ErrConflict):
 		code = http.StatusConflict
@@ -161,4 +177,35 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(v)
+}
+
+func (d *Daemon) listRuns(w http.ResponseWriter, r *http.Request) {
+	runs, err := d.Runs(r.Context(), r.PathValue("env"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, runs)
+}
+
+func (d *Daemon) getRun(w http.ResponseWriter, r *http.Request) {
+	run, err := d.DescribeRun(r.Context(), r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, run)
+}
+
+func (d *Daemon) startRun(w http.ResponseWriter, r *http.Request) {
+	var req RunRequest
+	if !d.admit(w, r, &req) {
+		return
+	}
+	run, err := d.StartRun(r.Context(), r.PathValue("env"), r.PathValue("pipeline"), req)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, run)
 }

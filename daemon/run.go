@@ -105,3 +105,14 @@ func (d *Daemon) stopAll(keep map[any]bool) {
 		delete(d.started, key)
 	}
 }
+
+// workContext is the context of work that outlives a request (following
+// a run): it ends when the daemon stops.
+func (d *Daemon) workContext() context.Context {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.work == nil {
+		return context.Background()
+	}
+	return d.work
+}

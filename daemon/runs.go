@@ -1,0 +1,227 @@
+package daemon
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/rollout"
+)
+
+// RunRequest asks for a run of a deployed pipeline.
+type RunRequest struct {
+	// Parameters are the run's parameter values, merged over the
+	// pipeline's defaults by the state machine.
+	Parameters map[string]any `json:"parameters,omitempty"`
+	// Name is the execution's name (the run id); empty: generated.
+	Name string `json:"name,omitempty"`
+}
+
+// Run is an execution the daemon started, as the API reports it.
+type Run struct {
+	Environment string `json:"environment"`
+	Pipeline    string `json:"pipeline"`
+	sluice.Execution
+}
+
+// runRecord is what the daemon remembers of a run it started.
+type runRecord struct {
+	env, pipeline, id string
+	started           time.Time
+}
+
+// maxRunsKept bounds the runs the daemon remembers per environment.
+const maxRunsKept = 200
+
+var runNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+
+// StartRun starts pipeline in env on the environment's backend: the
+// deployed state machine runs with the given parameters. It fails when
+// the environment has no runner, the pipeline is not deployed, or the
+// name is invalid or taken.
+func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequest) (Run, error) {
+	w, err := d.env(env)
+	if err != nil {
+		return Run{}, err
+	}
+	if req.Name == "" {
+		req.Name = newRunName(d.opts.Clock())
+	}
+	if !runNameRE.MatchString(req.Name) {
+		return Run{}, errBadRequest(fmt.Sprintf("run name %q: use up to 80 letters, digits, - and _", req.Name))
+	}
+	runner, arn, err := w.runnerFor(ctx, pipeline)
+	if err != nil {
+		return Run{}, err
+	}
+	input, err := json.Marshal(map[string]any{"parameters": orEmpty(req.Parameters)})
+	if err != nil {
+		return Run{}, errBadRequest("parameters: " + err.Error())
+	}
+	id, err := runner.StartExecution(ctx, arn, req.Name, input)
+	if err != nil {
+		return Run{}, runError(err)
+	}
+	d.log.Info("run started", "env", env, "pipeline", pipeline, "run", req.Name)
+	w.remember(runRecord{env: env, pipeline: pipeline, id: id, started: d.opts.Clock()})
+	d.metrics.ExecutionRunning(env, pipeline, 1)
+	go d.follow(runner, env, pipeline, id)
+	return d.DescribeRun(ctx, env, pipeline, req.Name)
+}
+
+// runnerFor returns the environment's runner and the ARN of pipeline's
+// state machine as the inventory records it.
+func (w *envWorker) runnerFor(ctx context.Context, pipeline string) (sluice.Runner, string, error) {
+	t, err := w.roll.Target(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if t.Runner == nil {
+		return nil, "", fmt.Errorf("%w: environment %s's backend cannot run pipelines", ErrConflict, w.cfg.Name)
+	}
+	applied, err := rollout.Inventory(w.store, w.cfg.Name)
+	if err != nil {
+		return nil, "", err
+	}
+	want := sluice.ResourceID(string(sluice.TypeStateMachine) + "/" + pipeline)
+	for _, a := range applied {
+		if a.ID == want && a.ARN != "" {
+			return t.Runner, a.ARN, nil
+		}
+	}
+	return nil, "", fmt.Errorf("%w: pipeline %s is not deployed in %s", ErrNotFound, pipeline, w.cfg.Name)
+}
+
+// follow polls a run until it ends and counts it by status.
+func (d *Daemon) follow(runner sluice.Runner, env, pipeline, id string) {
+	defer d.metrics.ExecutionRunning(env, pipeline, -1)
+	ctx := d.workContext()
+	for {
+		e, err := runner.DescribeExecution(ctx, id)
+		if err == nil && e.Done() {
+			d.metrics.Execution(env, pipeline, e.Status)
+			d.log.Info("run ended", "env", env, "pipeline", pipeline, "run", e.Name, "status", e.Status)
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// DescribeRun returns a run of pipeline in env by its name.
+func (d *Daemon) DescribeRun(ctx context.Context, env, pipeline, name string) (Run, error) {
+	w, err := d.env(env)
+	if err != nil {
+		return Run{}, err
+	}
+	rec, ok := w.lookupRun(pipeline, name)
+	if !ok {
+		return Run{}, fmt.Errorf("%w: no run %s of %s in %s", ErrNotFound, name, pipeline, env)
+	}
+	runner, _, err := w.runnerFor(ctx, pipeline)
+	if err != nil {
+		return Run{}, err
+	}
+	e, err := runner.DescribeExecution(ctx, rec.id)
+	if err != nil {
+		return Run{}, runError(err)
+	}
+	return Run{Environment: env, Pipeline: pipeline, Execution: e}, nil
+}
+
+// Runs lists the runs the daemon started in env, newest first.
+func (d *Daemon) Runs(ctx context.Context, env string) ([]Run, error) {
+	w, err := d.env(env)
+	if err != nil {
+		return nil, err
+	}
+	var out []Run
+	for _, rec := range w.runList() {
+		r, err := d.DescribeRun(ctx, env, rec.pipeline, nameOf(rec.id))
+		if err != nil {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (w *envWorker) remember(r runRecord) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.runs == nil {
+		w.runs = map[string]runRecord{}
+	}
+	w.runs[r.pipeline+"/"+nameOf(r.id)] = r
+	if len(w.runs) > maxRunsKept {
+		oldest := ""
+		for k, v := range w.runs {
+			if oldest == "" || v.started.Before(w.runs[oldest].started) {
+				oldest = k
+			}
+		}
+		delete(w.runs, oldest)
+	}
+}
+
+func (w *envWorker) lookupRun(pipeline, name string) (runRecord, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r, ok := w.runs[pipeline+"/"+name]
+	return r, ok
+}
+
+func (w *envWorker) runList() []runRecord {
+	w.mu.Lock()
+	out := make([]runRecord, 0, len(w.runs))
+	for _, r := range w.runs {
+		out = append(out, r)
+	}
+	w.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].started.After(out[j].started) })
+	return out
+}
+
+// nameOf returns the execution name at the end of an execution ARN.
+func nameOf(id string) string {
+	for i := len(id) - 1; i >= 0; i-- {
+		if id[i] == ':' {
+			return id[i+1:]
+		}
+	}
+	return id
+}
+
+// newRunName returns a run name from the time and random bits.
+func newRunName(now time.Time) string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return "run-" + now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b)
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// runError maps a runner's error kinds to the API's.
+func runError(err error) error {
+	switch sluice.KindOf(err) {
+	case sluice.KindConflict:
+		return fmt.Errorf("%w: %v", ErrConflict, err)
+	case sluice.KindNotFound:
+		return fmt.Errorf("%w: %v", ErrNotFound, err)
+	}
+	return err
+}
