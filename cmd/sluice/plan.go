@@ -23,6 +23,9 @@ type targetOptions struct {
 	prune    bool
 	refresh  bool
 	aws      awsOptions
+	// ref and base: plan the tree of Git ref instead of the files on
+	// disk, a promotion into base (plan only).
+	ref, base string
 }
 
 func (o *targetOptions) flags(cmd *cobra.Command) {
@@ -56,6 +59,10 @@ Invalid documents are held: what they produced before is neither updated nor
 deleted, and the plan says so. --format markdown writes a summary and a
 table fit for a pull-request comment.
 
+--ref REF plans the files of a Git branch, tag or commit instead of the
+checkout: "sluice plan --env staging --ref dev" shows what merging dev into
+staging would change in AWS, and says whether that merge is a fast-forward.
+
 Exit status: 0 success, 1 a finding in the repository (the plan is still
 printed, for the valid documents) or a failure, 2 usage error; with
 --detailed-exitcode (as Terraform's): 0 no changes, 1 error or finding,
@@ -65,6 +72,8 @@ printed, for the valid documents) or a failure, 2 usage error; with
 	}
 	o.flags(cmd)
 	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or markdown")
+	cmd.Flags().StringVar(&o.ref, "ref", "", "plan the files of Git `REF` (a branch, tag or commit) instead of the checkout: what merging it would deploy")
+	cmd.Flags().StringVar(&o.base, "base", "", "with --ref, the `BRANCH` it would be merged into, to say whether that is a fast-forward (default: the environment's name)")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	return cmd
 }
@@ -126,9 +135,22 @@ func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, co
 		}}
 }
 
-// desired loads and compiles the repository for the environment.
+// desired loads and compiles the repository for the environment: the
+// checkout or, with --ref, the tree of that Git reference.
 func (o *targetOptions) desired(ctx context.Context, g *globalOptions) (*rollout.Desired, error) {
-	return prepareEnv(ctx, g, o.env, o.revision)
+	if o.ref == "" {
+		return prepareEnv(ctx, g, o.env, o.revision)
+	}
+	d, _, err := refDesired(ctx, g, o.env, o.ref, o.revision)
+	if err != nil {
+		return nil, err
+	}
+	base := o.base
+	if base == "" {
+		base = o.env
+	}
+	reportPromotion(ctx, g.stderr, g.repo, o.ref, base)
+	return d, nil
 }
 
 // openStoreReadOnly opens the state file read-only; a missing file is a

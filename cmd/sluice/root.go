@@ -51,6 +51,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newDaemonCmd(g),
 		newStatusCmd(g),
 		newHistoryCmd(g),
+		newRunCmd(g),
 	)
 	root.AddCommand(actionCmds(g)...)
 	return root
