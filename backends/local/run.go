@@ -71,20 +71,24 @@ type containerDetail struct {
 func (w *World) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) {
 	switch t.Resource {
 	case ResourceSubmitJobSync, ResourceSubmitJob:
-		return w.runJob(ctx, t)
+		return w.runJob(ctx, t, nil)
 	case ResourceSDKGetObject:
 		return w.getObject(t.Parameters)
 	}
 	return nil, &asl.Failure{Name: "States.Runtime", Cause: fmt.Sprintf("the local backend cannot run tasks of resource %q", t.Resource)}
 }
 
-// runJob runs a batch:submitJob task; see RunTask.
-func (w *World) runJob(ctx context.Context, t asl.Task) (json.RawMessage, error) {
+// runJob runs a batch:submitJob task; see RunTask. Once the job has an
+// ID, started (when not nil) is told the path of its log.
+func (w *World) runJob(ctx context.Context, t asl.Task, started func(log string)) (json.RawMessage, error) {
 	j, err := w.prepare(t)
 	if err != nil {
 		return nil, err
 	}
 	j.ID, j.CreatedAt = newJobID(), time.Now().UnixMilli()
+	if started != nil {
+		started(w.jobLog(j.ID))
+	}
 	p := w.poolFor(j.ComputeEnvironment, j.PoolVCPUs)
 	need := milli(j.VCPUs)
 	if need > milli(j.PoolVCPUs) {
@@ -124,7 +128,7 @@ func (w *World) result(j *job, desc jobDescription) (json.RawMessage, error) {
 // execute runs the job's command to its end and describes the outcome.
 // It fails only when the log cannot be written or ctx ends.
 func (w *World) execute(ctx context.Context, j *job) (jobDescription, error) {
-	logPath := filepath.Join(w.dir, jobsDir, j.ID+".log")
+	logPath := w.jobLog(j.ID)
 	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return jobDescription{}, fmt.Errorf("job %s: log: %w", j.Name, err)
@@ -148,6 +152,9 @@ func (w *World) execute(ctx context.Context, j *job) (jobDescription, error) {
 	fmt.Fprintf(logf, "[sluice] job %s: %s\n", desc.Status, desc.StatusReason)
 	return desc, nil
 }
+
+// jobLog returns the path of the log of job id.
+func (w *World) jobLog(id string) string { return filepath.Join(w.dir, jobsDir, id+".log") }
 
 // describeExit fills in the outcome of the process.
 func describeExit(desc *jobDescription, runErr error) {

@@ -57,6 +57,8 @@ type World struct {
 	// pools are the compute environments' vCPU slots, by name.
 	pools     sync.Map
 	imageOnce sync.Once
+	// runs are the executions this World runs (execution.go).
+	runs executions
 }
 
 var (
