@@ -23,4 +23,8 @@
 //     UntagResource, as AWS reserves them; Server.SetTag can plant one.
 //   - Validate reports FAIL for a definition that is not JSON, has no
 //     StartAt, or whose StartAt or a Next names no state.
+//
+// It also runs executions of its state machines as a test scripts them
+// (StartExecution, DescribeExecution, GetExecutionHistory, StopExecution):
+// see executions.go.
 package sfnfake

@@ -17,12 +17,20 @@ type Server struct {
 	// DeletingPolls is how many Describe calls a deleted state machine
 	// stays DELETING for (default 2).
 	DeletingPolls int
+	// ExecutionPolls is how many DescribeExecution calls an execution
+	// stays RUNNING for before it ends as scripted (default 2).
+	ExecutionPolls int
 
 	mu       sync.Mutex
 	machines map[string]*machine // by ARN
-	srv      *httptest.Server
-	account  string
-	region   string
+	// executions by ARN, scripts by execution name, seq numbers
+	// executions started without a name.
+	executions map[string]*execution
+	scripts    map[string]Outcome
+	seq        int
+	srv        *httptest.Server
+	account    string
+	region     string
 }
 
 // machine is one state machine as the fake holds it.
@@ -42,7 +50,8 @@ type machine struct {
 
 // Start runs a fake for region and account; Close stops it.
 func Start(region, account string) *Server {
-	s := &Server{DeletingPolls: 2, machines: map[string]*machine{}, account: account, region: region}
+	s := &Server{DeletingPolls: 2, ExecutionPolls: 2, machines: map[string]*machine{}, account: account, region: region,
+		executions: map[string]*execution{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
@@ -86,6 +95,10 @@ func (s *Server) handlers() map[string]handler {
 		"ListTagsForResource":            s.listTags,
 		"ListStateMachines":              s.list,
 		"ValidateStateMachineDefinition": s.validate,
+		"StartExecution":                 s.startExecution,
+		"DescribeExecution":              s.describeExecution,
+		"GetExecutionHistory":            s.history,
+		"StopExecution":                  s.stopExecution,
 	}
 }
 
