@@ -23,6 +23,7 @@
 //   - StopExecution aborts a running execution (ABORTED, with
 //     ExecutionAborted last in its history) and leaves an ended one as it
 //     was.
+
 package sfnfake
 
 import (
