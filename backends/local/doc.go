@@ -56,6 +56,7 @@
 //	DATA/buckets/NAME/            a bucket's objects, one file per key
 //	DATA/jobs/JOBID.log           a job's output (stdout and stderr)
 //	DATA/jobs/JOBID.json          a finished job's description
+//	DATA/executions/SM/NAME.json  an execution of state machine SM (below)
 //
 // A record is a JSON object:
 //
@@ -103,4 +104,20 @@
 // A batch:submitJob task (without .sync) runs its job to the end too,
 // and returns what SubmitJob returns (JobArn, JobId, JobName): the job's
 // outcome is in its log and description, not the task's.
+//
+// # Executions
+//
+// World implements sluice.Runner. StartExecution parses the state
+// machine's current definition (once per distinct definition), writes
+// the execution's record (a sluice.Execution in JSON) and runs it in the
+// ASL interpreter in the background, under the World rather than the
+// caller's context; Close aborts what still runs and waits for it. Each
+// Batch job task an execution runs is one of its Steps, with its attempt,
+// outcome and log file; the getObject tasks with which a compiled
+// pipeline reads a step's outputs are not steps. The record is rewritten
+// at most every 100 ms while the execution runs, and once when it ends.
+// DescribeExecution and Executions read records from memory while their
+// execution runs and from disk otherwise, so a World opened later on the
+// same directory sees past executions; one left RUNNING by a process
+// that stopped is reported ABORTED.
 package local

@@ -3,6 +3,7 @@ package local_test
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -211,5 +212,38 @@ func TestExecutionsNewestFirst(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(w.Dir(), "executions", "churn-dev-broken", "first.json")); err != nil {
 		t.Errorf("record of execution first: %v", err)
+	}
+}
+
+// TestTemplateExecution deploys the scaffolded data-processing template
+// and runs it through StartExecution: every step of the passing branch
+// runs in order, with its log, and each step's artifacts are where the
+// next one read them.
+func TestTemplateExecution(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not found: the template's step programs need it")
+	}
+	dir, desired := compileTemplate(t, "data-processing", env)
+	w := mustWorld(t, local.Options{Workdir: dir})
+	t.Cleanup(func() { _ = w.Close() })
+	deploy(t, w, env, desired)
+	sm := firstOf(t, desired, sluice.TypeStateMachine)
+	e := waitDone(t, w, mustStart(t, w, sm.Name, "run-1", `{"parameters": {"rows": 300}}`))
+	if e.Status != sluice.ExecutionSucceeded {
+		t.Fatalf("execution %s %s: %s; steps %+v", e.Status, e.Error, e.Cause, e.Steps)
+	}
+	if got := stepStates(e.Steps); got != "ingest:SUCCEEDED validate:SUCCEEDED transform:SUCCEEDED publish:SUCCEEDED" {
+		t.Errorf("steps %s, want ingest, validate, transform, publish", got)
+	}
+	for _, s := range e.Steps {
+		if _, err := os.Stat(s.Log); err != nil {
+			t.Errorf("log of step %s: %v", s.State, err)
+		}
+	}
+	run := filepath.Join(w.BucketDir(firstOf(t, desired, sluice.TypeBucket).Name), "data-processing", "run-1")
+	for _, key := range []string{"ingest/raw.csv", "validate/quality-report.json", "validate/outputs.json", "transform/features.csv", "publish/dataset/manifest.json"} {
+		if _, err := os.Stat(filepath.Join(run, key)); err != nil {
+			t.Errorf("artifact %s: %v", key, err)
+		}
 	}
 }
