@@ -79,6 +79,7 @@ printed, for the valid documents) or a failure, 2 usage error; with
 }
 
 func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
+	defer func() { err = o.detailedError(g, err) }()
 	write, ok := map[string]func(*globalOptions, string, reconcile.Plan) error{
 		"text":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanText(g.stdout, env, p) },
 		"json":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanJSON(g.stdout, env, p) },
@@ -118,6 +119,17 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 		return exitError{code: 2}
 	}
 	return nil
+}
+
+// detailedError makes a failure exit 1 under --detailed-exitcode, where
+// exit 2 means "changes" (a usage error is still reported first).
+func (o *planOptions) detailedError(g *globalOptions, err error) error {
+	var ee exitError
+	if err == nil || !o.detailed || errors.As(err, &ee) {
+		return err
+	}
+	fmt.Fprintln(g.stderr, "sluice:", err)
+	return exitError{code: exitInvalid}
 }
 
 // rolloutEnv is the environment as the rollout drives it, connecting to

@@ -52,6 +52,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newStatusCmd(g),
 		newHistoryCmd(g),
 		newRunCmd(g),
+		newDemoCmd(g),
 	)
 	root.AddCommand(actionCmds(g)...)
 	return root
