@@ -29,4 +29,10 @@
 // With Options.Validate, definitions are checked with
 // ValidateStateMachineDefinition before they are sent, and a definition
 // it finds invalid is stalled with its diagnostics.
+//
+// Executions is the sluice.Runner of Step Functions: it starts executions
+// of deployed state machines and describes them, folding the execution's
+// history into one StepRun per attempt of each task state, with the path
+// of the foreach iterations it ran in and, for Batch jobs, the ARN of the
+// job's CloudWatch Logs stream.
 package sfn

@@ -31,15 +31,19 @@ var _ sluice.Runner = (*Executions)(nil)
 // NewExecutions returns Executions calling api.
 func NewExecutions(api ExecutionAPI) *Executions { return &Executions{api: api} }
 
-// StartExecution starts stateMachine (an ARN) as the execution name with
-// input (none is "{}") and returns the execution's ARN. Starting again
+// StartExecution starts stateMachine (an ARN) as the execution name (none
+// lets Step Functions pick one) with input (none is "{}") and returns the
+// execution's ARN. Starting again
 // the same name with the same input while it runs returns the same ARN,
 // as Step Functions does. It fails with a *sluice.Error of KindConflict
 // when the name was used before otherwise, KindNotFound when the state
 // machine does not exist or is being deleted, KindInvalid for a bad name
 // or input, and KindTransient or KindPermission as the service answers.
 func (x *Executions) StartExecution(ctx context.Context, stateMachine, name string, input json.RawMessage) (string, error) {
-	in := &sfn.StartExecutionInput{StateMachineArn: &stateMachine, Name: &name, Input: aws.String("{}")}
+	in := &sfn.StartExecutionInput{StateMachineArn: &stateMachine, Input: aws.String("{}")}
+	if name != "" {
+		in.Name = &name
+	}
 	if len(input) > 0 {
 		in.Input = aws.String(string(input))
 	}

@@ -7,7 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/sfn"
 	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
 )
 
@@ -96,5 +101,27 @@ func TestHistoryPages(t *testing.T) {
 	}
 	if !seen["split/report"] {
 		t.Errorf("the step after the foreach, on the last page, is missing")
+	}
+}
+
+// BenchmarkDescribeExecution describes an ended execution of a foreach
+// over 1,000 items (about 8,000 history events, 8 pages) through the
+// fake: the cost of following a large run, HTTP and JSON included.
+func BenchmarkDescribeExecution(b *testing.B) {
+	srv := sfnfake.Start(region, account)
+	defer srv.Close()
+	srv.ExecutionPolls = 0
+	srv.ScriptExecution("big", sfnfake.Outcome{Items: map[string]int{"train": 1000}})
+	api := awssfn.New(awssfn.Options{Region: region, BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+	x := sfn.NewExecutions(api)
+	id, err := x.StartExecution(context.Background(), createMachine(b, api, "churn-dev-big", pipelineDef), "big", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if e, err := x.DescribeExecution(context.Background(), id); err != nil || len(e.Steps) != 1002 {
+			b.Fatalf("%d steps, %v", len(e.Steps), err)
+		}
 	}
 }

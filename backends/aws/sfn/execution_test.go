@@ -40,7 +40,7 @@ func runner(t *testing.T, def string) (*sfn.Executions, string, *sfnfake.Server,
 	return sfn.NewExecutions(api), createMachine(t, api, "churn-dev-train", def), srv, c
 }
 
-func createMachine(t *testing.T, api *awssfn.Client, name, def string) string {
+func createMachine(t testing.TB, api *awssfn.Client, name, def string) string {
 	t.Helper()
 	out, err := api.CreateStateMachine(context.Background(), &awssfn.CreateStateMachineInput{
 		Name: aws.String(name), Definition: aws.String(def), RoleArn: aws.String(role)})

@@ -2,6 +2,7 @@ package sfnfake
 
 import (
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -57,23 +58,32 @@ func (s *Server) history(body []byte) (any, *apiError) {
 	if size == 0 {
 		size = 100
 	}
-	events := x.wire(in.ReverseOrder)
-	end := min(len(events), from+size)
-	out := map[string]any{"events": events[min(from, end):end]}
-	if end < len(events) {
+	shown := x.numbered(in.ReverseOrder)
+	end := min(len(shown), from+size)
+	out := map[string]any{"events": x.wire(shown[min(from, end):end])}
+	if end < len(shown) {
 		out["nextToken"] = token(x.ARN, end)
 	}
 	return out, nil
 }
 
-// wire numbers the events shown and returns them in the wire shape.
-func (x *execution) wire(reverse bool) []map[string]any {
-	shown := x.shown()
+// numbered numbers the events shown from 1 in order, and returns them in
+// the order asked for.
+func (x *execution) numbered(reverse bool) []*event {
+	shown := slices.Clone(x.shown())
 	for i, e := range shown {
 		e.id = int64(i + 1)
 	}
-	out := make([]map[string]any, 0, len(shown))
-	for _, e := range shown {
+	if reverse {
+		slices.Reverse(shown)
+	}
+	return shown
+}
+
+// wire returns events in the wire shape.
+func (x *execution) wire(events []*event) []map[string]any {
+	out := make([]map[string]any, 0, len(events))
+	for _, e := range events {
 		w := map[string]any{"id": e.id, "previousEventId": 0, "type": e.typ, "timestamp": x.Start + float64(e.id)/1000}
 		if e.prev != nil {
 			w["previousEventId"] = e.prev.id
@@ -82,11 +92,6 @@ func (x *execution) wire(reverse bool) []map[string]any {
 			w[e.key] = e.details
 		}
 		out = append(out, w)
-	}
-	if reverse {
-		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-			out[i], out[j] = out[j], out[i]
-		}
 	}
 	return out
 }
