@@ -17,7 +17,8 @@ import (
 
 // runProject is a project of small pipelines whose steps are shell
 // commands: relay (one step writes an artifact, the next copies it),
-// broken (a step that fails) and slow (a step that sleeps).
+// broken (a step that fails), slow (a step that sleeps), flaky (a step
+// that fails once, then succeeds when retried) and fan (a foreach).
 const runProject = `apiVersion: sluice.dev/v1
 kind: Project
 metadata: {name: churn}
@@ -68,6 +69,28 @@ spec:
   steps:
     - name: nap
       command: [sh, -c, 'echo $$ > "$SLUICE_RUN_ID.pid"; exec sleep 30']
+---
+apiVersion: sluice.dev/v1
+kind: Pipeline
+metadata: {name: flaky}
+spec:
+  steps:
+    - name: try
+      command: [sh, -c, 'if [ -e "$SLUICE_RUN_ID.tried" ]; then echo second try; else touch "$SLUICE_RUN_ID.tried"; echo first try; exit 1; fi']
+      retry: {attempts: 2, delay: 1s, jitter: true}
+---
+apiVersion: sluice.dev/v1
+kind: Pipeline
+metadata: {name: fan}
+spec:
+  parameters:
+    items: {type: list, default: [a, b, c]}
+  steps:
+    - {name: start, command: ["true"], foreach: {over: parameters.items, step: work, join: done}}
+    - name: work
+      command: [sh, -c, 'mkdir -p "$SLUICE_OUTPUT" && echo "$SLUICE_FOREACH_ITEM" > "$SLUICE_OUTPUT/item.json"']
+      next: done
+    - {name: done, command: ["true"]}
 `
 
 // compileFiles loads and validates a project held in memory and

@@ -2,6 +2,7 @@ package local_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -144,14 +145,14 @@ func TestCloseAbortsExecution(t *testing.T) {
 
 // TestExecutionsOutliveTheWorld opens a second World on the data
 // directory of a first: it describes the first's finished execution as
-// it ended, and one still running in the first as ABORTED (as it would
-// a record left by a process that died).
+// it ended, and one still running in the first, whose record the first
+// keeps up to date, as ABORTED (as it would a record left by a process
+// that died).
 func TestExecutionsOutliveTheWorld(t *testing.T) {
 	workdir := t.TempDir()
 	w := runWorld(t, workdir)
 	done := waitDone(t, w, mustStart(t, w, machineARN("relay"), "run-1", ""))
 	slow := mustStart(t, w, machineARN("slow"), "nap-1", "")
-	waitFor(t, w, slow, func(e sluice.Execution) bool { return len(e.Steps) == 1 })
 
 	later, err := local.New(w.Dir(), local.Options{Workdir: workdir})
 	if err != nil {
@@ -164,12 +165,11 @@ func TestExecutionsOutliveTheWorld(t *testing.T) {
 	if got.Status != sluice.ExecutionSucceeded || stepStates(got.Steps) != stepStates(done.Steps) || string(got.Output) != string(done.Output) {
 		t.Errorf("described by a new World: %+v, want %+v", got, done)
 	}
-	orphan, err := later.DescribeExecution(t.Context(), slow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if orphan.Status != sluice.ExecutionAborted || orphan.Cause != "the process running it stopped" {
-		t.Errorf("an execution no goroutine of the World runs: %s %q, want ABORTED", orphan.Status, orphan.Cause)
+	// The running execution's record is rewritten as it goes: the new
+	// World sees its step once the next write is done.
+	orphan := waitFor(t, later, slow, func(e sluice.Execution) bool { return len(e.Steps) == 1 && e.Steps[0].Log != "" })
+	if orphan.Status != sluice.ExecutionAborted || orphan.Cause != "the process running it stopped" || orphan.Steps[0].Status != sluice.ExecutionFailed {
+		t.Errorf("an execution no goroutine of the World runs: %s %q with step %+v, want ABORTED with its step stopped", orphan.Status, orphan.Cause, orphan.Steps[0])
 	}
 	if list, err := later.Executions(t.Context(), machineARN("slow")); err != nil || len(list) != 1 || list[0].Status != sluice.ExecutionAborted {
 		t.Errorf("Executions of slow: %+v, %v", list, err)
@@ -245,5 +245,41 @@ func TestTemplateExecution(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(run, key)); err != nil {
 			t.Errorf("artifact %s: %v", key, err)
 		}
+	}
+}
+
+// TestExecutionRecordsAttemptsAndIterations checks that a retried step
+// is one StepRun per attempt, each with its own log, and that each copy
+// of a foreach's step is one StepRun whose path names its iteration.
+func TestExecutionRecordsAttemptsAndIterations(t *testing.T) {
+	w := runWorld(t, t.TempDir())
+	flaky := mustStart(t, w, machineARN("flaky"), "run-1", "")
+	fan := waitDone(t, w, mustStart(t, w, machineARN("fan"), "run-1", ""))
+
+	e := waitDone(t, w, flaky)
+	if e.Status != sluice.ExecutionSucceeded || stepStates(e.Steps) != "try:FAILED try:SUCCEEDED" {
+		t.Fatalf("flaky: %s with steps %s, want SUCCEEDED after a failed first try", e.Status, stepStates(e.Steps))
+	}
+	for i, want := range []string{"first try", "second try"} {
+		s := e.Steps[i]
+		if s.Attempt != i+1 || !strings.Contains(readFile(t, s.Log), want) {
+			t.Errorf("step %d: attempt %d, log %s; want attempt %d logging %q", i, s.Attempt, s.Log, i+1, want)
+		}
+	}
+
+	if fan.Status != sluice.ExecutionSucceeded || len(fan.Steps) != 5 {
+		t.Fatalf("fan: %s with steps %s, want SUCCEEDED with 5 steps", fan.Status, stepStates(fan.Steps))
+	}
+	paths := map[string]bool{}
+	for _, s := range fan.Steps[1:4] {
+		paths[s.Path] = s.State == "work" && s.Status == sluice.ExecutionSucceeded
+	}
+	for i := range 3 {
+		if want := fmt.Sprintf("start.foreach/%d/work", i); !paths[want] {
+			t.Errorf("fan: no SUCCEEDED step at %s among %v", want, fan.Steps)
+		}
+	}
+	if fan.Steps[0].State != "start" || fan.Steps[4].State != "done" {
+		t.Errorf("fan: steps %s, want start first and done last", stepStates(fan.Steps))
 	}
 }

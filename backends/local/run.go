@@ -78,17 +78,15 @@ func (w *World) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error
 	return nil, &asl.Failure{Name: "States.Runtime", Cause: fmt.Sprintf("the local backend cannot run tasks of resource %q", t.Resource)}
 }
 
-// runJob runs a batch:submitJob task; see RunTask. Once the job has an
-// ID, started (when not nil) is told the path of its log.
+// runJob runs a batch:submitJob task; see RunTask. Once the job has its
+// vCPUs and is about to start, started (when not nil) is told the path
+// of its log.
 func (w *World) runJob(ctx context.Context, t asl.Task, started func(log string)) (json.RawMessage, error) {
 	j, err := w.prepare(t)
 	if err != nil {
 		return nil, err
 	}
 	j.ID, j.CreatedAt = newJobID(), time.Now().UnixMilli()
-	if started != nil {
-		started(w.jobLog(j.ID))
-	}
 	p := w.poolFor(j.ComputeEnvironment, j.PoolVCPUs)
 	need := milli(j.VCPUs)
 	if need > milli(j.PoolVCPUs) {
@@ -98,6 +96,9 @@ func (w *World) runJob(ctx context.Context, t asl.Task, started func(log string)
 		return nil, fmt.Errorf("job %s waiting for vCPUs in %s: %w", j.Name, j.ComputeEnvironment, err)
 	}
 	defer p.release(need)
+	if started != nil {
+		started(w.jobLog(j.ID))
+	}
 	desc, err := w.execute(ctx, j)
 	if err != nil {
 		return nil, err
