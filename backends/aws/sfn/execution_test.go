@@ -64,12 +64,13 @@ type step struct {
 	path, status string
 	attempt      int
 	err, log     string
+	cause        string
 }
 
 func steps(e sluice.Execution) []step {
 	var out []step
 	for _, s := range e.Steps {
-		out = append(out, step{path: s.Path, status: s.Status, attempt: s.Attempt, err: s.Error, log: s.Log})
+		out = append(out, step{path: s.Path, status: s.Status, attempt: s.Attempt, err: s.Error, log: s.Log, cause: s.Cause})
 	}
 	return out
 }
@@ -124,8 +125,8 @@ func TestExecutionRunsToSuccess(t *testing.T) {
 	}
 	assertSteps(t, e, []step{
 		{path: "prepare", status: "SUCCEEDED", attempt: 1, log: logARN("prep/default/a1")},
-		{path: "train/0/fit", status: "FAILED", attempt: 1, err: "Batch.AWSBatchException"},
-		{path: "train/1/fit", status: "FAILED", attempt: 1, err: "Batch.AWSBatchException"},
+		{path: "train/0/fit", status: "FAILED", attempt: 1, err: "Batch.AWSBatchException", cause: "throttled"},
+		{path: "train/1/fit", status: "FAILED", attempt: 1, err: "Batch.AWSBatchException", cause: "throttled"},
 		{path: "train/0/fit", status: "SUCCEEDED", attempt: 2, log: logARN("fit/default/f1")},
 		{path: "train/1/fit", status: "SUCCEEDED", attempt: 2, log: logARN("fit/default/f1")},
 		{path: "split/report", status: "SUCCEEDED", attempt: 1},
@@ -148,8 +149,14 @@ func TestExecutionFails(t *testing.T) {
 				Tasks: map[string][]sfnfake.Attempt{"fit": {{Error: "States.TaskFailed", Cause: failedJob}}}},
 			err: "States.TaskFailed", cause: failedJob,
 			steps: []step{{path: "prepare", status: "SUCCEEDED", attempt: 1},
-				{path: "train/0/fit", status: "FAILED", attempt: 1, err: "States.TaskFailed",
+				{path: "train/0/fit", status: "FAILED", attempt: 1, err: "States.TaskFailed", cause: failedJob,
 					log: "arn:aws:logs:us-east-1:000000000000:log-group:/sluice/churn:log-stream:fit/default/bad"}}},
+		{name: "a step times out after a retry", def: `{"StartAt":"slow","States":{"slow":` + batchTask + `,"End":true}}}`,
+			outcome: sfnfake.Outcome{Tasks: map[string][]sfnfake.Attempt{"slow": {
+				{Error: "States.TaskFailed", Cause: "exit 1"}, {Error: "States.Timeout", Cause: "took over 3600 s"}}}},
+			err: "States.Timeout", cause: "took over 3600 s",
+			steps: []step{{path: "slow", status: "FAILED", attempt: 1, err: "States.TaskFailed", cause: "exit 1"},
+				{path: "slow", status: "FAILED", attempt: 2, err: "States.Timeout", cause: "took over 3600 s"}}},
 		{name: "a Fail state after a step", def: `{"StartAt":"check","States":{"check":` + batchTask + `,"Next":"stop"},` +
 			`"stop":{"Type":"Fail","Error":"Sluice.QualityGate","Cause":"accuracy 0.61 < 0.8"}}}`,
 			err: "Sluice.QualityGate", cause: "accuracy 0.61 < 0.8",

@@ -152,7 +152,12 @@ func (p *script) task(name string, st stateSpec, prev *event) ([]*event, *failur
 		if strings.HasSuffix(res, ".sync") {
 			add("TaskSubmitted", "taskSubmittedEventDetails", map[string]any{"output": "{}"})
 		}
-		if a.Error != "" {
+		switch a.Error {
+		case "":
+		case "States.Timeout":
+			add("TaskTimedOut", "taskTimedOutEventDetails", map[string]any{"error": a.Error, "cause": a.Cause})
+			continue
+		default:
 			add("TaskFailed", "taskFailedEventDetails", map[string]any{"error": a.Error, "cause": a.Cause})
 			continue
 		}

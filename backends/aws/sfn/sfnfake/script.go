@@ -23,7 +23,9 @@ type Outcome struct {
 }
 
 // Attempt is the result of one attempt of a Task state: it fails when
-// Error is set, and succeeds with Output (default "{}") otherwise.
+// Error is set (recorded as TaskTimedOut for States.Timeout, as AWS
+// records a task that outlived its TimeoutSeconds, else TaskFailed), and
+// succeeds with Output (default "{}") otherwise.
 type Attempt struct {
 	Output       string
 	Error, Cause string
