@@ -54,6 +54,8 @@ type awsEnv struct {
 	calls    *awsapi.Counter
 	// cfg is the loaded configuration, for clients beyond the backends'.
 	cfg aws.Config
+	// runner starts and follows pipeline runs.
+	runner sluice.Runner
 }
 
 // connect loads the AWS configuration and builds the backends.
@@ -106,8 +108,9 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 		vars[compile.PlaceholderSchedulerRole] = t.roles.scheduler
 	}
 	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = t.pathStyle })
+	states := awssfn.NewFromConfig(cfg)
 	backends := map[sluice.ResourceType]reconcile.Backend{
-		sluice.TypeStateMachine: sfn.New(awssfn.NewFromConfig(cfg), sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}),
+		sluice.TypeStateMachine: sfn.New(states, sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}),
 		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
 		sluice.TypeBucket:       s3.New(s3client, cfg.Region),
 		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: t.env == "prod"}),
@@ -116,7 +119,7 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 	for _, typ := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
 		backends[typ] = b
 	}
-	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg}, nil
+	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states)}, nil
 }
 
 // partitionOf reads the partition from an ARN ("arn:aws-cn:..."),

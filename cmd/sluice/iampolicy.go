@@ -121,6 +121,7 @@ const (
 	sidSchedulerDiscover = "SchedulerDiscover"
 	sidStateMachines     = "StatesStateMachines"
 	sidStatesAny         = "StatesAny"
+	sidExecutions        = "StatesExecutions"
 	sidComputeEnvs       = "BatchComputeEnvironments"
 	sidJobQueues         = "BatchJobQueues"
 	sidJobDefs           = "BatchJobDefinitions"
@@ -158,6 +159,10 @@ func policyGrants() []grant {
 		{"sfn", "ValidateStateMachineDefinition", "states:ValidateStateMachineDefinition", sidStatesAny},
 		{"sfn", "ListStateMachines", "states:ListStateMachines", sidStatesAny},
 		{"sfn", "ListTagsForResource", "states:ListTagsForResource", sidStatesDiscover},
+		// Runs: sluice run asks the daemon to start pipelines and follow them.
+		{"sfnruns", "StartExecution", "states:StartExecution", sidStateMachines},
+		{"sfnruns", "DescribeExecution", "states:DescribeExecution", sidExecutions},
+		{"sfnruns", "GetExecutionHistory", "states:GetExecutionHistory", sidExecutions},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
 		{"batch", "CreateComputeEnvironment", "iam:CreateServiceLinkedRole", sidBatchServiceLinkedRole},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},

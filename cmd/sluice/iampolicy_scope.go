@@ -127,6 +127,7 @@ func (sc *policyScope) addStateMachine(r sluice.Resource, spec json.RawMessage) 
 	}
 	_ = json.Unmarshal(spec, &s)
 	sc.allow(sidStateMachines, sc.resourceARN(r))
+	sc.allow(sidExecutions, sc.arn("states", "execution:"+r.Name+":*"))
 	sc.allow(sidStatesAny, "*")
 	sc.allow(sidStatesDiscover, sc.arn("states", "stateMachine:*"))
 	sc.allow(sidTaggingAny, "*")

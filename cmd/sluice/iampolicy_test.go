@@ -89,6 +89,7 @@ func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 		"s3":        reflect.TypeFor[s3.Client](),
 		"scheduler": reflect.TypeFor[scheduler.API](),
 		"sfn":       reflect.TypeFor[sfn.API](),
+		"sfnruns":   reflect.TypeFor[sfn.ExecutionAPI](),
 		"sts":       reflect.TypeFor[*sts.Client](),
 		"tagging":   reflect.TypeFor[tagging.API](),
 	}

@@ -21,7 +21,7 @@ func (o *awsOptions) target(env *awsEnv) *rollout.Target {
 // rolloutTarget is env as the rollout sees it; endpoint is the
 // environment's configured endpoint, if any.
 func rolloutTarget(env *awsEnv, endpoint string) *rollout.Target {
-	t := &rollout.Target{Backends: env.backends, Vars: env.vars}
+	t := &rollout.Target{Backends: env.backends, Vars: env.vars, Runner: env.runner}
 	if useTagging(endpoint, os.Getenv) {
 		t.Bulk = tagging.New(rgt.NewFromConfig(env.cfg), tagging.TypeStateMachine, tagging.TypeBucket)
 		t.BulkTypes = []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket}
