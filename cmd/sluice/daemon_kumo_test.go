@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -137,12 +138,20 @@ func TestDaemonKumoKilledMidApply(t *testing.T) {
 	cmd, server := startDaemonProcess(t, config)
 	waitSynced(t, server, first, 3*time.Minute)
 
+	// A run through Step Functions: started by the daemon, followed by
+	// sluice run (the fake scripts every step to succeed).
+	t.Setenv("SLUICE_TOKEN", "token")
+	code, out, errOut := runCLI(t, "run", "p001", "--env", "dev", "--server", server, "--poll", "50ms")
+	if code != exitOK || !strings.Contains(out, "ok  s0") || !strings.Contains(out, "SUCCEEDED") {
+		t.Errorf("sluice run p001 on AWS: exit %d\n%s\n%s", code, out, errOut)
+	}
+
 	second := gitserver.Commit(t, bare, "dev", map[string]string{crashPipelinePath(0): gitserver.Delete}, "drop p000")
 	s := waitSynced(t, server, second, time.Minute)
 	if s.Managed != want-(1+crashSteps) {
 		t.Errorf("after deleting one pipeline %d resources are managed, want %d", s.Managed, want-(1+crashSteps))
 	}
-	code, out, errOut := runCLI(t, "history", "--server", server, "--env", "dev")
+	code, out, errOut = runCLI(t, "history", "--server", server, "--env", "dev")
 	if code != exitOK || !regexp.MustCompile(second+`\s+succeeded`).MatchString(out) {
 		t.Errorf("sluice history (exit %d) does not list %s as succeeded:\n%s%s", code, second, out, errOut)
 	}
