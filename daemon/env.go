@@ -142,9 +142,11 @@ func (w *envWorker) loadMeta() {
 
 // snapshot returns a copy of the status.
 func (w *envWorker) snapshot() Status {
+	runs := w.recentRuns()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.status
+	s.Runs = runs
 	return s
 }
 

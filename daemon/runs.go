@@ -34,7 +34,20 @@ type Run struct {
 type runRecord struct {
 	env, pipeline, id string
 	started           time.Time
+	// status is the last status seen by the follower.
+	status string
 }
+
+// RunSummary is a run as an environment's status lists it.
+type RunSummary struct {
+	Pipeline string    `json:"pipeline"`
+	Name     string    `json:"name"`
+	Status   string    `json:"status"`
+	Started  time.Time `json:"started"`
+}
+
+// maxRunsShown bounds the runs an environment's status lists.
+const maxRunsShown = 10
 
 // maxRunsKept bounds the runs the daemon remembers per environment.
 const maxRunsKept = 200
@@ -69,9 +82,9 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 		return Run{}, runError(err)
 	}
 	d.log.Info("run started", "env", env, "pipeline", pipeline, "run", req.Name)
-	w.remember(runRecord{env: env, pipeline: pipeline, id: id, started: d.opts.Clock()})
+	w.remember(runRecord{env: env, pipeline: pipeline, id: id, started: d.opts.Clock(), status: sluice.ExecutionRunning})
 	d.metrics.ExecutionRunning(env, pipeline, 1)
-	go d.follow(runner, env, pipeline, id)
+	go d.follow(w, runner, pipeline, id)
 	return d.DescribeRun(ctx, env, pipeline, req.Name)
 }
 
@@ -99,11 +112,15 @@ func (w *envWorker) runnerFor(ctx context.Context, pipeline string) (sluice.Runn
 }
 
 // follow polls a run until it ends and counts it by status.
-func (d *Daemon) follow(runner sluice.Runner, env, pipeline, id string) {
+func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string) {
+	env := w.cfg.Name
 	defer d.metrics.ExecutionRunning(env, pipeline, -1)
 	ctx := d.workContext()
 	for {
 		e, err := runner.DescribeExecution(ctx, id)
+		if err == nil {
+			w.setRunStatus(pipeline, id, e.Status)
+		}
 		if err == nil && e.Done() {
 			d.metrics.Execution(env, pipeline, e.Status)
 			d.log.Info("run ended", "env", env, "pipeline", pipeline, "run", e.Name, "status", e.Status)
@@ -135,6 +152,7 @@ func (d *Daemon) DescribeRun(ctx context.Context, env, pipeline, name string) (R
 	if err != nil {
 		return Run{}, runError(err)
 	}
+	w.setRunStatus(pipeline, rec.id, e.Status)
 	return Run{Environment: env, Pipeline: pipeline, Execution: e}, nil
 }
 
@@ -171,6 +189,28 @@ func (w *envWorker) remember(r runRecord) {
 		}
 		delete(w.runs, oldest)
 	}
+}
+
+func (w *envWorker) setRunStatus(pipeline, id, status string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	key := pipeline + "/" + nameOf(id)
+	if r, ok := w.runs[key]; ok {
+		r.status = status
+		w.runs[key] = r
+	}
+}
+
+// recentRuns summarises the newest runs.
+func (w *envWorker) recentRuns() []RunSummary {
+	var out []RunSummary
+	for _, r := range w.runList() {
+		if len(out) == maxRunsShown {
+			break
+		}
+		out = append(out, RunSummary{Pipeline: r.pipeline, Name: nameOf(r.id), Status: r.status, Started: r.started})
+	}
+	return out
 }
 
 func (w *envWorker) lookupRun(pipeline, name string) (runRecord, bool) {

@@ -47,6 +47,8 @@ type Status struct {
 	// Held maps documents held at their last applied revision to why.
 	Held      map[string]string `json:"held,omitempty"`
 	Pipelines []Pipeline        `json:"pipelines,omitempty"`
+	// Runs are the newest runs the daemon started in the environment.
+	Runs []RunSummary `json:"runs,omitempty"`
 }
 
 // PendingPlan is a plan computed for a revision, waiting for approval.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,9 @@ repositories:
 	}
 	if code, _, errOut := runCLI(t, append([]string{"run", "nosuch"}, client...)...); code != exitUsage || !strings.Contains(errOut, "not deployed") {
 		t.Errorf("sluice run of an unknown pipeline: exit %d\n%s", code, errOut)
+	}
+	code, out, _ = runCLI(t, "status", "--server", server, "--env", "dev")
+	if code != exitOK || !regexp.MustCompile(`hello\s+first\s+SUCCEEDED`).MatchString(out) || !regexp.MustCompile(`boom\s+\S+\s+FAILED`).MatchString(out) {
+		t.Errorf("sluice status --env dev does not list the runs (exit %d):\n%s", code, out)
 	}
 }

@@ -71,6 +71,12 @@ func writeStatuses(w io.Writer, list []daemon.Status, details bool) error {
 		for doc, why := range s.Held {
 			fmt.Fprintf(w, "held: %s: %s\n", doc, why)
 		}
+		if len(s.Runs) > 0 {
+			fmt.Fprintln(w, "\nRecent runs:")
+			for _, r := range s.Runs {
+				fmt.Fprintf(w, "  %s  %-20s %-30s %s\n", r.Started.UTC().Format("2006-01-02 15:04:05Z"), r.Pipeline, r.Name, r.Status)
+			}
+		}
 	}
 	return nil
 }
