@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,7 +24,8 @@ import (
 )
 
 // Connector connects an environment's target: its backends and
-// placeholder values. rec counts every AWS call the target makes.
+// placeholder values. rec counts every AWS call the target makes. It is
+// called from several environments' workers at once.
 type Connector func(ctx context.Context, env config.Environment, rec awsapi.Recorder) (*rollout.Target, error)
 
 // Options configure a Daemon.
@@ -137,13 +140,14 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 			return fmt.Errorf("repository %s: %w", rc.Name, err)
 		}
 		repos[rc.Name] = r
-		r.envs = nil
+		var workers []*envWorker
 		for _, ec := range rc.Environments {
 			w := d.envFor(ec, r)
 			envs[ec.Name] = w
-			r.envs = append(r.envs, w)
+			workers = append(workers, w)
 			order = append(order, ec.Name)
 		}
+		r.setEnvs(workers)
 	}
 	sources, err := webhookSources(cfg)
 	if err != nil {
@@ -170,29 +174,56 @@ func (d *Daemon) repoFor(ctx context.Context, rc config.Repository) (*repoWatche
 	old := d.repos[rc.Name]
 	d.mu.RUnlock()
 	if old != nil && sameRepo(old.cfg, rc) {
-		old.cfg = rc
 		return old, nil
 	}
 	return openRepo(ctx, rc, d.opts.CacheDir, d.log.With("repository", rc.Name), d.metrics)
 }
 
+// sameRepo reports whether a watcher of a can serve b: the same remote,
+// credentials, folder, poll interval and branches (webhook secrets and
+// environment settings may differ).
 func sameRepo(a, b config.Repository) bool {
-	return a.URL == b.URL && a.Path == b.Path && fmt.Sprint(a.Auth) == fmt.Sprint(b.Auth) && len(a.Environments) == len(b.Environments)
+	return a.URL == b.URL && a.Path == b.Path && reflect.DeepEqual(a.Auth, b.Auth) &&
+		a.PollInterval == b.PollInterval && slices.Equal(branchesOf(a), branchesOf(b))
+}
+
+func branchesOf(r config.Repository) []string {
+	var out []string
+	for _, e := range r.Environments {
+		out = append(out, e.Branch)
+	}
+	return out
 }
 
 // envFor returns the running worker of ec when its configuration and
 // repository are unchanged, else a new one.
-func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) *envWorker {
+func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
 	d.mu.RLock()
 	old := d.envs[ec.Name]
 	d.mu.RUnlock()
 	if old != nil && old.repo == r && reflect.DeepEqual(old.cfg, ec) {
 		return old
 	}
+	if old != nil && reflect.DeepEqual(old.cfg, ec) {
+		// Same environment, new watcher (the repository's branches
+		// changed): carry its state over rather than start unknown.
+		defer func() { w.inherit(old) }()
+	}
 	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 4,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
 	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.opts.Clock)
+}
+
+// inherit takes over old's status, progress and runs.
+func (w *envWorker) inherit(old *envWorker) {
+	old.mu.Lock()
+	status, done, seen, desired, runs, drift := old.status, old.done, old.seenHead, old.desired, maps.Clone(old.runs), old.nextDrift
+	old.mu.Unlock()
+	w.mu.Lock()
+	w.status, w.done, w.seenHead, w.desired, w.runs, w.nextDrift = status, done, seen, desired, runs, drift
+	w.loaded = true
+	w.mu.Unlock()
 }
 
 // readToken reads the API token, nil when none is configured.

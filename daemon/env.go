@@ -41,6 +41,9 @@ type envWorker struct {
 	backoff   time.Duration
 	desired   *rollout.Desired
 	runs      map[string]runRecord
+	// loaded is set when the status came from a previous worker, so
+	// the store's meta need not be read.
+	loaded bool
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, clock func() time.Time) *envWorker {
@@ -123,6 +126,12 @@ func (w *envWorker) timer() <-chan time.Time {
 // loadMeta reads what the store remembers of the environment: the last
 // applied revision, a rollback pin, a suspension.
 func (w *envWorker) loadMeta() {
+	w.mu.Lock()
+	loaded := w.loaded
+	w.mu.Unlock()
+	if loaded {
+		return
+	}
 	var m statestore.Meta
 	err := w.store.View(func(tx *statestore.Tx) error {
 		var err error

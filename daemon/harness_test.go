@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -115,7 +116,10 @@ func startDaemon(t *testing.T, dir, cfgText string) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	worlds := map[string]*local.World{}
+	var mu sync.Mutex
 	connect := func(_ context.Context, env config.Environment, _ awsapi.Recorder) (*rollout.Target, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		w := worlds[env.Local.Dir]
 		if w == nil {
 			if w, err = local.New(env.Local.Dir, local.Options{}); err != nil {
@@ -123,7 +127,7 @@ func startDaemon(t *testing.T, dir, cfgText string) *harness {
 			}
 			worlds[env.Local.Dir] = w
 		}
-		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars()}, nil
+		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars(), Runner: w}, nil
 	}
 	h.d, err = daemon.New(ctx, daemon.Options{Config: cfg, Connect: connect, Registry: h.reg, ShutdownGrace: 5 * time.Second})
 	if err != nil {

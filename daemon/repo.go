@@ -83,6 +83,13 @@ func gitAuth(a *config.Auth) (gitsource.Auth, error) {
 	return out, err
 }
 
+// setEnvs replaces the environments the watcher wakes.
+func (r *repoWatcher) setEnvs(envs []*envWorker) {
+	r.mu.Lock()
+	r.envs = envs
+	r.mu.Unlock()
+}
+
 // wake asks for a poll now; a poll already pending absorbs it.
 func (r *repoWatcher) wake() {
 	select {
