@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -111,4 +112,15 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	}
 	c.worlds[l.Dir] = w
 	return w, nil
+}
+
+// close stops the runs of every local world (their records end aborted).
+func (c *connector) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, w := range c.worlds {
+		errs = append(errs, w.Close())
+	}
+	return errors.Join(errs...)
 }

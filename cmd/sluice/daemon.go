@@ -65,7 +65,9 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: newConnector(log).connect, Logger: log, Version: version()})
+	conn := newConnector(log)
+	defer func() { _ = conn.close() }()
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version()})
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,9 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: newConnector(log).connect, Logger: log, Version: version()})
+	conn := newConnector(log)
+	defer func() { _ = conn.close() }()
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version()})
 	if err != nil {
 		return err
 	}
