@@ -95,7 +95,7 @@ func (w *envWorker) currentHead() (string, error) {
 	case errors.Is(err, errNotPolled):
 		return "", err
 	case err != nil:
-		return "", fmt.Errorf("cannot read the remote (%v): keeping the last applied state", err)
+		return "", fmt.Errorf("cannot read the remote (%w): keeping the last applied state", err)
 	case !ok:
 		return "", fmt.Errorf("branch %s is gone from the remote: keeping the last applied state, nothing is deleted", w.cfg.Branch)
 	}

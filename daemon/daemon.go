@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"maps"
 	"os"
@@ -69,9 +70,10 @@ type Daemon struct {
 	token []byte
 	// started holds a stop channel per running repository poller and
 	// environment worker.
-	started map[any]*running
-	wg      sync.WaitGroup
-	work    context.Context
+	started  map[any]*running
+	pageTmpl *template.Template
+	wg       sync.WaitGroup
+	work     context.Context
 }
 
 // New opens the state file (failing when another process holds it),
@@ -86,6 +88,10 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	m.SetBuildInfo(opts.Version)
+	page, err := parsePage()
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(opts.Config.StateFile), 0o700); err != nil {
 		return nil, err
 	}
@@ -94,7 +100,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
-		started: map[any]*running{}}
+		started: map[any]*running{}, pageTmpl: page}
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}

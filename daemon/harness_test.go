@@ -167,7 +167,7 @@ func (h *harness) getJSON(path string, v any) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(resp.Body)
 		h.t.Fatalf("GET %s: %s %s", path, resp.Status, body)
@@ -194,7 +194,7 @@ func (h *harness) post(path, token string, body any) (int, string) {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(data)
 }
@@ -213,7 +213,7 @@ func (h *harness) webhook(branch, secret, delivery string) int {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.StatusCode
 }
 

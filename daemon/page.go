@@ -5,9 +5,9 @@ import (
 	"net/http"
 )
 
-// pageTemplate is the status page: environments, their sync state and
+// pageText is the status page: environments, their sync state and
 // their pipelines.
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
+const pageText = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sluice</title>
 <meta http-equiv="refresh" content="10">
 <style>
@@ -24,9 +24,12 @@ code{font-size:.9em}
 {{range .}}{{if .Pipelines}}<h2>{{.Environment}}: pipelines</h2><table><tr><th>Pipeline</th><th>File</th><th>Held</th></tr>
 {{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.Source}}</td><td>{{if .Held}}held (invalid){{end}}</td></tr>{{end}}</table>{{end}}{{end}}
 <p><a href="/metrics">/metrics</a> · <a href="/api/v1/environments">/api/v1/environments</a></p>
-</body></html>`))
+</body></html>`
+
+// parsePage parses the status page's template.
+func parsePage() (*template.Template, error) { return template.New("page").Parse(pageText) }
 
 func (d *Daemon) page(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = pageTemplate.Execute(w, d.Statuses())
+	_ = d.pageTmpl.Execute(w, d.Statuses())
 }

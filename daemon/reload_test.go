@@ -22,7 +22,10 @@ func TestDaemonReload(t *testing.T) {
 	h.applied("dev", first, daemon.StateSynced)
 	h.applied("staging", first, daemon.StateSynced)
 	text := configText(h.dir, gitserver.FileURL(h.bare), time.Hour)
-	withoutProd := text[:strings.Index(text, "      - name: prod")]
+	withoutProd, _, found := strings.Cut(text, "      - name: prod")
+	if !found {
+		t.Fatal("no prod in the configuration")
+	}
 	t.Setenv("SLUICE_TEST_HOOK_SECRET", "rotated-secret")
 	cfg, err := config.Parse(filepath.Join(h.dir, "daemon.yaml"), []byte(withoutProd))
 	if err != nil {

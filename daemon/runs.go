@@ -259,9 +259,9 @@ func orEmpty(m map[string]any) map[string]any {
 func runError(err error) error {
 	switch sluice.KindOf(err) {
 	case sluice.KindConflict:
-		return fmt.Errorf("%w: %v", ErrConflict, err)
+		return fmt.Errorf("%w: %w", ErrConflict, err)
 	case sluice.KindNotFound:
-		return fmt.Errorf("%w: %v", ErrNotFound, err)
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	return err
 }

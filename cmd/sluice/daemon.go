@@ -51,7 +51,7 @@ See docs/operations.md.`,
 	return cmd
 }
 
-func (o *daemonOptions) run(ctx context.Context, g *globalOptions) error {
+func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	log, err := newLogger(g.stderr, o.logFormat, o.logLevel)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer func() { err = errors.Join(err, d.Close()) }()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

@@ -69,7 +69,7 @@ type demo struct {
 	url  string
 }
 
-func (o *demoOptions) run(ctx context.Context, g *globalOptions) error {
+func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	dm, err := o.setUp(g)
@@ -90,7 +90,7 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer func() { err = errors.Join(err, d.Close()) }()
 	dm.d = d
 	srv, err := dm.serve()
 	if err != nil {
