@@ -81,7 +81,7 @@ func (o *clientOptions) call(ctx context.Context, method, path string, body, out
 	if err != nil {
 		return fmt.Errorf("reach the daemon at %s: %w", o.server, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		return err
