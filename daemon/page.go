@@ -22,7 +22,10 @@ code{font-size:.9em}
 <td><code>{{printf "%.12s" .Applied}}</code></td><td><code>{{printf "%.12s" .Head}}</code></td><td>{{.Drifted}}</td><td>{{.Managed}}</td><td>{{.Message}}</td></tr>
 {{end}}</table>
 {{range .}}{{if .Pipelines}}<h2>{{.Environment}}: pipelines</h2><table><tr><th>Pipeline</th><th>File</th><th>Held</th></tr>
-{{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.Source}}</td><td>{{if .Held}}held (invalid){{end}}</td></tr>{{end}}</table>{{end}}{{end}}
+{{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.Source}}</td><td>{{if .Held}}held (invalid){{end}}</td></tr>
+{{if .Mermaid}}<tr><td colspan="3"><details><summary>step graph (Mermaid)</summary><pre class="mermaid">{{.Mermaid}}</pre></details></td></tr>{{end}}{{end}}</table>
+{{if .Runs}}<h3>{{.Environment}}: recent runs</h3><table><tr><th>Started</th><th>Pipeline</th><th>Run</th><th>Status</th></tr>
+{{range .Runs}}<tr><td>{{.Started.Format "2006-01-02 15:04:05"}}</td><td>{{.Pipeline}}</td><td>{{.Name}}</td><td>{{.Status}}</td></tr>{{end}}</table>{{end}}{{end}}{{end}}
 <p><a href="/metrics">/metrics</a> · <a href="/api/v1/environments">/api/v1/environments</a></p>
 </body></html>`
 

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
+	"github.com/sluice-dev/sluice/graph"
 	"github.com/sluice-dev/sluice/rollout"
 )
 
@@ -46,10 +48,14 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 	var pipelines []Pipeline
 	if d.Snapshot != nil {
 		for _, doc := range d.Snapshot.Documents {
-			if doc.Kind != "Pipeline" {
+			if doc.Kind != dsl.KindPipeline {
 				continue
 			}
-			pipelines = append(pipelines, Pipeline{Name: doc.Name, Source: doc.File, Held: d.Held[doc.ID()], Revision: d.Revision})
+			p := Pipeline{Name: doc.Name, Source: doc.File, Held: d.Held[doc.ID()], Revision: d.Revision}
+			if !p.Held {
+				p.Mermaid = mermaidOf(doc, d.Env)
+			}
+			pipelines = append(pipelines, p)
 		}
 	}
 	w.mu.Lock()
@@ -124,4 +130,21 @@ func (w *envWorker) recordOperations(out *rollout.Outcome) {
 		kind, _, _ := strings.Cut(string(r.Change.ID), "/")
 		w.metrics.Operation(w.cfg.Name, kind, string(r.Change.Action), result)
 	}
+}
+
+// mermaidOf draws a valid pipeline's step graph as Mermaid, "" when it
+// cannot be drawn.
+func mermaidOf(doc *dsl.Document, env string) string {
+	spec, err := doc.PipelineSpec(env)
+	if err != nil {
+		return ""
+	}
+	g, ds := graph.Build(spec, func(path ...string) sluice.Position {
+		return doc.LocateIn(env, false, append([]string{"spec"}, path...)...)
+	})
+	if ds.HasErrors() {
+		return ""
+	}
+	g.Name = doc.Name
+	return graph.Mermaid(g)
 }
