@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,7 @@ import (
 type applyOptions struct {
 	targetOptions
 	workers int
+	wait    time.Duration
 }
 
 func newApplyCmd(g *globalOptions) *cobra.Command {
@@ -36,7 +38,9 @@ holds and saved before anything is applied.
 
 Long operations (a database becoming available, a compute environment being
 disabled before deletion) are not waited for: apply reports them as waiting,
-and the next apply takes them further.
+and the next apply takes them further. With --wait DURATION, apply stays and
+takes them further itself, showing each one's progress, until nothing is in
+progress or DURATION has passed.
 
 Invalid documents do not stop the rest: what they produced is held, the
 other documents are applied, and the findings are printed.
@@ -48,6 +52,7 @@ that failed or one still in progress, 2 usage error.`,
 	}
 	o.flags(cmd)
 	cmd.Flags().IntVar(&o.workers, "workers", 4, "how many changes run at once")
+	cmd.Flags().DurationVar(&o.wait, "wait", 0, "follow changes in progress for up to `DURATION` (e.g. 30m) instead of leaving them to the next apply")
 	return cmd
 }
 
@@ -66,7 +71,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	env.Workers = o.workers
 	env.BeforeApply = func(p *rollout.Planned) { _ = writePlanText(g.stdout, o.env, p.Plan) }
 	_ = writeText(g.stderr, run.Findings)
-	out, err := env.Apply(ctx, run)
+	out, err := o.applyAndWait(ctx, g, env, run)
 	if err != nil {
 		return err
 	}
@@ -75,6 +80,54 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 		return exitError{code: exitInvalid}
 	}
 	return nil
+}
+
+// applyAndWait applies and, with --wait, applies again each time the
+// changes in progress are due to be looked at, printing their progress,
+// until none is in progress, one fails, or the wait is over.
+func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired) (*rollout.Outcome, error) {
+	deadline := time.Now().Add(o.wait)
+	start := time.Now()
+	for {
+		out, err := env.Apply(ctx, run)
+		if err != nil {
+			return nil, err
+		}
+		after, waiting := inProgress(out)
+		if !waiting || o.wait <= 0 || time.Now().Add(after).After(deadline) {
+			return out, nil
+		}
+		for _, r := range out.Failed() {
+			fmt.Fprintf(g.stdout, "  [%s] in progress: %v\n", time.Since(start).Round(time.Second), r.Err)
+		}
+		fmt.Fprintf(g.stdout, "  checking again in %s...\n", after)
+		env.BeforeApply = nil
+		select {
+		case <-ctx.Done():
+			return out, ctx.Err()
+		case <-time.After(after):
+		}
+	}
+}
+
+// inProgress reports whether every incomplete change of out is in
+// progress (none failed), and the shortest wait they asked for.
+func inProgress(out *rollout.Outcome) (time.Duration, bool) {
+	failed := out.Failed()
+	if len(failed) == 0 {
+		return 0, false
+	}
+	after := time.Duration(0)
+	for _, r := range failed {
+		decision, d := sluice.RetryOf(r.Err)
+		if decision != sluice.RetryWaiting {
+			return 0, false
+		}
+		if after == 0 || d < after {
+			after = d
+		}
+	}
+	return max(after, time.Second), true
 }
 
 // openStore opens the environment's state file for writing, making its

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -242,4 +243,26 @@ func editPipeline(t testing.TB, dir, old, new string) {
 func breakPipeline(t testing.TB, dir string) {
 	t.Helper()
 	editPipeline(t, dir, "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n")
+}
+
+// TestApplyKumoWait applies the training template with --wait while the
+// Batch fake completes its transitions in the background: one apply
+// follows the compute environments until they are valid, shows their
+// progress, and leaves nothing to do.
+func TestApplyKumoWait(t *testing.T) {
+	w := startAWS(t)
+	settleEvery(t, w, 200*time.Millisecond)
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir)
+	target := []string{"--repo", dir, "--env", "dev", "--state", filepath.Join(t.TempDir(), "state.db")}
+	code, out, errOut := runCLI(t, append([]string{"apply", "--wait", "5m"}, target...)...)
+	if code != exitOK {
+		t.Fatalf("apply --wait: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "in progress:") || !strings.Contains(out, "checking again in") {
+		t.Errorf("apply --wait showed no progress of the changes it waited for:\n%s", out)
+	}
+	if code, out, _ := runCLI(t, append([]string{"plan", "--detailed-exitcode"}, target...)...); code != exitOK {
+		t.Errorf("plan after apply --wait has changes (exit %d):\n%s", code, out)
+	}
 }
