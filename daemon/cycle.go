@@ -59,9 +59,13 @@ func (w *envWorker) reconcile(ctx context.Context) string {
 		return "" // the first poll wakes the environment
 	}
 	if err != nil {
+		w.mu.Lock()
+		w.headLost = true
+		w.mu.Unlock()
 		w.setState(StateFailed, err.Error())
 		return w.fail(err)
 	}
+	w.recovered()
 	drift := w.takeDrift()
 	revision := head
 	if st.Pinned != "" {
@@ -85,6 +89,17 @@ func (w *envWorker) reconcile(ctx context.Context) string {
 		return w.planOnly(ctx, d)
 	}
 	return w.apply(ctx, d)
+}
+
+// recovered forgets the revision last reconciled when the branch head
+// could not be read before: the reconcile that follows sets the state
+// again (no AWS call when nothing changed).
+func (w *envWorker) recovered() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.headLost {
+		w.headLost, w.done = false, ""
+	}
 }
 
 // currentHead returns the branch head the last poll saw, or why there is

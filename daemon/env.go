@@ -44,6 +44,8 @@ type envWorker struct {
 	// loaded is set when the status came from a previous worker, so
 	// the store's meta need not be read.
 	loaded bool
+	// headLost is set while the branch head cannot be read.
+	headLost bool
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, clock func() time.Time) *envWorker {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,6 +47,18 @@ func TestDaemonPollsOverHTTP(t *testing.T) {
 	if got := srv.Requests() - before; got > int(idle)*2 {
 		t.Errorf("%v idle polls made %d HTTP requests: an unchanged head should cost one round trip", idle, got)
 	}
+
+	// The remote goes away: the environment keeps what it applied and
+	// says why, then recovers when the remote is back.
+	srv.SetDown(true)
+	s := h.waitFor("dev", 15*time.Second, "the unreachable remote reported", func(s daemon.Status) bool {
+		return strings.Contains(s.Message, "cannot read the remote")
+	})
+	if s.Applied != second || s.Managed == 0 {
+		t.Errorf("an unreachable remote changed the environment: applied %.12s, %d managed", s.Applied, s.Managed)
+	}
+	srv.SetDown(false)
+	h.waitFor("dev", 15*time.Second, "recovery", func(s daemon.Status) bool { return s.State == daemon.StateSynced })
 }
 
 // TestDaemonCoalescesBursts sends ten signed webhooks at once after ten
