@@ -66,7 +66,7 @@ func (w *envWorker) reconcile(ctx context.Context) string {
 		return w.fail(err)
 	}
 	w.recovered()
-	drift := w.takeDrift()
+	drift, share := w.takeDrift()
 	revision := head
 	if st.Pinned != "" {
 		revision = st.Pinned
@@ -84,7 +84,8 @@ func (w *envWorker) reconcile(ctx context.Context) string {
 		w.markDone(revision)
 		return resultHeld
 	}
-	w.roll.Refresh, w.roll.Prune, w.roll.AllowEmpty = drift, prune, w.cfg.AllowEmpty
+	w.roll.Refresh, w.roll.RefreshShare = drift, refreshShare(share)
+	w.roll.Prune, w.roll.AllowEmpty = prune, w.cfg.AllowEmpty
 	if w.cfg.Sync == config.SyncManual && st.Pinned == "" {
 		return w.planOnly(ctx, d)
 	}

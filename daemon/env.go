@@ -38,9 +38,12 @@ type envWorker struct {
 	done      string
 	drift     bool
 	nextDrift time.Time
-	backoff   time.Duration
-	desired   *rollout.Desired
-	runs      map[string]runRecord
+	// driftShare is the share of the inventory the next drift tick
+	// reads (see driftShares).
+	driftShare int
+	backoff    time.Duration
+	desired    *rollout.Desired
+	runs       map[string]runRecord
 	// loaded is set when the status came from a previous worker, so
 	// the store's meta need not be read.
 	loaded bool
@@ -148,7 +151,7 @@ func (w *envWorker) loadMeta() {
 	}
 	w.status.Applied, w.status.Pinned, w.status.Suspended = m.LastAppliedRevision, m.PinnedRevision, m.Suspended
 	w.status.LastSuccess = m.LastAppliedAt
-	w.nextDrift = w.clock().Add(jitter(w.cfg.DriftInterval))
+	w.nextDrift = w.clock().Add(jitter(w.cfg.DriftInterval / driftShares))
 }
 
 // snapshot returns a copy of the status.

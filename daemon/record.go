@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"hash/fnv"
 	"strings"
 
 	"github.com/sluice-dev/sluice"
@@ -9,19 +10,43 @@ import (
 	"github.com/sluice-dev/sluice/rollout"
 )
 
-// takeDrift reports whether this reconcile must read the applied
-// resources back (asked for, or the drift interval passed) and, if so,
-// schedules the next drift check.
-func (w *envWorker) takeDrift() bool {
+// driftShares is how many shares a drift check is spread over: every
+// drift interval, each applied resource is read back once, a share at a
+// time, so that reads are spread over the interval instead of spent in
+// one burst against the account's API quotas.
+const driftShares = 10
+
+// takeDrift reports whether this reconcile must read applied resources
+// back and which: all of them (share -1) when a check was asked for, one
+// share when the share's time has come; it schedules the next share.
+func (w *envWorker) takeDrift() (due bool, share int) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.clock()
-	due := w.drift || (w.cfg.DriftInterval > 0 && !now.Before(w.nextDrift))
-	if due {
+	if w.drift {
 		w.drift = false
-		w.nextDrift = now.Add(jitter(w.cfg.DriftInterval))
+		return true, -1
 	}
-	return due
+	if w.cfg.DriftInterval <= 0 || now.Before(w.nextDrift) {
+		return false, 0
+	}
+	share = w.driftShare
+	w.driftShare = (w.driftShare + 1) % driftShares
+	w.nextDrift = now.Add(jitter(w.cfg.DriftInterval / driftShares))
+	return true, share
+}
+
+// refreshShare selects the applied resources of one share of a drift
+// check, nil for all of them.
+func refreshShare(share int) func(sluice.ResourceID) bool {
+	if share < 0 {
+		return nil
+	}
+	return func(id sluice.ResourceID) bool {
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(id))
+		return int(h.Sum32()%driftShares) == share
+	}
 }
 
 func (w *envWorker) doneRevision() string {

@@ -30,6 +30,11 @@ type Env struct {
 	Prune, AllowEmpty bool
 	// Refresh reads applied resources back to find drift.
 	Refresh bool
+	// RefreshShare, when set, limits a refresh to the applied resources
+	// it accepts: a drift check spread over several cycles reads one
+	// share of the inventory each time. Resources not read are not
+	// checked for drift this time.
+	RefreshShare func(id sluice.ResourceID) bool
 	// Notice, when set, is told what a person would want to know
 	// ("inventory rebuilt from ownership tags").
 	Notice func(msg string)
@@ -117,8 +122,22 @@ func (e *Env) refresh(ctx context.Context, p *Planned) error {
 	if err != nil {
 		return err
 	}
-	p.Observed, err = Observe(ctx, t.Backends, p.Applied)
+	p.Observed, err = Observe(ctx, t.Backends, e.share(p.Applied))
 	return err
+}
+
+// share returns the applied resources this refresh reads.
+func (e *Env) share(applied []reconcile.Applied) []reconcile.Applied {
+	if e.RefreshShare == nil {
+		return applied
+	}
+	var out []reconcile.Applied
+	for _, a := range applied {
+		if e.RefreshShare(a.ID) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (e *Env) planInput(p *Planned) reconcile.PlanInput {
