@@ -44,11 +44,11 @@ import (
 // applying it: the daemon then keeps what it keeps for an applied
 // environment (snapshot, compile cache, desired set) plus the plan. The
 // process is the benchmark's: it also holds the test binary and the
-// Git server's side of the repository; the baseline before the daemon
-// starts is reported apart.
+// generated repository; the baseline before the daemon starts is
+// reported apart.
 func BenchmarkDaemonMemory(b *testing.B) {
 	debug.FreeOSMemory()
-	baseRSS, _ := procStatus(b, "VmRSS")
+	baseRSS := procStatus(b, "VmRSS")
 	bare := gitserver.NewRepo(b, stringFiles(benchrepo.Files(1000)), "dev")
 	gitserver.Branch(b, bare, "dev", "staging")
 	gitserver.Branch(b, bare, "dev", "prod")
@@ -66,8 +66,8 @@ func BenchmarkDaemonMemory(b *testing.B) {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	rss, _ := procStatus(b, "VmRSS")
-	peak, _ := procStatus(b, "VmHWM")
+	rss := procStatus(b, "VmRSS")
+	peak := procStatus(b, "VmHWM")
 	b.ReportMetric(rss/1024, "RSS-MB")
 	b.ReportMetric(baseRSS/1024, "baseline-RSS-MB")
 	b.ReportMetric(peak/1024, "peak-RSS-MB")
@@ -429,19 +429,24 @@ func sampleLine(line string) (string, float64, bool) {
 	return line[:i], v, err == nil
 }
 
-// procStatus reads a field of /proc/self/status in KiB.
-func procStatus(tb testing.TB, field string) (float64, error) {
+// procStatus reads a field of /proc/self/status in KiB, failing tb
+// when it cannot.
+func procStatus(tb testing.TB, field string) float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0, err
+		tb.Fatal(err)
 	}
 	for line := range strings.Lines(string(data)) {
 		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			return strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return v
 		}
 	}
 	tb.Fatalf("no %s in /proc/self/status", field)
-	return 0, nil
+	return 0
 }
 
 // writeHeapProfile writes a heap profile to path, when one is given, to
