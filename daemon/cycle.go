@@ -141,6 +141,13 @@ func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (
 			}
 		}
 	}
+	if !isHead {
+		// A pinned revision: in the cache since it was applied, unless
+		// the cache was lost; then it is fetched again.
+		if _, err := w.repo.git.FetchCommit(ctx, revision); err != nil {
+			return nil, false, fmt.Errorf("fetch revision %s: %w", short(revision), err)
+		}
+	}
 	snap, err := w.repo.load(ctx, revision)
 	if err != nil {
 		return nil, false, fmt.Errorf("read revision %s: %w", short(revision), err)
