@@ -2,11 +2,7 @@ package daemon_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -355,20 +351,8 @@ func (c countingBackend) Delete(ctx context.Context, t sluice.Target, cur sluice
 // webhook posts a generic webhook for branch signed with the test
 // secret, failing unless it is accepted.
 func (bd *benchDaemon) webhook(branch, delivery string) {
-	body := []byte(fmt.Sprintf(`{"ref":"refs/heads/%s"}`, branch))
-	mac := hmac.New(sha256.New, []byte(testSecret))
-	mac.Write(body)
-	req, _ := http.NewRequest(http.MethodPost, bd.api.URL+"/webhooks/generic/ml", bytes.NewReader(body))
-	req.Header.Set("X-Sluice-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
-	req.Header.Set("X-Sluice-Delivery", delivery)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		bd.tb.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		bd.tb.Fatalf("webhook %s answered %d", delivery, resp.StatusCode)
+	if code := signedWebhook(bd.tb, bd.api.URL, branch, testSecret, delivery); code != http.StatusAccepted {
+		bd.tb.Fatalf("webhook %s answered %d", delivery, code)
 	}
 }
 

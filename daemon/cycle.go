@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/project"
 	"github.com/sluice-dev/sluice/reconcile"
 	"github.com/sluice-dev/sluice/rollout"
@@ -16,11 +17,11 @@ import (
 
 // Reconcile results, as metrics count them.
 const (
-	resultApplied   = "applied"
-	resultUnchanged = "unchanged"
-	resultFailed    = "failed"
-	resultHeld      = "held"
-	resultWaiting   = "waiting_approval"
+	resultApplied   = metrics.ReconcileApplied
+	resultUnchanged = metrics.ReconcileUnchanged
+	resultFailed    = metrics.ReconcileFailed
+	resultHeld      = metrics.ReconcileHeld
+	resultWaiting   = metrics.ReconcileWaitingApproval
 )
 
 // Backoff after a failed reconcile: from 750 ms doubling up to 15 min,

@@ -202,16 +202,23 @@ func (h *harness) post(path, token string, body any) (int, string) {
 // webhook posts a generic webhook for branch, signed with secret.
 func (h *harness) webhook(branch, secret, delivery string) int {
 	h.t.Helper()
+	return signedWebhook(h.t, h.api.URL, branch, secret, delivery)
+}
+
+// signedWebhook posts a generic webhook of repository ml for branch to
+// the daemon at url, signed with secret, and returns the status code.
+func signedWebhook(tb testing.TB, url, branch, secret, delivery string) int {
+	tb.Helper()
 	body := []byte(fmt.Sprintf(`{"ref":"refs/heads/%s"}`, branch))
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
-	req, _ := http.NewRequest(http.MethodPost, h.api.URL+"/webhooks/generic/ml", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, url+"/webhooks/generic/ml", bytes.NewReader(body))
 	req.Header.Set("X-Sluice-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
 	req.Header.Set("X-Sluice-Delivery", delivery)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	_ = resp.Body.Close()
 	return resp.StatusCode

@@ -7,6 +7,7 @@ import (
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/graph"
+	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/rollout"
 )
 
@@ -145,11 +146,11 @@ func (w *envWorker) recordOperations(out *rollout.Outcome) {
 		if !r.Change.Action.Mutates() {
 			continue
 		}
-		result := "succeeded"
+		result := metrics.OperationSucceeded
 		if r.Err != nil {
-			result = "failed"
+			result = metrics.OperationFailed
 			if rollout.InProgress(r.Err) {
-				result = "waiting"
+				result = metrics.OperationWaiting
 			}
 		}
 		kind, _, _ := strings.Cut(string(r.Change.ID), "/")

@@ -130,9 +130,9 @@ func (r *repoWatcher) pollOnce(ctx context.Context) {
 	r.err = err
 	envs := r.envs
 	r.mu.Unlock()
-	result := "unchanged"
+	result := metrics.PollUnchanged
 	if err != nil {
-		result = "failed"
+		result = metrics.PollFailed
 		r.log.Warn("poll failed", "repository", r.cfg.Name, "err", err)
 	}
 	for _, e := range envs {
@@ -145,10 +145,10 @@ func (r *repoWatcher) pollOnce(ctx context.Context) {
 }
 
 func changedUnlessFailed(result string) string {
-	if result == "failed" {
+	if result == metrics.PollFailed {
 		return result
 	}
-	return "changed"
+	return metrics.PollChanged
 }
 
 // head returns the last seen head of branch: ok is false when the branch
@@ -172,9 +172,9 @@ var errNotPolled = errors.New("the remote has not been polled yet")
 func (r *repoWatcher) fetch(ctx context.Context, branch string) (gitsource.Commit, error) {
 	start := time.Now()
 	got, err := r.git.Fetch(ctx, []string{branch})
-	result := "ok"
+	result := metrics.FetchSucceeded
 	if err != nil {
-		result = "failed"
+		result = metrics.FetchFailed
 	}
 	r.metrics.GitFetch(r.cfg.Name, result, time.Since(start))
 	if err != nil {

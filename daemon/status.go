@@ -3,18 +3,19 @@ package daemon
 import (
 	"time"
 
+	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
 // Sync states of an environment, as its status and metrics report them.
 const (
-	StateUnknown         = "unknown"
-	StateSynced          = "synced"
-	StateOutOfSync       = "out_of_sync"
-	StateWaitingApproval = "waiting_approval"
-	StateSuspended       = "suspended"
-	StateRolledBack      = "rolled_back"
-	StateFailed          = "failed"
+	StateUnknown         = metrics.StateUnknown
+	StateSynced          = metrics.StateSynced
+	StateOutOfSync       = metrics.StateOutOfSync
+	StateWaitingApproval = metrics.StateWaitingApproval
+	StateSuspended       = metrics.StateSuspended
+	StateRolledBack      = metrics.StateRolledBack
+	StateFailed          = metrics.StateFailed
 )
 
 // Status is what the daemon reports of one environment.
