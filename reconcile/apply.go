@@ -177,7 +177,7 @@ func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars) erro
 	if err != nil {
 		return sluice.Stalled(err)
 	}
-	obs, err := b.Observe(ctx, t)
+	obs, err := a.observeBefore(ctx, b, c, t)
 	if err != nil {
 		return err
 	}
@@ -204,6 +204,16 @@ func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars) erro
 		return err
 	}
 	return a.saveBaseline(ctx, b, t, applied)
+}
+
+// observeBefore reads the resource before changing it, except for a
+// creation of a resource the inventory has never held when the backend's
+// Create checks the name itself (see OwnershipChecker).
+func (a *Applier) observeBefore(ctx context.Context, b Backend, c Change, t sluice.Target) (sluice.Observation, error) {
+	if oc, ok := b.(OwnershipChecker); ok && c.Action == ActionCreate && c.Applied == nil && oc.CreateChecksOwnership(t.Type) {
+		return sluice.Observation{}, nil
+	}
+	return b.Observe(ctx, t)
 }
 
 // saveBaseline reads the resource back once it is applied and, when it

@@ -33,3 +33,13 @@ type Backend interface {
 	// deletion protection) is a stalled error.
 	Delete(ctx context.Context, t sluice.Target, current sluice.Observation) error
 }
+
+// OwnershipChecker is implemented by backends whose Create, for some
+// resource types, reads the name itself: it refuses (stalled) a name a
+// resource without Sluice's ownership tags holds and brings one Sluice
+// owns in line, as Update would. The applier then creates a resource
+// that is new to the inventory without reading it first, saving one read
+// per resource of a cold apply against the account's API quota.
+type OwnershipChecker interface {
+	CreateChecksOwnership(t sluice.ResourceType) bool
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/sluice-dev/sluice"
@@ -165,4 +166,18 @@ func owned(id, name, hash string, deps ...string) sluice.Resource {
 		r.DependsOn = append(r.DependsOn, sluice.ResourceID(d))
 	}
 	return r
+}
+
+// callsOf returns the operations called about one physical name, in
+// order.
+func (m *memBackend) callsOf(name string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, c := range m.calls {
+		if op, n, _ := strings.Cut(c, " "); n == name {
+			out = append(out, op)
+		}
+	}
+	return out
 }
