@@ -42,6 +42,13 @@ func DefaultRates() map[string]Rate {
 	}
 }
 
+// Headroom is the share of each quota the client uses. Requests leave a
+// client bucket evenly spaced but reach AWS's with network and scheduling
+// jitter, so a client running exactly at the quota meets throttling now
+// and then; a tenth kept free absorbs the jitter at a tenth of the
+// throughput.
+const Headroom = 0.9
+
 // Limiter holds one token bucket per operation. It is safe for
 // concurrent use; share one Limiter between every client talking to the
 // same account and region, as AWS's quotas are per account and region.
@@ -61,7 +68,8 @@ func NewLimiter(overrides map[string]Rate) *Limiter {
 	return &Limiter{rates: rates, buckets: map[string]*rate.Limiter{}}
 }
 
-// Wait blocks until the operation may be called. It fails only when ctx
+// Wait blocks until the operation may be called, at Headroom of its
+// rate and burst. It fails only when ctx
 // is done first (or its deadline is too near for the wait).
 func (l *Limiter) Wait(ctx context.Context, service, operation string) error {
 	return l.bucket(service + "." + operation).Wait(ctx)
@@ -78,7 +86,7 @@ func (l *Limiter) bucket(key string) *rate.Limiter {
 	if !ok {
 		r = l.rates["*"]
 	}
-	b := rate.NewLimiter(rate.Limit(r.PerSecond), max(r.Burst, 1))
+	b := rate.NewLimiter(rate.Limit(r.PerSecond*Headroom), max(int(float64(r.Burst)*Headroom), 1))
 	l.buckets[key] = b
 	return b
 }
