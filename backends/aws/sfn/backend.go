@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/reconcile"
 )
 
 // API is the part of the Step Functions client the backend calls;
@@ -103,6 +104,15 @@ func (b *Backend) tags(ctx context.Context, arn string) (map[string]string, erro
 
 // isAWSKey reports whether a tag key is reserved to AWS.
 func isAWSKey(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
+
+// CreateChecksOwnership reports that Create reads the name itself:
+// CreateStateMachine refuses a name in use, and Create then claims the
+// state machine only when it carries Sluice's tags for t.
+func (b *Backend) CreateChecksOwnership(t sluice.ResourceType) bool {
+	return t == sluice.TypeStateMachine
+}
+
+var _ reconcile.OwnershipChecker = (*Backend)(nil)
 
 // Create makes the state machine with its tags and returns its identity.
 // A name taken by a state machine without Sluice's ownership tags for t,
