@@ -97,11 +97,15 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		if !waiting || o.wait <= 0 || time.Now().Add(after).After(deadline) {
 			return out, nil
 		}
+		pending := map[sluice.ResourceID]bool{}
 		for _, r := range out.Failed() {
+			pending[r.Change.ID] = true
 			fmt.Fprintf(g.stdout, "  [%s] in progress: %v\n", time.Since(start).Round(time.Second), r.Err)
 		}
 		fmt.Fprintf(g.stdout, "  checking again in %s...\n", after)
-		env.BeforeApply = nil
+		// The next rounds read back only what was in progress: the rest
+		// was read (or created) a moment ago.
+		env.BeforeApply, env.RefreshShare = nil, func(id sluice.ResourceID) bool { return pending[id] }
 		select {
 		case <-ctx.Done():
 			return out, ctx.Err()

@@ -167,9 +167,9 @@ func TestDaemonKumoKilledMidApply(t *testing.T) {
 
 // settleEvery completes the Batch fake's transitions every d, as AWS
 // completes them in its own time, until the test ends.
-func settleEvery(t *testing.T, w *awsWorld, d time.Duration) {
+func settleEvery(tb testing.TB, w *awsWorld, d time.Duration) {
 	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
+	tb.Cleanup(func() { close(stop) })
 	go func() {
 		tick := time.NewTicker(d)
 		defer tick.Stop()
