@@ -76,6 +76,16 @@ func (b *Backend) of(t sluice.Target) (reconcile.Backend, error) {
 		fmt.Errorf("type %s is not a Batch resource", t.Type)))
 }
 
+// CreateChecksOwnership reports whether Create reads the name itself:
+// true for job definitions, whose Create lists the name's active
+// revisions to refuse foreign ones and to register only when the
+// definition changed.
+func (b *Backend) CreateChecksOwnership(t sluice.ResourceType) bool {
+	return t == sluice.TypeJobDefinition
+}
+
+var _ reconcile.OwnershipChecker = (*Backend)(nil)
+
 // Observe reads the resource t names; see reconcile.Backend. It fails
 // with a stalled error for a type that is not a Batch resource.
 func (b *Backend) Observe(ctx context.Context, t sluice.Target) (sluice.Observation, error) {
