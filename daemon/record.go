@@ -56,9 +56,11 @@ func (w *envWorker) doneRevision() string {
 	return w.done
 }
 
+// markDone records revision as reconciled to completion: no retry is
+// due until something changes.
 func (w *envWorker) markDone(revision string) {
 	w.mu.Lock()
-	w.done = revision
+	w.done, w.backoff = revision, 0
 	w.mu.Unlock()
 }
 
