@@ -112,15 +112,26 @@ func (d *Daemon) Approve(ctx context.Context, env, revision string) (Status, err
 	}
 	w.mu.Lock()
 	desired := w.desired
+	if desired != nil && desired.Revision == st.Pending.Revision {
+		w.approved = desired.Revision
+	}
 	w.mu.Unlock()
 	if desired == nil || desired.Revision != st.Pending.Revision {
 		return st, fmt.Errorf("%w: the plan of %s is no longer loaded; wait for it to be made again", ErrConflict, short(revision))
 	}
-	result := w.apply(ctx, desired)
+	// The apply outlives the request that approved it.
+	result := w.apply(context.WithoutCancel(ctx), desired)
 	if result == resultFailed {
 		return w.snapshot(), errors.New(w.snapshot().Message)
 	}
 	return w.snapshot(), nil
+}
+
+// isApproved reports whether revision is the one last approved.
+func (w *envWorker) isApproved(revision string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.approved == revision
 }
 
 func pendingRevision(st Status) string {
@@ -157,7 +168,7 @@ func (d *Daemon) Rollback(ctx context.Context, env, revision string) (Status, er
 	w.status.Pinned, w.status.Suspended = full, false
 	w.mu.Unlock()
 	d.log.Info("rollback", "env", env, "revision", full)
-	if w.reconcile(ctx) == resultFailed {
+	if w.reconcile(context.WithoutCancel(ctx)) == resultFailed {
 		return w.snapshot(), errors.New(w.snapshot().Message)
 	}
 	return w.snapshot(), nil

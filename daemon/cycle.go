@@ -75,8 +75,9 @@ func (w *envWorker) reconcile(ctx context.Context) string {
 	if revision == w.doneRevision() && !drift {
 		return ""
 	}
-	d, prune, err := w.prepare(ctx, revision, revision == head)
+	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
 	if err != nil {
+		w.retryDrift(share)
 		w.setState(StateFailed, err.Error())
 		return w.fail(err)
 	}
@@ -87,7 +88,7 @@ func (w *envWorker) reconcile(ctx context.Context) string {
 	}
 	w.roll.Refresh, w.roll.RefreshShare = drift, refreshShare(share)
 	w.roll.Prune, w.roll.AllowEmpty = prune, w.cfg.AllowEmpty
-	if w.cfg.Sync == config.SyncManual && st.Pinned == "" {
+	if w.cfg.Sync == config.SyncManual && st.Pinned == "" && !w.isApproved(d.Revision) {
 		return w.planOnly(ctx, d)
 	}
 	return w.apply(ctx, d)

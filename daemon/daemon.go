@@ -139,6 +139,7 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 	}
 	repos := map[string]*repoWatcher{}
 	envs := map[string]*envWorker{}
+	watched := map[*repoWatcher][]*envWorker{}
 	var order []string
 	for _, rc := range cfg.Repositories {
 		r, err := d.repoFor(ctx, rc)
@@ -153,7 +154,7 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 			workers = append(workers, w)
 			order = append(order, ec.Name)
 		}
-		r.setEnvs(workers)
+		watched[r] = workers
 	}
 	sources, err := webhookSources(cfg)
 	if err != nil {
@@ -161,6 +162,9 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 	}
 	if err := d.hooks.SetSources(sources); err != nil {
 		return err
+	}
+	for r, workers := range watched {
+		r.setEnvs(workers)
 	}
 	d.mu.Lock()
 	for name := range d.envs {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/daemon"
+	"github.com/sluice-dev/sluice/statestore"
 )
 
 // TestDaemonRepairsDrift changes a job queue by hand on the local
@@ -27,6 +28,19 @@ func TestDaemonRepairsDrift(t *testing.T) {
 	}
 	if got := priority(t, path); got != 10 {
 		t.Errorf("the queue's priority is %v after the repair, want 10 (the documents' value)", got)
+	}
+
+	// A drift check that finds nothing adds no history: history is what
+	// a rollback can go back to.
+	var before, after []statestore.Entry
+	h.getJSON("/api/v1/environments/dev/history", &before)
+	if code, body := h.post("/api/v1/environments/dev/sync", testToken, nil); code != 200 {
+		t.Fatalf("sync: %d %s", code, body)
+	}
+	h.waitFor("dev", 30*time.Second, "a clean drift check", func(s daemon.Status) bool { return s.Drifted == 0 })
+	h.getJSON("/api/v1/environments/dev/history", &after)
+	if len(after) != len(before) {
+		t.Errorf("a drift check that found nothing added %d history entries", len(after)-len(before))
 	}
 }
 

@@ -49,6 +49,9 @@ type envWorker struct {
 	loaded bool
 	// headLost is set while the branch head cannot be read.
 	headLost bool
+	// approved is the revision last approved (sync: manual): its
+	// changes still in progress are taken further without asking again.
+	approved string
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, clock func() time.Time) *envWorker {
@@ -152,6 +155,9 @@ func (w *envWorker) loadMeta() {
 	w.status.Applied, w.status.Pinned, w.status.Suspended = m.LastAppliedRevision, m.PinnedRevision, m.Suspended
 	w.status.LastSuccess = m.LastAppliedAt
 	w.nextDrift = w.clock().Add(jitter(w.cfg.DriftInterval / driftShares))
+	if w.cfg.Sync == config.SyncManual {
+		w.nextDrift = w.clock().Add(jitter(w.cfg.DriftInterval))
+	}
 }
 
 // snapshot returns a copy of the status.

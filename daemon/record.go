@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/graph"
 	"github.com/sluice-dev/sluice/metrics"
@@ -31,10 +32,25 @@ func (w *envWorker) takeDrift() (due bool, share int) {
 	if w.cfg.DriftInterval <= 0 || now.Before(w.nextDrift) {
 		return false, 0
 	}
+	if w.cfg.Sync == config.SyncManual {
+		// A plan waiting for approval must show all the drift at once:
+		// one full check per interval.
+		w.nextDrift = now.Add(jitter(w.cfg.DriftInterval))
+		return true, -1
+	}
 	share = w.driftShare
 	w.driftShare = (w.driftShare + 1) % driftShares
 	w.nextDrift = now.Add(jitter(w.cfg.DriftInterval / driftShares))
 	return true, share
+}
+
+// retryDrift asks again for a full drift check that could not run.
+func (w *envWorker) retryDrift(share int) {
+	if share < 0 {
+		w.mu.Lock()
+		w.drift = true
+		w.mu.Unlock()
+	}
 }
 
 // refreshShare selects the applied resources of one share of a drift

@@ -73,4 +73,9 @@ func TestDaemonReload(t *testing.T) {
 	if len(list) != 2 {
 		t.Errorf("a failed reload changed the environments: %+v", list)
 	}
+	third := edit(t, h.bare, "dev", "after a refused reload")
+	if code := h.webhook("dev", "rotated-secret", "after-refused"); code != http.StatusAccepted {
+		t.Errorf("webhook after a refused reload answered %d, want 202", code)
+	}
+	h.applied("dev", third, daemon.StateSynced)
 }

@@ -25,6 +25,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.mu.Unlock()
 	d.startAll()
 	<-ctx.Done()
+	d.mu.Lock()
+	d.work = nil // a reload racing the shutdown starts nothing
+	d.mu.Unlock()
 	d.stopAll(nil)
 	finished := make(chan struct{})
 	go func() { d.wg.Wait(); close(finished) }()
@@ -57,7 +60,15 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 		keep[w] = true
 	}
 	d.mu.RUnlock()
-	d.stopAll(keep)
+	// Replaced workers finish their reconcile in flight before their
+	// replacements start: never two applies of one environment at once.
+	for _, done := range d.stopAll(keep) {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	d.startAll()
 	return nil
 }
@@ -93,17 +104,21 @@ func (d *Daemon) start(key any, fn func(ctx context.Context, stop <-chan struct{
 	}()
 }
 
-// stopAll stops what is running and not in keep (nil: everything).
-func (d *Daemon) stopAll(keep map[any]bool) {
+// stopAll stops what is running and not in keep (nil: everything) and
+// returns the channels closed when each has stopped.
+func (d *Daemon) stopAll(keep map[any]bool) []chan struct{} {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	var done []chan struct{}
 	for key, r := range d.started {
 		if keep[key] {
 			continue
 		}
 		close(r.stop)
+		done = append(done, r.done)
 		delete(d.started, key)
 	}
+	return done
 }
 
 // workContext is the context of work that outlives a request (following

@@ -111,15 +111,25 @@ func (w *envWorker) runnerFor(ctx context.Context, pipeline string) (sluice.Runn
 	return nil, "", fmt.Errorf("%w: pipeline %s is not deployed in %s", ErrNotFound, pipeline, w.cfg.Name)
 }
 
-// follow polls a run until it ends and counts it by status.
+// follow polls a run until it ends and counts it by status, looking
+// every 2 s at first and less often the longer it runs (at most every
+// 30 s), so long runs spend little of the account's read quota. It
+// gives up when the run is not found.
 func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string) {
 	env := w.cfg.Name
 	defer d.metrics.ExecutionRunning(env, pipeline, -1)
 	ctx := d.workContext()
+	wait := 2 * time.Second
 	for {
 		e, err := runner.DescribeExecution(ctx, id)
+		if sluice.KindOf(err) == sluice.KindNotFound {
+			d.log.Warn("run not found: no longer followed", "env", env, "pipeline", pipeline, "run", nameOf(id))
+			return
+		}
 		if err == nil {
-			w.setRunStatus(pipeline, id, e.Status)
+			if current, lookErr := d.env(env); lookErr == nil {
+				current.setRunStatus(pipeline, id, e.Status)
+			}
 		}
 		if err == nil && e.Done() {
 			d.metrics.Execution(env, pipeline, e.Status)
@@ -129,8 +139,9 @@ func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string)
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(time.Second):
+		case <-time.After(wait):
 		}
+		wait = min(wait*3/2, 30*time.Second)
 	}
 }
 

@@ -108,12 +108,17 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 		entry.Result = fmt.Sprintf("%d changes incomplete", incomplete)
 	}
 	err := e.Store.Update(func(tx *statestore.Tx) error {
-		if err := tx.AppendHistory(e.Name, entry); err != nil {
-			return err
-		}
 		m, err := tx.Meta(e.Name)
 		if err != nil {
 			return err
+		}
+		// An apply that changed nothing at the revision already applied
+		// (a drift check that found none) is not history: it would push
+		// the revisions a rollback can go back to out of the kept depth.
+		if !p.Plan.Empty() || incomplete > 0 || m.LastAppliedRevision != d.Revision {
+			if err := tx.AppendHistory(e.Name, entry); err != nil {
+				return err
+			}
 		}
 		m.Held = heldReasons(d)
 		if incomplete == 0 {
