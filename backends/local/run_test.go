@@ -166,11 +166,20 @@ ls $d | wc -l > counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("counts: %v, %d entries, want 4", err, len(entries))
 	}
+	// Every job saw at most 2 running (the limit holds), and some saw
+	// 2 (two ran at once). A job may see only itself when its partner
+	// ended before it started, which load on the machine can cause.
+	most := 0
 	for _, e := range entries {
 		b, _ := os.ReadFile(filepath.Join(jobWorkdir(t, w), "counts", e.Name()))
-		if n, _ := strconv.Atoi(strings.TrimSpace(string(b))); n != 2 {
-			t.Errorf("job %s saw %d jobs running, want 2", e.Name(), n)
+		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		if n > 2 {
+			t.Errorf("job %s saw %d jobs running, want at most 2", e.Name(), n)
 		}
+		most = max(most, n)
+	}
+	if most != 2 {
+		t.Errorf("no job saw another running beside it (most seen %d): the slots let fewer than 2 run", most)
 	}
 }
 
