@@ -43,3 +43,15 @@ type Backend interface {
 type OwnershipChecker interface {
 	CreateChecksOwnership(t sluice.ResourceType) bool
 }
+
+// BulkObserver is implemented by backends that read many resources in
+// fewer calls than one each (a listing of 100 a page, tags from the
+// Resource Groups Tagging API): drift checks and the baselines read back
+// after an apply go through it, so that reading an inventory back costs
+// a fraction of the account's read quota.
+type BulkObserver interface {
+	// ObserveAll reads every target as Observe would, and returns their
+	// observations in the order of ts. A failed read fails the call,
+	// with its retry decision.
+	ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.Observation, error)
+}
