@@ -58,6 +58,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 		done[c.ID] = make(chan struct{})
 	}
 	vars := newVars(a.Vars)
+	bl := &baselines{store: a.Store}
 	depsOf := dependencies(p)
 	sem := make(chan struct{}, max(1, a.workers()))
 	var wg sync.WaitGroup
@@ -73,7 +74,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 				return
 			}
 			sem <- struct{}{}
-			err := a.applyOne(ctx, c, vars)
+			err := a.applyOne(ctx, c, vars, bl)
 			<-sem
 			if err != nil {
 				failed.Store(c.ID, err)
@@ -82,6 +83,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 		}()
 	}
 	wg.Wait()
+	bl.flush(ctx)
 	return results, ctx.Err()
 }
 
@@ -147,7 +149,7 @@ func dependencies(p Plan) map[sluice.ResourceID][]sluice.ResourceID {
 	return out
 }
 
-func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars) error {
+func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars, bl *baselines) error {
 	if !c.Action.Mutates() {
 		if c.Action == ActionRetain {
 			return a.Store.Forget(c.ID)
@@ -163,13 +165,13 @@ func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars) error {
 	if err != nil {
 		return err
 	}
-	if err := a.run(ctx, b, c, vars); err != nil {
+	if err := a.run(ctx, b, c, vars, bl); err != nil {
 		return fmt.Errorf("%s %s: %w", c.Action, c.ID, err)
 	}
 	return a.Store.EndOp(seq)
 }
 
-func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars) error {
+func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars, bl *baselines) error {
 	if c.Action == ActionDelete {
 		return a.delete(ctx, b, c)
 	}
@@ -203,7 +205,7 @@ func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars) erro
 	if err := a.Store.Save(applied); err != nil {
 		return err
 	}
-	return a.saveBaseline(ctx, b, t, applied)
+	return bl.add(ctx, b, t, applied)
 }
 
 // observeBefore reads the resource before changing it, except for a
@@ -214,19 +216,6 @@ func (a *Applier) observeBefore(ctx context.Context, b Backend, c Change, t slui
 		return sluice.Observation{}, nil
 	}
 	return b.Observe(ctx, t)
-}
-
-// saveBaseline reads the resource back once it is applied and, when it
-// has settled, records what the service reports as the baseline of drift
-// detection. A failed read leaves the applied spec as the baseline.
-func (a *Applier) saveBaseline(ctx context.Context, b Backend, t sluice.Target, applied Applied) error {
-	t.ARN = applied.ARN
-	obs, err := b.Observe(ctx, t)
-	if err != nil || !obs.Exists || obs.InProgress || len(obs.Spec) == 0 {
-		return nil
-	}
-	applied.Observed = obs.Spec
-	return a.Store.Save(applied)
 }
 
 func (a *Applier) replace(ctx context.Context, b Backend, c Change, t sluice.Target, obs sluice.Observation) error {

@@ -18,7 +18,10 @@ type envStore struct {
 	revision string
 }
 
-var _ reconcile.Store = envStore{}
+var (
+	_ reconcile.Store      = envStore{}
+	_ reconcile.BatchSaver = envStore{}
+)
 
 func (s envStore) BeginOp(c reconcile.Change) (uint64, error) {
 	var seq uint64
@@ -46,20 +49,35 @@ func (s envStore) EndOp(seq uint64) error {
 }
 
 func (s envStore) Save(a reconcile.Applied) error {
+	return s.SaveAll([]reconcile.Applied{a})
+}
+
+// SaveAll records every resource of as in one committed transaction.
+func (s envStore) SaveAll(as []reconcile.Applied) error {
 	now := time.Now().UTC()
 	return s.store.Update(func(tx *statestore.Tx) error {
-		r := statestore.Record{ID: a.ID, Type: a.Type, Name: a.Name, ARN: a.ARN, Source: a.Source,
-			Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Revision: s.revision, UpdatedAt: now}
-		if len(a.Observed) > 0 {
-			r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed}, now
+		for _, a := range as {
+			if err := s.put(tx, a, now); err != nil {
+				return err
+			}
 		}
-		if _, known, err := tx.Resource(s.env, a.ID); err != nil {
-			return err
-		} else if !known {
-			r.CreatedAt = now
-		}
-		return tx.PutResource(s.env, r)
+		return nil
 	})
+}
+
+// put records a, keeping the creation time of a resource already known.
+func (s envStore) put(tx *statestore.Tx, a reconcile.Applied, now time.Time) error {
+	r := statestore.Record{ID: a.ID, Type: a.Type, Name: a.Name, ARN: a.ARN, Source: a.Source,
+		Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Revision: s.revision, UpdatedAt: now}
+	if len(a.Observed) > 0 {
+		r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed}, now
+	}
+	if _, known, err := tx.Resource(s.env, a.ID); err != nil {
+		return err
+	} else if !known {
+		r.CreatedAt = now
+	}
+	return tx.PutResource(s.env, r)
 }
 
 func (s envStore) Forget(id sluice.ResourceID) error {

@@ -3,6 +3,7 @@ package rollout
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -31,26 +32,71 @@ type Discoverer interface {
 	Discover(ctx context.Context, project, env string) ([]sluice.Observation, error)
 }
 
-// Observe reads every applied resource back from its backend. It fails
-// on the first read that fails.
+// Observe reads every applied resource back from its backend: the
+// resources of each type in one go, types side by side (each type's
+// calls draw on their own quotas), through the backend's ObserveAll
+// where it has one (reconcile.BulkObserver). It fails on the first read
+// that fails.
 func Observe(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
-	out := make(map[sluice.ResourceID]sluice.Observation, len(applied))
+	byType := map[sluice.ResourceType][]sluice.Target{}
 	for _, a := range applied {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		b, ok := backends[a.Type]
-		if !ok || len(a.Spec) == 0 {
+		if _, ok := backends[a.Type]; !ok || len(a.Spec) == 0 {
 			// No spec: a record rebuilt from tags whose applied
 			// spec is unknown; there is nothing to compare with.
 			continue
 		}
 		t := sluice.Target{Resource: sluice.Resource{ID: a.ID, Type: a.Type, Name: a.Name, Spec: a.Spec}, ARN: a.ARN}
+		byType[a.Type] = append(byType[a.Type], t)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		out   = make(map[sluice.ResourceID]sluice.Observation, len(applied))
+		first error
+		wg    sync.WaitGroup
+	)
+	for typ, ts := range byType {
+		wg.Go(func() {
+			obs, err := observeType(ctx, backends[typ], ts)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && first == nil {
+				first = err
+				cancel()
+			}
+			for i, o := range obs {
+				out[ts[i].ID] = o
+			}
+		})
+	}
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	return out, ctx.Err()
+}
+
+// observeType reads targets of one type: in bulk when b can, else one by
+// one. The observations are in the order of ts.
+func observeType(ctx context.Context, b reconcile.Backend, ts []sluice.Target) ([]sluice.Observation, error) {
+	if bulk, ok := b.(reconcile.BulkObserver); ok {
+		obs, err := bulk.ObserveAll(ctx, ts)
+		if err != nil {
+			return nil, fmt.Errorf("observe %d %s resources: %w", len(ts), ts[0].Type, err)
+		}
+		return obs, nil
+	}
+	out := make([]sluice.Observation, len(ts))
+	for i, t := range ts {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		obs, err := b.Observe(ctx, t)
 		if err != nil {
-			return nil, fmt.Errorf("observe %s: %w", a.ID, err)
+			return nil, fmt.Errorf("observe %s: %w", t.ID, err)
 		}
-		out[a.ID] = obs
+		out[i] = obs
 	}
 	return out, nil
 }

@@ -36,6 +36,8 @@ type Options struct {
 	// Validate checks definitions with ValidateStateMachineDefinition
 	// before sending them.
 	Validate bool
+	// Tags, when set, reads tags in bulk for ObserveAll.
+	Tags TagReader
 }
 
 // Backend manages state machines through API.
@@ -64,14 +66,11 @@ func (b *Backend) arnOf(t sluice.Target) string {
 // not exist is Observation{Exists: false}; other failures carry a retry
 // decision.
 func (b *Backend) Observe(ctx context.Context, t sluice.Target) (sluice.Observation, error) {
+	d, err := b.describe(ctx, t)
+	if d == nil || err != nil {
+		return sluice.Observation{}, err
+	}
 	arn := b.arnOf(t)
-	out, err := b.api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
-	if errorCode(err) == codeNotFound {
-		return sluice.Observation{}, nil
-	}
-	if err != nil {
-		return sluice.Observation{}, classify("describe state machine", t.Name, err)
-	}
 	tags, err := b.tags(ctx, arn)
 	if errorCode(err) == codeResourceGone {
 		return sluice.Observation{}, nil
@@ -79,12 +78,7 @@ func (b *Backend) Observe(ctx context.Context, t sluice.Target) (sluice.Observat
 	if err != nil {
 		return sluice.Observation{}, classify("list tags of state machine", t.Name, err)
 	}
-	spec, err := observedSpec(out, t.Spec)
-	if err != nil {
-		return sluice.Observation{}, sluice.Stalled(fmt.Errorf("state machine %s: %w", t.Name, err))
-	}
-	return sluice.Observation{Exists: true, ARN: arn, Tags: tags, Spec: spec, Status: string(out.Status),
-		InProgress: out.Status == types.StateMachineStatusDeleting}, nil
+	return observation(t, arn, d, tags)
 }
 
 // tags lists the resource's tags, aws: keys left out.

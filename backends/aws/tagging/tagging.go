@@ -60,19 +60,16 @@ func (d *Discoverer) Discover(ctx context.Context, project, env string) ([]sluic
 			return nil, classify(err)
 		}
 		for _, m := range page.ResourceTagMappingList {
-			tags := make(map[string]string, len(m.Tags))
-			for _, t := range m.Tags {
-				if k := aws.ToString(t.Key); !strings.HasPrefix(k, "aws:") {
-					tags[k] = aws.ToString(t.Value)
-				}
-			}
-			if tags[sluice.TagResource] != "" {
+			if tags := visible(m.Tags); tags[sluice.TagResource] != "" {
 				found = append(found, sluice.Observation{Exists: true, ARN: aws.ToString(m.ResourceARN), Tags: tags})
 			}
 		}
 	}
 	return found, nil
 }
+
+// isAWSKey reports whether a tag key is reserved to AWS.
+func isAWSKey(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
 
 // classify gives a failure its retry decision.
 func classify(err error) error {

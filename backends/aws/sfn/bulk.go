@@ -1,0 +1,94 @@
+package sfn
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/reconcile"
+)
+
+// TagReader reads the tags of many resources in few calls, keyed by ARN,
+// aws: keys left out; a resource it does not return has no tags.
+// *tagging.Discoverer implements it with the Resource Groups Tagging API
+// (100 resources a call).
+type TagReader interface {
+	TagsOf(ctx context.Context, arns []string) (map[string]map[string]string, error)
+}
+
+var _ reconcile.BulkObserver = (*Backend)(nil)
+
+// ObserveAll reads every target as Observe does. With Options.Tags set,
+// the tags of all of them come from it in bulk (Step Functions'
+// ListTagsForResource refills at one a second; the tagging API answers
+// 100 resources a call) and each state machine costs one
+// DescribeStateMachine; without it, each target is read by Observe.
+func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.Observation, error) {
+	out := make([]sluice.Observation, len(ts))
+	if b.opts.Tags == nil {
+		for i, t := range ts {
+			obs, err := b.Observe(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = obs
+		}
+		return out, nil
+	}
+	described := make([]*sfn.DescribeStateMachineOutput, len(ts))
+	var arns []string
+	for i, t := range ts {
+		d, err := b.describe(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		if described[i] = d; d != nil {
+			arns = append(arns, b.arnOf(t))
+		}
+	}
+	tags, err := b.opts.Tags.TagsOf(ctx, arns)
+	if err != nil {
+		return nil, fmt.Errorf("tags of %d state machines: %w", len(arns), err)
+	}
+	for i, t := range ts {
+		if described[i] == nil {
+			continue
+		}
+		arn := b.arnOf(t)
+		obs, err := observation(t, arn, described[i], tags[arn])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = obs
+	}
+	return out, nil
+}
+
+// describe reads t's state machine; nil when it does not exist.
+func (b *Backend) describe(ctx context.Context, t sluice.Target) (*sfn.DescribeStateMachineOutput, error) {
+	arn := b.arnOf(t)
+	out, err := b.api.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
+	if errorCode(err) == codeNotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, classify("describe state machine", t.Name, err)
+	}
+	return out, nil
+}
+
+// observation builds what Observe returns from a description and tags.
+func observation(t sluice.Target, arn string, d *sfn.DescribeStateMachineOutput, tags map[string]string) (sluice.Observation, error) {
+	spec, err := observedSpec(d, t.Spec)
+	if err != nil {
+		return sluice.Observation{}, sluice.Stalled(fmt.Errorf("state machine %s: %w", t.Name, err))
+	}
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	return sluice.Observation{Exists: true, ARN: arn, Tags: tags, Spec: spec, Status: string(d.Status),
+		InProgress: d.Status == types.StateMachineStatusDeleting}, nil
+}
