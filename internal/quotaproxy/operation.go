@@ -13,6 +13,7 @@ import (
 func serviceIDs() map[string]string {
 	return map[string]string{
 		"states": "SFN", "batch": "Batch", "rds": "RDS", "s3": "S3", "scheduler": "Scheduler", "sts": "STS",
+		"tagging": "Resource Groups Tagging API",
 	}
 }
 

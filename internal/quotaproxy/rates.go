@@ -4,15 +4,19 @@ import "github.com/sluice-dev/sluice/backends/aws/awsapi"
 
 // DefaultRates returns AWS's default quotas for the operations Sluice
 // calls, keyed "ServiceID.Operation" like awsapi.DefaultRates (SDK
-// service IDs: SFN, Batch, RDS, S3, Scheduler, STS); "*" is the quota
-// of every operation not listed. Each entry names its source, or says
-// "assumed" where AWS documents no figure.
+// service IDs: SFN, Batch, RDS, S3, Scheduler, STS, Resource Groups
+// Tagging API); "*" is the quota of every operation not listed. Each
+// entry names its source, or says "assumed" where AWS documents no
+// figure.
 func DefaultRates() map[string]awsapi.Rate {
 	rates := map[string]awsapi.Rate{
 		// Assumed: a conservative figure for anything not listed.
 		"*": {PerSecond: 10, Burst: 50},
 		// STS: assumed (GetCallerIdentity, once a run).
 		"STS.GetCallerIdentity": {PerSecond: 10, Burst: 50},
+		// Tag Editor user guide, "Service quotas": GetResources at most 15
+		// calls per second. The burst is assumed: one second's worth.
+		"Resource Groups Tagging API.GetResources": {PerSecond: 15, Burst: 15},
 	}
 	for _, table := range []map[string]awsapi.Rate{sfnRates(), batchRates(), rdsRates(), s3Rates(), schedulerRates()} {
 		for k, v := range table {

@@ -7,7 +7,8 @@ import (
 
 // writeThrottle answers a throttled request as service does: REST-XML
 // 503 SlowDown for S3; the query protocol's 400 Throttling for RDS and
-// STS; JSON 1.0 400 ThrottlingException for Step Functions; REST-JSON
+// STS; JSON 1.0 400 ThrottlingException for Step Functions; JSON 1.1
+// 400 ThrottledException for the Resource Groups Tagging API; REST-JSON
 // 429 with X-Amzn-ErrorType TooManyRequestsException for Batch and
 // ThrottlingException for Scheduler. The SDK's standard retryer
 // retries each of these codes.
@@ -21,6 +22,8 @@ func writeThrottle(w http.ResponseWriter, service string) {
 			`<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>quota</RequestId></ErrorResponse>`)
 	case "SFN":
 		write(w, http.StatusBadRequest, "application/x-amz-json-1.0", `{"__type":"ThrottlingException","message":"Rate exceeded"}`)
+	case "Resource Groups Tagging API":
+		write(w, http.StatusBadRequest, "application/x-amz-json-1.1", `{"__type":"ThrottledException","Message":"Rate exceeded"}`)
 	default:
 		code := "TooManyRequestsException"
 		if service == "Scheduler" {

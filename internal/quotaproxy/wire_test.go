@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/batch"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -52,6 +53,10 @@ func TestThrottleWireFormats(t *testing.T) {
 				_, err := s3.NewFromConfig(c, func(o *s3.Options) { o.UsePathStyle = true }).HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String("b")})
 				return err
 			}},
+		{"Resource Groups Tagging API.GetResources", "ThrottledException", func(c aws.Config) error {
+			_, err := resourcegroupstaggingapi.NewFromConfig(c).GetResources(context.Background(), &resourcegroupstaggingapi.GetResourcesInput{})
+			return err
+		}},
 		{"Scheduler.GetSchedule", "ThrottlingException", func(c aws.Config) error {
 			_, err := scheduler.NewFromConfig(c).GetSchedule(context.Background(), &scheduler.GetScheduleInput{Name: aws.String("s")})
 			return err
