@@ -11,11 +11,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/sluice-dev/sluice/backends/aws/batch/batchfake"
 	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
 	"github.com/sluice-dev/sluice/internal/kumotest"
+	"github.com/sluice-dev/sluice/internal/taggingfake"
 )
 
 // awsWorld is the AWS of the CLI tests: kumo for S3, RDS, EventBridge
@@ -265,4 +267,17 @@ func TestApplyKumoWait(t *testing.T) {
 	if code, out, _ := runCLI(t, append([]string{"plan", "--detailed-exitcode"}, target...)...); code != exitOK {
 		t.Errorf("plan after apply --wait has changes (exit %d):\n%s", code, out)
 	}
+}
+
+// startTagging serves the Resource Groups Tagging API for the world's
+// state machines and buckets (kumo does not serve it), reading their
+// tags straight from the Step Functions fake and kumo, and points the
+// CLI at it with AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API.
+func (w *awsWorld) startTagging(t testing.TB) *taggingfake.Server {
+	t.Helper()
+	states := awssfn.NewFromConfig(w.kumo.Config, func(o *awssfn.Options) { o.BaseEndpoint = aws.String(w.sfn.URL) })
+	buckets := s3.NewFromConfig(w.kumo.Config, kumotest.S3Options)
+	srv := taggingfake.Start(t, taggingfake.StateMachines(states), taggingfake.Buckets(buckets))
+	t.Setenv("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API", srv.URL)
+	return srv
 }

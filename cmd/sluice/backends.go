@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbatch "github.com/aws/aws-sdk-go-v2/service/batch"
 	awsrds "github.com/aws/aws-sdk-go-v2/service/rds"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	awsscheduler "github.com/aws/aws-sdk-go-v2/service/scheduler"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -22,6 +23,7 @@ import (
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/compile"
 	"github.com/sluice-dev/sluice/reconcile"
 )
@@ -56,6 +58,9 @@ type awsEnv struct {
 	cfg aws.Config
 	// runner starts and follows pipeline runs.
 	runner sluice.Runner
+	// tagging reads state machines and buckets in bulk through the
+	// Resource Groups Tagging API; nil when it is not reachable.
+	tagging *tagging.Discoverer
 }
 
 // connect loads the AWS configuration and builds the backends.
@@ -109,8 +114,16 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 	}
 	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = t.pathStyle })
 	states := awssfn.NewFromConfig(cfg)
+	var tags *tagging.Discoverer
+	if useTagging(t.Endpoint, os.Getenv) {
+		tags = tagging.New(rgt.NewFromConfig(cfg), tagging.TypeStateMachine, tagging.TypeBucket)
+	}
+	smOpts := sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}
+	if tags != nil {
+		smOpts.Tags = tags
+	}
 	backends := map[sluice.ResourceType]reconcile.Backend{
-		sluice.TypeStateMachine: sfn.New(states, sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}),
+		sluice.TypeStateMachine: sfn.New(states, smOpts),
 		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
 		sluice.TypeBucket:       s3.New(s3client, cfg.Region),
 		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: t.env == "prod"}),
@@ -119,7 +132,7 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 	for _, typ := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
 		backends[typ] = b
 	}
-	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states)}, nil
+	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states), tagging: tags}, nil
 }
 
 // partitionOf reads the partition from an ARN ("arn:aws-cn:..."),

@@ -55,7 +55,7 @@ func (c *connector) connectAWS(ctx context.Context, env config.Environment, rec 
 	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
-	return rolloutTarget(e, a.Endpoint), nil
+	return rolloutTarget(e), nil
 }
 
 // limiter returns the limiter of a's account and region.

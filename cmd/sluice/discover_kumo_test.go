@@ -1,18 +1,11 @@
 package main
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
-
-	"github.com/sluice-dev/sluice"
-	"github.com/sluice-dev/sluice/rollout"
 )
 
 var rebuiltRE = regexp.MustCompile(`no state for dev: inventory rebuilt from ownership tags \((\d+) resources\)`)
@@ -112,42 +105,13 @@ func TestDiscoverKumoHoldsInvalid(t *testing.T) {
 // reachable (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API): state
 // machines and buckets come from it in one call, the rest from their
 // services, and the plan is as empty as with the state file (kumo's DB
-// instance left out, as in TestDiscoverKumo). The
-// endpoint serves what the services' own listings report, so that it
-// answers as AWS would for the same account.
+// instance left out, as in TestDiscoverKumo). The endpoint answers from
+// the tags the services hold, so that it answers as AWS would for the
+// same account.
 func TestDiscoverKumoByTags(t *testing.T) {
 	w := startAWS(t)
 	base, stateA := appliedWithoutDB(t, w)
-	env, err := (&awsOptions{pathStyle: true}).connect(t.Context(), "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mappings []map[string]any
-	for _, typ := range []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket} {
-		found, err := env.backends[typ].(rollout.Discoverer).Discover(t.Context(), "demo", "dev")
-		if err != nil || len(found) == 0 {
-			t.Fatalf("discover %s: %d found, %v", typ, len(found), err)
-		}
-		for _, o := range found {
-			var tags []map[string]string
-			for k, v := range o.Tags {
-				tags = append(tags, map[string]string{"Key": k, "Value": v})
-			}
-			mappings = append(mappings, map[string]any{"ResourceARN": o.ARN, "Tags": tags})
-		}
-	}
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Amz-Target") != "ResourceGroupsTaggingAPI_20170126.GetResources" {
-			rw.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		calls.Add(1)
-		rw.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		_ = json.NewEncoder(rw).Encode(map[string]any{"ResourceTagMappingList": mappings})
-	}))
-	t.Cleanup(srv.Close)
-	t.Setenv("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API", srv.URL)
+	tags := w.startTagging(t)
 
 	planA := mustRun(t, exitOK, append(append(base, "plan", "--detailed-exitcode"), stateA...)...)
 	stateB := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "b.db"), "--prune"}
@@ -155,7 +119,9 @@ func TestDiscoverKumoByTags(t *testing.T) {
 	if code != exitOK || planB != planA || !rebuiltRE.MatchString(errB) {
 		t.Errorf("plan from tags (exit %d):\n%s%s\nwant as from the state file:\n%s", code, errB, planB, planA)
 	}
-	if calls.Load() != 1 {
-		t.Errorf("GetResources calls = %d, want 1", calls.Load())
+	// One call finds the resources to rebuild; each plan's drift check
+	// reads the state machines' tags in one more.
+	if n := tags.Calls(); n != 3 {
+		t.Errorf("GetResources calls = %d, want 3 (a rebuild, and a read of the tags in each of two plans)", n)
 	}
 }

@@ -31,11 +31,14 @@ type faultProxy struct {
 	requests  int
 	refusals  int
 	byService map[string]int
+	seen      map[string]bool
 }
 
 // startFaultProxy starts a proxy to upstream that throttles the share
 // throttle of requests and fails the share fail with a 5xx, drawing from
-// a generator seeded with seed; it stops when the test ends.
+// a generator seeded with seed; it stops when the test ends. The first
+// request of each service is throttled whatever the draw, so that every
+// service's retries are exercised however few calls it gets.
 func startFaultProxy(t *testing.T, upstream string, throttle, fail float64, seed uint64) *faultProxy {
 	t.Helper()
 	target, err := url.Parse(upstream)
@@ -43,7 +46,7 @@ func startFaultProxy(t *testing.T, upstream string, throttle, fail float64, seed
 		t.Fatal(err)
 	}
 	p := &faultProxy{throttle: throttle, fail: fail, latency: 2 * time.Millisecond,
-		next: httputil.NewSingleHostReverseProxy(target), rng: rand.New(rand.NewPCG(seed, seed)), byService: map[string]int{}}
+		next: httputil.NewSingleHostReverseProxy(target), rng: rand.New(rand.NewPCG(seed, seed)), byService: map[string]int{}, seen: map[string]bool{}}
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	p.URL = srv.URL
@@ -56,6 +59,9 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	service := serviceOf(r)
 	p.mu.Lock()
 	roll := p.rng.Float64()
+	if !p.seen[service] {
+		p.seen[service], roll = true, 0
+	}
 	p.requests++
 	refuse := roll < p.throttle+p.fail
 	if refuse {

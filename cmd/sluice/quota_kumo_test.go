@@ -17,8 +17,9 @@ import (
 )
 
 // quotaWorld is startAWS's world seen through quota proxies: one in
-// front of kumo, one in front of each fake, all enforcing the same rate
-// table, with AWS_ENDPOINT_URL, _BATCH and _SFN pointed at the proxies.
+// front of kumo, one in front of each fake and of the tagging API, all
+// enforcing the same rate table, with AWS_ENDPOINT_URL, _BATCH, _SFN and
+// _RESOURCE_GROUPS_TAGGING_API pointed at the proxies.
 type quotaWorld struct {
 	*awsWorld
 	rates   map[string]awsapi.Rate
@@ -29,8 +30,10 @@ type quotaWorld struct {
 func startQuotaAWS(tb testing.TB, rates map[string]awsapi.Rate) *quotaWorld {
 	tb.Helper()
 	q := &quotaWorld{awsWorld: startAWS(tb), rates: rates}
+	tags := q.startTagging(tb)
 	for env, upstream := range map[string]string{
 		"AWS_ENDPOINT_URL": q.kumo.URL, "AWS_ENDPOINT_URL_BATCH": q.batch.URL, "AWS_ENDPOINT_URL_SFN": q.sfn.URL,
+		"AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": tags.URL,
 	} {
 		u, err := url.Parse(upstream)
 		if err != nil {
@@ -74,6 +77,7 @@ type quotaRun struct {
 	wall, minimum    time.Duration
 	slowest          string
 	table            string
+	counts           map[string]quotaproxy.Count
 }
 
 // measure runs fn from quiet buckets and reports what the proxies saw.
@@ -83,6 +87,7 @@ func (q *quotaWorld) measure(fn func()) quotaRun {
 	fn()
 	r := quotaRun{wall: time.Since(start)}
 	counts := q.counts()
+	r.counts = counts
 	r.calls, r.throttled = quotaproxy.Totals(counts)
 	r.minimum, r.slowest = quotaproxy.MinDuration(counts, q.rates)
 	r.table = quotaTable(counts, q.rates)
@@ -201,8 +206,10 @@ func TestApplyQuotaKumo(t *testing.T) {
 		if r.throttled != 0 {
 			t.Errorf("%s: %d requests throttled:\n%s", name, r.throttled, r.table)
 		}
-		if r.calls < 30 {
-			t.Errorf("%s: the proxies saw %d calls, want the repository's resources read:\n%s", name, r.calls, r.table)
+		for _, op := range []string{"SFN.DescribeStateMachine", "Batch.DescribeJobDefinitions", "Resource Groups Tagging API.GetResources"} {
+			if r.counts[op].Passed == 0 {
+				t.Errorf("%s: the proxies saw no %s, want every call to go through them:\n%s", name, op, r.table)
+			}
 		}
 	}
 }

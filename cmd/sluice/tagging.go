@@ -1,12 +1,7 @@
 package main
 
 import (
-	"os"
-
-	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
-
 	"github.com/sluice-dev/sluice"
-	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/rollout"
 )
 
@@ -15,15 +10,14 @@ import (
 // discoverer of state machines and buckets (a page of 100 resources a
 // call, where their services need a call per resource).
 func (o *awsOptions) target(env *awsEnv) *rollout.Target {
-	return rolloutTarget(env, o.endpoint)
+	return rolloutTarget(env)
 }
 
-// rolloutTarget is env as the rollout sees it; endpoint is the
-// environment's configured endpoint, if any.
-func rolloutTarget(env *awsEnv, endpoint string) *rollout.Target {
+// rolloutTarget is env as the rollout sees it.
+func rolloutTarget(env *awsEnv) *rollout.Target {
 	t := &rollout.Target{Backends: env.backends, Vars: env.vars, Runner: env.runner}
-	if useTagging(endpoint, os.Getenv) {
-		t.Bulk = tagging.New(rgt.NewFromConfig(env.cfg), tagging.TypeStateMachine, tagging.TypeBucket)
+	if env.tagging != nil {
+		t.Bulk = env.tagging
 		t.BulkTypes = []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket}
 	}
 	return t
