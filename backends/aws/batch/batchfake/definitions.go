@@ -51,7 +51,7 @@ func storedContainer(cp map[string]any, platforms any) map[string]any {
 // or explicit ARNs / name:revision, a page at a time.
 func (s *Server) describeJDs(req map[string]any) (any, *apiError) {
 	var all []map[string]any
-	for _, name := range slices.Sorted(maps.Keys(s.jds)) {
+	for _, name := range s.jdNames(req) {
 		for _, d := range s.jds[name] {
 			if matchJD(req, d) {
 				all = append(all, d)
@@ -69,6 +69,15 @@ func (s *Server) describeJDs(req map[string]any) (any, *apiError) {
 		out["nextToken"] = strconv.Itoa(end)
 	}
 	return out, nil
+}
+
+// jdNames returns the names a DescribeJobDefinitions request can match,
+// in order: the one it names, or every name sorted.
+func (s *Server) jdNames(req map[string]any) []string {
+	if n := str(req, "jobDefinitionName"); n != "" {
+		return []string{n}
+	}
+	return slices.Sorted(maps.Keys(s.jds))
 }
 
 // matchJD reports whether revision d passes the request's filters.
