@@ -47,8 +47,17 @@ func (q jobQueues) describe(ctx context.Context, t sluice.Target) (*types.JobQue
 // Observe reads the job queue; DELETED counts as gone.
 func (q jobQueues) Observe(ctx context.Context, t sluice.Target) (sluice.Observation, error) {
 	jq, err := q.describe(ctx, t)
-	if err != nil || jq == nil {
+	if err != nil {
 		return sluice.Observation{}, err
+	}
+	return q.observe(t, jq)
+}
+
+// observe turns a description (nil: none) into an Observation in t's
+// spec shape.
+func (q jobQueues) observe(t sluice.Target, jq *types.JobQueueDetail) (sluice.Observation, error) {
+	if jq == nil {
+		return sluice.Observation{}, nil
 	}
 	spec, err := observedSpec(t.Spec, jq)
 	if err != nil {
