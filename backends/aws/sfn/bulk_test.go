@@ -1,0 +1,111 @@
+package sfn_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
+	"github.com/sluice-dev/sluice/backends/aws/tagging"
+	"github.com/sluice-dev/sluice/internal/taggingfake"
+)
+
+// TestObserveAllTagsInBulk reads 150 state machines (some of them
+// missing, one foreign and untagged, one with a tag changed by hand)
+// with their tags from the tagging API: each observation equals what
+// Observe reports, with one DescribeStateMachine per state machine, no
+// ListTagsForResource and two GetResources calls (100 ARNs each).
+func TestObserveAllTagsInBulk(t *testing.T) {
+	fake := sfnfake.Start(region, account)
+	t.Cleanup(fake.Close)
+	api, calls := client(t, fake.URL)
+	direct := awssfn.NewFromConfig(aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
+		func(o *awssfn.Options) { o.BaseEndpoint = aws.String(fake.URL) })
+	tags := taggingfake.Start(t, taggingfake.StateMachines(direct))
+	reader := tagging.New(rgt.New(rgt.Options{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(tags.URL)}), tagging.TypeStateMachine)
+	// Set-up and the one-by-one reads go straight to the fake, past the
+	// client's quota limiter (ListTagsForResource: one a second).
+	plain := newBackend(direct, false)
+	bulk := sfn.New(api, sfn.Options{Region: region, Account: account, Tags: reader})
+
+	var ts []sluice.Target
+	for i := range 150 {
+		tg := target(fmt.Sprintf("churn-dev-p%03d", i), passDef, nil)
+		ts = append(ts, tg)
+		if i%7 == 3 {
+			continue // never created: observed as missing
+		}
+		if _, err := plain.Create(context.Background(), tg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	foreign := target("someone-elses", passDef, nil)
+	if _, err := direct.CreateStateMachine(context.Background(), &awssfn.CreateStateMachineInput{Name: aws.String(foreign.Name),
+		Definition: aws.String(passDef), RoleArn: aws.String(role)}); err != nil {
+		t.Fatal(err)
+	}
+	ts = append(ts, foreign)
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, account, ts[0].Name)
+	if _, err := direct.TagResource(context.Background(), &awssfn.TagResourceInput{ResourceArn: &arn,
+		Tags: []sfntypes.Tag{sfnTag(sluice.TagSpecHash, "changed")}}); err != nil {
+		t.Fatal(err)
+	}
+
+	calls.Reset()
+	got, err := bulk.ObserveAll(context.Background(), ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Calls("SFN", "DescribeStateMachine"); n != len(ts) {
+		t.Errorf("%d DescribeStateMachine for %d state machines", n, len(ts))
+	}
+	if n := calls.Calls("SFN", "ListTagsForResource"); n != 0 {
+		t.Errorf("%d ListTagsForResource, want none: tags come from the tagging API", n)
+	}
+	if n := tags.Calls(); n != 2 {
+		t.Errorf("%d GetResources calls for %d state machines, want 2", n, len(ts))
+	}
+	for i, tg := range ts {
+		want, err := plain.Observe(context.Background(), tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("%s: ObserveAll gave\n%+v\nObserve gives\n%+v", tg.Name, got[i], want)
+		}
+	}
+	if got[0].Tags[sluice.TagSpecHash] != "changed" || got[3].Exists || got[len(ts)-1].Owned("churn", "dev", foreign.ID) {
+		t.Errorf("the changed tag, the missing one or the foreign one is not as it is in the account: %+v %+v %+v", got[0], got[3], got[len(ts)-1])
+	}
+}
+
+// TestObserveAllWithoutTagReader reads one by one, as Observe does.
+func TestObserveAllWithoutTagReader(t *testing.T) {
+	fake := sfnfake.Start(region, account)
+	t.Cleanup(fake.Close)
+	api, calls := client(t, fake.URL)
+	b := newBackend(api, false)
+	ts := []sluice.Target{target("churn-dev-a", passDef, nil), target("churn-dev-b", twoDef, nil)}
+	if _, err := b.Create(context.Background(), ts[0]); err != nil {
+		t.Fatal(err)
+	}
+	calls.Reset()
+	got, err := b.ObserveAll(context.Background(), ts)
+	if err != nil || !got[0].Exists || got[1].Exists {
+		t.Fatalf("ObserveAll = %+v, %v; want the first existing, the second missing", got, err)
+	}
+	assertSpec(t, got[0], ts[0])
+	if n := calls.Calls("SFN", "ListTagsForResource"); n != 1 {
+		t.Errorf("%d ListTagsForResource, want 1 (the existing one's)", n)
+	}
+}
