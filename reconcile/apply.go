@@ -35,7 +35,8 @@ type Applier struct {
 	Vars map[string]string
 	// Project and Env are checked against ownership tags.
 	Project, Env string
-	// Workers bounds how many changes run at once (default 4).
+	// Workers bounds how many changes of one resource type run at once
+	// (default 4).
 	Workers int
 }
 
@@ -47,7 +48,10 @@ type Result struct {
 }
 
 // Apply runs the plan's changes, each after the changes of the resources
-// it depends on, at most Workers at a time. A change whose dependency
+// it depends on, at most Workers at a time of each resource type: types
+// draw on separate API quotas, so state machines, created at one a second
+// once their burst is spent, go on while job definitions are registered
+// instead of queueing behind them. A change whose dependency
 // failed is not attempted. It returns one Result per change in plan
 // order; the error is for the context only.
 func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
@@ -60,7 +64,12 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 	vars := newVars(a.Vars)
 	bl := &baselines{store: a.Store}
 	depsOf := dependencies(p)
-	sem := make(chan struct{}, max(1, a.workers()))
+	sems := make(map[sluice.ResourceType]chan struct{})
+	for _, c := range p.Changes {
+		if _, ok := sems[changeType(c)]; !ok {
+			sems[changeType(c)] = make(chan struct{}, max(1, a.workers()))
+		}
+	}
 	var wg sync.WaitGroup
 	for i, c := range p.Changes {
 		wg.Add(1)
@@ -73,6 +82,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 				failed.Store(c.ID, err)
 				return
 			}
+			sem := sems[changeType(c)]
 			sem <- struct{}{}
 			err := a.applyOne(ctx, c, vars, bl)
 			<-sem
