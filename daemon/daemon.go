@@ -219,7 +219,7 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
 		// changed): carry its state over rather than start unknown.
 		defer func() { w.inherit(old) }()
 	}
-	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 4,
+	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
 	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.opts.Clock)

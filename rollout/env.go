@@ -23,7 +23,8 @@ type Env struct {
 	// Connect connects the environment's target. It is called at most
 	// once, when a target is first needed.
 	Connect func(ctx context.Context) (*Target, error)
-	// Workers bounds how many changes run at once (default 4).
+	// Workers bounds how many changes of each resource type run at once
+	// (default 4).
 	Workers int
 	// Prune permits deletions; AllowEmpty permits them when the desired
 	// set is empty.

@@ -51,7 +51,7 @@ that failed or one still in progress, 2 usage error.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
 	}
 	o.flags(cmd)
-	cmd.Flags().IntVar(&o.workers, "workers", 4, "how many changes run at once")
+	cmd.Flags().IntVar(&o.workers, "workers", 16, "how many changes of each resource type run at once (AWS calls are paced by the quota limiter, not by this)")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "follow changes in progress for up to `DURATION` (e.g. 30m) instead of leaving them to the next apply")
 	return cmd
 }
