@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -38,6 +39,16 @@ type Applier struct {
 	// Workers bounds how many changes of one resource type run at once
 	// (default 4).
 	Workers int
+	// FollowUntil, when set, keeps a change that is waiting (a compute
+	// environment still being created under the queue it needs, a name
+	// still being released) in this apply: it is applied again once its
+	// wait is over, as long as that is before FollowUntil, and the changes
+	// that depend on it follow as soon as it is done instead of at the
+	// next apply.
+	FollowUntil time.Time
+	// OnWait, when set, is told of each change kept waiting in the apply
+	// and how long until it is looked at again.
+	OnWait func(c Change, err error, after time.Duration)
 }
 
 // Result is the outcome of one change.
@@ -82,10 +93,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 				failed.Store(c.ID, err)
 				return
 			}
-			sem := sems[changeType(c)]
-			sem <- struct{}{}
-			err := a.applyOne(ctx, c, vars, bl)
-			<-sem
+			err := a.attempt(ctx, c, vars, bl, sems[changeType(c)])
 			if err != nil {
 				failed.Store(c.ID, err)
 			}
@@ -95,6 +103,34 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 	wg.Wait()
 	bl.flush(ctx)
 	return results, ctx.Err()
+}
+
+// minFollow is the shortest wait before a change kept waiting in an apply
+// is applied again.
+const minFollow = 10 * time.Millisecond
+
+// attempt applies c, holding one of sem's slots while it runs, and while
+// FollowUntil allows, again each time it is waiting, once its wait is
+// over.
+func (a *Applier) attempt(ctx context.Context, c Change, vars *vars, bl *baselines, sem chan struct{}) error {
+	for {
+		sem <- struct{}{}
+		err := a.applyOne(ctx, c, vars, bl)
+		<-sem
+		decision, after := sluice.RetryOf(err)
+		after = max(after, minFollow)
+		if err == nil || decision != sluice.RetryWaiting || a.FollowUntil.IsZero() || time.Now().Add(after).After(a.FollowUntil) {
+			return err
+		}
+		if a.OnWait != nil {
+			a.OnWait(c, err, after)
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(after):
+		}
+	}
 }
 
 func (a *Applier) workers() int {

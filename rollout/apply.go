@@ -48,7 +48,8 @@ func (e *Env) Apply(ctx context.Context, d *Desired) (*Outcome, error) {
 		return nil, err
 	}
 	store := envStore{store: e.Store, env: e.Name, revision: d.Revision}
-	applier := &reconcile.Applier{Backends: t.Backends, Store: store, Project: d.Project(), Env: e.Name, Workers: e.Workers}
+	applier := &reconcile.Applier{Backends: t.Backends, Store: store, Project: d.Project(), Env: e.Name, Workers: e.Workers,
+		FollowUntil: e.FollowUntil, OnWait: e.OnWait}
 	if err := recoverJournal(ctx, applier, e.Store, e.Name); err != nil {
 		return nil, err
 	}

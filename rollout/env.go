@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -42,6 +43,11 @@ type Env struct {
 	// BeforeApply, when set, is shown the plan Apply is about to carry
 	// out.
 	BeforeApply func(p *Planned)
+	// FollowUntil and OnWait are the applier's (reconcile.Applier): when
+	// FollowUntil is set, changes that are waiting are applied again in
+	// the same Apply until then, and OnWait is told of each wait.
+	FollowUntil time.Time
+	OnWait      func(c reconcile.Change, err error, after time.Duration)
 
 	mu     sync.Mutex
 	target *Target

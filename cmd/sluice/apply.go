@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -88,6 +89,18 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired) (*rollout.Outcome, error) {
 	deadline := time.Now().Add(o.wait)
 	start := time.Now()
+	if o.wait > 0 {
+		// Changes waiting on another (a queue on its compute
+		// environment) are taken further within each apply, so that
+		// what depends on them starts as soon as they are done.
+		var mu sync.Mutex
+		env.FollowUntil = deadline
+		env.OnWait = func(c reconcile.Change, err error, after time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(g.stdout, "  [%s] in progress: %v (checking again in %s)\n", time.Since(start).Round(time.Second), err, after)
+		}
+	}
 	for {
 		out, err := env.Apply(ctx, run)
 		if err != nil {
