@@ -3,6 +3,8 @@ package tagging_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/tagging"
+	"github.com/sluice-dev/sluice/internal/taggingfake"
 )
 
 func owned(project, env, id string) map[string]string {
@@ -32,25 +35,25 @@ func client(url string) *rgt.Client {
 // tagged for churn/dev, and nothing of another project, environment or
 // type, nor untagged.
 func TestDiscover(t *testing.T) {
-	var resources []fakeResource
+	var resources []taggingfake.Resource
 	var want []string
 	for i := range 120 {
 		arn := machine(fmt.Sprintf("churn-dev-p%03d", i))
-		resources = append(resources, fakeResource{arn, owned("churn", "dev", fmt.Sprintf("StateMachine/p%03d", i))})
+		resources = append(resources, taggingfake.Resource{ARN: arn, Tags: owned("churn", "dev", fmt.Sprintf("StateMachine/p%03d", i))})
 		want = append(want, arn)
 	}
 	bucket := owned("churn", "dev", "Bucket/artifacts")
 	bucket["aws:cloudformation:stack-name"] = "x"
 	resources = append(resources,
-		fakeResource{"arn:aws:s3:::churn-dev-artifacts", bucket},
-		fakeResource{machine("churn-prod-p"), owned("churn", "prod", "StateMachine/p")},
-		fakeResource{machine("other-dev-p"), owned("other", "dev", "StateMachine/p")},
-		fakeResource{machine("untagged"), map[string]string{"team": "ml"}},
-		fakeResource{"arn:aws:rds:us-east-1:000000000000:db:churn-dev-metadata", owned("churn", "dev", "DBInstance/metadata")},
+		taggingfake.Resource{ARN: "arn:aws:s3:::churn-dev-artifacts", Tags: bucket},
+		taggingfake.Resource{ARN: machine("churn-prod-p"), Tags: owned("churn", "prod", "StateMachine/p")},
+		taggingfake.Resource{ARN: machine("other-dev-p"), Tags: owned("other", "dev", "StateMachine/p")},
+		taggingfake.Resource{ARN: machine("untagged"), Tags: map[string]string{"team": "ml"}},
+		taggingfake.Resource{ARN: "arn:aws:rds:us-east-1:000000000000:db:churn-dev-metadata", Tags: owned("churn", "dev", "DBInstance/metadata")},
 	)
 	want = append(want, "arn:aws:s3:::churn-dev-artifacts")
-	f, url := startFake(t, resources...)
-	found, err := tagging.New(client(url), tagging.TypeStateMachine, tagging.TypeBucket).Discover(context.Background(), "churn", "dev")
+	f := taggingfake.Start(t, taggingfake.SourceFunc(func(context.Context) ([]taggingfake.Resource, error) { return resources, nil }))
+	found, err := tagging.New(client(f.URL), tagging.TypeStateMachine, tagging.TypeBucket).Discover(context.Background(), "churn", "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,16 +69,21 @@ func TestDiscover(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("discovered %d resources, want %d:\n%v", len(got), len(want), got)
 	}
-	if f.calls != 2 {
-		t.Errorf("GetResources calls = %d, want 2 pages", f.calls)
+	if f.Calls() != 2 {
+		t.Errorf("GetResources calls = %d, want 2 pages", f.Calls())
 	}
 }
 
 // TestDiscoverDenied: without tag:GetResources a person must act.
 func TestDiscoverDenied(t *testing.T) {
-	f, url := startFake(t)
-	f.deny = true
-	_, err := tagging.New(client(url), tagging.TypeBucket).Discover(context.Background(), "churn", "dev")
+	// AWS's answer when tag:GetResources is not granted.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"__type":"AccessDeniedException","Message":"not authorized to perform tag:GetResources"}`))
+	}))
+	t.Cleanup(srv.Close)
+	_, err := tagging.New(client(srv.URL), tagging.TypeBucket).Discover(context.Background(), "churn", "dev")
 	if d, _ := sluice.RetryOf(err); err == nil || d != sluice.RetryStalled {
 		t.Errorf("Discover without access = %v (%v), want a stalled error", err, d)
 	}
