@@ -35,6 +35,9 @@ type awsOptions struct {
 	region, role, endpoint    string
 	statesRole, schedulerRole string
 	pathStyle                 bool
+	// quotas override the client's per-operation quotas
+	// (awsapi.DefaultRates), for accounts whose quotas were raised.
+	quotas []string
 }
 
 func (o *awsOptions) flags(cmd *cobra.Command) {
@@ -46,6 +49,16 @@ func (o *awsOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.schedulerRole, "scheduler-role-arn", os.Getenv("SLUICE_SCHEDULER_ROLE_ARN"),
 		"`ARN` of the role EventBridge Scheduler starts pipelines with (SLUICE_SCHEDULER_ROLE_ARN)")
 	cmd.Flags().BoolVar(&o.pathStyle, "s3-path-style", os.Getenv("AWS_ENDPOINT_URL") != "", "address S3 buckets by path (emulators need it)")
+	cmd.Flags().StringArrayVar(&o.quotas, "aws-quota", envList(os.Getenv("SLUICE_AWS_QUOTAS")),
+		"an AWS API `QUOTA` the client keeps to instead of AWS's default, SERVICE.OPERATION=PERSECOND[/BURST] (e.g. SFN.CreateStateMachine=2/150), for an account whose quotas were raised; repeatable (SLUICE_AWS_QUOTAS: comma-separated)")
+}
+
+// envList splits a comma-separated environment value, "" being none.
+func envList(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
 }
 
 // awsEnv is a connected environment: a backend per resource type, the
@@ -66,12 +79,16 @@ type awsEnv struct {
 // connect loads the AWS configuration and builds the backends.
 func (o *awsOptions) connect(ctx context.Context, env string) (*awsEnv, error) {
 	calls := &awsapi.Counter{}
+	quotas, err := awsapi.ParseRates(o.quotas)
+	if err != nil {
+		return nil, err
+	}
 	return connectAWS(ctx, awsTarget{
 		Target:    awsapi.Target{Region: o.region, RoleARN: o.role, Endpoint: o.endpoint},
 		env:       env,
 		roles:     roles{states: o.statesRole, scheduler: o.schedulerRole},
 		pathStyle: o.pathStyle,
-	}, calls, awsapi.WithRecorder(calls))
+	}, calls, awsapi.WithRecorder(calls), awsapi.WithLimiter(awsapi.NewLimiter(quotas)))
 }
 
 // awsTarget is everything connecting an environment to AWS needs.

@@ -247,3 +247,29 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 		}
 	}
 }
+
+// TestQuotaOverride: an account whose DescribeStateMachine quota is one a
+// second (below AWS's default) throttles a drift check made at the
+// default rate, and not one made with --aws-quota saying so.
+func TestQuotaOverride(t *testing.T) {
+	rates := awsapi.DefaultRates()
+	rates["SFN.DescribeStateMachine"] = awsapi.Rate{PerSecond: 1, Burst: 1}
+	q := startQuotaAWS(t, rates)
+	args := []string{"--repo", writeBenchRepo(t, 3), "--env", "dev", "--state", filepath.Join(t.TempDir(), "state.db")}
+	q.applyRounds(t, true, args...)
+	for _, tt := range []struct {
+		flags     []string
+		throttled bool
+	}{
+		{nil, true},
+		{[]string{"--aws-quota", "SFN.DescribeStateMachine=1/1"}, false},
+	} {
+		r := q.measure(func() { mustRun(t, exitOK, append(append([]string{"plan"}, args...), tt.flags...)...) })
+		if n := r.counts["SFN.DescribeStateMachine"].Throttled; (n > 0) != tt.throttled {
+			t.Errorf("plan %v: %d DescribeStateMachine throttled, want throttling %v:\n%s", tt.flags, n, tt.throttled, r.table)
+		}
+	}
+	if code, _, errOut := runCLI(t, append([]string{"plan", "--aws-quota", "SFN.DescribeStateMachine=fast"}, args...)...); code == exitOK || !strings.Contains(errOut, `requests per second "fast"`) {
+		t.Errorf("a bad --aws-quota: exit %d, %s", code, errOut)
+	}
+}
