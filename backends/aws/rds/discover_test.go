@@ -8,14 +8,14 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/rds"
+	"github.com/sluice-dev/sluice/backends/aws/rds/rdsfake"
 )
 
 // TestDiscover runs against the fake, which keeps the tags given at
 // create (kumo drops them, so no instance of kumo's is ever Sluice's),
 // and pages by two: only the instances tagged for churn/dev are found.
 func TestDiscover(t *testing.T) {
-	_, url := startFakeRDS(t)
-	b := rds.New(fakeClient(url), rds.Options{})
+	b := rds.New(rdsfake.Start(t).Client(), rds.Options{})
 	ctx := context.Background()
 	retag := func(tg sluice.Target, key, value string) sluice.Target {
 		if value == "" {

@@ -5,10 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/rds"
-
 	"github.com/sluice-dev/sluice"
 )
 
@@ -37,12 +33,6 @@ func target(name, spec string, edits ...string) sluice.Target {
 			sluice.TagManagedBy: sluice.ManagedByValue, sluice.TagProject: "churn",
 			sluice.TagEnvironment: "dev", sluice.TagResource: string(id), sluice.TagSpecHash: "h1", "team": "ml",
 		}}}
-}
-
-// fakeClient returns an RDS client for the fake at url.
-func fakeClient(url string) *rds.Client {
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
-	return rds.NewFromConfig(cfg, func(o *rds.Options) { o.BaseEndpoint = aws.String(url) })
 }
 
 // sameJSON fails the test unless got and want mean the same JSON value.

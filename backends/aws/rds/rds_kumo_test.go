@@ -15,7 +15,7 @@ import (
 
 // TestKumoDBInstance runs the happy path against kumo, which reports
 // instances available at once and drops tags: tags, transitional states
-// and refusals are tested against fakeRDS. kumo also refuses a major-only
+// and refusals are tested against rdsfake. kumo also refuses a major-only
 // engine version ("16": InvalidParameterValue, failed to parse), so the
 // spec names a minor version here, and reports no MasterUserSecret, so
 // ManageMasterUserPassword is compared against the fake only.

@@ -9,18 +9,19 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	rdsbackend "github.com/sluice-dev/sluice/backends/aws/rds"
+	"github.com/sluice-dev/sluice/backends/aws/rds/rdsfake"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
-// newFake returns a backend on a fresh fakeRDS.
-func newFake(t *testing.T, opts rdsbackend.Options) (*fakeRDS, *rdsbackend.Backend) {
+// newFake returns a backend on a fresh fake RDS.
+func newFake(t *testing.T, opts rdsbackend.Options) (*rdsfake.Server, *rdsbackend.Backend) {
 	t.Helper()
-	f, url := startFakeRDS(t)
-	return f, rdsbackend.New(fakeClient(url), opts)
+	f := rdsfake.Start(t)
+	return f, rdsbackend.New(f.Client(), opts)
 }
 
 // mustCreate creates tg and advances the fake until it is available.
-func mustCreate(t *testing.T, f *fakeRDS, b *rdsbackend.Backend, tg sluice.Target) sluice.Observation {
+func mustCreate(t *testing.T, f *rdsfake.Server, b *rdsbackend.Backend, tg sluice.Target) sluice.Observation {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := b.Create(ctx, tg); err != nil {
@@ -66,9 +67,9 @@ func TestObserveNormalisesWhatRDSDerives(t *testing.T) {
 	f, b := newFake(t, rdsbackend.Options{})
 	tg := target("scratch-db", scratchSpec) // EngineVersion "16": RDS runs 16.3
 	mustCreate(t, f, b, tg)
-	f.mu.Lock()
-	f.dbs["churn-dev-scratch-db"].AllocatedStorage = 30 // grown by autoscaling, no limit set
-	f.mu.Unlock()
+	if !f.SetAllocatedStorage("churn-dev-scratch-db", 30) { // grown by autoscaling, no limit set
+		t.Fatal("no instance churn-dev-scratch-db")
+	}
 	obs, err := b.Observe(ctx, tg)
 	if err != nil {
 		t.Fatal(err)
@@ -77,9 +78,9 @@ func TestObserveNormalisesWhatRDSDerives(t *testing.T) {
 
 	mt := target("metadata", metadataSpec)
 	mustCreate(t, f, b, mt)
-	f.mu.Lock()
-	f.dbs["churn-dev-metadata"].AllocatedStorage = 50 // within MaxAllocatedStorage 100
-	f.mu.Unlock()
+	if !f.SetAllocatedStorage("churn-dev-metadata", 50) { // within MaxAllocatedStorage 100
+		t.Fatal("no instance churn-dev-metadata")
+	}
 	obs, err = b.Observe(ctx, mt)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func TestUpdatePending(t *testing.T) {
 			f, b := newFake(t, c.opts)
 			obs := mustCreate(t, f, b, target("metadata", metadataSpec))
 			bigger := target("metadata", metadataSpec, "db.t4g.medium", "db.r6g.large", `"BackupRetentionPeriod":7`, `"BackupRetentionPeriod":14`)
-			f.actions = nil
+			before := len(f.Calls())
 			if _, err := b.Update(ctx, bigger, obs); err != nil {
 				t.Fatal(err)
 			}
@@ -123,11 +124,11 @@ func TestUpdatePending(t *testing.T) {
 			} else {
 				f.Advance()
 			}
-			if n := strings.Count(strings.Join(f.actions, " "), "ModifyDBInstance"); n != 1 {
-				t.Errorf("ModifyDBInstance sent %d times, want 1 (%v)", n, f.actions)
+			if calls := f.Calls()[before:]; strings.Count(strings.Join(calls, " "), "ModifyDBInstance") != 1 {
+				t.Errorf("calls %v, want ModifyDBInstance once", calls)
 			}
 			obs, err = b.Observe(ctx, bigger)
-			if err != nil || obs.InProgress || f.dbs["churn-dev-metadata"].DBInstanceClass != "db.r6g.large" {
+			if db, _ := f.Instance("churn-dev-metadata"); err != nil || obs.InProgress || db.Class != "db.r6g.large" {
 				t.Fatalf("after the change applied: %+v, %v", obs, err)
 			}
 			sameJSON(t, obs.Spec, string(bigger.Spec))
@@ -142,11 +143,11 @@ func TestUpdateSendsOnlyWhatDiffers(t *testing.T) {
 	retagged := target("metadata", metadataSpec)
 	retagged.Tags[sluice.TagSpecHash] = "h2"
 	delete(retagged.Tags, "team")
-	f.actions = nil
+	before := len(f.Calls())
 	if _, err := b.Update(ctx, retagged, obs); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(f.actions, " "); got != "AddTagsToResource RemoveTagsFromResource" {
+	if got := strings.Join(f.Calls()[before:], " "); got != "AddTagsToResource RemoveTagsFromResource" {
 		t.Errorf("calls = %q, want the two tag calls only", got)
 	}
 	obs, err := b.Observe(ctx, retagged)
@@ -188,9 +189,9 @@ func TestCreateTakenIdentifier(t *testing.T) {
 	if obs, err := b.Create(ctx, tg); err != nil || !obs.Exists {
 		t.Fatalf("Create of Sluice's own instance again = %+v, %v; want it observed", obs, err)
 	}
-	f.mu.Lock()
-	f.dbs["churn-dev-metadata"].TagList = nil
-	f.mu.Unlock()
+	if !f.SetTags("churn-dev-metadata", nil) {
+		t.Fatal("no instance churn-dev-metadata")
+	}
 	_, err := b.Create(ctx, tg)
 	wantRetry(t, "Create over an instance Sluice does not own", err, sluice.RetryStalled, "never adopts")
 }
@@ -208,8 +209,8 @@ func TestDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRetry(t, "Delete", b.Delete(ctx, unprotected, obs), sluice.RetryWaiting, "deleting")
-	if want := "churn-dev-metadata-final-20261126-180005"; len(f.snapshots) != 1 || f.snapshots[0] != want {
-		t.Errorf("final snapshots = %v, want [%s]", f.snapshots, want)
+	if want, got := "churn-dev-metadata-final-20261126-180005", f.Snapshots(); len(got) != 1 || got[0] != want {
+		t.Errorf("final snapshots = %v, want [%s]", got, want)
 	}
 	wantRetry(t, "Delete while deleting", b.Delete(ctx, unprotected, obs), sluice.RetryWaiting, "deleting")
 	f.Advance()
@@ -229,8 +230,8 @@ func TestDeleteSkipsFinalSnapshotWhenTold(t *testing.T) {
 	f.Advance()
 	f.Advance()
 	wantRetry(t, "Delete", b.Delete(ctx, tg, sluice.Observation{}), sluice.RetryWaiting, "deleting")
-	if len(f.snapshots) != 0 {
-		t.Errorf("final snapshots = %v, want none", f.snapshots)
+	if got := f.Snapshots(); len(got) != 0 {
+		t.Errorf("final snapshots = %v, want none", got)
 	}
 }
 
@@ -250,9 +251,9 @@ func TestUpdateByStatus(t *testing.T) {
 		t.Run(c.status, func(t *testing.T) {
 			f, b := newFake(t, rdsbackend.Options{})
 			obs := mustCreate(t, f, b, target("metadata", metadataSpec))
-			f.mu.Lock()
-			f.dbs["churn-dev-metadata"].DBInstanceStatus = c.status
-			f.mu.Unlock()
+			if !f.SetStatus("churn-dev-metadata", c.status) {
+				t.Fatal("no instance churn-dev-metadata")
+			}
 			obs.Status = c.status
 			_, err := b.Update(context.Background(), target("metadata", metadataSpec, c.edits...), obs)
 			if c.want == -1 {
