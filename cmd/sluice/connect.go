@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 
 	"github.com/sluice-dev/sluice/backends/aws/awsapi"
@@ -20,12 +21,12 @@ import (
 type connector struct {
 	log      *slog.Logger
 	mu       sync.Mutex
-	limiters map[string]*awsapi.Limiter
+	limiters map[string]limiter
 	worlds   map[string]*local.World
 }
 
 func newConnector(log *slog.Logger) *connector {
-	return &connector{log: log, limiters: map[string]*awsapi.Limiter{}, worlds: map[string]*local.World{}}
+	return &connector{log: log, limiters: map[string]limiter{}, worlds: map[string]*local.World{}}
 }
 
 // connect connects env, counting its AWS calls with rec.
@@ -58,17 +59,24 @@ func (c *connector) connectAWS(ctx context.Context, env config.Environment, rec 
 	return rolloutTarget(e), nil
 }
 
-// limiter returns the limiter of a's account and region.
+// limiter returns the limiter of a's account and region, keeping to a's
+// quotas. A reload that changes them replaces the account's limiter.
 func (c *connector) limiter(a *config.AWS) *awsapi.Limiter {
 	key := a.RoleARN + "|" + a.Region + "|" + a.Endpoint
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	l := c.limiters[key]
-	if l == nil {
-		l = awsapi.NewLimiter(nil)
+	l, ok := c.limiters[key]
+	if !ok || !maps.Equal(l.quotas, a.Quotas) {
+		l = limiter{Limiter: awsapi.NewLimiter(a.Quotas), quotas: a.Quotas}
 		c.limiters[key] = l
 	}
-	return l
+	return l.Limiter
+}
+
+// limiter is an account's limiter and the quotas it was made with.
+type limiter struct {
+	*awsapi.Limiter
+	quotas map[string]awsapi.Rate
 }
 
 // fanout records every call with each of its recorders.

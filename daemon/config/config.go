@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 )
 
 // Defaults applied to fields the file leaves out.
@@ -113,6 +115,11 @@ type AWS struct {
 	StatesRoleARN    string `json:"statesRoleArn,omitempty"`
 	SchedulerRoleARN string `json:"schedulerRoleArn,omitempty"`
 	S3PathStyle      bool   `json:"s3PathStyle"`
+	// Quotas override the AWS API quotas the client keeps to
+	// (awsapi.DefaultRates), keyed "SERVICE.OPERATION", for an account
+	// whose quotas were changed; environments in one account and region
+	// give the same.
+	Quotas map[string]awsapi.Rate `json:"quotas,omitempty"`
 }
 
 // Local is where an environment on the local backend keeps its world.

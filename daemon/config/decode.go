@@ -28,6 +28,8 @@ type decoder struct {
 	// visits counts the collections walked, to stop on a tree that
 	// aliases make huge.
 	visits int
+	// accounts remembers the quotas of each account and region.
+	accounts map[string]quotaSite
 }
 
 // maxVisits bounds the collections walked in one file: far beyond any real

@@ -40,7 +40,9 @@
 //	    backend       aws | local; required, with its block, not the other
 //	    aws           region (required), roleArn, externalId (only with
 //	                  roleArn), endpoint, statesRoleArn, schedulerRoleArn,
-//	                  s3PathStyle (default true when endpoint is set)
+//	                  s3PathStyle (default true when endpoint is set),
+//	                  quotas (list of SERVICE.OPERATION=PERSECOND[/BURST],
+//	                  the same for environments of one account and region)
 //	    local         dir (required), workdir, postgresDSN (Secret)
 //	    sync          auto | manual; default auto
 //	    prune         default false

@@ -58,6 +58,7 @@ func (d *decoder) aws(n *yaml.Node, path string) *AWS {
 		"statesRoleArn":    func(v *yaml.Node, p string) { a.StatesRoleARN = d.roleARN(v, p) },
 		"schedulerRoleArn": func(v *yaml.Node, p string) { a.SchedulerRoleARN = d.roleARN(v, p) },
 		"s3PathStyle":      func(v *yaml.Node, p string) { a.S3PathStyle = d.boolean(v, p) },
+		"quotas":           func(v *yaml.Node, p string) { a.Quotas = d.quotas(v, p) },
 	}, "")
 	if present == nil {
 		return nil
@@ -69,6 +70,11 @@ func (d *decoder) aws(n *yaml.Node, path string) *AWS {
 	if present["externalId"] != nil && present["roleArn"] == nil {
 		d.fail(present["externalId"], join(path, "externalId"), "only with roleArn")
 	}
+	at := n
+	if present["quotas"] != nil {
+		at = present["quotas"]
+	}
+	d.sameQuotas(a, at, path)
 	return a
 }
 
