@@ -18,7 +18,7 @@ var rebuiltRE = regexp.MustCompile(`no state for dev: inventory rebuilt from own
 //
 // The template's MetadataStore is left out: kumo drops the tags given to
 // CreateDBInstance, so no DB instance of kumo's carries Sluice's tags
-// (rds's TestDiscover shows instances that do are found).
+// (TestDiscoverKumoWithDB rebuilds one from the RDS fake, which keeps them).
 func TestDiscoverKumo(t *testing.T) {
 	w := startAWS(t)
 	base, stateA := appliedWithoutDB(t, w)

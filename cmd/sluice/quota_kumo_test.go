@@ -164,16 +164,16 @@ func (q *quotaWorld) applyRounds(tb testing.TB, refill bool, args ...string) {
 	tb.Fatal("apply did not converge in 6 rounds")
 }
 
-// applyAndDrift applies the repository of n pipelines from empty, then
+// applyAndDrift applies the repository in dir from empty, then
 // runs a full drift check (plan, reading every resource back), each from
 // refilled buckets, and returns what the proxies saw of each. With
 // refill, the apply runs in rounds, a new process each, and the buckets
 // are refilled between them; without, one `apply --wait` takes the
 // changes in progress further while the Batch fake completes them in
 // the background, as AWS would.
-func (q *quotaWorld) applyAndDrift(tb testing.TB, n int, refill bool) (apply, drift quotaRun) {
+func (q *quotaWorld) applyAndDrift(tb testing.TB, dir, statePath string, refill bool) (apply, drift quotaRun) {
 	tb.Helper()
-	args := []string{"--repo", writeBenchRepo(tb, n), "--env", "dev", "--state", filepath.Join(tb.TempDir(), "state.db")}
+	args := []string{"--repo", dir, "--env", "dev", "--state", statePath}
 	apply = q.measure(func() {
 		if refill {
 			q.applyRounds(tb, refill, args...)
@@ -202,7 +202,7 @@ func (q *quotaWorld) applyAndDrift(tb testing.TB, n int, refill bool) (apply, dr
 // account's quota: the benchmark shows by how much).
 func TestApplyQuotaKumo(t *testing.T) {
 	q := startQuotaAWS(t, awsapi.DefaultRates())
-	apply, drift := q.applyAndDrift(t, 3, true)
+	apply, drift := q.applyAndDrift(t, writeBenchRepo(t, 3), filepath.Join(t.TempDir(), "state.db"), true)
 	for name, r := range map[string]quotaRun{"apply": apply, "drift check": drift} {
 		if r.throttled != 0 {
 			t.Errorf("%s: %d requests throttled:\n%s", name, r.throttled, r.table)
@@ -234,7 +234,8 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 	}
 	for b.Loop() {
 		q := startQuotaAWS(b, quotaproxy.DefaultRates())
-		apply, drift := q.applyAndDrift(b, n, false)
+		dir, statePath := writeBenchRepo(b, n), filepath.Join(b.TempDir(), "state.db")
+		apply, drift := q.applyAndDrift(b, dir, statePath, false)
 		for name, r := range map[string]quotaRun{"apply": apply, "drift": drift} {
 			b.ReportMetric(float64(r.calls), name+"-calls")
 			b.ReportMetric(float64(r.throttled), name+"-throttled")
@@ -245,6 +246,7 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
 				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
 		}
+		q.compareNaive(b, dir, statePath, n)
 	}
 }
 
