@@ -104,7 +104,9 @@ func (r quotaRun) plus(o quotaRun, rates map[string]awsapi.Rate) quotaRun {
 func (q *quotaWorld) compareNaive(tb testing.TB, dir, statePath string, n int) {
 	tb.Helper()
 	args := []string{"--repo", dir, "--env", "dev", "--state", statePath}
-	quiet := q.measure(func() { mustRun(tb, exitOK, append([]string{"plan", "--refresh=false", "--detailed-exitcode"}, args...)...) })
+	quiet := q.measure(func() {
+		mustRun(tb, exitOK, append([]string{"plan", "--refresh=false", "--detailed-exitcode"}, args...)...)
+	})
 	changed := filepath.Join(dir, filepath.FromSlash(benchrepo.PipelinePath(n/2)))
 	if err := os.WriteFile(changed, benchrepo.Pipeline(n/2, 1), 0o644); err != nil {
 		tb.Fatal(err)
