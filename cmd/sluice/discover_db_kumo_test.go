@@ -2,10 +2,8 @@ package main
 
 import (
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -35,30 +33,7 @@ func TestDiscoverKumoWithDB(t *testing.T) {
 	if invA["DBInstance/metadata"].ARN != metadata.ARN {
 		t.Fatalf("the first state file holds DBInstance/metadata as %+v, want ARN %s", invA["DBInstance/metadata"], metadata.ARN)
 	}
-	planA := mustRun(t, exitOK, append(append(base, "plan", "--detailed-exitcode"), stateA...)...)
-
-	stateB := []string{"--env", "dev", "--state", filepath.Join(t.TempDir(), "b.db"), "--prune"}
-	code, planB, errB := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), stateB...)...)
-	if code != exitOK {
-		t.Fatalf("plan with a new state file has changes (exit %d):\n%s\n%s", code, planB, errB)
-	}
-	if m := rebuiltRE.FindStringSubmatch(errB); m == nil || m[1] != strconv.Itoa(len(invA)) {
-		t.Errorf("plan with a new state file did not rebuild the %d resources of the first:\n%s", len(invA), errB)
-	}
-	if planB != planA {
-		t.Errorf("plan from the rebuilt inventory differs:\n%s\nfrom the state file's:\n%s", planB, planA)
-	}
-	if _, err := os.Stat(stateB[3]); err == nil {
-		t.Errorf("plan wrote the state file %s", stateB[3])
-	}
-
-	code, out, errOut := runCLI(t, append(append(base, "apply"), stateB...)...)
-	if code != exitOK || !rebuiltRE.MatchString(errOut) {
-		t.Fatalf("apply with a new state file (exit %d):\n%s\n%s", code, out, errOut)
-	}
-	if n := mutations(t, out); n != "0" {
-		t.Errorf("apply from the rebuilt inventory made %s mutating calls:\n%s", n, out)
-	}
+	stateB := checkRebuild(t, base, stateA, len(invA))
 	invB := inventory(t, stateB[3])
 	if got, want := slices.Sorted(maps.Keys(invB)), slices.Sorted(maps.Keys(invA)); !slices.Equal(got, want) {
 		t.Errorf("rebuilt inventory holds %v, want %v", got, want)
