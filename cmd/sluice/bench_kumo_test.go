@@ -27,10 +27,14 @@ func calls(tb testing.TB, out string) int {
 // (about 20 steps each) to an empty AWS (kumo for S3, STS; the Batch and
 // Step Functions fakes) and reports the AWS calls of: the cold apply; a
 // plan with nothing changed, without reading back (what a daemon does
-// when the Git head has not moved) and with every resource read back
-// (the naive cycle); an apply with nothing changed.
+// when the Git head has not moved) and with every resource read back (a
+// full drift check, in bulk where the services allow it: the tagging API
+// is served as on AWS); an apply with nothing changed. The naive cycle
+// (every resource described one by one) is measured by the quota
+// benchmark (BenchmarkApplyQuotaKumo).
 func BenchmarkApplyKumo(b *testing.B) {
 	w := startAWS(b)
+	w.startTagging(b)
 	dir := b.TempDir()
 	for p, data := range benchrepo.Files(100) {
 		full := filepath.Join(dir, filepath.FromSlash(p))
