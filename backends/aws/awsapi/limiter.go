@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"golang.org/x/time/rate"
@@ -16,29 +17,40 @@ type Rate struct {
 
 // DefaultRates returns the documented default AWS quotas of the
 // operations Sluice calls, keyed "ServiceID.Operation" (the SDK's service
-// ID: "SFN", "Scheduler", ...). Step Functions: the "API action
-// throttling" quotas (refill per second, bucket size); EventBridge
-// Scheduler: its per-API request rate quotas. The key "*" is the rate of
-// every operation not listed: AWS Batch's documented 50 requests a second,
+// ID: "SFN", "Scheduler", ...). Step Functions: the developer guide's
+// "Quotas related to API action throttling" table (bucket size, refill
+// per second; ValidateStateMachineDefinition is not in it and gets
+// CreateStateMachine's); EventBridge Scheduler: its per-API request rate
+// quotas; the Resource Groups Tagging API: GetResources' 15 a second
+// (Tag Editor's service quotas); RDS: "Request throttling for the Amazon
+// RDS API" (12 a second after a burst of 300); S3's bucket configuration
+// calls: no documented figure, 20 a second assumed. A key
+// "Service.*" is the rate of each operation of the service not listed;
+// "*" is the rate of every operation not listed otherwise: AWS Batch's documented 50 requests a second,
 // with a bucket no larger than the account's (a larger client burst is
 // throttled by AWS as soon as the account's bucket is empty).
+// internal/quotaproxy keeps the same figures, each with its source.
+// Accounts whose quotas differ override them (NewLimiter).
 func DefaultRates() map[string]Rate {
 	return map[string]Rate{
-		"*":                                  {PerSecond: 50, Burst: 50},
-		"SFN.CreateStateMachine":             {PerSecond: 1, Burst: 100},
-		"SFN.UpdateStateMachine":             {PerSecond: 1, Burst: 200},
-		"SFN.DeleteStateMachine":             {PerSecond: 1, Burst: 100},
-		"SFN.DescribeStateMachine":           {PerSecond: 20, Burst: 200},
-		"SFN.ListStateMachines":              {PerSecond: 5, Burst: 100},
-		"SFN.TagResource":                    {PerSecond: 1, Burst: 200},
-		"SFN.UntagResource":                  {PerSecond: 1, Burst: 200},
-		"SFN.ListTagsForResource":            {PerSecond: 1, Burst: 100},
-		"SFN.ValidateStateMachineDefinition": {PerSecond: 1, Burst: 100},
-		"Scheduler.CreateSchedule":           {PerSecond: 50, Burst: 50},
-		"Scheduler.UpdateSchedule":           {PerSecond: 50, Burst: 50},
-		"Scheduler.DeleteSchedule":           {PerSecond: 50, Burst: 50},
-		"Scheduler.GetSchedule":              {PerSecond: 50, Burst: 50},
-		"Scheduler.ListSchedules":            {PerSecond: 50, Burst: 50},
+		"*":                                        {PerSecond: 50, Burst: 50},
+		"SFN.CreateStateMachine":                   {PerSecond: 1, Burst: 100},
+		"SFN.UpdateStateMachine":                   {PerSecond: 1, Burst: 200},
+		"SFN.DeleteStateMachine":                   {PerSecond: 1, Burst: 100},
+		"SFN.DescribeStateMachine":                 {PerSecond: 20, Burst: 200},
+		"SFN.ListStateMachines":                    {PerSecond: 5, Burst: 100},
+		"SFN.TagResource":                          {PerSecond: 1, Burst: 200},
+		"SFN.UntagResource":                        {PerSecond: 1, Burst: 200},
+		"SFN.ListTagsForResource":                  {PerSecond: 1, Burst: 100},
+		"SFN.ValidateStateMachineDefinition":       {PerSecond: 1, Burst: 100},
+		"Scheduler.CreateSchedule":                 {PerSecond: 50, Burst: 50},
+		"Scheduler.UpdateSchedule":                 {PerSecond: 50, Burst: 50},
+		"Scheduler.DeleteSchedule":                 {PerSecond: 50, Burst: 50},
+		"Scheduler.GetSchedule":                    {PerSecond: 50, Burst: 50},
+		"Scheduler.ListSchedules":                  {PerSecond: 50, Burst: 50},
+		"Resource Groups Tagging API.GetResources": {PerSecond: 15, Burst: 15},
+		"RDS.*": {PerSecond: 12, Burst: 300},
+		"S3.*":  {PerSecond: 20, Burst: 50},
 	}
 }
 
@@ -82,11 +94,25 @@ func (l *Limiter) bucket(key string) *rate.Limiter {
 	if b, ok := l.buckets[key]; ok {
 		return b
 	}
-	r, ok := l.rates[key]
-	if !ok {
-		r = l.rates["*"]
-	}
+	r := l.rate(key)
 	b := rate.NewLimiter(rate.Limit(r.PerSecond*Headroom), max(int(float64(r.Burst)*Headroom), 1))
 	l.buckets[key] = b
 	return b
+}
+
+// Rate returns the quota the limiter keeps to for an operation (before
+// Headroom): its own entry, else its service's "Service.*", else "*".
+func (l *Limiter) Rate(service, operation string) Rate {
+	return l.rate(service + "." + operation)
+}
+
+func (l *Limiter) rate(key string) Rate {
+	if r, ok := l.rates[key]; ok {
+		return r
+	}
+	service, _, _ := strings.Cut(key, ".")
+	if r, ok := l.rates[service+".*"]; ok {
+		return r
+	}
+	return l.rates["*"]
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // ParseRate reads one quota override, "KEY=PERSECOND[/BURST]": KEY is
-// "ServiceID.Operation" as in DefaultRates (or "*"), PERSECOND a positive
+// "ServiceID.Operation" as in DefaultRates, "ServiceID.*" (each operation
+// of the service) or "*", PERSECOND a positive
 // number, BURST a positive whole number (default: one second's worth,
 // at least 1). Errors name the part that is wrong.
 func ParseRate(s string) (string, Rate, error) {
@@ -54,5 +55,6 @@ func validRateKey(key string) bool {
 		return true
 	}
 	service, op, ok := strings.Cut(key, ".")
-	return ok && strings.TrimSpace(service) == service && service != "" && op != "" && !strings.ContainsAny(op, ". ")
+	return ok && strings.TrimSpace(service) == service && service != "" && op != "" && !strings.ContainsAny(op, ". ") &&
+		(op == "*" || !strings.Contains(op, "*"))
 }

@@ -19,6 +19,8 @@ func TestParseRate(t *testing.T) {
 		{in: "SFN.ListTagsForResource=0.5", key: "SFN.ListTagsForResource", want: awsapi.Rate{PerSecond: 0.5, Burst: 1}},
 		{in: " *=20/40 ", key: "*", want: awsapi.Rate{PerSecond: 20, Burst: 40}},
 		{in: "Resource Groups Tagging API.GetResources=15/15", key: "Resource Groups Tagging API.GetResources", want: awsapi.Rate{PerSecond: 15, Burst: 15}},
+		{in: "Batch.*=100/100", key: "Batch.*", want: awsapi.Rate{PerSecond: 100, Burst: 100}},
+		{in: "Batch.Describe*=100", wantErr: "want SERVICE.OPERATION="},
 		{in: "SFN.CreateStateMachine", wantErr: "want SERVICE.OPERATION="},
 		{in: "CreateStateMachine=1", wantErr: "want SERVICE.OPERATION="},
 		{in: "SFN.=1", wantErr: "want SERVICE.OPERATION="},
@@ -45,5 +47,26 @@ func TestParseRatesRefusesDuplicates(t *testing.T) {
 	got, err := awsapi.ParseRates([]string{"SFN.CreateStateMachine=2/150", "*=10"})
 	if err != nil || len(got) != 2 || got["*"].PerSecond != 10 {
 		t.Errorf("ParseRates = %v, %v", got, err)
+	}
+}
+
+// TestLimiterRate: an operation's own entry, else its service's
+// "Service.*", else "*"; overrides replace defaults.
+func TestLimiterRate(t *testing.T) {
+	l := awsapi.NewLimiter(map[string]awsapi.Rate{"Batch.*": {PerSecond: 100, Burst: 100}, "SFN.CreateStateMachine": {PerSecond: 2, Burst: 150}})
+	tests := []struct {
+		service, op string
+		want        awsapi.Rate
+	}{
+		{"SFN", "CreateStateMachine", awsapi.Rate{PerSecond: 2, Burst: 150}},
+		{"SFN", "ListTagsForResource", awsapi.Rate{PerSecond: 1, Burst: 100}},
+		{"Batch", "RegisterJobDefinition", awsapi.Rate{PerSecond: 100, Burst: 100}},
+		{"RDS", "ModifyDBInstance", awsapi.Rate{PerSecond: 12, Burst: 300}},
+		{"Lambda", "Invoke", awsapi.Rate{PerSecond: 50, Burst: 50}},
+	}
+	for _, tt := range tests {
+		if got := l.Rate(tt.service, tt.op); got != tt.want {
+			t.Errorf("Rate(%s, %s) = %+v, want %+v", tt.service, tt.op, got, tt.want)
+		}
 	}
 }
