@@ -42,7 +42,8 @@
 //	                  roleArn), endpoint, statesRoleArn, schedulerRoleArn,
 //	                  s3PathStyle (default true when endpoint is set),
 //	                  quotas (list of SERVICE.OPERATION=PERSECOND[/BURST],
-//	                  the same for environments of one account and region)
+//	                  SERVICE.* for each operation of a service; the same
+//	                  for environments of one account and region)
 //	    local         dir (required), workdir, postgresDSN (Secret)
 //	    sync          auto | manual; default auto
 //	    prune         default false
