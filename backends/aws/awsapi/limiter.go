@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -61,6 +62,21 @@ func DefaultRates() map[string]Rate {
 // throughput.
 const Headroom = 0.9
 
+// Jitter is how much later than its neighbours a request may reach AWS
+// (a scheduling or garbage-collection pause, a slow connection): the
+// client's bucket is that many seconds of refill smaller than the
+// account's, so that requests arriving bunched after such a delay still
+// find tokens. With nine tenths of the burst only, the 1,000-pipeline
+// quota benchmark saw one or two throttled requests among 17,000 Batch
+// calls.
+const Jitter = 500 * time.Millisecond
+
+// clientBurst is the bucket size the client keeps for a quota: Headroom
+// of it, and Jitter's worth of refill below it, at least one.
+func clientBurst(r Rate) int {
+	return max(min(int(float64(r.Burst)*Headroom), r.Burst-int(r.PerSecond*Jitter.Seconds())), 1)
+}
+
 // Limiter holds one token bucket per operation. It is safe for
 // concurrent use; share one Limiter between every client talking to the
 // same account and region, as AWS's quotas are per account and region.
@@ -95,7 +111,7 @@ func (l *Limiter) bucket(key string) *rate.Limiter {
 		return b
 	}
 	r := l.rate(key)
-	b := rate.NewLimiter(rate.Limit(r.PerSecond*Headroom), max(int(float64(r.Burst)*Headroom), 1))
+	b := rate.NewLimiter(rate.Limit(r.PerSecond*Headroom), clientBurst(r))
 	l.buckets[key] = b
 	return b
 }
@@ -115,4 +131,12 @@ func (l *Limiter) rate(key string) Rate {
 		return r
 	}
 	return l.rates["*"]
+}
+
+// Effective returns the bucket the client keeps for an operation:
+// Headroom of its quota's rate, and a burst below the quota's by
+// Headroom and by Jitter's worth of refill.
+func (l *Limiter) Effective(service, operation string) Rate {
+	r := l.Rate(service, operation)
+	return Rate{PerSecond: r.PerSecond * Headroom, Burst: clientBurst(r)}
 }

@@ -70,3 +70,25 @@ func TestLimiterRate(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiterEffective: the client's bucket is nine tenths of the
+// quota's rate, and its burst leaves nine tenths of the quota's and half
+// a second of refill free, whichever is smaller.
+func TestLimiterEffective(t *testing.T) {
+	l := awsapi.NewLimiter(nil)
+	tests := []struct {
+		service, op string
+		want        awsapi.Rate
+	}{
+		{"Batch", "DescribeJobDefinitions", awsapi.Rate{PerSecond: 45, Burst: 25}},
+		{"SFN", "CreateStateMachine", awsapi.Rate{PerSecond: 0.9, Burst: 90}},
+		{"SFN", "DescribeStateMachine", awsapi.Rate{PerSecond: 18, Burst: 180}},
+		{"Resource Groups Tagging API", "GetResources", awsapi.Rate{PerSecond: 13.5, Burst: 8}},
+		{"RDS", "DescribeDBInstances", awsapi.Rate{PerSecond: 10.8, Burst: 270}},
+	}
+	for _, tt := range tests {
+		if got := l.Effective(tt.service, tt.op); got.Burst != tt.want.Burst || got.PerSecond < tt.want.PerSecond-1e-9 || got.PerSecond > tt.want.PerSecond+1e-9 {
+			t.Errorf("Effective(%s, %s) = %+v, want %+v", tt.service, tt.op, got, tt.want)
+		}
+	}
+}
