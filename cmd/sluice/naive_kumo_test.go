@@ -68,7 +68,7 @@ func (q *quotaWorld) naiveCycle(tb testing.TB, statePath string) quotaRun {
 	}
 	r := quotaRun{wall: time.Since(start), counts: map[string]quotaproxy.Count{}}
 	for k, n := range env.calls.Snapshot() {
-		if k.Result != "retry" {
+		if k.Result != awsapi.RetryResult { // retries are attempts already counted
 			c := r.counts[k.Service+"."+k.Operation]
 			c.Passed += n
 			r.counts[k.Service+"."+k.Operation] = c
