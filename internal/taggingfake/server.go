@@ -1,6 +1,7 @@
 package taggingfake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,11 +24,14 @@ type Fake struct {
 	mu    sync.Mutex
 	seen  map[string]bool // ARNs seen tagged: "previously tagged" once untagged
 	calls int
+	// bodies holds the request bodies answered, to tell a retry of the
+	// same request from a new one.
+	bodies map[string]bool
 }
 
 // New returns a Fake answering from src, asked at every request.
 func New(src ...Source) *Fake {
-	return &Fake{sources: src, seen: map[string]bool{}}
+	return &Fake{sources: src, seen: map[string]bool{}, bodies: map[string]bool{}}
 }
 
 // Server is a Fake served over HTTP on the loopback interface.
@@ -55,6 +59,15 @@ func (f *Fake) Calls() int {
 	return f.calls
 }
 
+// Distinct returns how many different GetResources requests the Fake has
+// answered: a request repeated with the same body (an SDK retry of one
+// whose connection dropped) counts once.
+func (f *Fake) Distinct() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.bodies)
+}
+
 // apiError is an error reply: HTTP status, the JSON 1.1 error type and
 // its message.
 type apiError struct {
@@ -77,10 +90,16 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			message: fmt.Sprintf("unknown operation %q", r.Header.Get("X-Amz-Target"))})
 		return
 	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, &apiError{status: http.StatusBadRequest, code: "SerializationException", message: err.Error()})
+		return
+	}
 	f.mu.Lock()
 	f.calls++
+	f.bodies[string(body)] = true
 	f.mu.Unlock()
-	out, e := f.getResources(r)
+	out, e := f.getResources(r.Context(), body)
 	if e != nil {
 		writeError(w, e)
 		return
@@ -89,11 +108,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // getResources decodes, checks and answers a GetResources request.
-func (f *Fake) getResources(r *http.Request) (*getOutput, *apiError) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: "SerializationException", message: err.Error()}
-	}
+func (f *Fake) getResources(ctx context.Context, body []byte) (*getOutput, *apiError) {
 	var in getInput
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {
@@ -103,7 +118,7 @@ func (f *Fake) getResources(r *http.Request) (*getOutput, *apiError) {
 	if e := in.check(); e != nil {
 		return nil, e
 	}
-	all, err := f.resources(r.Context())
+	all, err := f.resources(ctx)
 	if err != nil {
 		return nil, &apiError{status: http.StatusInternalServerError, code: "InternalServiceException", message: err.Error()}
 	}

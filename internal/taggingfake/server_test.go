@@ -109,3 +109,18 @@ func TestSourceFailure(t *testing.T) {
 		t.Errorf("err = %v, want InternalServiceException naming the cause", err)
 	}
 }
+
+// TestDistinct: the same request twice counts as two calls and one
+// distinct request; another request counts apart.
+func TestDistinct(t *testing.T) {
+	srv := taggingfake.Start(t, sample())
+	api := client(srv)
+	for _, arns := range [][]string{{"arn:aws:s3:::a"}, {"arn:aws:s3:::a"}, {"arn:aws:s3:::b"}} {
+		if _, err := api.GetResources(context.Background(), &rgt.GetResourcesInput{ResourceARNList: arns}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c, d := srv.Calls(), srv.Distinct(); c != 3 || d != 2 {
+		t.Errorf("Calls() = %d, Distinct() = %d; want 3 and 2", c, d)
+	}
+}

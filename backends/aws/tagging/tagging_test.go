@@ -69,8 +69,8 @@ func TestDiscover(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("discovered %d resources, want %d:\n%v", len(got), len(want), got)
 	}
-	if f.Calls() != 2 {
-		t.Errorf("GetResources calls = %d, want 2 pages", f.Calls())
+	if n := f.Distinct(); n != 2 {
+		t.Errorf("GetResources requests = %d, want 2 pages", n)
 	}
 }
 
