@@ -1,0 +1,403 @@
+package reconcile
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// FieldDiff is one field of a resource that differs between two of its
+// states. Path names the field from the resource's root (see Path
+// notation below); Old is the value there now (last applied for a change
+// in Git, what AWS reports for drift) and New the value the plan brings it
+// to; either is absent (nil) when the field is not set on that side.
+//
+// Path notation: "spec", "tags" or "deletion" first, then ".key" for an
+// object key that is a plain identifier (letters, digits, "_" and "-"),
+// `["key"]` (a JSON string) for any other key, "[3]" for the fourth item
+// of a list, and "[name=train]" for the item of a list of named items
+// (each an object with a unique "name", "Name", "ID", "Id" or "id") that
+// has that name: spec.lifecycle.Rules[ID=tmp].Expiration.Days,
+// spec.definition.States["Sluice.Input"].Next, tags["sluice.dev/spec-hash"].
+// A list of plain values (instance types, subnets) is one field.
+//
+// Sensitive is set when the path names a secret (Batch secrets, a
+// password, a valueFrom, a token, a credential): Old and New then hold
+// the string "(sensitive)" instead of the values, and a value that is an
+// object or list is redacted the same way where it holds such a field.
+type FieldDiff struct {
+	Path      string          `json:"path"`
+	Old       json.RawMessage `json:"old,omitempty"`
+	New       json.RawMessage `json:"new,omitempty"`
+	Sensitive bool            `json:"sensitive,omitempty"`
+}
+
+// sensitiveText is what stands for a secret's value.
+const sensitiveText = "(sensitive)"
+
+// DiffSpecs returns the fields that differ between two specs, by the
+// meaning SameJSON gives "same" (null, empty strings, lists and objects
+// are absent), with paths rooted at "spec". It is empty exactly when
+// SameJSON(old, new) holds, and nil when either is not valid JSON.
+func DiffSpecs(old, new json.RawMessage) []FieldDiff {
+	return diffSpecs(old, new, false)
+}
+
+// diffDesired is DiffSpecs for a last-applied spec (old, resolved) and a
+// desired spec (new) whose placeholders may be unresolved: a string with
+// ${...} placeholders is the same as an old string it matches with each
+// placeholder standing for any non-empty text.
+func diffDesired(old, new json.RawMessage) []FieldDiff {
+	return diffSpecs(old, new, true)
+}
+
+func diffSpecs(old, new json.RawMessage, placeholders bool) []FieldDiff {
+	var vo, vn any
+	if json.Unmarshal(old, &vo) != nil || json.Unmarshal(new, &vn) != nil {
+		return nil
+	}
+	d := differ{placeholders: placeholders}
+	d.diff("spec", rootOf(vo), rootOf(vn))
+	return d.out
+}
+
+// rootOf drops v's empty values, keeping an empty object an object so
+// that a spec's fields are compared one by one.
+func rootOf(v any) any {
+	v = dropEmpty(v)
+	if v == nil {
+		return map[string]any{}
+	}
+	return v
+}
+
+// DiffTags returns the tags that differ between old and new, each with
+// the path tags.KEY (or tags["KEY"] for a key that is not an identifier,
+// as Sluice's own sluice.dev/ keys).
+func DiffTags(old, new map[string]string) []FieldDiff {
+	var out []FieldDiff
+	keys := slices.Sorted(maps.Keys(old))
+	for k := range new {
+		if _, ok := old[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		o, inOld := old[k]
+		n, inNew := new[k]
+		if inOld && inNew && o == n {
+			continue
+		}
+		f := FieldDiff{Path: "tags" + keyPath(k)}
+		if inOld {
+			f.Old = jsonOf(o)
+		}
+		if inNew {
+			f.New = jsonOf(n)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// deletionDiff is the field of a changed deletion policy.
+func deletionDiff(old, new sluice.DeletionPolicy) FieldDiff {
+	f := FieldDiff{Path: "deletion", New: jsonOf(string(new))}
+	if old != "" {
+		f.Old = jsonOf(string(old))
+	}
+	return f
+}
+
+// differ walks two decoded JSON values side by side.
+type differ struct {
+	placeholders bool
+	out          []FieldDiff
+}
+
+func (d *differ) diff(path string, old, new any) {
+	switch o := old.(type) {
+	case map[string]any:
+		if n, ok := new.(map[string]any); ok {
+			d.diffObjects(path, o, n)
+			return
+		}
+	case []any:
+		if n, ok := new.([]any); ok && d.diffLists(path, o, n) {
+			return
+		}
+	}
+	if !d.same(old, new) {
+		d.add(path, old, new)
+	}
+}
+
+func (d *differ) diffObjects(path string, old, new map[string]any) {
+	keys := slices.Sorted(maps.Keys(old))
+	for k := range new {
+		if _, ok := old[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		d.diff(path+keyPath(k), old[k], new[k])
+	}
+}
+
+// diffLists compares lists of objects item by item: by name when both are
+// lists of named items, else by position. It returns false for lists of
+// plain values, which are compared whole.
+func (d *differ) diffLists(path string, old, new []any) bool {
+	if !allObjects(old) || !allObjects(new) {
+		return false
+	}
+	if key := nameKey(old, new); key != "" {
+		oldBy, newBy := byName(old, key), byName(new, key)
+		if !sameOrder(namesOf(old, key), namesOf(new, key), oldBy, newBy) {
+			return false
+		}
+		names := namesOf(old, key)
+		for _, item := range new {
+			if name := item.(map[string]any)[key].(string); oldBy[name] == nil {
+				names = append(names, name)
+			}
+		}
+		for _, name := range names {
+			d.diff(path+"["+key+"="+nameText(name)+"]", nilIfMissing(oldBy, name), nilIfMissing(newBy, name))
+		}
+		return true
+	}
+	for i := range max(len(old), len(new)) {
+		var o, n any
+		if i < len(old) {
+			o = old[i]
+		}
+		if i < len(new) {
+			n = new[i]
+		}
+		d.diff(fmt.Sprintf("%s[%d]", path, i), o, n)
+	}
+	return true
+}
+
+// sameOrder reports whether the names both lists hold come in the same
+// order in each: a list reordered is shown whole.
+func sameOrder(old, new []string, oldBy, newBy map[string]map[string]any) bool {
+	var a, b []string
+	for _, n := range old {
+		if newBy[n] != nil {
+			a = append(a, n)
+		}
+	}
+	for _, n := range new {
+		if oldBy[n] != nil {
+			b = append(b, n)
+		}
+	}
+	return slices.Equal(a, b)
+}
+
+func nilIfMissing(m map[string]map[string]any, name string) any {
+	if v, ok := m[name]; ok {
+		return v
+	}
+	return nil
+}
+
+// same reports whether two values (empty ones dropped) mean the same.
+func (d *differ) same(old, new any) bool {
+	if reflect.DeepEqual(old, new) {
+		return true
+	}
+	if !d.placeholders {
+		return false
+	}
+	o, ok1 := old.(string)
+	n, ok2 := new.(string)
+	return ok1 && ok2 && matchesPlaceholders(n, o)
+}
+
+func (d *differ) add(path string, old, new any) {
+	f := FieldDiff{Path: path}
+	secret := sensitivePath(path)
+	f.Sensitive = secret
+	if old != nil {
+		f.Old = valueJSON(path, old, secret)
+	}
+	if new != nil {
+		f.New = valueJSON(path, new, secret)
+	}
+	d.out = append(d.out, f)
+}
+
+// valueJSON encodes v, redacted when it is a secret or holds one.
+func valueJSON(path string, v any, secret bool) json.RawMessage {
+	if secret {
+		return jsonOf(sensitiveText)
+	}
+	b, _ := json.Marshal(redact(path, v))
+	return b
+}
+
+// redact replaces what a value holds under a sensitive path by
+// "(sensitive)".
+func redact(path string, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, item := range x {
+			p := path + keyPath(k)
+			if sensitivePath(p) {
+				out[k] = sensitiveText
+				continue
+			}
+			out[k] = redact(p, item)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = redact(path, item)
+		}
+		return out
+	}
+	return v
+}
+
+// sensitiveWords are the words that make a path a secret's: Batch's
+// secrets list and its valueFrom, passwords, tokens, credentials, keys to
+// an API. A boolean under such a path (ManageMasterUserPassword) is still
+// redacted: a path says nothing of a value's type.
+var sensitiveWords = []string{"secret", "password", "passwd", "valuefrom", "token", "credential", "apikey", "api_key", "private_key", "privatekey"}
+
+// sensitivePath reports whether path names a secret.
+func sensitivePath(path string) bool {
+	p := strings.ToLower(path)
+	for _, w := range sensitiveWords {
+		if strings.Contains(p, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Redacted returns fs with every value of a sensitive field replaced by
+// "(sensitive)": for fields made elsewhere than by the diff functions.
+func Redacted(fs []FieldDiff) []FieldDiff {
+	out := slices.Clone(fs)
+	for i := range out {
+		if !sensitivePath(out[i].Path) {
+			continue
+		}
+		out[i].Sensitive = true
+		if out[i].Old != nil {
+			out[i].Old = jsonOf(sensitiveText)
+		}
+		if out[i].New != nil {
+			out[i].New = jsonOf(sensitiveText)
+		}
+	}
+	return out
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// keyPath is the path step to an object's key.
+func keyPath(k string) string {
+	if identifier.MatchString(k) {
+		return "." + k
+	}
+	return "[" + string(jsonOf(k)) + "]"
+}
+
+// nameText is a named item's name as a path shows it: quoted when it
+// would be ambiguous.
+func nameText(name string) string {
+	if name == "" || strings.ContainsAny(name, `[]"= `) {
+		return string(jsonOf(name))
+	}
+	return name
+}
+
+func jsonOf(s string) json.RawMessage {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+func allObjects(list []any) bool {
+	for _, item := range list {
+		if _, ok := item.(map[string]any); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// nameKeys are the keys that name an item of a list, in the order tried.
+var nameKeys = []string{"name", "Name", "ID", "Id", "id"}
+
+// nameKey returns the key naming every item of both lists uniquely, ""
+// when there is none.
+func nameKey(old, new []any) string {
+	for _, k := range nameKeys {
+		if namedBy(old, k) && namedBy(new, k) {
+			return k
+		}
+	}
+	return ""
+}
+
+func namedBy(list []any, key string) bool {
+	seen := make(map[string]bool, len(list))
+	for _, item := range list {
+		name, ok := item.(map[string]any)[key].(string)
+		if !ok || seen[name] {
+			return false
+		}
+		seen[name] = true
+	}
+	return true
+}
+
+func byName(list []any, key string) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(list))
+	for _, item := range list {
+		m := item.(map[string]any)
+		out[m[key].(string)] = m
+	}
+	return out
+}
+
+func namesOf(list []any, key string) []string {
+	out := make([]string, len(list))
+	for i, item := range list {
+		out[i] = item.(map[string]any)[key].(string)
+	}
+	return out
+}
+
+var placeholder = regexp.MustCompile(`\$\{[^}]+\}`)
+
+// matchesPlaceholders reports whether s, which may hold ${...}
+// placeholders, matches resolved, each placeholder standing for any
+// non-empty text.
+func matchesPlaceholders(s, resolved string) bool {
+	if !strings.Contains(s, "${") {
+		return false
+	}
+	parts := placeholder.Split(s, -1)
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = regexp.QuoteMeta(p)
+	}
+	re, err := regexp.Compile("^" + strings.Join(quoted, ".+") + "$")
+	return err == nil && re.MatchString(resolved)
+}
