@@ -202,6 +202,9 @@ func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars, bl *baseli
 		}
 		return nil
 	}
+	if c.RecordOnly {
+		return a.Store.Save(recorded(c))
+	}
 	typ := changeType(c)
 	b, ok := a.Backends[typ]
 	if !ok {
@@ -293,5 +296,14 @@ func (a *Applier) delete(ctx context.Context, b Backend, c Change) error {
 }
 
 func appliedOf(t sluice.Target, arn string) Applied {
-	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, SpecHash: t.Hash, Deletion: t.Deletion, Spec: t.Spec}
+	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, SpecHash: t.Hash, Deletion: t.Deletion,
+		Spec: t.Spec, Tags: t.Tags}
+}
+
+// recorded is what a RecordOnly change records: the resource as last
+// applied, with the desired deletion policy and document.
+func recorded(c Change) Applied {
+	out := *c.Applied
+	out.Deletion, out.Source = c.Desired.Deletion, c.Desired.Source
+	return out
 }

@@ -2,6 +2,10 @@ package reconcile
 
 import (
 	"context"
+	"encoding/json"
+	"maps"
+	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/sluice-dev/sluice"
@@ -16,7 +20,8 @@ type BatchSaver interface {
 
 // baselines reads resources back once they are applied and, when they
 // have settled, records what the service reports as the baseline of drift
-// detection. Resources of a backend that reads in bulk (BulkObserver)
+// detection, keeping the values asked where it reports others (see
+// Baseline). Resources of a backend that reads in bulk (BulkObserver)
 // are read together when the apply ends; the others at once. A failed
 // read leaves the applied spec as the baseline, as does a crash before
 // the bulk read.
@@ -48,7 +53,7 @@ func (bl *baselines) add(ctx context.Context, b Backend, t sluice.Target, applie
 	if !settled(obs, err) {
 		return nil
 	}
-	applied.Observed = obs.Spec
+	setBaseline(&applied, t, obs)
 	return bl.store.Save(applied)
 }
 
@@ -72,7 +77,7 @@ func (bl *baselines) flush(ctx context.Context) {
 		var save []Applied
 		for i, p := range queued {
 			if settled(obs[i], nil) {
-				p.applied.Observed = obs[i].Spec
+				setBaseline(&p.applied, p.target, obs[i])
 				save = append(save, p.applied)
 			}
 		}
@@ -90,3 +95,81 @@ func (bl *baselines) save(as []Applied) {
 		_ = bl.store.Save(a)
 	}
 }
+
+// setBaseline records in a the baseline of t as read back in obs.
+func setBaseline(a *Applied, t sluice.Target, obs sluice.Observation) {
+	a.Observed = Baseline(t.Spec, obs.Spec)
+	a.ObservedTags = BaselineTags(t.Tags, obs.Tags)
+}
+
+// Baseline returns the drift baseline of a resource read back right after
+// it was applied with the spec asked: what the service reports
+// (observed), so that the values it fills in or writes in its own form
+// are not drift, except where it reports a field of asked with another
+// value (an update it clamped or ignored): that field keeps the value
+// asked, so that the next plan shows it as drift instead of silently
+// accepting it. A field the service does not report at all (write-only,
+// or not read back) is not compared, and one asked does not report is
+// left out. Invalid JSON on either side gives observed.
+func Baseline(asked, observed json.RawMessage) json.RawMessage {
+	var va, vo any
+	if json.Unmarshal(asked, &va) != nil || json.Unmarshal(observed, &vo) != nil {
+		return observed
+	}
+	vo = dropEmpty(vo)
+	merged := keepAsked(dropEmpty(va), vo)
+	if reflect.DeepEqual(merged, vo) {
+		return observed
+	}
+	out, err := json.Marshal(merged)
+	if err != nil {
+		return observed
+	}
+	return out
+}
+
+// keepAsked is observed with asked's value wherever both set a field and
+// their values differ; objects are merged key by key, anything else
+// (lists included) taken whole.
+func keepAsked(asked, observed any) any {
+	if asked == nil || observed == nil {
+		return observed
+	}
+	am, ok1 := asked.(map[string]any)
+	om, ok2 := observed.(map[string]any)
+	if ok1 && ok2 {
+		out := make(map[string]any, len(om))
+		for k, ov := range om {
+			out[k] = keepAsked(am[k], ov)
+		}
+		return out
+	}
+	if reflect.DeepEqual(asked, observed) {
+		return observed
+	}
+	return asked
+}
+
+// BaselineTags returns the tag baseline of a resource read back right
+// after it was applied with the tags asked: the tags observed, except
+// that a tag observed with another value than asked, and an ownership
+// tag (sluice.dev/...) missing, keep the value asked. Every backend
+// reports the ownership tags (applying checks them); a user tag a
+// service does not carry (an EventBridge Scheduler schedule carries
+// only Sluice's marker) is not compared.
+func BaselineTags(asked, observed map[string]string) map[string]string {
+	out := maps.Clone(observed)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for k, v := range asked {
+		got, ok := observed[k]
+		if (ok && got != v) || (!ok && strings.HasPrefix(k, ownershipPrefix)) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// ownershipPrefix starts the keys of Sluice's ownership tags.
+const ownershipPrefix = "sluice.dev/"

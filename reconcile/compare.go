@@ -2,7 +2,10 @@ package reconcile
 
 import (
 	"encoding/json"
+	"maps"
 	"reflect"
+
+	"github.com/sluice-dev/sluice"
 )
 
 // SameJSON reports whether two JSON documents mean the same: equal after
@@ -46,4 +49,62 @@ func dropEmpty(v any) any {
 		}
 	}
 	return v
+}
+
+// changedFields lists what a change in the documents changes: the spec's
+// fields (desired against the spec last applied), the physical name, the
+// tags (but the spec-hash tag, which every such change moves) and the
+// deletion policy. Spec fields are left out when the spec last applied
+// is unknown, tags when the tags last applied are.
+func changedFields(r *sluice.Resource, a *Applied) []FieldDiff {
+	var out []FieldDiff
+	if a.Name != r.Name && a.Name != "" {
+		out = append(out, FieldDiff{Path: "name", Old: jsonOf(a.Name), New: jsonOf(r.Name)})
+	}
+	if len(a.Spec) > 0 {
+		out = append(out, diffDesired(a.Spec, r.Spec)...)
+	}
+	if a.Tags != nil {
+		out = append(out, DiffTags(withoutHash(a.Tags), withoutHash(r.Tags))...)
+	}
+	return append(out, deletionFields(a, r)...)
+}
+
+// driftFields lists what differs between what AWS reports and the
+// baseline, from the observed value to the baseline's: the spec's fields
+// and the tags, Sluice's ownership tags included. Tags are not compared
+// when no baseline of them was recorded.
+func driftFields(a *Applied, obs sluice.Observation) []FieldDiff {
+	out := DiffSpecs(obs.Spec, a.baseline())
+	if base := a.baselineTags(); base != nil {
+		out = append(out, DiffTags(obs.Tags, base)...)
+	}
+	return out
+}
+
+// deletionFields is the deletion policy's field when it changes.
+func deletionFields(a *Applied, r *sluice.Resource) []FieldDiff {
+	if a.Deletion == r.Deletion {
+		return nil
+	}
+	return []FieldDiff{deletionDiff(a.Deletion, r.Deletion)}
+}
+
+// withoutHash returns tags without the spec-hash tag.
+func withoutHash(tags map[string]string) map[string]string {
+	if _, ok := tags[sluice.TagSpecHash]; !ok {
+		return tags
+	}
+	out := maps.Clone(tags)
+	delete(out, sluice.TagSpecHash)
+	return out
+}
+
+// baselineTags are the tags drift is measured against: those read back
+// after the last apply, else those applied.
+func (a *Applied) baselineTags() map[string]string {
+	if a.ObservedTags != nil {
+		return a.ObservedTags
+	}
+	return a.Tags
 }

@@ -24,8 +24,17 @@ type Applied struct {
 	// drift. Comparing with what AWS itself reported, rather than with
 	// what was sent, keeps values the service fills in or reports
 	// differently from being taken for drift. Empty when the resource was
-	// still in progress; Spec is the baseline then.
+	// still in progress; Spec is the baseline then. A field the service
+	// reported with another value than the one asked (a change it did not
+	// take) keeps the value asked, so that it shows as drift (see
+	// Baseline).
 	Observed json.RawMessage
+	// Tags are the tags last applied, ownership tags included; nil in a
+	// record from before tags were recorded.
+	Tags map[string]string
+	// ObservedTags are the tags read back with Observed, the baseline of
+	// tag drift; nil when none were read (Tags is the baseline then).
+	ObservedTags map[string]string
 }
 
 // Action is what a plan does to one resource.
@@ -56,8 +65,18 @@ type Change struct {
 	ID     sluice.ResourceID `json:"id"`
 	Action Action            `json:"action"`
 	Reason string            `json:"reason"`
-	// Drift is set when the change undoes a change made outside Sluice.
-	Drift   bool             `json:"drift,omitempty"`
+	// Drift is set when the change undoes a change made outside Sluice
+	// (or one the service did not take).
+	Drift bool `json:"drift,omitempty"`
+	// RecordOnly is set on an update that changes only what Sluice
+	// records (the deletion policy): it needs no AWS call.
+	RecordOnly bool `json:"recordOnly,omitempty"`
+	// Fields are the fields that differ, from what is there now to what
+	// the change makes: desired vs last applied for a change in the
+	// documents, observed vs the baseline for drift; tags and the
+	// deletion policy included. Empty for creations and deletions, and
+	// when the last applied spec is unknown.
+	Fields  []FieldDiff      `json:"fields,omitempty"`
 	Desired *sluice.Resource `json:"-"`
 	Applied *Applied         `json:"-"`
 }
@@ -71,7 +90,8 @@ type Plan struct {
 	Unchanged int `json:"unchanged"`
 }
 
-// Empty reports whether the plan changes nothing in AWS.
+// Empty reports whether the plan changes nothing in AWS nor in what
+// Sluice records (a RecordOnly update is not empty).
 func (p Plan) Empty() bool {
 	for _, c := range p.Changes {
 		if c.Action.Mutates() {
@@ -156,18 +176,28 @@ func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]
 		return c, true
 	}
 	if a.SpecHash != r.Hash {
-		c.Action, c.Reason = ActionUpdate, "changed in the documents"
+		c.Action, c.Reason, c.Fields = ActionUpdate, "changed in the documents", changedFields(r, a)
+		if len(a.Spec) == 0 {
+			c.Reason = "the spec it was last applied with is unknown (its spec-hash tag does not match the documents): updated to the documents"
+		}
 		return c, true
 	}
-	obs, ok := observed[r.ID]
-	switch {
-	case !ok:
-		return c, false
-	case !obs.Exists:
-		c.Action, c.Reason, c.Drift = ActionCreate, "deleted outside Sluice", true
-		return c, true
-	case !obs.InProgress && len(obs.Spec) > 0 && !SameJSON(obs.Spec, a.baseline()):
-		c.Action, c.Reason, c.Drift = ActionUpdate, "drifted: changed outside Sluice", true
+	if obs, ok := observed[r.ID]; ok {
+		switch {
+		case !obs.Exists:
+			c.Action, c.Reason, c.Drift = ActionCreate, "deleted outside Sluice", true
+			return c, true
+		case !obs.InProgress && len(obs.Spec) > 0:
+			if fs := driftFields(a, obs); len(fs) > 0 {
+				c.Action, c.Reason, c.Drift = ActionUpdate, "drifted: changed outside Sluice, or not taken by the service", true
+				c.Fields = append(fs, deletionFields(a, r)...)
+				return c, true
+			}
+		}
+	}
+	if a.Deletion != r.Deletion {
+		c.Action, c.Reason, c.RecordOnly = ActionUpdate, "deletion policy changed in the documents: recorded, no AWS call", true
+		c.Fields = deletionFields(a, r)
 		return c, true
 	}
 	return c, false

@@ -68,9 +68,9 @@ func (s envStore) SaveAll(as []reconcile.Applied) error {
 // put records a, keeping the creation time of a resource already known.
 func (s envStore) put(tx *statestore.Tx, a reconcile.Applied, now time.Time) error {
 	r := statestore.Record{ID: a.ID, Type: a.Type, Name: a.Name, ARN: a.ARN, Source: a.Source,
-		Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Revision: s.revision, UpdatedAt: now}
+		Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Tags: a.Tags, Revision: s.revision, UpdatedAt: now}
 	if len(a.Observed) > 0 {
-		r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed}, now
+		r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed, Tags: a.ObservedTags}, now
 	}
 	if _, known, err := tx.Resource(s.env, a.ID); err != nil {
 		return err
@@ -92,9 +92,9 @@ func Inventory(store *statestore.Store, env string) ([]reconcile.Applied, error)
 		records, err := tx.Resources(env)
 		for _, r := range records {
 			a := reconcile.Applied{ID: r.ID, Type: r.Type, Name: r.Name, ARN: r.ARN, Source: r.Source,
-				SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec}
+				SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec, Tags: r.Tags}
 			if r.Observed != nil {
-				a.Observed = r.Observed.Spec
+				a.Observed, a.ObservedTags = r.Observed.Spec, r.Observed.Tags
 			}
 			out = append(out, a)
 		}
