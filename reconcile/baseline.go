@@ -53,7 +53,7 @@ func (bl *baselines) add(ctx context.Context, b Backend, t sluice.Target, applie
 	if !settled(obs, err) {
 		return nil
 	}
-	setBaseline(&applied, t, obs)
+	setBaseline(&applied, t, obs, carriesUserTags(b, t.Type))
 	return bl.store.Save(applied)
 }
 
@@ -77,7 +77,7 @@ func (bl *baselines) flush(ctx context.Context) {
 		var save []Applied
 		for i, p := range queued {
 			if settled(obs[i], nil) {
-				setBaseline(&p.applied, p.target, obs[i])
+				setBaseline(&p.applied, p.target, obs[i], carriesUserTags(b, p.target.Type))
 				save = append(save, p.applied)
 			}
 		}
@@ -97,9 +97,16 @@ func (bl *baselines) save(as []Applied) {
 }
 
 // setBaseline records in a the baseline of t as read back in obs.
-func setBaseline(a *Applied, t sluice.Target, obs sluice.Observation) {
+func setBaseline(a *Applied, t sluice.Target, obs sluice.Observation, userTags bool) {
 	a.Observed = Baseline(t.Spec, obs.Spec)
-	a.ObservedTags = BaselineTags(t.Tags, obs.Tags)
+	a.ObservedTags = BaselineTags(t.Tags, obs.Tags, userTags)
+}
+
+// carriesUserTags reports whether b keeps the user tags of resources of
+// type typ (see UserTagCarrier).
+func carriesUserTags(b any, typ sluice.ResourceType) bool {
+	c, ok := b.(UserTagCarrier)
+	return !ok || c.CarriesUserTags(typ)
 }
 
 // Baseline returns the drift baseline of a resource read back right after
@@ -152,19 +159,23 @@ func keepAsked(asked, observed any) any {
 
 // BaselineTags returns the tag baseline of a resource read back right
 // after it was applied with the tags asked: the tags observed, except
-// that a tag observed with another value than asked, and an ownership
-// tag (sluice.dev/...) missing, keep the value asked. Every backend
-// reports the ownership tags (applying checks them); a user tag a
-// service does not carry (an EventBridge Scheduler schedule carries
-// only Sluice's marker) is not compared.
-func BaselineTags(asked, observed map[string]string) map[string]string {
-	out := maps.Clone(observed)
-	if out == nil {
-		out = map[string]string{}
+// that a tag asked and observed with another value, or missing, keeps
+// the value asked, so that it shows as drift. User tags are left to what
+// is observed when the backend does not carry them on the resource's
+// type (userTags false: a schedule keeps only Sluice's marker). An
+// observation with no tags at all (a service that keeps none, or a
+// tagging API that has not caught up) gives an empty baseline: tags are
+// then not compared until the next apply reads them.
+func BaselineTags(asked, observed map[string]string, userTags bool) map[string]string {
+	if len(observed) == 0 {
+		return map[string]string{}
 	}
+	out := maps.Clone(observed)
 	for k, v := range asked {
-		got, ok := observed[k]
-		if (ok && got != v) || (!ok && strings.HasPrefix(k, ownershipPrefix)) {
+		if !userTags && !IsOwnershipTag(k) {
+			continue
+		}
+		if got, ok := observed[k]; !ok || got != v {
 			out[k] = v
 		}
 	}
@@ -173,3 +184,17 @@ func BaselineTags(asked, observed map[string]string) map[string]string {
 
 // ownershipPrefix starts the keys of Sluice's ownership tags.
 const ownershipPrefix = "sluice.dev/"
+
+// IsOwnershipTag reports whether k is the key of one of Sluice's own
+// tags (sluice.dev/...).
+func IsOwnershipTag(k string) bool { return strings.HasPrefix(k, ownershipPrefix) }
+
+// UserTagCarrier is implemented by backends that cannot carry user tags
+// on some resource types (an EventBridge Scheduler schedule has no tags:
+// its backend writes Sluice's ownership marker into its description).
+// A baseline made without reading the resource back (an inventory
+// rebuilt from tags) leaves those types' user tags out, so that they
+// are not always drift.
+type UserTagCarrier interface {
+	CarriesUserTags(t sluice.ResourceType) bool
+}

@@ -73,10 +73,11 @@ func changedFields(r *sluice.Resource, a *Applied) []FieldDiff {
 // driftFields lists what differs between what AWS reports and the
 // baseline, from the observed value to the baseline's: the spec's fields
 // and the tags, Sluice's ownership tags included. Tags are not compared
-// when no baseline of them was recorded.
+// when their baseline is empty: none were recorded, or the service
+// reported none (see BaselineTags).
 func driftFields(a *Applied, obs sluice.Observation) []FieldDiff {
 	out := DiffSpecs(obs.Spec, a.baseline())
-	if base := a.baselineTags(); base != nil {
+	if base := a.baselineTags(); len(base) > 0 {
 		out = append(out, DiffTags(obs.Tags, base)...)
 	}
 	return out

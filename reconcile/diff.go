@@ -29,8 +29,9 @@ import (
 //
 // Sensitive is set when the path names a secret (Batch secrets, a
 // password, a valueFrom, a token, a credential): Old and New then hold
-// the string "(sensitive)" instead of the values, and a value that is an
-// object or list is redacted the same way where it holds such a field.
+// the string "(sensitive)" instead of the values (a boolean, which no
+// secret is, is shown), and a value that is an object or list is
+// redacted the same way where it holds such a field.
 type FieldDiff struct {
 	Path      string          `json:"path"`
 	Old       json.RawMessage `json:"old,omitempty"`
@@ -227,7 +228,7 @@ func (d *differ) same(old, new any) bool {
 
 func (d *differ) add(path string, old, new any) {
 	f := FieldDiff{Path: path}
-	secret := sensitivePath(path)
+	secret := sensitivePath(path) && !(boolOrNil(old) && boolOrNil(new))
 	f.Sensitive = secret
 	if old != nil {
 		f.Old = valueJSON(path, old, secret)
@@ -255,7 +256,7 @@ func redact(path string, v any) any {
 		out := make(map[string]any, len(x))
 		for k, item := range x {
 			p := path + keyPath(k)
-			if sensitivePath(p) {
+			if _, isBool := item.(bool); sensitivePath(p) && !isBool {
 				out[k] = sensitiveText
 				continue
 			}
@@ -274,8 +275,8 @@ func redact(path string, v any) any {
 
 // sensitiveWords are the words that make a path a secret's: Batch's
 // secrets list and its valueFrom, passwords, tokens, credentials, keys to
-// an API. A boolean under such a path (ManageMasterUserPassword) is still
-// redacted: a path says nothing of a value's type.
+// an API. A boolean under such a path (ManageMasterUserPassword) is
+// shown: a secret is never true or false.
 var sensitiveWords = []string{"secret", "password", "passwd", "valuefrom", "token", "credential", "apikey", "api_key", "private_key", "privatekey"}
 
 // sensitivePath reports whether path names a secret.
@@ -287,6 +288,12 @@ func sensitivePath(path string) bool {
 		}
 	}
 	return false
+}
+
+// boolOrNil reports whether v is a boolean or absent.
+func boolOrNil(v any) bool {
+	_, ok := v.(bool)
+	return ok || v == nil
 }
 
 // Redacted returns fs with every value of a sensitive field replaced by

@@ -85,6 +85,11 @@ func TestPlanFields(t *testing.T) {
 			last("h1", spec64, spec64, nil, nil),
 			&sluice.Observation{Exists: true, Spec: json.RawMessage(spec64)},
 			""},
+		{"no tags read back after the apply: tags not compared",
+			desired("h1", spec64, sluice.DeletionDelete, ownTags("h1")),
+			last("h1", spec64, spec64, ownTags("h1"), map[string]string{}),
+			&sluice.Observation{Exists: true, Tags: ownTags("h1"), Spec: json.RawMessage(spec64)},
+			""},
 		{"the same observed: nothing",
 			desired("h1", spec64, sluice.DeletionDelete, ownTags("h1")),
 			last("h1", spec64, spec64, ownTags("h1"), ownTags("h1")),
@@ -255,23 +260,28 @@ func TestBaseline(t *testing.T) {
 
 func TestBaselineTags(t *testing.T) {
 	asked := ownTags("h1")
+	other := ownTags("h1")
+	other["team"] = "x"
+	extra := ownTags("h1")
+	extra["x"] = "1"
 	tests := []struct {
 		name     string
 		observed map[string]string
+		userTags bool
 		want     map[string]string
 	}{
-		{"all taken", ownTags("h1"), ownTags("h1")},
-		{"extra tag kept", map[string]string{"x": "1", sluice.TagManagedBy: "sluice", sluice.TagProject: "p", sluice.TagEnvironment: "dev",
-			sluice.TagResource: "ComputeEnvironment/ce", sluice.TagSpecHash: "h1", "team": "ml"},
-			map[string]string{"x": "1", sluice.TagManagedBy: "sluice", sluice.TagProject: "p", sluice.TagEnvironment: "dev",
-				sluice.TagResource: "ComputeEnvironment/ce", sluice.TagSpecHash: "h1", "team": "ml"}},
-		{"user tag not carried is not compared", without(ownTags("h1"), "team"), without(ownTags("h1"), "team")},
-		{"user tag with another value keeps the one asked", func() map[string]string { m := ownTags("h1"); m["team"] = "x"; return m }(), ownTags("h1")},
-		{"ownership tag missing keeps the one asked", without(ownTags("h1"), sluice.TagSpecHash), ownTags("h1")},
+		{"all taken", ownTags("h1"), true, ownTags("h1")},
+		{"a tag added by the service is kept", extra, true, extra},
+		{"user tag missing keeps the one asked", without(ownTags("h1"), "team"), true, ownTags("h1")},
+		{"user tag with another value keeps the one asked", other, true, ownTags("h1")},
+		{"ownership tag missing keeps the one asked", without(ownTags("h1"), sluice.TagSpecHash), true, ownTags("h1")},
+		{"user tags of a type the backend cannot tag are not compared", without(ownTags("h1"), "team"), false, without(ownTags("h1"), "team")},
+		{"ownership tags are, even there", without(without(ownTags("h1"), "team"), sluice.TagResource), false, without(ownTags("h1"), "team")},
+		{"no tags reported: not compared", nil, true, map[string]string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := reconcile.BaselineTags(asked, tc.observed); !maps.Equal(got, tc.want) {
+			if got := reconcile.BaselineTags(asked, tc.observed, tc.userTags); !maps.Equal(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -52,6 +52,8 @@ func TestDiffSpecs(t *testing.T) {
 			`spec.secrets[name=API].valueFrom: "(sensitive)" -> "(sensitive)"`},
 		{"password named env value redacted", `{"environment":[{"name":"DB_PASSWORD","value":"x"}]}`, `{"environment":[{"name":"DB_PASSWORD","value":"y"}]}`,
 			`spec.environment[name=DB_PASSWORD].value: "(sensitive)" -> "(sensitive)"`},
+		{"a boolean is no secret", `{"ManageMasterUserPassword":true}`, `{"ManageMasterUserPassword":false}`,
+			`spec.ManageMasterUserPassword: true -> false`},
 		{"secret inside a whole value redacted", `{}`, `{"containerProperties":{"image":"i","secrets":[{"name":"A","valueFrom":"arn:s"}]}}`,
 			`spec.containerProperties: - -> {"image":"i","secrets":"(sensitive)"}`},
 	}

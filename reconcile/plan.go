@@ -33,7 +33,9 @@ type Applied struct {
 	// record from before tags were recorded.
 	Tags map[string]string
 	// ObservedTags are the tags read back with Observed, the baseline of
-	// tag drift; nil when none were read (Tags is the baseline then).
+	// tag drift (see BaselineTags); nil when the resource was not read
+	// back (Tags is the baseline then), empty when the service reported
+	// no tags (tags are not compared then).
 	ObservedTags map[string]string
 }
 

@@ -15,11 +15,14 @@ import (
 // tags the backends hold, for when the state store holds nothing for it.
 // Each rebuilt record the documents still declare takes their Source and
 // Deletion policy; when its spec-hash tag equals the desired hash, what
-// was applied is the desired spec, so it takes that spec (resolved) and,
-// with refresh, the resource as read back now as its drift baseline;
-// those observations are returned too (nil without refresh), so that the
-// plan does not read the resources twice. It fails when a backend cannot
-// list its resources or two resources claim one ID.
+// was applied is the desired spec, so it takes that spec (resolved) and
+// the desired tags, and they are its drift baseline: what AWS reports now
+// is compared with them, so drift made while the state file was gone
+// shows. A record whose spec-hash tag matches nothing keeps no spec and
+// is planned as an update. With refresh, the resources are read back and
+// those observations returned (nil without refresh), so that the plan
+// does not read them twice. It fails when a backend cannot list its
+// resources or two resources claim one ID.
 func rebuild(ctx context.Context, t *Target, d *Desired, refresh bool) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
 	found, err := discoverAll(ctx, t.Backends, t.Bulk, t.BulkTypes, d.Project(), d.Env)
 	if err != nil {
@@ -30,9 +33,10 @@ func rebuild(ctx context.Context, t *Target, d *Desired, refresh bool) ([]reconc
 		return nil, nil, err
 	}
 	completeFromDesired(applied, d.Resources, reconcile.Vars(t.Vars, applied))
+	tagBaselines(applied, t.Backends)
 	var observed map[sluice.ResourceID]sluice.Observation
 	if refresh {
-		if observed, err = setBaselines(ctx, t.Backends, applied); err != nil {
+		if observed, err = Observe(ctx, t.Backends, applied); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -88,26 +92,26 @@ func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource,
 			continue
 		}
 		if spec, err := reconcile.Resolve(r.Spec, vars); err == nil {
-			a.Spec = spec
+			a.Spec, a.Tags = spec, maps.Clone(r.Tags)
 		}
 	}
 }
 
-// setBaselines reads back each rebuilt record whose spec is known and
-// takes what AWS reports as its drift baseline: the last observation was
-// lost with the state, and what AWS reports differs from what was sent
-// in values it fills in or formats its own way.
-func setBaselines(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
-	observed, err := Observe(ctx, backends, applied)
-	if err != nil {
-		return nil, err
-	}
+// tagBaselines sets the tag baseline of each rebuilt record whose tags
+// are known: its tags, without the user tags its backend cannot carry on
+// its type (reconcile.UserTagCarrier), which would otherwise always show
+// as removed.
+func tagBaselines(applied []reconcile.Applied, backends map[sluice.ResourceType]reconcile.Backend) {
 	for i := range applied {
-		if o, ok := observed[applied[i].ID]; ok && o.Exists && !o.InProgress {
-			applied[i].Observed = o.Spec
+		a := &applied[i]
+		if a.Tags == nil {
+			continue
+		}
+		a.ObservedTags = maps.Clone(a.Tags)
+		if c, ok := backends[a.Type].(reconcile.UserTagCarrier); ok && !c.CarriesUserTags(a.Type) {
+			maps.DeleteFunc(a.ObservedTags, func(k, _ string) bool { return !reconcile.IsOwnershipTag(k) })
 		}
 	}
-	return observed, nil
 }
 
 // sourceOf returns the document (Kind/name) the compiler makes a resource

@@ -69,7 +69,7 @@ func (s envStore) SaveAll(as []reconcile.Applied) error {
 func (s envStore) put(tx *statestore.Tx, a reconcile.Applied, now time.Time) error {
 	r := statestore.Record{ID: a.ID, Type: a.Type, Name: a.Name, ARN: a.ARN, Source: a.Source,
 		Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Tags: a.Tags, Revision: s.revision, UpdatedAt: now}
-	if len(a.Observed) > 0 {
+	if len(a.Observed) > 0 || a.ObservedTags != nil {
 		r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed, Tags: a.ObservedTags}, now
 	}
 	if _, known, err := tx.Resource(s.env, a.ID); err != nil {
@@ -94,7 +94,13 @@ func Inventory(store *statestore.Store, env string) ([]reconcile.Applied, error)
 			a := reconcile.Applied{ID: r.ID, Type: r.Type, Name: r.Name, ARN: r.ARN, Source: r.Source,
 				SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec, Tags: r.Tags}
 			if r.Observed != nil {
+				// A record read back holds the tags read, none when
+				// the service reported none (or an older Sluice did
+				// not record them): tags are then not compared.
 				a.Observed, a.ObservedTags = r.Observed.Spec, r.Observed.Tags
+				if a.ObservedTags == nil {
+					a.ObservedTags = map[string]string{}
+				}
 			}
 			out = append(out, a)
 		}

@@ -15,19 +15,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/sluice-dev/sluice/backends/aws/batch/batchfake"
+	"github.com/sluice-dev/sluice/backends/aws/rds/rdsfake"
 	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
 	"github.com/sluice-dev/sluice/internal/kumotest"
 	"github.com/sluice-dev/sluice/internal/taggingfake"
 )
 
-// awsWorld is the AWS of the CLI tests: kumo for S3, RDS, EventBridge
+// awsWorld is the AWS of the CLI tests: kumo for S3, EventBridge
 // Scheduler and STS; for Batch and Step Functions, which kumo serves only
 // in part (no UpdateStateMachine, no DescribeJobDefinitions, no
-// transitional states), the HTTP-level fakes of those backends' packages.
+// transitional states), the HTTP-level fakes of those backends' packages;
+// for RDS the RDS fake, as kumo drops the tags given to CreateDBInstance
+// and does not take ManageMasterUserPassword, which a plan rightly shows
+// as drift Sluice cannot repair on an instance that is not its own.
 type awsWorld struct {
 	kumo  *kumotest.Server
 	batch *batchfake.Server
 	sfn   *sfnfake.Server
+	rds   *rdsfake.Server
 }
 
 func startAWS(t testing.TB) *awsWorld {
@@ -37,17 +42,25 @@ func startAWS(t testing.TB) *awsWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &awsWorld{kumo: k, batch: batchfake.Start(t), sfn: sfnfake.Start("us-east-1", aws.ToString(id.Account))}
+	w := &awsWorld{kumo: k, batch: batchfake.Start(t), sfn: sfnfake.Start("us-east-1", aws.ToString(id.Account)), rds: rdsfake.Start(t)}
 	t.Cleanup(w.sfn.Close)
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
 		"AWS_ENDPOINT_URL": k.URL, "AWS_ENDPOINT_URL_BATCH": w.batch.URL, "AWS_ENDPOINT_URL_SFN": w.sfn.URL,
+		"AWS_ENDPOINT_URL_RDS": w.rds.URL,
 		"SLUICE_STATES_ROLE_ARN": "arn:aws:iam::000000000000:role/states", "SLUICE_SCHEDULER_ROLE_ARN": "arn:aws:iam::000000000000:role/scheduler",
 		"AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none"),
 	} {
 		t.Setenv(k, v)
 	}
 	return w
+}
+
+// settle completes the transitions of the Batch and RDS fakes, as AWS
+// completes them in its own time.
+func (w *awsWorld) settle() {
+	w.batch.Settle()
+	w.rds.Settle()
 }
 
 var mutationsRE = regexp.MustCompile(`AWS calls: (\d+), of which (\d+) changed something`)
@@ -65,7 +78,7 @@ func (w *awsWorld) applyUntilDone(t testing.TB, args ...string) string {
 		if !strings.Contains(out, "in progress") {
 			t.Fatalf("apply failed (exit %d):\n%s\n%s", code, out, errOut)
 		}
-		w.batch.Settle()
+		w.settle()
 	}
 	t.Fatal("apply did not converge in 6 rounds")
 	return ""

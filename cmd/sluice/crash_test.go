@@ -86,7 +86,7 @@ func timedApply(t *testing.T, w *awsWorld, flags []string) time.Duration {
 	if err != nil && !errors.As(err, &exit) {
 		t.Fatalf("apply in a child process: %v\n%s", err, out)
 	}
-	w.batch.Settle()
+	w.settle()
 	w.applyUntilDone(t, flags...)
 	return duration
 }

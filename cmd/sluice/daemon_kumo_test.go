@@ -178,7 +178,7 @@ func settleEvery(tb testing.TB, w *awsWorld, d time.Duration) {
 			case <-stop:
 				return
 			case <-tick.C:
-				w.batch.Settle()
+				w.settle()
 			}
 		}
 	}()

@@ -22,6 +22,7 @@ func TestApplyKumoFaults(t *testing.T) {
 		"AWS_ENDPOINT_URL":       startFaultProxy(t, w.kumo.URL, 0.30, 0.05, 1),
 		"AWS_ENDPOINT_URL_BATCH": startFaultProxy(t, w.batch.URL, 0.30, 0.05, 2),
 		"AWS_ENDPOINT_URL_SFN":   startFaultProxy(t, w.sfn.URL, 0.30, 0.05, 3),
+		"AWS_ENDPOINT_URL_RDS":   startFaultProxy(t, w.rds.URL, 0.30, 0.05, 4),
 	}
 	for env, p := range proxies {
 		t.Setenv(env, p.URL)
@@ -88,7 +89,7 @@ func faultRun(t *testing.T, w *awsWorld, project string) faultOutcome {
 		calls, _ := strconv.Atoi(m[1])
 		mutations, _ := strconv.Atoi(m[2])
 		o.calls, o.mutations = o.calls+calls, o.mutations+mutations
-		w.batch.Settle()
+		w.settle()
 	}
 	return o
 }

@@ -28,7 +28,7 @@ func (q *quotaWorld) naiveCycle(tb testing.TB, statePath string) quotaRun {
 	tb.Helper()
 	restore := map[string]string{}
 	for env, direct := range map[string]string{
-		"AWS_ENDPOINT_URL": q.kumo.URL, "AWS_ENDPOINT_URL_BATCH": q.batch.URL, "AWS_ENDPOINT_URL_SFN": q.sfn.URL,
+		"AWS_ENDPOINT_URL": q.kumo.URL, "AWS_ENDPOINT_URL_BATCH": q.batch.URL, "AWS_ENDPOINT_URL_SFN": q.sfn.URL, "AWS_ENDPOINT_URL_RDS": q.rds.URL,
 		"AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": "",
 	} {
 		restore[env] = os.Getenv(env)

@@ -46,6 +46,11 @@ func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
 		if _, err := fmt.Fprintf(w, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, reason); err != nil {
 			return err
 		}
+		for _, f := range c.Fields {
+			if _, err := fmt.Fprintf(w, "        %s: %s → %s\n", f.Path, fieldValue(f.Old), fieldValue(f.New)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -88,4 +93,21 @@ func writePlanMarkdown(w io.Writer, env string, p reconcile.Plan) error {
 
 func escapeCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// maxValue is the longest a field's value is shown in text and markdown;
+// --format json carries it whole.
+const maxValue = 200
+
+// fieldValue is a field's value as text and markdown show it: its JSON,
+// cut at maxValue runes, or "(not set)".
+func fieldValue(v json.RawMessage) string {
+	if v == nil {
+		return "(not set)"
+	}
+	s := string(v)
+	if r := []rune(s); len(r) > maxValue {
+		s = string(r[:maxValue]) + "…"
+	}
+	return s
 }

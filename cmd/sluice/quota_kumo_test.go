@@ -33,7 +33,7 @@ func startQuotaAWS(tb testing.TB, rates map[string]awsapi.Rate) *quotaWorld {
 	q := &quotaWorld{awsWorld: startAWS(tb), rates: rates}
 	tags := q.startTagging(tb)
 	for env, upstream := range map[string]string{
-		"AWS_ENDPOINT_URL": q.kumo.URL, "AWS_ENDPOINT_URL_BATCH": q.batch.URL, "AWS_ENDPOINT_URL_SFN": q.sfn.URL,
+		"AWS_ENDPOINT_URL": q.kumo.URL, "AWS_ENDPOINT_URL_BATCH": q.batch.URL, "AWS_ENDPOINT_URL_SFN": q.sfn.URL, "AWS_ENDPOINT_URL_RDS": q.rds.URL,
 		"AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": tags.URL,
 	} {
 		u, err := url.Parse(upstream)
@@ -154,7 +154,7 @@ func (q *quotaWorld) applyRounds(tb testing.TB, refill bool, args ...string) {
 		if !strings.Contains(out, "in progress") {
 			tb.Fatalf("apply failed (exit %d):\n%s\n%s", code, out, errOut)
 		}
-		q.batch.Settle()
+		q.settle()
 		if refill {
 			for _, p := range q.proxies {
 				p.Refill()
