@@ -47,7 +47,7 @@ func startAWS(t testing.TB) *awsWorld {
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
 		"AWS_ENDPOINT_URL": k.URL, "AWS_ENDPOINT_URL_BATCH": w.batch.URL, "AWS_ENDPOINT_URL_SFN": w.sfn.URL,
-		"AWS_ENDPOINT_URL_RDS": w.rds.URL,
+		"AWS_ENDPOINT_URL_RDS":   w.rds.URL,
 		"SLUICE_STATES_ROLE_ARN": "arn:aws:iam::000000000000:role/states", "SLUICE_SCHEDULER_ROLE_ARN": "arn:aws:iam::000000000000:role/scheduler",
 		"AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none"),
 	} {
