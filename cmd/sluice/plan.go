@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/reconcile"
 	"github.com/sluice-dev/sluice/rollout"
@@ -41,6 +43,9 @@ type planOptions struct {
 	targetOptions
 	format   string
 	detailed bool
+	// rest is the command that prints the whole plan, which a shortened
+	// markdown plan names.
+	rest string
 }
 
 func newPlanCmd(g *globalOptions) *cobra.Command {
@@ -55,9 +60,26 @@ missing or holds nothing for the environment (a CI job, a lost file), what
 Sluice applied is rebuilt from the ownership tags AWS holds, so the plan is
 the one a machine with the state file would make.
 
+Each update lists the fields that differ, as paths with the value there now
+and the value planned (spec.computeResources.maxvCpus: 16 → 64): against the
+spec last applied for a change in Git, against the state read back after the
+last apply for drift, where a value the service did not take counts as
+drift. Tags (Sluice's ownership tags included) and the deletion policy are
+compared too; a change of the deletion policy alone is recorded without an
+AWS call. Values of secrets show as (sensitive).
+
+When the inventory is rebuilt from ownership tags, a resource whose
+spec-hash tag matches the documents is compared with the desired spec, so
+drift made while the state file was gone shows; one whose tag matches
+nothing is planned as an update.
+
 Invalid documents are held: what they produced before is neither updated nor
-deleted, and the plan says so. --format markdown writes a summary and a
-table fit for a pull-request comment.
+deleted, and the plan says so. --format markdown writes a pull-request
+comment: the summary, then deletions and replacements (never cut), updates
+with their fields, what is retained or held, and creations; one that would
+pass GitHub's 65,536 characters is cut, creations first, saying how many
+changes it left out and the command that prints them all. --format json
+carries every field's values uncut.
 
 --ref REF plans the files of a Git branch, tag or commit instead of the
 checkout: "sluice plan --env staging --ref dev" shows what merging dev into
@@ -68,7 +90,10 @@ printed, for the valid documents) or a failure, 2 usage error; with
 --detailed-exitcode (as Terraform's): 0 no changes, 1 error or finding,
 2 changes.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.rest = restCommand(cmd)
+			return o.run(cmd.Context(), g)
+		},
 	}
 	o.flags(cmd)
 	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or markdown")
@@ -83,7 +108,9 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	write, ok := map[string]func(*globalOptions, string, reconcile.Plan) error{
 		"text":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanText(g.stdout, env, p) },
 		"json":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanJSON(g.stdout, env, p) },
-		"markdown": func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanMarkdown(g.stdout, env, p) },
+		"markdown": func(g *globalOptions, env string, p reconcile.Plan) error {
+			return writePlanMarkdown(g.stdout, env, p, o.rest)
+		},
 	}[o.format]
 	if !ok {
 		return fmt.Errorf("unknown --format %q; use text, json or markdown", o.format)
@@ -194,4 +221,49 @@ func readInventory(path string, run *rollout.Desired) ([]reconcile.Applied, erro
 	}
 	applied, err := rollout.Inventory(store, run.Env)
 	return applied, errors.Join(err, store.Close())
+}
+
+// restCommand is the command that prints the whole plan cmd makes: the
+// same command and flags, as text.
+func restCommand(cmd *cobra.Command) string {
+	args := []string{"sluice"}
+	add := func(f *pflag.Flag) {
+		if f.Name == "format" || f.Name == "detailed-exitcode" {
+			return
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				args = append(args, "--"+f.Name, quoteArg(v))
+			}
+			return
+		}
+		if f.Value.Type() == "bool" {
+			args = append(args, "--"+f.Name+"="+f.Value.String())
+			return
+		}
+		args = append(args, "--"+f.Name, quoteArg(f.Value.String()))
+	}
+	// Only cmd.Flags() knows which flags were given (Visit walks those a
+	// FlagSet itself set); the inherited ones go before the command.
+	inherited := cmd.InheritedFlags()
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if inherited.Lookup(f.Name) != nil {
+			add(f)
+		}
+	})
+	args = append(args, cmd.Name())
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if inherited.Lookup(f.Name) == nil {
+			add(f)
+		}
+	})
+	return strings.Join(append(args, "--format", "text"), " ")
+}
+
+// quoteArg is s as one shell word.
+func quoteArg(s string) string {
+	if s == "" {
+		return "''"
+	}
+	return shellQuote(s)
 }

@@ -13,6 +13,10 @@ import (
 // for a pull-request comment, with room for the summary.
 const maxMarkdown = 60000
 
+// maxValue is the longest a field's value is shown in text and markdown;
+// --format json carries it whole.
+const maxValue = 200
+
 // planSummary is one line: what the plan creates, updates, replaces,
 // deletes, retains and holds.
 func planSummary(p reconcile.Plan) string {
@@ -37,24 +41,24 @@ func symbol(a reconcile.Action) string {
 	}
 }
 
+// writePlanText writes the summary, then every change with its reason
+// and, under it, each field that differs: "path: old → new".
 func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
-	if _, err := fmt.Fprintf(w, "Plan for %s: %s\n", env, planSummary(p)); err != nil {
-		return err
-	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Plan for %s: %s\n", env, planSummary(p))
 	for _, c := range p.Changes {
 		reason := strings.ReplaceAll(c.Reason, "\n", " ")
-		if _, err := fmt.Fprintf(w, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, reason); err != nil {
-			return err
-		}
+		fmt.Fprintf(&b, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, reason)
 		for _, f := range c.Fields {
-			if _, err := fmt.Fprintf(w, "        %s: %s → %s\n", f.Path, fieldValue(f.Old), fieldValue(f.New)); err != nil {
-				return err
-			}
+			fmt.Fprintf(&b, "        %s: %s → %s\n", f.Path, fieldValue(f.Old), fieldValue(f.New))
 		}
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
+// writePlanJSON writes the plan whole: every change with its fields and
+// their values uncut (secrets redacted).
 func writePlanJSON(w io.Writer, env string, p reconcile.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -65,39 +69,6 @@ func writePlanJSON(w io.Writer, env string, p reconcile.Plan) error {
 		Plan        reconcile.Plan `json:"plan"`
 	}{env, planSummary(p), p.Empty(), p})
 }
-
-// writePlanMarkdown writes a plan fit for a pull-request comment: the
-// summary first, then the changes as a table inside a collapsed block,
-// cut (and saying so) before the comment would be too long.
-func writePlanMarkdown(w io.Writer, env string, p reconcile.Plan) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "### Sluice plan for `%s`\n\n**%s**\n\n", env, planSummary(p))
-	if len(p.Changes) == 0 {
-		b.WriteString("No changes.\n")
-		_, err := io.WriteString(w, b.String())
-		return err
-	}
-	b.WriteString("<details><summary>Changes</summary>\n\n| | action | resource | why |\n|---|---|---|---|\n")
-	for i, c := range p.Changes {
-		row := fmt.Sprintf("| `%s` | %s | `%s` | %s |\n", symbol(c.Action), c.Action, c.ID, escapeCell(c.Reason))
-		if b.Len()+len(row) > maxMarkdown {
-			fmt.Fprintf(&b, "\n…and %d more changes, not shown: run `sluice plan --env %s` for all of them.\n", len(p.Changes)-i, env)
-			break
-		}
-		b.WriteString(row)
-	}
-	b.WriteString("\n</details>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func escapeCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
-}
-
-// maxValue is the longest a field's value is shown in text and markdown;
-// --format json carries it whole.
-const maxValue = 200
 
 // fieldValue is a field's value as text and markdown show it: its JSON,
 // cut at maxValue runes, or "(not set)".
@@ -110,4 +81,102 @@ func fieldValue(v json.RawMessage) string {
 		s = string(r[:maxValue]) + "…"
 	}
 	return s
+}
+
+// markdownSection is one part of a markdown plan: its changes, in the
+// order a reviewer reads them.
+type markdownSection struct {
+	title   string
+	changes []reconcile.Change
+	// cut: the section may be shortened to fit a comment.
+	cut bool
+}
+
+// sections splits a plan's changes for review: deletions and
+// replacements first (never cut), then updates, then what is retained or
+// held, then creations.
+func sections(p reconcile.Plan) []markdownSection {
+	s := []markdownSection{{title: "Deletions and replacements"}, {title: "Updates", cut: true},
+		{title: "Retained and held", cut: true}, {title: "Creations", cut: true}}
+	for _, c := range p.Changes {
+		i := 3
+		switch c.Action {
+		case reconcile.ActionDelete, reconcile.ActionReplace:
+			i = 0
+		case reconcile.ActionUpdate:
+			i = 1
+		case reconcile.ActionRetain, reconcile.ActionHold:
+			i = 2
+		}
+		s[i].changes = append(s[i].changes, c)
+	}
+	return s
+}
+
+// writePlanMarkdown writes a plan fit for a pull-request comment: the
+// summary first, then deletions and replacements (never cut), updates
+// with a table of their fields, what is retained or held, and creations.
+// When the comment would pass maxMarkdown, creations are cut first, then
+// retained and held, then updates, each cut saying how many it left out
+// and rest, the command that prints the whole plan.
+func writePlanMarkdown(w io.Writer, env string, p reconcile.Plan, rest string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Sluice plan for `%s`\n\n**%s**\n", env, planSummary(p))
+	if len(p.Changes) == 0 {
+		b.WriteString("\nNo changes.\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	secs := sections(p)
+	// Room kept for the sections after each one that may be cut, so
+	// that a long section cannot crowd out a later one's notice.
+	const notice = 400
+	for i, s := range secs {
+		if len(s.changes) == 0 {
+			continue
+		}
+		if !strings.HasSuffix(b.String(), "\n\n") {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "#### %s (%d)\n\n", s.title, len(s.changes))
+		budget := maxMarkdown - notice*(len(secs)-i)
+		for j, c := range s.changes {
+			block := markdownChange(c)
+			if s.cut && b.Len()+len(block) > budget {
+				fmt.Fprintf(&b, "\n…and %d more %s not shown: `%s` prints them all.\n", len(s.changes)-j, strings.ToLower(s.title), rest)
+				break
+			}
+			b.WriteString(block)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// markdownChange is one change as a list item, with a table of its
+// fields under it.
+func markdownChange(c reconcile.Change) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "- `%s` **%s** `%s`: %s\n", symbol(c.Action), c.Action, c.ID, escapeCell(c.Reason))
+	if len(c.Fields) == 0 {
+		return b.String()
+	}
+	b.WriteString("\n  | field | now | planned |\n  |---|---|---|\n")
+	for _, f := range c.Fields {
+		fmt.Fprintf(&b, "  | %s | %s | %s |\n", code(f.Path), code(fieldValue(f.Old)), code(fieldValue(f.New)))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// codeEscaper escapes what would end inline HTML code or a table cell.
+var codeEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "&#124;")
+
+// code is s as inline code that a table cell cannot break.
+func code(s string) string {
+	return "<code>" + codeEscaper.Replace(s) + "</code>"
+}
+
+func escapeCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
 }
