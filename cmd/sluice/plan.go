@@ -106,8 +106,8 @@ printed, for the valid documents) or a failure, 2 usage error; with
 func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	defer func() { err = o.detailedError(g, err) }()
 	write, ok := map[string]func(*globalOptions, string, reconcile.Plan) error{
-		"text":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanText(g.stdout, env, p) },
-		"json":     func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanJSON(g.stdout, env, p) },
+		"text": func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanText(g.stdout, env, p) },
+		"json": func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanJSON(g.stdout, env, p) },
 		"markdown": func(g *globalOptions, env string, p reconcile.Plan) error {
 			return writePlanMarkdown(g.stdout, env, p, o.rest)
 		},
