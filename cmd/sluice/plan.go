@@ -57,8 +57,10 @@ func newPlanCmd(g *globalOptions) *cobra.Command {
 what Sluice last applied there (a change in Git) and, with --refresh, with
 what AWS reports (drift). Nothing is changed. When the state file is
 missing or holds nothing for the environment (a CI job, a lost file), what
-Sluice applied is rebuilt from the ownership tags AWS holds, so the plan is
-the one a machine with the state file would make.
+Sluice applied is rebuilt from the ownership tags AWS holds: a resource whose
+spec-hash tag matches the documents is compared with the desired spec, so
+drift made while the state file was gone still shows; one whose tag matches
+nothing is planned as an update.
 
 Each update lists the fields that differ, as paths with the value there now
 and the value planned (spec.computeResources.maxvCpus: 16 → 64): against the
@@ -67,11 +69,6 @@ last apply for drift, where a value the service did not take counts as
 drift. Tags (Sluice's ownership tags included) and the deletion policy are
 compared too; a change of the deletion policy alone is recorded without an
 AWS call. Values of secrets show as (sensitive).
-
-When the inventory is rebuilt from ownership tags, a resource whose
-spec-hash tag matches the documents is compared with the desired spec, so
-drift made while the state file was gone shows; one whose tag matches
-nothing is planned as an update.
 
 Invalid documents are held: what they produced before is neither updated nor
 deleted, and the plan says so. --format markdown writes a pull-request
