@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sluice-dev/sluice"
@@ -62,8 +63,8 @@ func diffSpecs(old, new json.RawMessage, placeholders bool) []FieldDiff {
 	if json.Unmarshal(old, &vo) != nil || json.Unmarshal(new, &vn) != nil {
 		return nil
 	}
-	d := differ{placeholders: placeholders}
-	d.diff("spec", rootOf(vo), rootOf(vn))
+	d := differ{placeholders: placeholders, root: "spec"}
+	d.diff(rootOf(vo), rootOf(vn))
 	return d.out
 }
 
@@ -116,30 +117,65 @@ func deletionDiff(old, new sluice.DeletionPolicy) FieldDiff {
 	return f
 }
 
-// differ walks two decoded JSON values side by side.
+// differ walks two decoded JSON values side by side. The path to where
+// it is is a stack of steps, made into text only for a field that
+// differs, so that walking what is the same costs no allocation.
 type differ struct {
 	placeholders bool
+	root         string
+	steps        []step
 	out          []FieldDiff
 }
 
-func (d *differ) diff(path string, old, new any) {
+// step is one step of a path: an object's key, a list's index, or a
+// named item (nameKey=key).
+type step struct {
+	key, nameKey string
+	index        int
+}
+
+// path renders the steps to where the differ is.
+func (d *differ) path() string {
+	var b strings.Builder
+	b.WriteString(d.root)
+	for _, s := range d.steps {
+		switch {
+		case s.nameKey != "":
+			b.WriteString("[" + s.nameKey + "=" + nameText(s.key) + "]")
+		case s.key == "" && s.index >= 0:
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+		default:
+			b.WriteString(keyPath(s.key))
+		}
+	}
+	return b.String()
+}
+
+// into walks old and new one step further down.
+func (d *differ) into(s step, old, new any) {
+	d.steps = append(d.steps, s)
+	d.diff(old, new)
+	d.steps = d.steps[:len(d.steps)-1]
+}
+
+func (d *differ) diff(old, new any) {
 	switch o := old.(type) {
 	case map[string]any:
 		if n, ok := new.(map[string]any); ok {
-			d.diffObjects(path, o, n)
+			d.diffObjects(o, n)
 			return
 		}
 	case []any:
-		if n, ok := new.([]any); ok && d.diffLists(path, o, n) {
+		if n, ok := new.([]any); ok && d.diffLists(o, n) {
 			return
 		}
 	}
 	if !d.same(old, new) {
-		d.add(path, old, new)
+		d.add(d.path(), old, new)
 	}
 }
 
-func (d *differ) diffObjects(path string, old, new map[string]any) {
+func (d *differ) diffObjects(old, new map[string]any) {
 	keys := slices.Sorted(maps.Keys(old))
 	for k := range new {
 		if _, ok := old[k]; !ok {
@@ -148,7 +184,7 @@ func (d *differ) diffObjects(path string, old, new map[string]any) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		d.diff(path+keyPath(k), old[k], new[k])
+		d.into(step{key: k, index: -1}, old[k], new[k])
 	}
 }
 

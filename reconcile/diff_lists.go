@@ -1,7 +1,6 @@
 package reconcile
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -9,7 +8,7 @@ import (
 // diffLists compares lists of objects item by item: by name when both are
 // lists of named items, else by position. It returns false for lists of
 // plain values, which are compared whole.
-func (d *differ) diffLists(path string, old, new []any) bool {
+func (d *differ) diffLists(old, new []any) bool {
 	if !allObjects(old) || !allObjects(new) {
 		return false
 	}
@@ -25,7 +24,7 @@ func (d *differ) diffLists(path string, old, new []any) bool {
 			}
 		}
 		for _, name := range names {
-			d.diff(path+"["+key+"="+nameText(name)+"]", nilIfMissing(oldBy, name), nilIfMissing(newBy, name))
+			d.into(step{key: name, nameKey: key}, nilIfMissing(oldBy, name), nilIfMissing(newBy, name))
 		}
 		return true
 	}
@@ -37,7 +36,7 @@ func (d *differ) diffLists(path string, old, new []any) bool {
 		if i < len(new) {
 			n = new[i]
 		}
-		d.diff(fmt.Sprintf("%s[%d]", path, i), o, n)
+		d.into(step{index: i}, o, n)
 	}
 	return true
 }
