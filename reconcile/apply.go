@@ -191,6 +191,7 @@ func dependencies(p Plan) map[sluice.ResourceID][]sluice.ResourceID {
 			}
 			deletions = append(deletions, c)
 		}
+		out[c.ID] = append(out[c.ID], c.After...)
 	}
 	return out
 }
@@ -293,5 +294,6 @@ func (a *Applier) delete(ctx context.Context, b Backend, c Change) error {
 }
 
 func appliedOf(t sluice.Target, arn string) Applied {
-	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, SpecHash: t.Hash, Deletion: t.Deletion, Spec: t.Spec}
+	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, File: t.File,
+		DependsOn: t.DependsOn, SpecHash: t.Hash, Deletion: t.Deletion, Spec: t.Spec}
 }

@@ -121,6 +121,9 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 				return err
 			}
 		}
+		if err := refreshProvenance(tx, e.Name, d, p); err != nil {
+			return err
+		}
 		m.Held = heldReasons(d)
 		if incomplete == 0 {
 			m.LastAppliedRevision, m.LastAppliedAt = d.Revision, entry.Time
@@ -130,14 +133,10 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 	return entry, err
 }
 
-// heldReasons maps each held document to its first finding.
+// heldReasons maps each held document and file to its finding (see
+// Desired.Holds), nil when nothing is held.
 func heldReasons(d *Desired) map[string]string {
-	out := map[string]string{}
-	for _, f := range d.Findings {
-		if f.Document != "" && out[f.Document] == "" {
-			out[f.Document] = f.String()
-		}
-	}
+	out := d.Holds()
 	if len(out) == 0 {
 		return nil
 	}
