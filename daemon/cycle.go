@@ -197,9 +197,12 @@ func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) string {
 	return resultWaiting
 }
 
-// apply applies d and records the outcome.
-func (w *envWorker) apply(ctx context.Context, d *rollout.Desired) string {
-	out, err := w.roll.Apply(ctx, d)
+// apply applies d, with opts, and records the outcome.
+func (w *envWorker) apply(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) string {
+	out, err := w.roll.Apply(ctx, d, opts...)
+	if changed := (*rollout.PlanChangedError)(nil); errors.As(err, &changed) {
+		return w.planChanged(changed)
+	}
 	if err != nil {
 		w.setState(StateFailed, err.Error())
 		return w.fail(err)

@@ -81,7 +81,11 @@ func (w *envWorker) markDone(revision string) {
 	w.mu.Unlock()
 }
 
+// setPending records the plan waiting for approval, with its hash.
 func (w *envWorker) setPending(p *PendingPlan) {
+	if p != nil && p.Hash == "" {
+		p.Hash = rollout.PlanHash(p.Revision, p.Plan)
+	}
 	w.mu.Lock()
 	w.status.Pending = p
 	w.mu.Unlock()
@@ -173,6 +177,19 @@ func firstHold(holds map[string]string) (string, bool) {
 		return "", false
 	}
 	return holds[keys[0]], true
+}
+
+// planChanged records that the plan an approved apply would carry out
+// is not the one approved: nothing was applied, the new plan waits for
+// approval in its place.
+func (w *envWorker) planChanged(err *rollout.PlanChangedError) string {
+	w.mu.Lock()
+	w.approved = ""
+	w.mu.Unlock()
+	w.recordPlan(err.Planned, false)
+	w.setPending(&PendingPlan{Revision: err.Planned.Desired.Revision, Plan: err.Planned.Plan, Computed: w.clock()})
+	w.setState(StateWaitingApproval, err.Error())
+	return resultWaiting
 }
 
 // syncedUnlessHolding is the state of an environment with nothing left

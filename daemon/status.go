@@ -62,6 +62,9 @@ type PendingPlan struct {
 	Revision string         `json:"revision"`
 	Plan     reconcile.Plan `json:"plan"`
 	Computed time.Time      `json:"computed"`
+	// Hash identifies the plan (rollout.PlanHash): approving applies
+	// this plan and no other.
+	Hash string `json:"hash"`
 }
 
 // Pipeline is one pipeline of an environment as last loaded.

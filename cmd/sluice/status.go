@@ -66,7 +66,8 @@ func writeStatuses(w io.Writer, list []daemon.Status, details bool) error {
 			break
 		}
 		if s.Pending != nil {
-			fmt.Fprintf(w, "\nWaiting for approval: revision %s (sluice approve --env %s %.12s)\n", s.Pending.Revision, s.Environment, s.Pending.Revision)
+			fmt.Fprintf(w, "\nWaiting for approval: revision %s, plan %.12s (sluice approve --env %s %.12s --plan %.12s)\n",
+				s.Pending.Revision, s.Pending.Hash, s.Environment, s.Pending.Revision, s.Pending.Hash)
 			if err := writePlanText(w, s.Environment, s.Pending.Plan); err != nil {
 				return err
 			}
