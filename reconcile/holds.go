@@ -56,10 +56,11 @@ func firstKey(m map[string]string) string {
 }
 
 // holdReferenced keeps what stays from losing what it refers to: a
-// resource about to be deleted or forgotten that a resource staying in
-// the inventory (desired, held or otherwise kept) refers to in its
+// resource about to be deleted that a resource staying in the inventory
+// (desired, held, retained or otherwise kept) refers to in its
 // last-applied spec or recorded dependencies is held instead, with the
-// referrer named. When the referrer is itself changed by this plan to a
+// referrer named. (A retained resource is forgotten, not deleted: it
+// stays in AWS for whatever refers to it.) When the referrer is itself changed by this plan to a
 // spec that no longer refers to it, the deletion is kept but waits for
 // that change (Change.After). Holding one resource can keep what it
 // refers to in turn, so the rule is applied until nothing changes.
@@ -74,7 +75,7 @@ func holdReferenced(gone []Change, applied map[sluice.ResourceID]*Applied, desir
 		candidates := make(map[string]int) // physical name or ID → index in gone
 		leaving := make(map[sluice.ResourceID]bool)
 		for i, c := range gone {
-			if c.Action == ActionDelete || c.Action == ActionRetain {
+			if c.Action == ActionDelete {
 				candidates[c.Applied.Name] = i
 				candidates["id:"+string(c.ID)] = i
 				leaving[c.ID] = true

@@ -40,6 +40,8 @@ func TestHoldRules(t *testing.T) {
 	queue := rec("JobQueue/cpu", "deploy/cpu.yaml", `{"computeEnvironmentOrder":[{"computeEnvironment":"p-dev-cpu"}]}`, "ComputeEnvironment/cpu")
 	ce := rec("ComputeEnvironment/cpu", "deploy/cpu.yaml", `{"computeEnvironmentName":"p-dev-cpu"}`)
 	bucket := rec("Bucket/data", "deploy/data.yaml", `{"Bucket":"p-dev-data"}`)
+	deleteBucket := bucket
+	deleteBucket.Deletion = sluice.DeletionDelete
 	unknown := sm
 	unknown.File = ""
 	oldSM := sm // a record from before dependencies were recorded
@@ -77,7 +79,12 @@ func TestHoldRules(t *testing.T) {
 			reconcile.PlanInput{Desired: []sluice.Resource{desiredFrom(other, "h")}, AllowPrune: true,
 				Held:    map[string]bool{"Pipeline/train": true},
 				Applied: []reconcile.Applied{other, sm, jd, queue, ce, bucket}},
-			[]string{"hold Bucket/data", "hold ComputeEnvironment/cpu", "hold JobDefinition/train.fit", "hold JobQueue/cpu", "hold StateMachine/train"}},
+			[]string{"hold ComputeEnvironment/cpu", "hold JobDefinition/train.fit", "hold JobQueue/cpu", "hold StateMachine/train", "retain Bucket/data"}},
+		{"a bucket to delete that a held pipeline refers to is not deleted",
+			reconcile.PlanInput{Desired: []sluice.Resource{desiredFrom(other, "h")}, AllowPrune: true,
+				Held:    map[string]bool{"Pipeline/train": true},
+				Applied: []reconcile.Applied{other, sm, deleteBucket}},
+			[]string{"hold Bucket/data", "hold StateMachine/train"}},
 		{"references in a spec count without recorded dependencies",
 			reconcile.PlanInput{Desired: []sluice.Resource{desiredFrom(other, "h")}, AllowPrune: true,
 				Held:    map[string]bool{"Pipeline/train": true},
