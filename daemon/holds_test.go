@@ -133,8 +133,45 @@ func TestDaemonHoldsBrokenFiles(t *testing.T) {
 	if !worldHas(t, world, "StateMachine", "demo-dev-other", "print('last')") {
 		t.Errorf("the other pipeline's change was not applied along the held one")
 	}
+	holdStoreAndEmptyFolder(t, h, bare, files["deploy/stores.yaml"], world)
 	h.stop()
 	checkExtraRecords(t, filepath.Join(dir, "state.db"), first)
+}
+
+// holdStoreAndEmptyFolder deletes the name line of dev's artifact store
+// (deletion policy delete in dev), then every document: neither deletes
+// the bucket, and the environment says why it holds.
+func holdStoreAndEmptyFolder(t *testing.T, h *harness, bare, stores, world string) {
+	t.Helper()
+	bucket := filepath.Join(world, "Bucket", "demo-dev-artifacts.json")
+	noName := strings.Replace(stores, "  name: artifacts\n", "", 1)
+	if noName == stores {
+		t.Fatal("the stores file has no name line to delete")
+	}
+	rev := gitserver.Commit(t, bare, "dev", map[string]string{"deploy/stores.yaml": noName}, "store without a name")
+	h.webhook("dev", testSecret, "store-no-name")
+	s := h.applied("dev", rev, daemon.StateHolding)
+	if why := s.Held["deploy/stores.yaml"]; !strings.HasPrefix(why, "deploy/stores.yaml:") {
+		t.Errorf("status names %v as held, want deploy/stores.yaml with its finding", s.Held)
+	}
+	if _, err := os.Stat(bucket); err != nil {
+		t.Errorf("the bucket of a store whose name line was deleted is gone: %v", err)
+	}
+	gone := map[string]string{}
+	for _, f := range []string{"deploy/stores.yaml", "deploy/compute.yaml", "deploy/pipeline.yaml", "deploy/extra.yaml", "deploy/other.yaml"} {
+		gone[f] = gitserver.Delete
+	}
+	rev = gitserver.Commit(t, bare, "dev", gone, "no documents")
+	h.webhook("dev", testSecret, "no-documents")
+	s = h.applied("dev", rev, daemon.StateHolding)
+	if why := s.Held["deploy/"]; !strings.Contains(why, "empty") {
+		t.Errorf("status names %v as held, want the empty documents folder", s.Held)
+	}
+	for _, f := range []string{bucket, filepath.Join(world, "StateMachine", "demo-dev-other.json")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("an empty documents folder pruned %s: %v", filepath.Base(f), err)
+		}
+	}
 }
 
 // checkExtraRecords checks that the held pipeline's inventory records
