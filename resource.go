@@ -41,6 +41,9 @@ type Resource struct {
 	Name string `json:"name"`
 	// Source is the ID (Kind/name) of the document the resource comes from.
 	Source string `json:"source"`
+	// File is the repository-relative path of the file that document is
+	// in. A file that cannot be read holds what was last applied from it.
+	File string `json:"file,omitempty"`
 	// DependsOn lists resources that must exist before this one.
 	DependsOn []ResourceID `json:"dependsOn,omitempty"`
 	// Deletion is what pruning does to it.

@@ -255,7 +255,7 @@ func (c *compiler) emit(d draft) {
 	}
 	sort.Slice(d.deps, func(i, j int) bool { return d.deps[i] < d.deps[j] })
 	c.out = append(c.out, sluice.Resource{ID: id, Type: d.typ, Name: d.phys, Source: d.doc.ID(),
-		DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash})
+		File: d.doc.File, DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash})
 }
 
 // specHash is the hex SHA-256 of what decides whether a resource must

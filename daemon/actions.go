@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/statestore"
 )
 
@@ -86,11 +87,22 @@ func (d *Daemon) Sync(env string) error {
 	return nil
 }
 
-// Approve applies the plan waiting for approval of revision. It refuses
-// when no plan waits for that revision or the branch head has moved
-// since (a newer plan is then being made). It returns when the apply is
-// done, with its state in the status.
+// Approve applies the plan waiting for approval of revision, as
+// ApprovePlan does with no plan hash.
 func (d *Daemon) Approve(ctx context.Context, env, revision string) (Status, error) {
+	return d.ApprovePlan(ctx, env, revision, "")
+}
+
+// ApprovePlan applies the plan waiting for approval of revision, and
+// only that plan: the plan is made again (reading AWS back) and applied
+// only when its hash is the waiting plan's, and, when hash is not empty,
+// when that is hash (the plan the approver read). It refuses with
+// ErrConflict when no plan waits for that revision or the branch head
+// has moved since (a newer plan is then being made), and with a
+// *PlanChanged, applying nothing, when the plan is not the one approved:
+// the new plan then waits in its place. It returns when the apply is
+// done, with its state in the status.
+func (d *Daemon) ApprovePlan(ctx context.Context, env, revision, hash string) (Status, error) {
 	w, err := d.env(env)
 	if err != nil {
 		return Status{}, err
@@ -100,6 +112,9 @@ func (d *Daemon) Approve(ctx context.Context, env, revision string) (Status, err
 	st := w.snapshot()
 	if st.Pending == nil || !sameRevision(st.Pending.Revision, revision) {
 		return st, fmt.Errorf("%w: no plan waits for approval of %s in %s (waiting: %s)", ErrConflict, revision, env, pendingRevision(st))
+	}
+	if hash != "" && !sameRevision(st.Pending.Hash, hash) {
+		return st, &PlanChanged{Pending: st.Pending, msg: fmt.Sprintf("the plan approved (%s) is not the plan waiting (%.12s)", hash, st.Pending.Hash)}
 	}
 	heads, err := w.repo.git.Heads(ctx)
 	if err != nil {
@@ -119,13 +134,34 @@ func (d *Daemon) Approve(ctx context.Context, env, revision string) (Status, err
 	if desired == nil || desired.Revision != st.Pending.Revision {
 		return st, fmt.Errorf("%w: the plan of %s is no longer loaded; wait for it to be made again", ErrConflict, short(revision))
 	}
+	// The plan is made again with every applied resource read back, so
+	// that a change in AWS since the plan was shown is seen.
+	w.roll.Refresh, w.roll.RefreshShare = true, nil
 	// The apply outlives the request that approved it.
-	result := w.apply(context.WithoutCancel(ctx), desired)
-	if result == resultFailed {
+	switch w.apply(context.WithoutCancel(ctx), desired, rollout.Expect(st.Pending.Hash)) {
+	case resultFailed:
 		return w.snapshot(), errors.New(w.snapshot().Message)
+	case resultWaiting:
+		now := w.snapshot()
+		return now, &PlanChanged{Pending: now.Pending, msg: now.Message}
 	}
 	return w.snapshot(), nil
 }
+
+// PlanChanged is the error of an approval of a plan that is no longer
+// the one an apply would carry out; Pending is the plan now waiting.
+// errors.Is(err, ErrConflict) holds.
+type PlanChanged struct {
+	Pending *PendingPlan
+	msg     string
+}
+
+func (e *PlanChanged) Error() string {
+	return fmt.Sprintf("%v: %s; the new plan waits for approval (revision %.12s, plan %.12s)", ErrConflict, e.msg, e.Pending.Revision, e.Pending.Hash)
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *PlanChanged) Unwrap() error { return ErrConflict }
 
 // isApproved reports whether revision is the one last approved.
 func (w *envWorker) isApproved(revision string) bool {

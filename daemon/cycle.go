@@ -187,7 +187,7 @@ func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) string {
 	w.markDone(d.Revision)
 	if p.Plan.Empty() {
 		w.setPending(nil)
-		w.setState(StateSynced, heldMessage(d, "nothing to apply"))
+		w.setState(syncedUnlessHolding(d), heldMessage(d, "nothing to apply"))
 		return resultUnchanged
 	}
 	w.setPending(&PendingPlan{Revision: d.Revision, Plan: p.Plan, Computed: w.clock()})
@@ -197,9 +197,12 @@ func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) string {
 	return resultWaiting
 }
 
-// apply applies d and records the outcome.
-func (w *envWorker) apply(ctx context.Context, d *rollout.Desired) string {
-	out, err := w.roll.Apply(ctx, d)
+// apply applies d, with opts, and records the outcome.
+func (w *envWorker) apply(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) string {
+	out, err := w.roll.Apply(ctx, d, opts...)
+	if changed := (*rollout.PlanChangedError)(nil); errors.As(err, &changed) {
+		return w.planChanged(changed)
+	}
 	if err != nil {
 		w.setState(StateFailed, err.Error())
 		return w.fail(err)
@@ -211,7 +214,7 @@ func (w *envWorker) apply(ctx context.Context, d *rollout.Desired) string {
 		return w.incomplete(out)
 	}
 	w.succeeded(d, out)
-	if len(d.Held) > 0 {
+	if d.Holding() {
 		return resultHeld
 	}
 	if out.Plan.Empty() {
@@ -233,8 +236,8 @@ func (w *envWorker) succeeded(d *rollout.Desired, out *rollout.Outcome) {
 	switch {
 	case pinned != "":
 		state, msg = StateRolledBack, fmt.Sprintf("rolled back to %s and held there until a resume", short(pinned))
-	case len(d.Held) > 0:
-		state = StateOutOfSync
+	case d.Holding():
+		state = StateHolding
 	}
 	w.setState(state, msg)
 	w.log.Info("reconciled", "revision", d.Revision, "created", out.Entry.Created, "updated", out.Entry.Updated,
@@ -297,10 +300,10 @@ func nextBackoff(prev time.Duration) time.Duration {
 }
 
 func heldMessage(d *rollout.Desired, msg string) string {
-	if len(d.Held) == 0 {
+	if !d.Holding() {
 		return msg
 	}
-	return fmt.Sprintf("%s; %d documents held at their last applied revision (invalid)", msg, len(d.Held))
+	return msg + "; " + d.HoldSummary()
 }
 
 // short abbreviates a commit hash.

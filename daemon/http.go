@@ -25,7 +25,7 @@ const maxRequestBody = 64 << 10
 //	GET  /api/v1/environments/{env}/plan         the plan waiting for approval
 //	GET  /api/v1/environments/{env}/history      applied revisions, newest first
 //	GET  /api/v1/environments/{env}/pipelines    pipelines of the last loaded revision
-//	POST /api/v1/environments/{env}/approve      {"revision": "..."}
+//	POST /api/v1/environments/{env}/approve      {"revision": "...", "hash": "..."}
 //	POST /api/v1/environments/{env}/rollback     {"revision": "..."}
 //	POST /api/v1/environments/{env}/suspend
 //	POST /api/v1/environments/{env}/resume
@@ -90,6 +90,8 @@ func (d *Daemon) history(w http.ResponseWriter, r *http.Request) {
 // revisionBody is the body of approve and rollback.
 type revisionBody struct {
 	Revision string `json:"revision"`
+	// Hash, for approve, is the hash of the plan approved (optional).
+	Hash string `json:"hash,omitempty"`
 }
 
 // mutate wraps a mutating call: bearer token first, then the body.
@@ -142,7 +144,7 @@ func (d *Daemon) approve(ctx context.Context, env string, b revisionBody) (any, 
 	if b.Revision == "" {
 		return nil, errBadRequest("approve needs the revision of the plan: {\"revision\": \"...\"}")
 	}
-	return d.Approve(ctx, env, b.Revision)
+	return d.ApprovePlan(ctx, env, b.Revision, b.Hash)
 }
 
 func (d *Daemon) rollback(ctx context.Context, env string, b revisionBody) (any, error) {
@@ -158,6 +160,10 @@ func (e errBadRequest) Error() string { return string(e) }
 
 // writeError maps an action's error to its status code.
 func writeError(w http.ResponseWriter, err error) {
+	if changed := (*PlanChanged)(nil); errors.As(err, &changed) {
+		writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "pending": changed.Pending})
+		return
+	}
 	code := http.StatusInternalServerError
 	var bad errBadRequest
 	switch {

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"hash/fnv"
+	"sort"
 	"strings"
 
 	"github.com/sluice-dev/sluice"
@@ -80,42 +81,124 @@ func (w *envWorker) markDone(revision string) {
 	w.mu.Unlock()
 }
 
+// setPending records the plan waiting for approval, with its hash.
 func (w *envWorker) setPending(p *PendingPlan) {
+	if p != nil && p.Hash == "" {
+		p.Hash = rollout.PlanHash(p.Revision, p.Plan)
+	}
 	w.mu.Lock()
 	w.status.Pending = p
 	w.mu.Unlock()
 }
 
 // setDesired remembers the compiled revision (approve applies it) and
-// lists its pipelines for the status.
+// lists its pipelines for the status, with every hold and its finding.
 func (w *envWorker) setDesired(d *rollout.Desired) {
+	holds := d.Holds()
 	var pipelines []Pipeline
+	listed := map[string]bool{}
 	if d.Snapshot != nil {
 		for _, doc := range d.Snapshot.Documents {
 			if doc.Kind != dsl.KindPipeline {
 				continue
 			}
-			p := Pipeline{Name: doc.Name, Source: doc.File, Held: d.Held[doc.ID()], Revision: d.Revision}
+			p := Pipeline{Name: doc.Name, Source: doc.File, Revision: d.Revision}
+			p.Finding, p.Held = holdOf(holds, doc.ID(), doc.File)
 			if !p.Held {
 				p.Mermaid = mermaidOf(doc, d.Env)
 			}
 			pipelines = append(pipelines, p)
+			listed[doc.ID()] = true
 		}
 	}
+	pipelines = append(pipelines, w.heldPipelines(d, holds, listed)...)
 	w.mu.Lock()
 	w.desired = d
 	w.status.Pipelines = pipelines
 	w.status.Held = nil
-	if len(d.Held) > 0 {
-		w.status.Held = map[string]string{}
-		for _, f := range d.Findings {
-			if f.Document != "" && w.status.Held[f.Document] == "" {
-				w.status.Held[f.Document] = f.String()
-			}
-		}
+	if len(holds) > 0 {
+		w.status.Held = holds
 	}
 	w.mu.Unlock()
-	w.metrics.SetHeld(w.cfg.Name, len(d.Held))
+	w.metrics.SetHeld(w.cfg.Name, len(holds))
+}
+
+// holdOf returns the finding that holds a document, by its ID or its
+// file, and whether there is one.
+func holdOf(holds map[string]string, id, file string) (string, bool) {
+	if why, ok := holds[id]; ok {
+		return why, true
+	}
+	why, ok := holds[file]
+	return why, ok
+}
+
+// heldPipelines lists the pipelines the snapshot no longer shows because
+// their file cannot be read, from what was last applied: a held pipeline
+// stays in the status, the API and the page, with its finding.
+func (w *envWorker) heldPipelines(d *rollout.Desired, holds map[string]string, listed map[string]bool) []Pipeline {
+	projectBroken := d.Snapshot != nil && d.Snapshot.Project == nil
+	if len(d.HeldFiles) == 0 && !projectBroken {
+		return nil
+	}
+	inventory, err := rollout.Inventory(w.store, w.cfg.Name)
+	if err != nil {
+		w.log.Warn("reading the inventory for held pipelines", "err", err)
+		return nil
+	}
+	var out []Pipeline
+	for _, a := range inventory {
+		name, ok := strings.CutPrefix(a.Source, dsl.KindPipeline+"/")
+		if a.Type != sluice.TypeStateMachine || !ok || listed[a.Source] {
+			continue
+		}
+		why, held := holds[a.File]
+		switch {
+		case projectBroken:
+			why, held = firstHold(holds)
+		case !held && a.File == "":
+			why, held = firstHold(d.HeldFiles)
+		}
+		if held {
+			out = append(out, Pipeline{Name: name, Source: a.File, Held: true, Finding: why})
+			listed[a.Source] = true
+		}
+	}
+	return out
+}
+
+func firstHold(holds map[string]string) (string, bool) {
+	keys := make([]string, 0, len(holds))
+	for k := range holds {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return "", false
+	}
+	return holds[keys[0]], true
+}
+
+// planChanged records that the plan an approved apply would carry out
+// is not the one approved: nothing was applied, the new plan waits for
+// approval in its place.
+func (w *envWorker) planChanged(err *rollout.PlanChangedError) string {
+	w.mu.Lock()
+	w.approved = ""
+	w.mu.Unlock()
+	w.recordPlan(err.Planned, false)
+	w.setPending(&PendingPlan{Revision: err.Planned.Desired.Revision, Plan: err.Planned.Plan, Computed: w.clock()})
+	w.setState(StateWaitingApproval, err.Error())
+	return resultWaiting
+}
+
+// syncedUnlessHolding is the state of an environment with nothing left
+// to apply: synced, or holding when findings hold anything.
+func syncedUnlessHolding(d *rollout.Desired) string {
+	if d.Holding() {
+		return StateHolding
+	}
+	return StateSynced
 }
 
 // recordPlan exports what a plan found (drifted resources) and what

@@ -12,6 +12,7 @@ const (
 	StateUnknown         = metrics.StateUnknown
 	StateSynced          = metrics.StateSynced
 	StateOutOfSync       = metrics.StateOutOfSync
+	StateHolding         = metrics.StateHolding
 	StateWaitingApproval = metrics.StateWaitingApproval
 	StateSuspended       = metrics.StateSuspended
 	StateRolledBack      = metrics.StateRolledBack
@@ -45,7 +46,11 @@ type Status struct {
 	LastSuccess time.Time `json:"lastSuccess,omitzero"`
 	Drifted     int       `json:"drifted"`
 	Managed     int       `json:"managed"`
-	// Held maps documents held at their last applied revision to why.
+	// Held maps everything held at its last applied state because of a
+	// finding to that finding ("file:line:col: code: message"): documents
+	// (Kind/name), files that cannot be read or name a document without
+	// a valid identity (their path), a broken project file, an empty
+	// documents folder (its path with a trailing slash).
 	Held      map[string]string `json:"held,omitempty"`
 	Pipelines []Pipeline        `json:"pipelines,omitempty"`
 	// Runs are the newest runs the daemon started in the environment.
@@ -57,13 +62,18 @@ type PendingPlan struct {
 	Revision string         `json:"revision"`
 	Plan     reconcile.Plan `json:"plan"`
 	Computed time.Time      `json:"computed"`
+	// Hash identifies the plan (rollout.PlanHash): approving applies
+	// this plan and no other.
+	Hash string `json:"hash"`
 }
 
 // Pipeline is one pipeline of an environment as last loaded.
 type Pipeline struct {
-	Name     string `json:"name"`
-	Source   string `json:"source"`
-	Held     bool   `json:"held"`
+	Name   string `json:"name"`
+	Source string `json:"source"`
+	Held   bool   `json:"held"`
+	// Finding is why a held pipeline is held.
+	Finding  string `json:"finding,omitempty"`
 	Mermaid  string `json:"mermaid,omitempty"`
 	Revision string `json:"revision,omitempty"`
 }

@@ -36,8 +36,11 @@ const (
 // Sync states of an environment, the sync_state label of
 // sluice_environment_info.
 const (
-	StateSynced          = "synced"
-	StateOutOfSync       = "out_of_sync"
+	StateSynced    = "synced"
+	StateOutOfSync = "out_of_sync"
+	// StateHolding: applied as far as the findings allow; some files or
+	// documents are held at their last applied state until fixed.
+	StateHolding         = "holding"
 	StateWaitingApproval = "waiting_approval"
 	StateSuspended       = "suspended"
 	StateRolledBack      = "rolled_back"

@@ -32,7 +32,7 @@ func (m *Metrics) reconcileMetrics(b *builder) {
 	m.drifted = b.gaugeVec("sluice_drifted_resources",
 		"Resources whose observed state differs from what Sluice applied, by environment.", "environment")
 	m.held = b.gaugeVec("sluice_held_documents",
-		"Documents held at their last applied revision because of findings, by environment.", "environment")
+		"Files and documents held at their last applied state because of findings (including a broken project file and an empty documents folder), by environment.", "environment")
 	m.lastSuccess = b.gaugeVec("sluice_last_successful_reconcile_timestamp_seconds",
 		"Unix time of the environment's last successful reconcile.", "environment")
 	m.synced = b.gaugeVec("sluice_environment_synced",
@@ -82,7 +82,8 @@ func (m *Metrics) SetDrifted(env string, n int) {
 	m.drifted.WithLabelValues(env).Set(float64(n))
 }
 
-// SetHeld sets the number of documents of env held because of findings.
+// SetHeld sets how many files and documents of env are held because of
+// findings (see rollout.Desired.Holds).
 func (m *Metrics) SetHeld(env string, n int) {
 	m.held.WithLabelValues(env).Set(float64(n))
 }

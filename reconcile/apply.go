@@ -191,6 +191,7 @@ func dependencies(p Plan) map[sluice.ResourceID][]sluice.ResourceID {
 			}
 			deletions = append(deletions, c)
 		}
+		out[c.ID] = append(out[c.ID], c.After...)
 	}
 	return out
 }
@@ -296,14 +297,14 @@ func (a *Applier) delete(ctx context.Context, b Backend, c Change) error {
 }
 
 func appliedOf(t sluice.Target, arn string) Applied {
-	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, SpecHash: t.Hash, Deletion: t.Deletion,
-		Spec: t.Spec, Tags: t.Tags}
+	return Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: arn, Source: t.Source, File: t.File,
+		DependsOn: t.DependsOn, SpecHash: t.Hash, Deletion: t.Deletion, Spec: t.Spec, Tags: t.Tags}
 }
 
 // recorded is what a RecordOnly change records: the resource as last
 // applied, with the desired deletion policy and document.
 func recorded(c Change) Applied {
 	out := *c.Applied
-	out.Deletion, out.Source = c.Desired.Deletion, c.Desired.Source
+	out.Deletion, out.Source, out.File = c.Desired.Deletion, c.Desired.Source, c.Desired.File
 	return out
 }

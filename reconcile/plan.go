@@ -10,13 +10,23 @@ import (
 // Applied is what the state store remembers of a resource Sluice applied:
 // its identity and the hash of the spec last applied.
 type Applied struct {
-	ID       sluice.ResourceID
-	Type     sluice.ResourceType
-	Name     string
-	ARN      string
-	Source   string
-	SpecHash string
-	Deletion sluice.DeletionPolicy
+	ID     sluice.ResourceID
+	Type   sluice.ResourceType
+	Name   string
+	ARN    string
+	Source string
+	// File is the repository-relative path of the file Source was in
+	// when the resource was last applied, "" when not known (a record
+	// from before files were recorded, or rebuilt from tags): such a
+	// resource is held whenever any file is held.
+	File string
+	// DependsOn are the resources the last-applied spec needs (the
+	// queues and job definitions a state machine submits to, the compute
+	// environment of a queue): none of them is pruned while this
+	// resource stays.
+	DependsOn []sluice.ResourceID
+	SpecHash  string
+	Deletion  sluice.DeletionPolicy
 	// Spec is the resolved spec last applied.
 	Spec json.RawMessage
 	// Observed is the resource as read back, settled, right after it was
@@ -78,9 +88,12 @@ type Change struct {
 	// documents, observed vs the baseline for drift; tags and the
 	// deletion policy included. Empty for creations and deletions, and
 	// when the last applied spec is unknown.
-	Fields  []FieldDiff      `json:"fields,omitempty"`
-	Desired *sluice.Resource `json:"-"`
-	Applied *Applied         `json:"-"`
+	Fields []FieldDiff `json:"fields,omitempty"`
+	// After lists changes that must succeed before this one: a deletion
+	// waits for the resources that referred to it to stop referring.
+	After   []sluice.ResourceID `json:"after,omitempty"`
+	Desired *sluice.Resource    `json:"-"`
+	Applied *Applied            `json:"-"`
 }
 
 // Plan is the ordered list of changes that brings an environment to its
@@ -135,9 +148,15 @@ type PlanInput struct {
 	// Held names documents (Kind/name) that are invalid: what they
 	// produced before is kept as it is, neither updated nor pruned.
 	Held map[string]bool
-	// HoldAll keeps every resource that is not desired: set when a file
-	// could not be read at all (its documents, hence what they produced,
-	// are unknown) or when the project file is broken.
+	// HeldFiles maps files (repository-relative paths) to the finding
+	// that holds them: a file that cannot be read as documents, or that
+	// names a document whose identity cannot be established. Every
+	// resource last applied from a held file is kept as it is, neither
+	// updated nor pruned; a resource whose file is not recorded is held
+	// whenever any file is.
+	HeldFiles map[string]string
+	// HoldAll keeps every resource that is not desired: set when the
+	// project file is broken.
 	HoldAll bool
 	// AllowPrune permits deletions; without it resources gone from the
 	// documents are held and reported.
@@ -161,13 +180,13 @@ func ComputePlan(in PlanInput) Plan {
 		r := &in.Desired[i]
 		desired[r.ID] = true
 		if c, ok := planDesired(r, applied[r.ID], in.Observed); ok {
-			p.Changes = append(p.Changes, c)
+			p.Changes = append(p.Changes, in.holdInHeldFile(c))
 		} else {
 			p.Unchanged++
 		}
 	}
 	p.Changes = orderByDependencies(p.Changes)
-	p.Changes = append(p.Changes, planGone(in, applied, desired)...)
+	p.Changes = append(p.Changes, planGone(in, applied, desired, p.Changes)...)
 	return p
 }
 
@@ -206,31 +225,40 @@ func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]
 }
 
 // planGone decides what happens to applied resources no longer desired,
-// in reverse dependency order of what they were.
-func planGone(in PlanInput, applied map[sluice.ResourceID]*Applied, desired map[sluice.ResourceID]bool) []Change {
+// in reverse dependency order of what they were. Nothing that a resource
+// staying in the inventory refers to is pruned (see holdReferenced).
+func planGone(in PlanInput, applied map[sluice.ResourceID]*Applied, desired map[sluice.ResourceID]bool, changes []Change) []Change {
 	var gone []Change
 	for _, a := range sortedApplied(applied) {
 		if desired[a.ID] {
 			continue
 		}
 		c := Change{ID: a.ID, Applied: a}
-		switch {
-		case in.Held[a.Source]:
-			c.Action, c.Reason = ActionHold, "its document "+a.Source+" is invalid: held at its last applied state"
-		case in.HoldAll:
-			c.Action, c.Reason = ActionHold, "a file of the repository could not be read: nothing is pruned until it can"
-		case len(in.Desired) == 0 && !in.AllowEmpty:
-			c.Action, c.Reason = ActionHold, "the environment's desired set is empty: not pruned without an explicit allow"
-		case a.Deletion == sluice.DeletionRetain:
-			c.Action, c.Reason = ActionRetain, "gone from the documents; retained (deletion policy retain), no longer managed"
-		case !in.AllowPrune:
-			c.Action, c.Reason = ActionHold, "gone from the documents; pruning is not allowed in this environment"
-		default:
-			c.Action, c.Reason = ActionDelete, "gone from the documents"
-		}
+		c.Action, c.Reason = goneAction(in, a)
 		gone = append(gone, c)
 	}
+	holdReferenced(gone, applied, changes)
 	return reverseDependencyOrder(gone)
+}
+
+// goneAction is what happens to a, gone from the desired set, and why.
+func goneAction(in PlanInput, a *Applied) (Action, string) {
+	if why, held := in.fileHold(a); held {
+		return ActionHold, why
+	}
+	switch {
+	case in.Held[a.Source]:
+		return ActionHold, "its document " + a.Source + " is invalid: held at its last applied state"
+	case in.HoldAll:
+		return ActionHold, "the project file is invalid: nothing is pruned until it is fixed"
+	case len(in.Desired) == 0 && !in.AllowEmpty:
+		return ActionHold, "the environment's desired set is empty: not pruned without an explicit allow"
+	case a.Deletion == sluice.DeletionRetain:
+		return ActionRetain, "gone from the documents; retained (deletion policy retain), no longer managed"
+	case !in.AllowPrune:
+		return ActionHold, "gone from the documents; pruning is not allowed in this environment"
+	}
+	return ActionDelete, "gone from the documents"
 }
 
 func sortedApplied(m map[sluice.ResourceID]*Applied) []*Applied {

@@ -38,8 +38,14 @@ func (o *Outcome) Failed() []reconcile.Result {
 // plans (see Plan), applies the plan and records the outcome in the
 // environment's history and meta. Changes that fail do not make Apply
 // fail: they are in the Outcome. It fails when the store, a target
-// connection or a rebuild fails, or ctx ends.
-func (e *Env) Apply(ctx context.Context, d *Desired) (*Outcome, error) {
+// connection or a rebuild fails, or ctx ends, and with a
+// *PlanChangedError, applying nothing, when Expect was given and the
+// plan is not the expected one.
+func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outcome, error) {
+	var o applyOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if e.Store == nil {
 		return nil, errNoStore
 	}
@@ -55,6 +61,9 @@ func (e *Env) Apply(ctx context.Context, d *Desired) (*Outcome, error) {
 	}
 	p, err := e.planForApply(ctx, d, store)
 	if err != nil {
+		return nil, err
+	}
+	if err := o.check(p); err != nil {
 		return nil, err
 	}
 	applier.Vars = reconcile.Vars(t.Vars, p.Applied)
@@ -121,6 +130,9 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 				return err
 			}
 		}
+		if err := refreshProvenance(tx, e.Name, d, p); err != nil {
+			return err
+		}
 		m.Held = heldReasons(d)
 		if incomplete == 0 {
 			m.LastAppliedRevision, m.LastAppliedAt = d.Revision, entry.Time
@@ -130,14 +142,10 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 	return entry, err
 }
 
-// heldReasons maps each held document to its first finding.
+// heldReasons maps each held document and file to its finding (see
+// Desired.Holds), nil when nothing is held.
 func heldReasons(d *Desired) map[string]string {
-	out := map[string]string{}
-	for _, f := range d.Findings {
-		if f.Document != "" && out[f.Document] == "" {
-			out[f.Document] = f.String()
-		}
-	}
+	out := d.Holds()
 	if len(out) == 0 {
 		return nil
 	}

@@ -2,6 +2,7 @@ package rollout
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -68,7 +69,8 @@ func (s envStore) SaveAll(as []reconcile.Applied) error {
 // put records a, keeping the creation time of a resource already known.
 func (s envStore) put(tx *statestore.Tx, a reconcile.Applied, now time.Time) error {
 	r := statestore.Record{ID: a.ID, Type: a.Type, Name: a.Name, ARN: a.ARN, Source: a.Source,
-		Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Tags: a.Tags, Revision: s.revision, UpdatedAt: now}
+		File: a.File, DependsOn: a.DependsOn, Deletion: a.Deletion, SpecHash: a.SpecHash, Spec: a.Spec, Tags: a.Tags,
+		Revision: s.revision, UpdatedAt: now}
 	if len(a.Observed) > 0 || a.ObservedTags != nil {
 		r.Observed, r.ObservedAt = &sluice.Observation{Exists: true, ARN: a.ARN, Spec: a.Observed, Tags: a.ObservedTags}, now
 	}
@@ -92,7 +94,7 @@ func Inventory(store *statestore.Store, env string) ([]reconcile.Applied, error)
 		records, err := tx.Resources(env)
 		for _, r := range records {
 			a := reconcile.Applied{ID: r.ID, Type: r.Type, Name: r.Name, ARN: r.ARN, Source: r.Source,
-				SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec, Tags: r.Tags}
+				File: r.File, DependsOn: r.DependsOn, SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec, Tags: r.Tags}
 			if r.Observed != nil {
 				// A record read back holds the tags read, none when
 				// the service reported none (or an older Sluice did
@@ -133,4 +135,35 @@ func recoverJournal(ctx context.Context, applier *reconcile.Applier, store *stat
 		return err
 	}
 	return applier.Recover(ctx, ops, known)
+}
+
+// refreshProvenance records, for each desired resource the plan left
+// unchanged, the document, file and dependencies it comes from now, when
+// its record says otherwise (a record from before files were recorded,
+// a document moved to another file): holds by file need them exact.
+func refreshProvenance(tx *statestore.Tx, env string, d *Desired, p *Planned) error {
+	changed := make(map[sluice.ResourceID]bool, len(p.Plan.Changes))
+	for _, c := range p.Plan.Changes {
+		changed[c.ID] = true
+	}
+	for _, r := range d.Resources {
+		if changed[r.ID] {
+			continue
+		}
+		rec, ok, err := tx.Resource(env, r.ID)
+		if err != nil || !ok || rec.SpecHash != r.Hash {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if rec.Source == r.Source && rec.File == r.File && slices.Equal(rec.DependsOn, r.DependsOn) {
+			continue
+		}
+		rec.Source, rec.File, rec.DependsOn = r.Source, r.File, r.DependsOn
+		if err := tx.PutResource(env, rec); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -11,13 +11,19 @@ import (
 // Record is the inventory entry of one resource Sluice created in an
 // environment: its identity in AWS and what was last applied to it.
 type Record struct {
-	ID       sluice.ResourceID     `json:"id"`
-	Type     sluice.ResourceType   `json:"type"`
-	Name     string                `json:"name"` // physical name
-	ARN      string                `json:"arn,omitempty"`
-	Source   string                `json:"source,omitempty"`
-	Deletion sluice.DeletionPolicy `json:"deletion,omitempty"`
-	SpecHash string                `json:"specHash,omitempty"`
+	ID     sluice.ResourceID   `json:"id"`
+	Type   sluice.ResourceType `json:"type"`
+	Name   string              `json:"name"` // physical name
+	ARN    string              `json:"arn,omitempty"`
+	Source string              `json:"source,omitempty"`
+	// File is the repository-relative path of the file Source was in,
+	// empty in records written before files were recorded.
+	File string `json:"file,omitempty"`
+	// DependsOn are the resources the last applied spec needs, empty in
+	// records written before dependencies were recorded.
+	DependsOn []sluice.ResourceID   `json:"dependsOn,omitempty"`
+	Deletion  sluice.DeletionPolicy `json:"deletion,omitempty"`
+	SpecHash  string                `json:"specHash,omitempty"`
 	// Spec is the last applied spec, placeholders resolved.
 	Spec     json.RawMessage     `json:"spec,omitempty"`
 	Revision string              `json:"revision,omitempty"`

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"text/tabwriter"
@@ -47,6 +48,8 @@ type actionCmd struct {
 	// revisionFlag when set.
 	revision     bool
 	revisionFlag string
+	// planFlag: the command takes --plan HASH, the plan approved.
+	planFlag bool
 }
 
 func newActionCmd(g *globalOptions, a actionCmd) *cobra.Command {
@@ -55,17 +58,20 @@ func newActionCmd(g *globalOptions, a actionCmd) *cobra.Command {
 	if a.revision && a.revisionFlag == "" {
 		args = cobra.ExactArgs(1)
 	}
-	var rev string
+	var rev, plan string
 	cmd := &cobra.Command{
 		Use: a.use, Short: a.short, Long: a.long, Args: args,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a.revisionFlag != "" {
 				args = []string{rev}
 			}
-			return o.act(cmd.Context(), g, a.path, args)
+			return o.act(cmd.Context(), g, a.path, args, plan)
 		},
 	}
 	o.flags(cmd, true)
+	if a.planFlag {
+		cmd.Flags().StringVar(&plan, "plan", "", "the `HASH` of the plan approved, as \"sluice status --env ENV\" shows it: nothing is applied unless the plan is still that one")
+	}
 	if a.revisionFlag != "" {
 		cmd.Flags().StringVar(&rev, a.revisionFlag, "", "the `REVISION` to go back to")
 		_ = cmd.MarkFlagRequired(a.revisionFlag)
@@ -73,13 +79,21 @@ func newActionCmd(g *globalOptions, a actionCmd) *cobra.Command {
 	return cmd
 }
 
-func (o *clientOptions) act(ctx context.Context, g *globalOptions, path string, args []string) error {
+func (o *clientOptions) act(ctx context.Context, g *globalOptions, path string, args []string, plan string) error {
 	var body any
 	if len(args) == 1 {
-		body = map[string]string{"revision": args[0]}
+		b := map[string]string{"revision": args[0]}
+		if plan != "" {
+			b["hash"] = plan
+		}
+		body = b
 	}
 	var s daemon.Status
 	if err := o.call(ctx, http.MethodPost, o.envPath(path), body, &s); err != nil {
+		var refused *apiError
+		if errors.As(err, &refused) && refused.pending != nil {
+			return o.planChanged(g, refused)
+		}
 		return err
 	}
 	if o.format == "json" {
@@ -88,15 +102,36 @@ func (o *clientOptions) act(ctx context.Context, g *globalOptions, path string, 
 	return writeStatuses(g.stdout, []daemon.Status{s}, false)
 }
 
+// planChanged prints the plan now waiting after an approval refused
+// because the plan changed, and returns the refusal.
+func (o *clientOptions) planChanged(g *globalOptions, refused *apiError) error {
+	p := refused.pending
+	if o.format == "json" {
+		if err := writeJSONOut(g.stdout, p); err != nil {
+			return err
+		}
+		return refused
+	}
+	fmt.Fprintf(g.stdout, "The plan changed; nothing was applied. The plan now waiting (revision %.12s, plan %.12s):\n", p.Revision, p.Hash)
+	if err := writePlanText(g.stdout, o.env, p.Plan); err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "Approve it with: sluice approve --env %s %.12s --plan %.12s\n", o.env, p.Revision, p.Hash)
+	return refused
+}
+
 // actionCmds are approve, rollback, suspend and resume.
 func actionCmds(g *globalOptions) []*cobra.Command {
 	return []*cobra.Command{
-		newActionCmd(g, actionCmd{use: "approve --env ENV REVISION", path: "approve", revision: true,
+		newActionCmd(g, actionCmd{use: "approve --env ENV REVISION [--plan HASH]", path: "approve", revision: true, planFlag: true,
 			short: "Apply the plan waiting for approval of REVISION (sync: manual)",
 			long: `Approve applies the plan a sync: manual environment computed for REVISION
-(the full hash or at least 7 characters of it). It refuses when no plan waits
-for that revision or when the branch has moved since: approve the new plan
-once "sluice status --env ENV" shows it.`}),
+(the full hash or at least 7 characters of it), and only that plan: the daemon
+plans again, reading AWS back, and applies nothing unless the plan is the one
+that waited (and, with --plan, the one whose hash "sluice status --env ENV"
+showed you). It refuses when no plan waits for that revision, when the branch
+has moved since, or when the plan changed (AWS changed, or the plan waiting is
+not the one given): the new plan is printed, and waits for its own approval.`}),
 		newActionCmd(g, actionCmd{use: "rollback --env ENV --to REVISION", path: "rollback", revision: true, revisionFlag: "to",
 			short: "Re-apply a revision from the environment's history and hold it there",
 			long: `Rollback re-applies a revision the environment applied before and holds the

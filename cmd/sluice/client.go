@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/daemon"
 )
 
 // clientOptions say how the CLI reaches a running daemon's API.
@@ -87,14 +89,27 @@ func (o *clientOptions) call(ctx context.Context, method, path string, body, out
 		return err
 	}
 	if resp.StatusCode != http.StatusOK {
-		var e struct{ Error string }
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			return fmt.Errorf("%s: %s", resp.Status, e.Error)
+		var e struct {
+			Error   string
+			Pending *daemon.PendingPlan
 		}
-		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(data)))
+		if json.Unmarshal(data, &e) == nil && e.Error != "" {
+			return &apiError{status: resp.Status, msg: e.Error, pending: e.Pending}
+		}
+		return &apiError{status: resp.Status, msg: strings.TrimSpace(string(data))}
 	}
 	return json.Unmarshal(data, out)
 }
+
+// apiError is an answer of the API other than 200: its status, the
+// daemon's message and, for an approval refused because the plan
+// changed, the plan now waiting.
+type apiError struct {
+	status, msg string
+	pending     *daemon.PendingPlan
+}
+
+func (e *apiError) Error() string { return e.status + ": " + e.msg }
 
 // envPath is the API path of the environment's resource sub.
 func (o *clientOptions) envPath(sub string) string {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -19,7 +21,8 @@ func newStatusCmd(g *globalOptions) *cobra.Command {
 		Short: "Show the sync state of the daemon's environments",
 		Long: `Status asks a running daemon (--server) for the state of every environment,
 or of one with --env: the branch head it saw, the revision applied, why it is
-in its state, a plan waiting for approval, held documents.`,
+in its state, a plan waiting for approval, and every file or document held
+at its last applied state with the finding that holds it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.status(cmd.Context(), g) },
 	}
@@ -63,13 +66,14 @@ func writeStatuses(w io.Writer, list []daemon.Status, details bool) error {
 			break
 		}
 		if s.Pending != nil {
-			fmt.Fprintf(w, "\nWaiting for approval: revision %s (sluice approve --env %s %.12s)\n", s.Pending.Revision, s.Environment, s.Pending.Revision)
+			fmt.Fprintf(w, "\nWaiting for approval: revision %s, plan %.12s (sluice approve --env %s %.12s --plan %.12s)\n",
+				s.Pending.Revision, s.Pending.Hash, s.Environment, s.Pending.Revision, s.Pending.Hash)
 			if err := writePlanText(w, s.Environment, s.Pending.Plan); err != nil {
 				return err
 			}
 		}
-		for doc, why := range s.Held {
-			fmt.Fprintf(w, "held: %s: %s\n", doc, why)
+		for _, what := range slices.Sorted(maps.Keys(s.Held)) {
+			fmt.Fprintf(w, "held: %s: %s\n", what, s.Held[what])
 		}
 		if len(s.Runs) > 0 {
 			fmt.Fprintln(w, "\nRecent runs:")
