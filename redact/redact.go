@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"net/url"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func New(values ...[]byte) *Redactor {
 }
 
 // Set replaces the values the Redactor holds. Each value is held as
-// written and in its JSON-escaped and URL-escaped forms, and so is each
+// written and in its JSON-, HTML- and URL-escaped forms, and so is each
 // line of a value of several lines (a private key printed line by line).
 func (r *Redactor) Set(values ...[]byte) {
 	forms := map[string]bool{}
@@ -106,6 +107,7 @@ func addForms(forms map[string]bool, s string) {
 			forms[strings.TrimSuffix(strings.TrimSuffix(b.String(), "\n"), `"`)[1:]] = true
 		}
 	}
+	forms[html.EscapeString(s)] = true
 	forms[url.QueryEscape(s)] = true
 	forms[url.PathEscape(s)] = true
 }

@@ -18,6 +18,7 @@ func TestRedactor(t *testing.T) {
 		{"plain", "token is tok-123456.", "token is [REDACTED]."},
 		{"longer secret masked whole", "x tok-123456-longer y", "x [REDACTED] y"},
 		{"JSON-escaped", string(jsonText), `{"cause":"[REDACTED]"}`},
+		{"HTML-escaped", "<td>pa&#34;ss&amp;&lt;w&gt;rd</td>", "<td>[REDACTED]</td>"},
 		{"URL-escaped", "u=" + url.QueryEscape(`pa"ss&<w>rd`), "u=[REDACTED]"},
 		{"key line by line", "line: Q2FuYXJ5S2V5TGluZQ==\n", "line: [REDACTED]\n"},
 		{"short value ignored", "ab cd", "ab cd"},

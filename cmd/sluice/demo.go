@@ -20,6 +20,7 @@ import (
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/redact"
 )
 
 type demoOptions struct {
@@ -85,8 +86,9 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 		return err
 	}
 	conn := newConnector(log)
+	conn.redact = redact.New()
 	defer func() { _ = conn.close() }()
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version()})
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
 	if err != nil {
 		return err
 	}
@@ -163,9 +165,7 @@ func (dm *demo) serve() (*http.Server, error) {
 		return nil, fmt.Errorf("listen on %s (use --listen): %w", dm.o.listen, err)
 	}
 	dm.url = "http://" + ln.Addr().String()
-	srv := &http.Server{Handler: dm.d.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return srv, nil
+	return dm.d.Serve(ln), nil
 }
 
 func (dm *demo) say(format string, args ...any) { fmt.Fprintf(dm.out, format+"\n", args...) }

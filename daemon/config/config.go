@@ -51,13 +51,13 @@ type Config struct {
 	// APIToken is the bearer token mutating API calls must present; nil
 	// means mutating calls are refused.
 	APIToken *Secret `json:"apiToken,omitempty"`
-	// ReadTokens are bearer tokens that read what the API serves,
-	// runs included, and change nothing; the API token reads too.
+	// ReadTokens are bearer tokens that read runs (what steps printed
+	// and returned) and change nothing; the API token reads too.
 	ReadTokens []Secret `json:"readTokens,omitempty"`
-	// AnonymousRead lets a request without a token read runs, plans,
-	// history and pipelines; off, they need a read or the API token.
-	// The environments' summaries, /healthz, /readyz and /metrics are
-	// always open.
+	// AnonymousRead lets a request without a token read runs; off, they
+	// need a read or the API token. The environments' status (plans,
+	// history, pipelines), the status page, /healthz, /readyz and
+	// /metrics are always open.
 	AnonymousRead bool `json:"anonymousRead"`
 	// HTTP shapes the HTTP server: allowed hosts, connection cap and
 	// timeouts.

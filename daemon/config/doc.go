@@ -17,11 +17,10 @@
 //	stateFile     the bbolt state file; required
 //	apiToken      Secret: bearer token of mutating API calls; without it
 //	              mutating calls are refused
-//	readTokens    list of Secret: bearer tokens that read runs, plans,
-//	              history and pipelines and change nothing
-//	anonymousRead runs, plans, history and pipelines readable without a
-//	              token; default false (summaries, /healthz, /readyz and
-//	              /metrics are always open)
+//	readTokens    list of Secret: bearer tokens that read runs (causes,
+//	              log tails, inputs, outputs) and change nothing
+//	anonymousRead runs readable without a token; default false (status,
+//	              plans, history, /healthz, /readyz, /metrics stay open)
 //	http          the HTTP server, optional:
 //	  allowedHosts      Host header names (no port); loopback names and
 //	                    the listen host are always added; ["*"] any Host
