@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon"
+	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/internal/gitserver"
 	"github.com/sluice-dev/sluice/redact"
 )
@@ -253,4 +255,41 @@ func storedFiles(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestReloadChangesAccess reloads a configuration without the read token
+// and with another allowed host: the token no longer reads runs, the
+// host is answered; a configuration whose token cannot be read is
+// refused and the running access kept.
+func TestReloadChangesAccess(t *testing.T) {
+	h, _ := guardedDaemon(t, "")
+	const runs = "/api/v1/environments/dev/runs"
+	if code, _ := h.request("GET", runs, canaryRead, "", nil); code != 200 {
+		t.Fatalf("read token before the reload: %d", code)
+	}
+	text := configText(h.dir, gitserver.FileURL(h.bare), time.Hour)
+	reload := func(extra string) error {
+		cfg, err := config.Parse(filepath.Join(h.dir, "daemon.yaml"), []byte(strings.Replace(text, "apiToken:", extra+"apiToken:", 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.d.Reload(context.Background(), cfg)
+	}
+	if err := reload("readTokens: [{env: SLUICE_TEST_UNSET_TOKEN}]\n"); err == nil {
+		t.Fatal("a read token that cannot be read was accepted")
+	}
+	if code, _ := h.request("GET", runs, canaryRead, "", nil); code != 200 {
+		t.Errorf("read token after a refused reload: %d, want 200", code)
+	}
+	if err := reload("http: {allowedHosts: [sluice.test]}\n"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		token, host string
+		status      int
+	}{{canaryRead, "", 401}, {testToken, "sluice.test:443", 200}, {testToken, "other.test", 421}} {
+		if code, body := h.request("GET", runs, tc.token, tc.host, nil); code != tc.status {
+			t.Errorf("after the reload, token %.6s… Host %q: %d %s, want %d", tc.token, tc.host, code, body, tc.status)
+		}
+	}
 }
