@@ -48,9 +48,6 @@ type connCap struct {
 
 	mu    sync.Mutex
 	conns map[net.Conn]*connState
-	// evicted and refused count the connections closed to make room and
-	// the ones refused because every connection was busy.
-	evicted, refused int
 }
 
 // connState says whether a connection waits for a request, since when.
@@ -90,12 +87,10 @@ func (l *connCap) admit(c net.Conn) bool {
 			}
 		}
 		if oldest == nil {
-			l.refused++
 			return false
 		}
 		_ = oldest.Close()
 		delete(l.conns, oldest)
-		l.evicted++
 	}
 	l.conns[c] = &connState{idle: true, since: l.clock()}
 	return true
@@ -116,11 +111,4 @@ func (l *connCap) track(c net.Conn, state http.ConnState) {
 	case state == http.StateIdle:
 		s.idle, s.since = true, l.clock()
 	}
-}
-
-// counts returns the connections open, evicted and refused.
-func (l *connCap) counts() (open, evicted, refused int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.conns), l.evicted, l.refused
 }
