@@ -37,7 +37,8 @@ type Options struct {
 	Config *config.Config
 	// Connect connects environments to their backends. Required.
 	Connect Connector
-	// Logger receives structured logs; nil discards them.
+	// Logger receives structured logs, secret values masked (see
+	// Redactor); nil discards them.
 	Logger *slog.Logger
 	// Registry receives the metrics and serves /metrics; nil makes a
 	// fresh one.
@@ -136,6 +137,8 @@ func withDefaults(o Options) Options {
 	if o.Redactor == nil {
 		o.Redactor = redact.New()
 	}
+	// Every line the daemon logs has the secrets it knows masked.
+	o.Logger = slog.New(redact.NewHandler(o.Logger.Handler(), o.Redactor))
 	if o.Environ == nil {
 		o.Environ = os.Environ
 	}

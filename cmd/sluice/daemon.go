@@ -65,8 +65,9 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	conn := newConnector(log)
-	conn.redact = redact.New()
+	red := redact.New()
+	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
+	conn.redact = red
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -85,8 +86,9 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	conn := newConnector(log)
-	conn.redact = redact.New()
+	red := redact.New()
+	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
+	conn.redact = red
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
 	if err != nil {
