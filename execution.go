@@ -71,3 +71,30 @@ type Runner interface {
 	// unknown ID.
 	DescribeExecution(ctx context.Context, id string) (Execution, error)
 }
+
+// Redacted returns e with mask applied to everything a step may have
+// printed or returned: the errors and causes (a failed job's cause holds
+// its log's last lines) of the execution and its steps, its input and
+// its output. mask must keep JSON text JSON (replace whole escaped
+// values), as a redactor does. A nil mask returns e.
+func (e Execution) Redacted(mask func(string) string) Execution {
+	if mask == nil {
+		return e
+	}
+	e.Error, e.Cause = mask(e.Error), mask(e.Cause)
+	if len(e.Input) > 0 {
+		e.Input = json.RawMessage(mask(string(e.Input)))
+	}
+	if len(e.Output) > 0 {
+		e.Output = json.RawMessage(mask(string(e.Output)))
+	}
+	steps := make([]StepRun, len(e.Steps))
+	for i, s := range e.Steps {
+		s.Error, s.Cause = mask(s.Error), mask(s.Cause)
+		steps[i] = s
+	}
+	if e.Steps != nil {
+		e.Steps = steps
+	}
+	return e
+}

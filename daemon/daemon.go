@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +21,7 @@ import (
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/daemon/webhook"
 	"github.com/sluice-dev/sluice/metrics"
+	"github.com/sluice-dev/sluice/redact"
 	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/statestore"
 )
@@ -35,7 +37,8 @@ type Options struct {
 	Config *config.Config
 	// Connect connects environments to their backends. Required.
 	Connect Connector
-	// Logger receives structured logs; nil discards them.
+	// Logger receives structured logs, secret values masked (see
+	// Redactor); nil discards them.
 	Logger *slog.Logger
 	// Registry receives the metrics and serves /metrics; nil makes a
 	// fresh one.
@@ -47,6 +50,14 @@ type Options struct {
 	Clock func() time.Time
 	// Version is reported by sluice_build_info.
 	Version string
+	// Redactor masks secret values in what the daemon serves; the
+	// daemon sets the values it holds on every configuration applied.
+	// Pass the same to the backends that store what steps print. Nil:
+	// the daemon makes its own.
+	Redactor *redact.Redactor
+	// Environ returns the process environment, whose secret-looking
+	// variables are redacted too; nil is os.Environ.
+	Environ func() []string
 	// ShutdownGrace is how long a shutdown lets reconciles in flight
 	// finish before cancelling them (the journal makes a cancelled apply
 	// safe to resume); default 30 s.
@@ -61,13 +72,15 @@ type Daemon struct {
 	metrics *metrics.Metrics
 	store   *statestore.Store
 	hooks   *webhook.Handler
+	redact  *redact.Redactor
+	// access is who may call what under the configuration applied.
+	access atomic.Pointer[access]
 
 	mu    sync.RWMutex
 	cfg   *config.Config
 	repos map[string]*repoWatcher
 	envs  map[string]*envWorker
 	order []string
-	token []byte
 	// started holds a stop channel per running repository poller and
 	// environment worker.
 	started  map[any]*running
@@ -100,7 +113,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
-		started: map[any]*running{}, pageTmpl: page}
+		started: map[any]*running{}, pageTmpl: page, redact: opts.Redactor}
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
@@ -121,6 +134,14 @@ func withDefaults(o Options) Options {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
+	if o.Redactor == nil {
+		o.Redactor = redact.New()
+	}
+	// Every line the daemon logs has the secrets it knows masked.
+	o.Logger = slog.New(redact.NewHandler(o.Logger.Handler(), o.Redactor))
+	if o.Environ == nil {
+		o.Environ = os.Environ
+	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 30 * time.Second
 	}
@@ -133,7 +154,7 @@ func withDefaults(o Options) Options {
 // apply builds the repositories and environments cfg names: those
 // already running with the same configuration are kept, the rest made.
 func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
-	token, err := readToken(cfg)
+	acc, tokens, err := newAccess(cfg)
 	if err != nil {
 		return err
 	}
@@ -172,8 +193,9 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 			d.metrics.ForgetEnvironment(name)
 		}
 	}
-	d.cfg, d.repos, d.envs, d.order, d.token = cfg, repos, envs, order, token
+	d.cfg, d.repos, d.envs, d.order = cfg, repos, envs, order
 	d.mu.Unlock()
+	d.setSecrets(cfg, acc, tokens)
 	return nil
 }
 
@@ -234,18 +256,6 @@ func (w *envWorker) inherit(old *envWorker) {
 	w.status, w.done, w.seenHead, w.desired, w.runs, w.nextDrift = status, done, seen, desired, runs, drift
 	w.loaded = true
 	w.mu.Unlock()
-}
-
-// readToken reads the API token, nil when none is configured.
-func readToken(cfg *config.Config) ([]byte, error) {
-	if cfg.APIToken == nil {
-		return nil, nil
-	}
-	t, err := cfg.APIToken.Read()
-	if err == nil && len(t) == 0 {
-		err = errors.New("the API token is empty")
-	}
-	return t, err
 }
 
 // webhookSources reads the webhook secrets of every repository.

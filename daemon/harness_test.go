@@ -24,6 +24,7 @@ import (
 	"github.com/sluice-dev/sluice/backends/local"
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/redact"
 	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/templates"
 )
@@ -106,6 +107,14 @@ repositories:
 // startDaemon starts a daemon on cfgText.
 func startDaemon(t *testing.T, dir, cfgText string) *harness {
 	t.Helper()
+	return startDaemonWith(t, dir, cfgText, nil)
+}
+
+// startDaemonWith starts a daemon on cfgText, its options changed by
+// change when not nil. The daemon and its local worlds share one
+// redactor, as the CLI wires them.
+func startDaemonWith(t *testing.T, dir, cfgText string, change func(*daemon.Options)) *harness {
+	t.Helper()
 	t.Setenv("SLUICE_TEST_API_TOKEN", testToken)
 	t.Setenv("SLUICE_TEST_HOOK_SECRET", testSecret)
 	cfg, err := config.Parse(filepath.Join(dir, "daemon.yaml"), []byte(cfgText))
@@ -115,6 +124,7 @@ func startDaemon(t *testing.T, dir, cfgText string) *harness {
 	h := &harness{t: t, dir: dir, reg: prometheus.NewRegistry(), done: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
+	red := redact.New()
 	worlds := map[string]*local.World{}
 	var mu sync.Mutex
 	connect := func(_ context.Context, env config.Environment, _ awsapi.Recorder) (*rollout.Target, error) {
@@ -122,14 +132,18 @@ func startDaemon(t *testing.T, dir, cfgText string) *harness {
 		defer mu.Unlock()
 		w := worlds[env.Local.Dir]
 		if w == nil {
-			if w, err = local.New(env.Local.Dir, local.Options{}); err != nil {
+			if w, err = local.New(env.Local.Dir, local.Options{Redact: red.String}); err != nil {
 				return nil, err
 			}
 			worlds[env.Local.Dir] = w
 		}
 		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars(), Runner: w}, nil
 	}
-	h.d, err = daemon.New(ctx, daemon.Options{Config: cfg, Connect: connect, Registry: h.reg, ShutdownGrace: 5 * time.Second})
+	opts := daemon.Options{Config: cfg, Connect: connect, Registry: h.reg, ShutdownGrace: 5 * time.Second, Redactor: red}
+	if change != nil {
+		change(&opts)
+	}
+	h.d, err = daemon.New(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +177,18 @@ func (h *harness) status(env string) daemon.Status {
 
 func (h *harness) getJSON(path string, v any) {
 	h.t.Helper()
-	resp, err := http.Get(h.api.URL + path)
+	h.getJSONWith(path, "", v)
+}
+
+// getJSONWith reads path with a bearer token ("" for none) and decodes
+// the answer into v, failing the test on any status but 200.
+func (h *harness) getJSONWith(path, token string, v any) {
+	h.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, h.api.URL+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -207,9 +232,11 @@ func (h *harness) webhook(branch, secret, delivery string) int {
 
 // signedWebhook posts a generic webhook of repository ml for branch to
 // the daemon at url, signed with secret, and returns the status code.
+// The body names the delivery, as generic senders do to keep each body
+// unique.
 func signedWebhook(tb testing.TB, url, branch, secret, delivery string) int {
 	tb.Helper()
-	body := []byte(fmt.Sprintf(`{"ref":"refs/heads/%s"}`, branch))
+	body := []byte(fmt.Sprintf(`{"ref":"refs/heads/%s","delivery":%q}`, branch, delivery))
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
 	req, _ := http.NewRequest(http.MethodPost, url+"/webhooks/generic/ml", bytes.NewReader(body))

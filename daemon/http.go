@@ -1,12 +1,13 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -18,7 +19,11 @@ const maxRequestBody = 64 << 10
 // /readyz, the JSON API under /api/v1/, webhooks under /webhooks/ and
 // the status page at /.
 //
-// API (JSON; mutating calls need "Authorization: Bearer TOKEN"):
+// API (JSON). Every route but /healthz, /readyz and the webhooks checks
+// the Host header against http.allowedHosts (421 otherwise). Calls that
+// change something need "Authorization: Bearer API-TOKEN"; runs, which
+// hold what steps printed, need the API token or a read token unless
+// anonymousRead is on; the rest is open:
 //
 //	GET  /api/v1/environments                    every environment's status
 //	GET  /api/v1/environments/{env}              one environment's status
@@ -30,61 +35,66 @@ const maxRequestBody = 64 << 10
 //	POST /api/v1/environments/{env}/suspend
 //	POST /api/v1/environments/{env}/resume
 //	POST /api/v1/environments/{env}/sync         reconcile now, with a drift check
-//	GET  /api/v1/environments/{env}/runs         runs the daemon started, newest first
+//	GET  /api/v1/environments/{env}/runs         runs the daemon started, newest first (read)
 //	POST /api/v1/environments/{env}/pipelines/{pipeline}/runs         {"parameters": {...}, "name": "..."}
-//	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps
+//	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps (read)
+//
+// A body larger than 64 KiB gets 413. Every JSON answer and the status
+// page pass through the redactor: no secret value the daemon knows is
+// written out.
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(d.opts.Registry, promhttp.HandlerOpts{}))
+	route := func(pattern string, t tier, h http.HandlerFunc) { mux.Handle(pattern, d.guard(t, h)) }
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", d.readyz)
 	mux.Handle("/webhooks/", d.hooks)
-	mux.HandleFunc("GET /api/v1/environments", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, d.Statuses()) })
-	mux.HandleFunc("GET /api/v1/environments/{env}", d.get(func(s Status) any { return s }))
-	mux.HandleFunc("GET /api/v1/environments/{env}/plan", d.get(func(s Status) any { return s.Pending }))
-	mux.HandleFunc("GET /api/v1/environments/{env}/pipelines", d.get(func(s Status) any { return s.Pipelines }))
-	mux.HandleFunc("GET /api/v1/environments/{env}/history", d.history)
-	mux.HandleFunc("POST /api/v1/environments/{env}/approve", d.mutate(d.approve))
-	mux.HandleFunc("POST /api/v1/environments/{env}/rollback", d.mutate(d.rollback))
-	mux.HandleFunc("POST /api/v1/environments/{env}/suspend", d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) { return d.Suspend(env) }))
-	mux.HandleFunc("POST /api/v1/environments/{env}/resume", d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) { return d.Resume(env) }))
-	mux.HandleFunc("POST /api/v1/environments/{env}/sync", d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) {
+	mux.Handle("GET /metrics", d.guard(tierOpen, promhttp.HandlerFor(d.opts.Registry, promhttp.HandlerOpts{})))
+	route("GET /api/v1/environments", tierOpen, func(w http.ResponseWriter, _ *http.Request) { d.writeJSON(w, http.StatusOK, d.Statuses()) })
+	route("GET /api/v1/environments/{env}", tierOpen, d.get(func(s Status) any { return s }))
+	route("GET /api/v1/environments/{env}/plan", tierOpen, d.get(func(s Status) any { return s.Pending }))
+	route("GET /api/v1/environments/{env}/pipelines", tierOpen, d.get(func(s Status) any { return s.Pipelines }))
+	route("GET /api/v1/environments/{env}/history", tierOpen, d.history)
+	route("POST /api/v1/environments/{env}/approve", tierAdmin, d.mutate(d.approve))
+	route("POST /api/v1/environments/{env}/rollback", tierAdmin, d.mutate(d.rollback))
+	route("POST /api/v1/environments/{env}/suspend", tierAdmin, d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) { return d.Suspend(env) }))
+	route("POST /api/v1/environments/{env}/resume", tierAdmin, d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) { return d.Resume(env) }))
+	route("POST /api/v1/environments/{env}/sync", tierAdmin, d.mutate(func(_ context.Context, env string, _ revisionBody) (any, error) {
 		return map[string]string{"status": "reconcile requested"}, d.Sync(env)
 	}))
-	mux.HandleFunc("GET /api/v1/environments/{env}/runs", d.listRuns)
-	mux.HandleFunc("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", d.getRun)
-	mux.HandleFunc("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", d.startRun)
-	mux.HandleFunc("GET /{$}", d.page)
+	route("GET /api/v1/environments/{env}/runs", tierRead, d.listRuns)
+	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
+	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)
+	route("GET /{$}", tierOpen, d.page)
 	return mux
 }
 
 func (d *Daemon) readyz(w http.ResponseWriter, _ *http.Request) {
 	ok, waiting := d.Ready()
 	if !ok {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "waiting": waiting})
+		d.writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "waiting": waiting})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ready": true})
+	d.writeJSON(w, http.StatusOK, map[string]any{"ready": true})
 }
 
 func (d *Daemon) get(view func(Status) any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, err := d.Status(r.PathValue("env"))
 		if err != nil {
-			writeError(w, err)
+			d.writeError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, view(s))
+		d.writeJSON(w, http.StatusOK, view(s))
 	}
 }
 
 func (d *Daemon) history(w http.ResponseWriter, r *http.Request) {
 	h, err := d.History(r.PathValue("env"))
 	if err != nil {
-		writeError(w, err)
+		d.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, h)
+	d.writeJSON(w, http.StatusOK, h)
 }
 
 // revisionBody is the body of approve and rollback.
@@ -94,50 +104,60 @@ type revisionBody struct {
 	Hash string `json:"hash,omitempty"`
 }
 
-// mutate wraps a mutating call: bearer token first, then the body.
+// mutate wraps a mutating call (its route checks the token): the body,
+// then the call.
 func (d *Daemon) mutate(fn func(ctx context.Context, env string, body revisionBody) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body revisionBody
-		if !d.admit(w, r, &body) {
+		if !d.decode(w, r, &body) {
 			return
 		}
 		out, err := fn(r.Context(), r.PathValue("env"), body)
 		if err != nil {
-			writeError(w, err)
+			d.writeError(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, out)
+		d.writeJSON(w, http.StatusOK, out)
 	}
 }
 
-// admit checks a mutating call's bearer token and decodes its body into
-// v, answering 401 or 400 itself when it returns false.
-func (d *Daemon) admit(w http.ResponseWriter, r *http.Request, v any) bool {
-	if !d.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="sluice"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid bearer token is required for this call"})
-		return false
-	}
+// decode decodes a call's JSON body, if any, into v, answering 413 for
+// a body over maxRequestBody and 400 for one that is not one JSON value
+// of v's shape, itself, when it returns false.
+func (d *Daemon) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	if r.ContentLength == 0 {
 		return true
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
+	if r.ContentLength > maxRequestBody {
+		d.tooLarge(w)
 		return false
 	}
-	return true
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if err = dec.Decode(&struct{}{}); errors.Is(err, io.EOF) {
+			return true
+		}
+		if err == nil {
+			err = errors.New("more than one JSON value")
+		}
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		d.tooLarge(w)
+		return false
+	}
+	d.writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad request body: " + err.Error()})
+	return false
 }
 
-// authorized checks the bearer token in constant time; with no token
-// configured, every mutating call is refused.
-func (d *Daemon) authorized(r *http.Request) bool {
-	d.mu.RLock()
-	token := d.token
-	d.mu.RUnlock()
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && len(token) > 0 && subtle.ConstantTimeCompare([]byte(got), token) == 1
+// tooLarge answers 413 and closes the connection, rather than read the
+// rest of the body.
+func (d *Daemon) tooLarge(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	d.writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{
+		"error": fmt.Sprintf("request body larger than %d bytes", maxRequestBody)})
 }
 
 func (d *Daemon) approve(ctx context.Context, env string, b revisionBody) (any, error) {
@@ -159,9 +179,9 @@ type errBadRequest string
 func (e errBadRequest) Error() string { return string(e) }
 
 // writeError maps an action's error to its status code.
-func writeError(w http.ResponseWriter, err error) {
+func (d *Daemon) writeError(w http.ResponseWriter, err error) {
 	if changed := (*PlanChanged)(nil); errors.As(err, &changed) {
-		writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "pending": changed.Pending})
+		d.writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "pending": changed.Pending})
 		return
 	}
 	code := http.StatusInternalServerError
@@ -174,44 +194,53 @@ func writeError(w http.ResponseWriter, err error) {
 	case errors.As(err, &bad):
 		code = http.StatusBadRequest
 	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	d.writeJSON(w, code, map[string]string{"error": err.Error()})
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
+// writeJSON writes v as indented JSON with every secret value the
+// daemon knows masked.
+func (d *Daemon) writeJSON(w http.ResponseWriter, code int, v any) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		b.Reset()
+		code = http.StatusInternalServerError
+		b.WriteString(`{"error": "cannot encode the answer"}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = w.Write(d.redact.Bytes(b.Bytes()))
 }
 
 func (d *Daemon) listRuns(w http.ResponseWriter, r *http.Request) {
 	runs, err := d.Runs(r.Context(), r.PathValue("env"))
 	if err != nil {
-		writeError(w, err)
+		d.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, runs)
+	d.writeJSON(w, http.StatusOK, runs)
 }
 
 func (d *Daemon) getRun(w http.ResponseWriter, r *http.Request) {
 	run, err := d.DescribeRun(r.Context(), r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name"))
 	if err != nil {
-		writeError(w, err)
+		d.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, run)
+	d.writeJSON(w, http.StatusOK, run)
 }
 
 func (d *Daemon) startRun(w http.ResponseWriter, r *http.Request) {
 	var req RunRequest
-	if !d.admit(w, r, &req) {
+	if !d.decode(w, r, &req) {
 		return
 	}
 	run, err := d.StartRun(r.Context(), r.PathValue("env"), r.PathValue("pipeline"), req)
 	if err != nil {
-		writeError(w, err)
+		d.writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, run)
+	d.writeJSON(w, http.StatusOK, run)
 }

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"bytes"
 	"html/template"
 	"net/http"
 )
@@ -34,7 +35,15 @@ code{font-size:.9em}
 // parsePage parses the status page's template.
 func parsePage() (*template.Template, error) { return template.New("page").Parse(pageText) }
 
+// page serves the status page, every secret value the daemon knows
+// masked.
 func (d *Daemon) page(w http.ResponseWriter, _ *http.Request) {
+	var b bytes.Buffer
+	if err := d.pageTmpl.Execute(&b, d.Statuses()); err != nil {
+		http.Error(w, "cannot render the status page", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = d.pageTmpl.Execute(w, d.Statuses())
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = w.Write(d.redact.Bytes(b.Bytes()))
 }

@@ -145,7 +145,8 @@ func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string)
 	}
 }
 
-// DescribeRun returns a run of pipeline in env by its name.
+// DescribeRun returns a run of pipeline in env by its name, every
+// secret value the daemon knows masked in what its steps printed.
 func (d *Daemon) DescribeRun(ctx context.Context, env, pipeline, name string) (Run, error) {
 	w, err := d.env(env)
 	if err != nil {
@@ -164,7 +165,7 @@ func (d *Daemon) DescribeRun(ctx context.Context, env, pipeline, name string) (R
 		return Run{}, runError(err)
 	}
 	w.setRunStatus(pipeline, rec.id, e.Status)
-	return Run{Environment: env, Pipeline: pipeline, Execution: e}, nil
+	return Run{Environment: env, Pipeline: pipeline, Execution: e.Redacted(d.redact.String)}, nil
 }
 
 // Runs lists the runs the daemon started in env, newest first.

@@ -39,7 +39,7 @@ func TestDaemonRunsAPI(t *testing.T) {
 			t.Fatalf("the run did not end: %+v", run)
 		}
 		time.Sleep(50 * time.Millisecond)
-		h.getJSON(path+"/r1", &run)
+		h.getJSONWith(path+"/r1", testToken, &run)
 	}
 	if run.Status != sluice.ExecutionSucceeded || len(run.Steps) != 1 || run.Steps[0].State != "hello" {
 		t.Fatalf("run r1: %s with steps %+v", run.Status, run.Steps)

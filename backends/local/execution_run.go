@@ -197,7 +197,7 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 // persist writes le's record (synced to disk when durable), compact so
 // the input and output keep the bytes they have in memory.
 func (w *World) persist(le *liveExecution, durable bool) error {
-	b, err := json.Marshal(le.snapshot())
+	b, err := json.Marshal(w.redacted(le.snapshot()))
 	if err != nil {
 		return err
 	}

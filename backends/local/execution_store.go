@@ -19,7 +19,8 @@ import (
 // DescribeExecution returns the execution id (an ARN StartExecution
 // returned): from memory while it runs in this World, from its record
 // otherwise, so a World opened later on the same data directory
-// describes past executions. A record left RUNNING by a process that
+// describes past executions, with Options.Redact applied (to records
+// written before a secret was known, too). A record left RUNNING by a process that
 // stopped is reported ABORTED with the cause "the process running it
 // stopped".
 //
@@ -35,7 +36,7 @@ func (w *World) DescribeExecution(ctx context.Context, id string) (sluice.Execut
 		return sluice.Execution{}, sluice.E(op, sluice.KindNotFound, fmt.Errorf("execution %q does not exist", id))
 	}
 	if le := w.runs.running(id); le != nil {
-		return le.snapshot(), nil
+		return w.redacted(le.snapshot()), nil
 	}
 	e, err := w.readExecution(w.executionPath(sm, name))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -44,7 +45,7 @@ func (w *World) DescribeExecution(ctx context.Context, id string) (sluice.Execut
 	if err != nil {
 		return sluice.Execution{}, sluice.Transient(sluice.E(op, sluice.KindInternal, err))
 	}
-	return e, nil
+	return w.redacted(e), nil
 }
 
 // Executions returns the executions of the state machine stateMachine

@@ -41,6 +41,9 @@ type Options struct {
 	Workdir string
 	// Logger receives the World's notices; nil discards them.
 	Logger *slog.Logger
+	// Redact, when set, masks secret values in what a step printed or
+	// returned before an execution record is written or described.
+	Redact func(string) string
 }
 
 // World is the local stand-in for an AWS account: the resources Sluice

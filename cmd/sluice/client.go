@@ -31,7 +31,7 @@ func (o *clientOptions) flags(cmd *cobra.Command, needsEnv bool) {
 	}
 	cmd.Flags().StringVar(&o.server, "server", server, "`URL` of the daemon's API (SLUICE_SERVER)")
 	cmd.Flags().StringVar(&o.tokenFile, "token-file", os.Getenv("SLUICE_TOKEN_FILE"),
-		"`FILE` holding the API token for changes (SLUICE_TOKEN_FILE; SLUICE_TOKEN works too)")
+		"`FILE` holding the API token for changes, or a read token for runs (SLUICE_TOKEN_FILE; SLUICE_TOKEN works too)")
 	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
 	if needsEnv {
 		cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV`")
@@ -71,12 +71,16 @@ func (o *clientOptions) call(ctx context.Context, method, path string, body, out
 	if err != nil {
 		return err
 	}
-	if method != http.MethodGet {
+	// A read sends the token when one is given (runs need a read or the
+	// API token); a change always needs it.
+	if method != http.MethodGet || o.tokenFile != "" || os.Getenv("SLUICE_TOKEN") != "" {
 		token, err := o.token()
 		if err != nil {
 			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)

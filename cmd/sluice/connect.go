@@ -11,6 +11,7 @@ import (
 	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 	"github.com/sluice-dev/sluice/backends/local"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/redact"
 	"github.com/sluice-dev/sluice/rollout"
 )
 
@@ -23,6 +24,9 @@ type connector struct {
 	mu       sync.Mutex
 	limiters map[string]limiter
 	worlds   map[string]*local.World
+	// redact masks secret values in what local steps print, before
+	// their runs are stored; the daemon keeps its values current.
+	redact *redact.Redactor
 }
 
 func newConnector(log *slog.Logger) *connector {
@@ -106,7 +110,7 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	if w := c.worlds[l.Dir]; w != nil {
 		return w, nil
 	}
-	opts := local.Options{Workdir: l.Workdir, Logger: c.log}
+	opts := local.Options{Workdir: l.Workdir, Logger: c.log, Redact: c.redact.String}
 	if l.PostgresDSN != nil {
 		dsn, err := l.PostgresDSN.Read()
 		if err != nil {

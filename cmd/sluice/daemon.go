@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/redact"
 )
 
 type daemonOptions struct {
@@ -65,9 +65,11 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	conn := newConnector(log)
+	red := redact.New()
+	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
+	conn.redact = red
 	defer func() { _ = conn.close() }()
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version()})
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
 	if err != nil {
 		return err
 	}
@@ -76,8 +78,7 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
+	srv := d.Serve(ln)
 	log.Info("listening", "addr", ln.Addr().String())
 	if o.ready != nil {
 		o.ready(ln.Addr().String())

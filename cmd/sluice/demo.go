@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/redact"
 )
 
 type demoOptions struct {
@@ -84,9 +86,11 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	conn := newConnector(log)
+	red := redact.New()
+	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
+	conn.redact = red
 	defer func() { _ = conn.close() }()
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version()})
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
 	if err != nil {
 		return err
 	}
@@ -163,9 +167,7 @@ func (dm *demo) serve() (*http.Server, error) {
 		return nil, fmt.Errorf("listen on %s (use --listen): %w", dm.o.listen, err)
 	}
 	dm.url = "http://" + ln.Addr().String()
-	srv := &http.Server{Handler: dm.d.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return srv, nil
+	return dm.d.Serve(ln), nil
 }
 
 func (dm *demo) say(format string, args ...any) { fmt.Fprintf(dm.out, format+"\n", args...) }

@@ -50,7 +50,18 @@ type Config struct {
 	StateFile string `json:"stateFile"`
 	// APIToken is the bearer token mutating API calls must present; nil
 	// means mutating calls are refused.
-	APIToken     *Secret      `json:"apiToken,omitempty"`
+	APIToken *Secret `json:"apiToken,omitempty"`
+	// ReadTokens are bearer tokens that read runs (what steps printed
+	// and returned) and change nothing; the API token reads too.
+	ReadTokens []Secret `json:"readTokens,omitempty"`
+	// AnonymousRead lets a request without a token read runs; off, they
+	// need a read or the API token. The environments' status (plans,
+	// history, pipelines), the status page, /healthz, /readyz and
+	// /metrics are always open.
+	AnonymousRead bool `json:"anonymousRead"`
+	// HTTP shapes the HTTP server: allowed hosts, connection cap and
+	// timeouts.
+	HTTP         HTTP         `json:"http"`
 	HistoryDepth int          `json:"historyDepth"`
 	Repositories []Repository `json:"repositories"`
 	// Warnings are findings that do not stop the daemon, such as a plain

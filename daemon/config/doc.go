@@ -17,6 +17,16 @@
 //	stateFile     the bbolt state file; required
 //	apiToken      Secret: bearer token of mutating API calls; without it
 //	              mutating calls are refused
+//	readTokens    list of Secret: bearer tokens that read runs (causes,
+//	              log tails, inputs, outputs) and change nothing
+//	anonymousRead runs readable without a token; default false (status,
+//	              plans, history, /healthz, /readyz, /metrics stay open)
+//	http          the HTTP server, optional:
+//	  allowedHosts      Host header names (no port); loopback names and
+//	                    the listen host are always added; ["*"] any Host
+//	  maxConnections    open connections at once; default 512, >= 16
+//	  readHeaderTimeout default 10s; readTimeout (whole request) 30s;
+//	                    writeTimeout 60s; idleTimeout 30s; each >= 1s
 //	historyDepth  applied revisions kept per environment; default 50, >= 1
 //	repositories  at least one:
 //	  name          [a-z0-9-], unique; required

@@ -9,13 +9,22 @@ const literalHint = "a secret is never written in the configuration: give {file:
 
 // config decodes the root mapping.
 func (d *decoder) config(n *yaml.Node) *Config {
-	c := &Config{Listen: DefaultListen, HistoryDepth: DefaultHistoryDepth}
+	c := &Config{Listen: DefaultListen, HistoryDepth: DefaultHistoryDepth, HTTP: defaultHTTP()}
 	repos := names{}
 	present := d.mapping(n, "", map[string]field{
-		"listen":       func(v *yaml.Node, p string) { c.Listen = d.listen(v, p) },
-		"stateFile":    func(v *yaml.Node, p string) { c.StateFile = d.path(v, p) },
-		"apiToken":     func(v *yaml.Node, p string) { c.APIToken = d.secret(v, p) },
-		"historyDepth": func(v *yaml.Node, p string) { c.HistoryDepth = d.integer(v, p, 1) },
+		"listen":    func(v *yaml.Node, p string) { c.Listen = d.listen(v, p) },
+		"stateFile": func(v *yaml.Node, p string) { c.StateFile = d.path(v, p) },
+		"apiToken":  func(v *yaml.Node, p string) { c.APIToken = d.secret(v, p) },
+		"readTokens": func(v *yaml.Node, p string) {
+			d.list(v, p, func(item *yaml.Node, ip string) {
+				if s := d.secret(item, ip); s != nil {
+					c.ReadTokens = append(c.ReadTokens, *s)
+				}
+			})
+		},
+		"anonymousRead": func(v *yaml.Node, p string) { c.AnonymousRead = d.boolean(v, p) },
+		"http":          func(v *yaml.Node, p string) { d.httpSection(v, p, &c.HTTP) },
+		"historyDepth":  func(v *yaml.Node, p string) { c.HistoryDepth = d.integer(v, p, 1) },
 		"repositories": func(v *yaml.Node, p string) {
 			d.list(v, p, func(item *yaml.Node, ip string) {
 				c.Repositories = append(c.Repositories, d.repository(item, ip, repos))
@@ -23,6 +32,7 @@ func (d *decoder) config(n *yaml.Node) *Config {
 		},
 	}, "")
 	d.require(n, "", present, "stateFile", "repositories")
+	c.HTTP.allowHosts(c.Listen)
 	return c
 }
 

@@ -53,3 +53,33 @@ func (s Secret) String() string {
 	}
 	return "env " + s.Env
 }
+
+// Secrets returns every secret the configuration names, in file order:
+// the API and read tokens, each repository's credentials and webhook
+// secrets, and each local environment's PostgreSQL DSN. Known hosts are
+// public keys and are left out.
+func (c *Config) Secrets() []Secret {
+	var out []Secret
+	add := func(s *Secret) {
+		if s != nil {
+			out = append(out, *s)
+		}
+	}
+	add(c.APIToken)
+	out = append(out, c.ReadTokens...)
+	for _, r := range c.Repositories {
+		if r.Auth != nil {
+			add(r.Auth.Token)
+			add(r.Auth.SSHKey)
+		}
+		add(r.Webhooks.GitHub)
+		add(r.Webhooks.GitLab)
+		add(r.Webhooks.Generic)
+		for _, e := range r.Environments {
+			if e.Local != nil {
+				add(e.Local.PostgresDSN)
+			}
+		}
+	}
+	return out
+}

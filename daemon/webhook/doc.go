@@ -10,14 +10,26 @@
 //
 //	method      POST only                                  405 bad_request
 //	source      provider and repository configured         404 unknown_source
-//	rate        a token bucket per source                  429 rate_limited
 //	body        at most Options.MaxBody bytes              413 too_large
 //	signature   missing or wrong                           401 unauthorized
+//	rate        a token bucket per authentic sender        429 rate_limited
+//	            (source and remote address)
 //	delivery    the id header is required                  400 bad_request
-//	replay      an id seen within Options.ReplayWindow     200 replayed
+//	replay      an id, or the same body under any id,      200 replayed
+//	            seen within Options.ReplayWindow
 //	payload     parsed for the branch                      400 bad_request
 //	event       not a branch push (ping, tag, issue, ...)  200 ignored
 //	wake        Options.Notify(Event)                      202 accepted
+//
+// The rate limit comes after the signature: a forged request costs one
+// HMAC (of at most MaxBody bytes), spends no sender's budget and fills
+// no replay memory, so a flood of them cannot keep a genuine push out.
+// Behind a proxy every sender has the proxy's address; the limit is
+// then per source. The signatures cover the body only, not the delivery
+// id: a captured body sent again under a new id is refused by its
+// digest. Generic senders therefore make each body unique, best by
+// naming the delivery in it ({"delivery": ID}, checked against the
+// header).
 //
 // Only the last step calls Notify. A replayed delivery gets 200, not an
 // error: the sender's retry of a delivery already acted on has succeeded,
@@ -36,9 +48,10 @@
 //	         pushed branch, others are ignored. The token is not a
 //	         signature of the body: use HTTPS.
 //	generic  X-Sluice-Signature-256: sha256=HEX, HMAC-SHA256 of the raw
-//	         body; X-Sluice-Delivery; an empty body wakes every
-//	         environment of the repository, {"ref": "refs/heads/dev"} or
-//	         {"branch": "dev"} wakes one branch.
+//	         body; X-Sluice-Delivery; an empty body, or one naming no
+//	         branch, wakes every environment of the repository,
+//	         {"ref": "refs/heads/dev"} or {"branch": "dev"} wakes one
+//	         branch; an optional "delivery" must equal the header.
 //
 // Secrets are compared in constant time (hmac.Equal, and
 // subtle.ConstantTimeCompare of SHA-256 digests for GitLab's token so its

@@ -20,12 +20,27 @@ type step struct {
 	status int
 }
 
-// pushTo returns a step sending a generic delivery id to repository repo.
+// pushTo returns a step sending a generic delivery id to repository repo,
+// its body naming the id (so each delivery's body differs).
 func pushTo(repo, id string, status int) step {
+	return pushBody(repo, id, `{"delivery":"`+id+`"}`, status)
+}
+
+// pushBody returns a step sending body under delivery id to repo.
+func pushBody(repo, id, body string, status int) step {
 	return step{func(hs *harness, t *testing.T) int {
-		s, _ := hs.do(t, http.MethodPost, "/webhooks/generic/"+repo, generic(id, nil), nil)
+		s, _ := hs.do(t, http.MethodPost, "/webhooks/generic/"+repo, generic(id, []byte(body)), []byte(body))
 		return s
 	}, status}
+}
+
+// forged returns a step sending a request with a wrong signature.
+func forged(id string) step {
+	return step{func(hs *harness, t *testing.T) int {
+		body := []byte(`{"delivery":"` + id + `"}`)
+		s, _ := hs.do(t, http.MethodPost, "/webhooks/generic/ml", set(generic(id, body), "X-Sluice-Signature-256", sign("guess", body)), body)
+		return s
+	}, 401}
 }
 
 func advance(d time.Duration) step {
@@ -65,12 +80,18 @@ func TestGuards(t *testing.T) {
 		{"rate limited per source, refilled by time", webhook.Options{Rate: 1, Burst: 2, Sources: withRepo("other")}, []step{
 			pushTo("ml", "1", 202), pushTo("ml", "2", 202), pushTo("ml", "3", 429), pushTo("other", "4", 202),
 			advance(time.Second), pushTo("ml", "5", 202), pushTo("ml", "6", 429)}, 4},
-		{"rate limit before signature", webhook.Options{Rate: 1, Burst: 1}, []step{
-			{func(hs *harness, t *testing.T) int {
-				s, _ := hs.do(t, http.MethodPost, "/webhooks/generic/ml", set(generic("x", nil), "X-Sluice-Signature-256", ""), nil)
-				return s
-			}, 401},
-			pushTo("ml", "1", 429)}, 0},
+		{"forged requests spend no budget", webhook.Options{Rate: 1, Burst: 1}, []step{
+			forged("x"), forged("y"), forged("z"), pushTo("ml", "1", 202), pushTo("ml", "2", 429)}, 1},
+		{"forged requests fill no replay memory", webhook.Options{}, []step{
+			forged("a"), pushTo("ml", "a", 202)}, 1},
+		{"same body under a new id refused", webhook.Options{}, []step{
+			pushBody("ml", "a", `{"branch":"dev"}`, 202), pushBody("ml", "b", `{"branch":"dev"}`, 200),
+			pushBody("ml", "c", `{"branch":"dev","n":1}`, 202)}, 2},
+		{"same body accepted after the window", webhook.Options{ReplayWindow: time.Minute}, []step{
+			pushBody("ml", "a", "", 202), advance(59 * time.Second), pushBody("ml", "b", "", 200),
+			advance(time.Second), pushBody("ml", "c", "", 202)}, 2},
+		{"body's delivery must match the header", webhook.Options{}, []step{
+			pushBody("ml", "a", `{"delivery":"b"}`, 400)}, 0},
 		{"rate limiter kept across SetSources", webhook.Options{Rate: 1, Burst: 1}, []step{
 			pushTo("ml", "1", 202), setSources(withRepo("other")), pushTo("ml", "2", 429)}, 1},
 		{"removed source refused", webhook.Options{}, []step{

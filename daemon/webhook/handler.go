@@ -38,6 +38,7 @@ const (
 	DefaultBurst          = 20
 	DefaultReplayWindow   = time.Hour
 	DefaultReplayCapacity = 10_000
+	DefaultMaxSenders     = 10_000
 )
 
 // Source is one webhook sender the handler accepts: a provider for a
@@ -62,12 +63,16 @@ type Options struct {
 	Sources []Source
 	// MaxBody is the largest body read, in bytes.
 	MaxBody int64
-	// Rate and Burst shape the token bucket of each source; rate.Inf
-	// disables limiting.
-	Rate  rate.Limit
-	Burst int
-	// ReplayWindow is how long a delivery id is remembered, and
-	// ReplayCapacity how many at most (the oldest are forgotten first).
+	// Rate and Burst shape the token bucket of each authentic sender (a
+	// source and the address it sends from), taken only once the
+	// signature checked out; rate.Inf disables limiting. MaxSenders
+	// bounds the buckets kept (the one unused longest is forgotten).
+	Rate       rate.Limit
+	Burst      int
+	MaxSenders int
+	// ReplayWindow is how long a delivery's id and body digest are
+	// remembered, and ReplayCapacity how many deliveries at most (the
+	// oldest are forgotten first).
 	ReplayWindow   time.Duration
 	ReplayCapacity int
 	// Clock returns the current time; default time.Now.
@@ -88,6 +93,7 @@ type Handler struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	replay *replayGuard
+	rate   *senders
 
 	mu      sync.Mutex
 	sources map[sourceKey]*source
@@ -95,10 +101,9 @@ type Handler struct {
 
 type sourceKey struct{ provider, repository string }
 
-// source is a configured Source with its rate limiter.
+// source is a configured Source.
 type source struct {
-	secret  []byte
-	limiter *rate.Limiter
+	secret []byte
 }
 
 // New returns a Handler for opts. It fails when Notify is missing, a limit
@@ -107,14 +112,16 @@ func New(opts Options) (*Handler, error) {
 	if opts.Notify == nil {
 		return nil, errors.New("webhook: Options.Notify is required")
 	}
-	if opts.MaxBody < 0 || opts.Burst < 0 || opts.Rate < 0 || opts.ReplayWindow < 0 || opts.ReplayCapacity < 0 {
+	if opts.MaxBody < 0 || opts.Burst < 0 || opts.Rate < 0 || opts.ReplayWindow < 0 || opts.ReplayCapacity < 0 || opts.MaxSenders < 0 {
 		return nil, errors.New("webhook: negative limit in Options")
 	}
 	opts = withDefaults(opts)
 	h := &Handler{
-		opts:    opts,
-		log:     opts.Logger.With("component", "webhook"),
-		replay:  newReplayGuard(opts.ReplayWindow, opts.ReplayCapacity),
+		opts: opts,
+		log:  opts.Logger.With("component", "webhook"),
+		// Each delivery is remembered twice: by id and by content.
+		replay:  newReplayGuard(opts.ReplayWindow, 2*opts.ReplayCapacity),
+		rate:    newSenders(opts.Rate, opts.Burst, opts.MaxSenders),
 		sources: map[sourceKey]*source{},
 	}
 	if err := h.SetSources(opts.Sources); err != nil {
@@ -132,6 +139,7 @@ func withDefaults(o Options) Options {
 	o.Burst = cmp.Or(o.Burst, DefaultBurst)
 	o.ReplayWindow = cmp.Or(o.ReplayWindow, DefaultReplayWindow)
 	o.ReplayCapacity = cmp.Or(o.ReplayCapacity, DefaultReplayCapacity)
+	o.MaxSenders = cmp.Or(o.MaxSenders, DefaultMaxSenders)
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
@@ -145,8 +153,7 @@ func withDefaults(o Options) Options {
 }
 
 // SetSources replaces the accepted sources, as on a configuration reload.
-// The replay memory is kept, and so is the rate limiter of each source
-// still present. It fails, changing nothing, when a source names an
+// The replay memory and the senders' rate limits are kept. It fails, changing nothing, when a source names an
 // unknown provider, no repository, an empty secret, or repeats another.
 func (h *Handler) SetSources(sources []Source) error {
 	next := make(map[sourceKey]*source, len(sources))
@@ -159,13 +166,6 @@ func (h *Handler) SetSources(sources []Source) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for key, s := range next {
-		if old := h.sources[key]; old != nil {
-			s.limiter = old.limiter
-		} else {
-			s.limiter = rate.NewLimiter(h.opts.Rate, h.opts.Burst)
-		}
-	}
 	h.sources = next
 	return nil
 }

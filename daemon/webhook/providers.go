@@ -142,17 +142,23 @@ func refOutcome(ref string) outcome {
 }
 
 // parseGeneric reads an optional {"ref": ...} or {"branch": ...}; an empty
-// body wakes every branch.
-func parseGeneric(_ http.Header, body []byte) (outcome, error) {
+// body, or one naming neither, wakes every branch. A "delivery" in the
+// body must equal the X-Sluice-Delivery header: it binds the id into the
+// signature and makes each delivery's body unique.
+func parseGeneric(h http.Header, body []byte) (outcome, error) {
 	if strings.TrimSpace(string(body)) == "" {
 		return outcome{wake: true}, nil
 	}
 	var p struct {
-		Ref    string `json:"ref"`
-		Branch string `json:"branch"`
+		Ref      string `json:"ref"`
+		Branch   string `json:"branch"`
+		Delivery string `json:"delivery"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil {
 		return outcome{}, errors.New("payload is not JSON")
+	}
+	if p.Delivery != "" && p.Delivery != h.Get("X-Sluice-Delivery") {
+		return outcome{}, errors.New("the body's delivery and X-Sluice-Delivery disagree")
 	}
 	if p.Ref == "" {
 		return outcome{branch: p.Branch, wake: true}, nil

@@ -1,10 +1,13 @@
 package webhook
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // maxDeliveryID bounds the length of a delivery id kept in replay memory.
@@ -29,11 +32,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		h.reply(w, label, http.StatusNotFound, ResultUnknownSource, "no such webhook")
 		return
 	}
-	if !src.limiter.AllowN(h.opts.Clock(), 1) {
-		w.Header().Set("Retry-After", "1")
-		h.reply(w, name, http.StatusTooManyRequests, ResultRateLimited, "too many requests")
-		return
-	}
 	body, err := h.readBody(r)
 	if err != nil {
 		h.refuseBody(w, name, err)
@@ -43,7 +41,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // authentic continues with a request whose body is read: signature,
-// delivery id, replay, payload, and finally Notify.
+// the sender's rate, delivery id, replay by id and by content, payload,
+// and finally Notify. A forged request costs one HMAC and touches no
+// rate limit nor replay memory.
 func (h *Handler) authentic(w http.ResponseWriter, r *http.Request, p provider, src *source, body []byte) {
 	name, repo := r.PathValue("provider"), r.PathValue("repository")
 	if !p.verify(r.Header, body, src.secret) {
@@ -51,13 +51,18 @@ func (h *Handler) authentic(w http.ResponseWriter, r *http.Request, p provider, 
 		h.reply(w, name, http.StatusUnauthorized, ResultUnauthorized, "missing or invalid signature")
 		return
 	}
+	now := h.opts.Clock()
+	if !h.rate.allow(senderKey{name, repo, remoteAddr(r.RemoteAddr)}, now) {
+		w.Header().Set("Retry-After", "1")
+		h.reply(w, name, http.StatusTooManyRequests, ResultRateLimited, "too many requests")
+		return
+	}
 	id := p.delivery(r.Header)
 	if id == "" || len(id) > maxDeliveryID {
 		h.reply(w, name, http.StatusBadRequest, ResultBadRequest, "missing or oversized delivery id")
 		return
 	}
-	if h.replay.check(name+"\x00"+repo+"\x00"+id, h.opts.Clock()) {
-		h.log.Info("webhook delivery replayed", "provider", name, "repository", repo, "delivery", id)
+	if h.replayed(name, repo, id, body, now) {
 		h.reply(w, name, http.StatusOK, ResultReplayed, "delivery already received")
 		return
 	}
@@ -72,6 +77,23 @@ func (h *Handler) authentic(w http.ResponseWriter, r *http.Request, p provider, 
 		h.log.Info("webhook accepted", "provider", name, "repository", repo, "delivery", id, "branch", out.branch)
 		h.reply(w, name, http.StatusAccepted, ResultAccepted, "accepted")
 	}
+}
+
+// replayed reports whether the delivery id, or the same body under any
+// id, was received from this source within the replay window, and
+// remembers both. The signature covers the body only: a captured body
+// sent again under a new id is a replay too.
+func (h *Handler) replayed(name, repo, id string, body []byte, now time.Time) bool {
+	sum := sha256.Sum256(body)
+	byID := h.replay.check(name+"\x00"+repo+"\x00id\x00"+id, now)
+	byBody := h.replay.check(name+"\x00"+repo+"\x00body\x00"+hex.EncodeToString(sum[:]), now)
+	switch {
+	case byID:
+		h.log.Info("webhook delivery replayed", "provider", name, "repository", repo, "delivery", id)
+	case byBody:
+		h.log.Warn("webhook body replayed under a new delivery id", "provider", name, "repository", repo, "delivery", id)
+	}
+	return byID || byBody
 }
 
 // errTooLarge is returned by readBody for a body beyond MaxBody.
