@@ -182,7 +182,10 @@ func planGone(in PlanInput, applied map[sluice.ResourceID]*Applied, desired map[
 			continue
 		}
 		c := Change{ID: a.ID, Applied: a}
+		_, unknown := sluice.LookupType(a.Type)
 		switch {
+		case unknown != nil:
+			c.Action, c.Reason = ActionHold, unknown.Error()+": this version of Sluice neither updates nor deletes it"
 		case in.Held[a.Source]:
 			c.Action, c.Reason = ActionHold, "its document "+a.Source+" is invalid: held at its last applied state"
 		case in.HoldAll:

@@ -1,9 +1,8 @@
 package local
 
 import (
-	"strings"
-
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/reconcile"
 )
 
 // recorded returns t addressed by the identity Sluice recorded for it,
@@ -15,16 +14,7 @@ func recorded(t sluice.Target) sluice.Target {
 	if t.ARN == "" {
 		return t
 	}
-	rest := t.ARN
-	if parts := strings.SplitN(t.ARN, ":", 6); len(parts) == 6 {
-		rest = parts[5]
-	}
-	name := lastPart(rest, "/")
-	if t.Type == sluice.TypeJobDefinition {
-		name, _, _ = strings.Cut(name, ":")
-	} else {
-		name = lastPart(name, ":")
-	}
+	name := reconcile.NameFromARN(t.Type, t.ARN)
 	if name != "" {
 		t.Name = name
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/local"
+	"github.com/sluice-dev/sluice/reconcile"
 )
 
 // TestObserveFollowsRecordedIdentity checks the reconcile.Backend
@@ -54,5 +55,14 @@ func TestObserveFollowsRecordedIdentity(t *testing.T) {
 				t.Errorf("a record with another identity is taken for the recorded one: %+v", obs)
 			}
 		})
+	}
+}
+
+// TestEveryTypeHasALocalBackend fails when a resource type the registry
+// says the local backend manages has no backend in the World.
+func TestEveryTypeHasALocalBackend(t *testing.T) {
+	w := mustWorld(t, local.Options{})
+	if err := reconcile.CheckBackends(w.Backends(), true); err != nil {
+		t.Error(err)
 	}
 }
