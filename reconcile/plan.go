@@ -44,6 +44,12 @@ const (
 	// ActionHold keeps a resource gone from the desired set because its
 	// document could not be read or validated, or pruning is not allowed.
 	ActionHold Action = "hold"
+	// ActionRefuse is a change the plan would make to a resource Sluice
+	// recorded that no longer carries its ownership tags (a job
+	// definition revision registered by hand, a schedule updated by
+	// hand): apply will not make it, and reports the resource stalled
+	// until `sluice adopt` takes it back or the documents drop it.
+	ActionRefuse Action = "refuse"
 )
 
 // Mutates reports whether the action changes AWS.
@@ -71,10 +77,11 @@ type Plan struct {
 	Unchanged int `json:"unchanged"`
 }
 
-// Empty reports whether the plan changes nothing in AWS.
+// Empty reports whether the plan changes nothing in AWS and refuses
+// nothing (a refused change leaves the environment out of sync).
 func (p Plan) Empty() bool {
 	for _, c := range p.Changes {
-		if c.Action.Mutates() {
+		if c.Action.Mutates() || c.Action == ActionRefuse {
 			return false
 		}
 	}
@@ -123,6 +130,10 @@ type PlanInput struct {
 	// AllowEmpty permits pruning when the desired set is empty (a deleted
 	// branch or a moved folder looks like that).
 	AllowEmpty bool
+	// Project and Env are the ownership the observed resources must
+	// carry for the plan to change them; when Project is empty the plan
+	// does not check ownership (apply still does).
+	Project, Env string
 }
 
 // ComputePlan compares desired with applied (a change in Git) and
@@ -139,7 +150,7 @@ func ComputePlan(in PlanInput) Plan {
 		r := &in.Desired[i]
 		desired[r.ID] = true
 		if c, ok := planDesired(r, applied[r.ID], in.Observed); ok {
-			p.Changes = append(p.Changes, c)
+			p.Changes = append(p.Changes, refuseNotOwned(in, c))
 		} else {
 			p.Unchanged++
 		}
