@@ -65,4 +65,9 @@ func TestEveryTypeHasALocalBackend(t *testing.T) {
 	if err := reconcile.CheckBackends(w.Backends(), true); err != nil {
 		t.Error(err)
 	}
+	for typ, b := range w.Backends() {
+		if _, ok := b.(reconcile.Adopter); !ok {
+			t.Errorf("the local %s backend cannot adopt", typ)
+		}
+	}
 }

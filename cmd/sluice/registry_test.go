@@ -22,6 +22,11 @@ func TestEveryTypeIsWiredForAWS(t *testing.T) {
 	if err := reconcile.CheckBackends(backends, false); err != nil {
 		t.Error(err)
 	}
+	for typ, b := range backends {
+		if _, ok := b.(reconcile.Adopter); !ok {
+			t.Errorf("the AWS %s backend cannot adopt", typ)
+		}
+	}
 	adders := scopeAdders()
 	sc := (&iamPolicyOptions{}).scope()
 	for _, info := range sluice.Types() {
