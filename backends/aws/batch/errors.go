@@ -26,11 +26,11 @@ func classify(op string, t sluice.Target, err error) error {
 	return svc.Classify(op, err)
 }
 
-// notOwned is the stalled error for a name taken by a resource without
-// Sluice's ownership tags.
+// notOwned is the stalled error, reason NotOwned, for a name taken by a
+// resource without Sluice's ownership tags.
 func notOwned(t sluice.Target, arn string) error {
-	return awsapi.Batch().Wrap("batch.Create: "+string(t.ID), sluice.KindConflict,
-		fmt.Errorf("name %q is taken by %s, which Sluice does not own", t.Name, arn))
+	return sluice.Because(sluice.RetryStalled, sluice.ReasonNotOwned, 0, sluice.E("batch.Create: "+string(t.ID), sluice.KindConflict,
+		fmt.Errorf("name %q is taken by %s, which Sluice does not own: refusing to adopt it (`sluice adopt` takes it if it is the one the documents describe)", t.Name, arn)))
 }
 
 // waitFor is the waiting error returned between the steps of a change
