@@ -73,12 +73,37 @@ func (r Retry) String() string {
 	}
 }
 
+// Reason is a machine-readable word for why an operation stalled, waits
+// or will be retried (as Flux's Stalling condition carries one), for
+// status, metrics and alerts to act on without reading the message.
+type Reason string
+
+// Reasons a *RetryError carries.
+const (
+	ReasonNone             Reason = ""
+	ReasonPermissionDenied Reason = "PermissionDenied"
+	ReasonInvalid          Reason = "Invalid"
+	ReasonConflict         Reason = "Conflict"
+	ReasonQuotaExceeded    Reason = "QuotaExceeded"
+	ReasonNotFound         Reason = "NotFound"
+	ReasonThrottled        Reason = "Throttled"
+	ReasonServiceError     Reason = "ServiceError"
+	ReasonInProgress       Reason = "InProgress"
+	// ReasonNotOwned: the resource Sluice recorded no longer carries its
+	// ownership tags; `sluice adopt` (or removing it from the documents)
+	// is the way out.
+	ReasonNotOwned Reason = "NotOwned"
+)
+
 // RetryError is an error that says whether and when to retry.
 type RetryError struct {
 	Decision Retry
 	// After is the delay before the next attempt, for RetryWaiting.
 	After time.Duration
-	Err   error
+	// Reason says why, in one machine-readable word; ReasonNone when the
+	// error was built without one.
+	Reason Reason
+	Err    error
 }
 
 // Error returns the cause's message; the decision is for the caller to
@@ -98,6 +123,22 @@ func Stalled(err error) error { return &RetryError{Decision: RetryStalled, Err: 
 
 // Transient wraps err as a RetryTransient error.
 func Transient(err error) error { return &RetryError{Decision: RetryTransient, Err: err} }
+
+// Because returns err as a RetryError with the decision d, the reason and
+// (for RetryWaiting) the delay after.
+func Because(d Retry, reason Reason, after time.Duration, err error) error {
+	return &RetryError{Decision: d, Reason: reason, After: after, Err: err}
+}
+
+// ReasonOf returns the reason err's RetryError carries, ReasonNone when it
+// carries none.
+func ReasonOf(err error) Reason {
+	var re *RetryError
+	if errors.As(err, &re) {
+		return re.Reason
+	}
+	return ReasonNone
+}
 
 // RetryOf returns the retry decision err carries, RetryTransient when it
 // carries none.

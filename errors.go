@@ -17,6 +17,16 @@ const (
 	KindPermission Kind = "permission"
 	KindTransient  Kind = "transient"
 	KindInternal   Kind = "internal"
+	// KindThrottled: the service refused the call for its rate (the SDK's
+	// retryer gave up on it).
+	KindThrottled Kind = "throttled"
+	// KindInProgress: the resource is busy with another operation
+	// (creating, modifying, deleting) and refuses the call until it
+	// settles.
+	KindInProgress Kind = "in progress"
+	// KindQuota: an account limit or a service's capacity refuses the
+	// call; a person must raise the limit or change the request.
+	KindQuota Kind = "quota exceeded"
 )
 
 // Error is the error shape shared by Sluice's packages: the operation that

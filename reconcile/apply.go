@@ -197,6 +197,9 @@ func dependencies(p Plan) map[sluice.ResourceID][]sluice.ResourceID {
 }
 
 func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars, bl *baselines) error {
+	if c.Action == ActionRefuse {
+		return a.refused(ctx, c, vars, bl)
+	}
 	if !c.Action.Mutates() {
 		if c.Action == ActionRetain {
 			return a.Store.Forget(c.ID)
@@ -237,7 +240,7 @@ func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars, bl *
 	case obs.InProgress:
 		return sluice.Waiting(defaultWait, fmt.Errorf("%s is %s", c.ID, obs.Status))
 	case obs.Exists && !obs.Owned(a.Project, a.Env, c.ID):
-		return sluice.Stalled(fmt.Errorf("%s already exists and does not carry Sluice's ownership tags for %s/%s: refusing to adopt it", t.Name, a.Project, a.Env))
+		return NotOwned(c.ID, t.Name, a.Project, a.Env, obs)
 	case !obs.Exists:
 		obs, err = b.Create(ctx, t)
 	default:

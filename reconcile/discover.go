@@ -14,12 +14,12 @@ import (
 // the sluice.dev/resource tag, its Type from that ID, its physical Name
 // from its ARN, its SpecHash from the sluice.dev/spec-hash tag. What the
 // tags do not say is left empty (Source, Spec, Observed) or chosen safe:
-// Deletion is retain for the stateful types (Bucket, DBInstance), delete
-// otherwise. The result is sorted by ID.
+// Deletion is the type's default from the registry (retain for the
+// stateful types, Bucket and DBInstance). The result is sorted by ID.
 //
 // It fails, naming both, when two resources claim the same ID (Sluice
 // cannot tell which one it created), and on a resource tag that is not
-// "Type/name".
+// "Type/name" of a type Sluice knows.
 func Rebuild(found []sluice.Observation) ([]Applied, error) {
 	byID := make(map[sluice.ResourceID]Applied, len(found))
 	for _, o := range found {
@@ -43,12 +43,12 @@ func Rebuild(found []sluice.Observation) ([]Applied, error) {
 // rebuilt is the Applied record an owned resource's tags and ARN give.
 func rebuilt(o sluice.Observation) (Applied, error) {
 	id := sluice.ResourceID(o.Tags[sluice.TagResource])
-	typ, name, ok := strings.Cut(string(id), "/")
-	if !ok || typ == "" || name == "" {
-		return Applied{}, fmt.Errorf("rebuild inventory: %s: resource tag %q is not Type/name", o.ARN, id)
+	info, err := sluice.TypeOfID(id)
+	if err != nil {
+		return Applied{}, fmt.Errorf("rebuild inventory: %s: resource tag: %w", o.ARN, err)
 	}
-	a := Applied{ID: id, Type: sluice.ResourceType(typ), Name: NameFromARN(sluice.ResourceType(typ), o.ARN),
-		ARN: o.ARN, SpecHash: o.Tags[sluice.TagSpecHash], Deletion: defaultDeletion(sluice.ResourceType(typ))}
+	a := Applied{ID: id, Type: info.Type, Name: NameFromARN(info.Type, o.ARN),
+		ARN: o.ARN, SpecHash: o.Tags[sluice.TagSpecHash], Deletion: info.Deletion}
 	return a, nil
 }
 

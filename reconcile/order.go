@@ -6,27 +6,17 @@ import (
 	"github.com/sluice-dev/sluice"
 )
 
-// typeRank orders resource types by what must exist first: stores and
-// compute before queues, job definitions before state machines,
-// schedules last.
+// typeRank is the type's place in apply order, from the registry of
+// types (sluice.Types): stores and compute before queues, job
+// definitions before state machines, schedules last. An unknown type
+// ranks after every known one; the plan never changes a resource of an
+// unknown type (see planGone), so its place only keeps the order stable.
 func typeRank(t sluice.ResourceType) int {
-	switch t {
-	case sluice.TypeBucket:
-		return 0
-	case sluice.TypeDBInstance:
-		return 1
-	case sluice.TypeComputeEnvironment:
-		return 2
-	case sluice.TypeJobQueue:
-		return 3
-	case sluice.TypeJobDefinition:
-		return 4
-	case sluice.TypeStateMachine:
-		return 5
-	case sluice.TypeSchedule:
-		return 6
+	info, err := sluice.LookupType(t)
+	if err != nil {
+		return len(sluice.Types())
 	}
-	return 7
+	return info.Rank
 }
 
 func changeType(c Change) sluice.ResourceType {

@@ -65,6 +65,12 @@ const (
 	// ActionHold keeps a resource gone from the desired set because its
 	// document could not be read or validated, or pruning is not allowed.
 	ActionHold Action = "hold"
+	// ActionRefuse is a change the plan would make to a resource Sluice
+	// recorded that no longer carries its ownership tags (a job
+	// definition revision registered by hand, a schedule updated by
+	// hand): apply will not make it, and reports the resource stalled
+	// until `sluice adopt` takes it back or the documents drop it.
+	ActionRefuse Action = "refuse"
 )
 
 // Mutates reports whether the action changes AWS.
@@ -106,10 +112,11 @@ type Plan struct {
 }
 
 // Empty reports whether the plan changes nothing in AWS nor in what
-// Sluice records (a RecordOnly update is not empty).
+// Sluice records (a RecordOnly update is not empty), and refuses nothing
+// (a refused change leaves the environment out of sync).
 func (p Plan) Empty() bool {
 	for _, c := range p.Changes {
-		if c.Action.Mutates() {
+		if c.Action.Mutates() || c.Action == ActionRefuse {
 			return false
 		}
 	}
@@ -164,6 +171,10 @@ type PlanInput struct {
 	// AllowEmpty permits pruning when the desired set is empty (a deleted
 	// branch or a moved folder looks like that).
 	AllowEmpty bool
+	// Project and Env are the ownership the observed resources must
+	// carry for the plan to change them; when Project is empty the plan
+	// does not check ownership (apply still does).
+	Project, Env string
 }
 
 // ComputePlan compares desired with applied (a change in Git) and
@@ -180,7 +191,7 @@ func ComputePlan(in PlanInput) Plan {
 		r := &in.Desired[i]
 		desired[r.ID] = true
 		if c, ok := planDesired(r, applied[r.ID], in.Observed); ok {
-			p.Changes = append(p.Changes, in.holdInHeldFile(c))
+			p.Changes = append(p.Changes, refuseNotOwned(in, in.holdInHeldFile(c)))
 		} else {
 			p.Unchanged++
 		}
@@ -243,6 +254,9 @@ func planGone(in PlanInput, applied map[sluice.ResourceID]*Applied, desired map[
 
 // goneAction is what happens to a, gone from the desired set, and why.
 func goneAction(in PlanInput, a *Applied) (Action, string) {
+	if _, unknown := sluice.LookupType(a.Type); unknown != nil {
+		return ActionHold, unknown.Error() + ": this version of Sluice neither updates nor deletes it"
+	}
 	if why, held := in.fileHold(a); held {
 		return ActionHold, why
 	}

@@ -3,7 +3,6 @@ package reconcile
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -42,9 +41,16 @@ func (a *Applier) Recover(ctx context.Context, ops []PendingOp, inventory map[sl
 }
 
 func (a *Applier) recoverOne(ctx context.Context, op PendingOp, known bool) error {
-	typ := typeOf(op.ID)
+	info, err := sluice.TypeOfID(op.ID)
+	if err != nil {
+		return err
+	}
+	typ := info.Type
 	b, ok := a.Backends[typ]
-	if !ok || op.Name == "" {
+	if !ok {
+		return sluice.Stalled(fmt.Errorf("no backend handles %s resources in this environment", typ))
+	}
+	if op.Name == "" {
 		return nil
 	}
 	t := sluice.Target{Resource: sluice.Resource{ID: op.ID, Type: typ, Name: op.Name}}
@@ -57,22 +63,7 @@ func (a *Applier) recoverOne(ctx context.Context, op PendingOp, known bool) erro
 		return a.Store.Forget(op.ID)
 	case op.Action != ActionDelete && !known && obs.Exists && obs.Owned(a.Project, a.Env, op.ID):
 		return a.Store.Save(Applied{ID: op.ID, Type: typ, Name: op.Name, ARN: obs.ARN, Source: op.Source,
-			SpecHash: op.SpecHash, Deletion: defaultDeletion(typ)})
+			SpecHash: op.SpecHash, Deletion: info.Deletion})
 	}
 	return nil
-}
-
-// typeOf reads the type from a resource ID, "Type/name".
-func typeOf(id sluice.ResourceID) sluice.ResourceType {
-	typ, _, _ := strings.Cut(string(id), "/")
-	return sluice.ResourceType(typ)
-}
-
-// defaultDeletion is the deletion policy of a resource whose document is
-// not at hand: retain for the stateful kinds, whose loss cannot be undone.
-func defaultDeletion(t sluice.ResourceType) sluice.DeletionPolicy {
-	if t == sluice.TypeBucket || t == sluice.TypeDBInstance {
-		return sluice.DeletionRetain
-	}
-	return sluice.DeletionDelete
 }

@@ -149,7 +149,8 @@ func (e *Env) share(applied []reconcile.Applied) []reconcile.Applied {
 
 func (e *Env) planInput(p *Planned) reconcile.PlanInput {
 	return reconcile.PlanInput{Desired: p.Desired.Resources, Applied: p.Applied, Observed: p.Observed,
-		Held: p.Desired.Held, HeldFiles: p.Desired.HeldFiles, HoldAll: p.Desired.HoldAll, AllowPrune: e.Prune, AllowEmpty: e.AllowEmpty}
+		Held: p.Desired.Held, HeldFiles: p.Desired.HeldFiles, HoldAll: p.Desired.HoldAll, AllowPrune: e.Prune, AllowEmpty: e.AllowEmpty,
+		Project: p.Desired.Project(), Env: e.Name}
 }
 
 func (e *Env) notice(msg string) {

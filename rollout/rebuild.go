@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -115,24 +114,13 @@ func tagBaselines(applied []reconcile.Applied, backends map[sluice.ResourceType]
 }
 
 // sourceOf returns the document (Kind/name) the compiler makes a resource
-// of id from: an ArtifactStore makes a Bucket, a MetadataStore a
-// DBInstance, a ComputeEnvironment its compute environment and queue, a
-// Pipeline its state machine, schedule and job definitions (named
-// "pipeline.step"). It returns "" for a type it does not know.
+// of id from, as the registry of types says (sluice.SourceOf). Rebuild
+// refuses a resource of an unknown type before this is asked, so the ""
+// returned for one is never recorded.
 func sourceOf(id sluice.ResourceID) string {
-	typ, name, _ := strings.Cut(string(id), "/")
-	switch sluice.ResourceType(typ) {
-	case sluice.TypeBucket:
-		return "ArtifactStore/" + name
-	case sluice.TypeDBInstance:
-		return "MetadataStore/" + name
-	case sluice.TypeComputeEnvironment, sluice.TypeJobQueue:
-		return "ComputeEnvironment/" + name
-	case sluice.TypeStateMachine, sluice.TypeSchedule:
-		return "Pipeline/" + name
-	case sluice.TypeJobDefinition:
-		pipeline, _, _ := strings.Cut(name, ".")
-		return "Pipeline/" + pipeline
+	source, err := sluice.SourceOf(id)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return source
 }

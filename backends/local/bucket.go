@@ -24,6 +24,7 @@ func newBuckets(w *World) *buckets {
 // a record is a bucket Sluice does not own (no tags); a record whose
 // directory is gone is a bucket deleted outside Sluice (Exists false).
 func (b *buckets) Observe(_ context.Context, t sluice.Target) (sluice.Observation, error) {
+	t = recorded(t)
 	b.w.mu.Lock()
 	defer b.w.mu.Unlock()
 	r, err := b.w.read(sluice.TypeBucket, t.Name)
@@ -34,7 +35,7 @@ func (b *buckets) Observe(_ context.Context, t sluice.Target) (sluice.Observatio
 	switch {
 	case err != nil || !exists:
 		return sluice.Observation{}, err
-	case r == nil:
+	case r == nil || !isRecorded(t, r):
 		return sluice.Observation{Exists: true, ARN: b.arnOf(t)}, nil
 	}
 	return observe(r, t.Spec), nil

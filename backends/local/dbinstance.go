@@ -73,6 +73,7 @@ func exists(ctx context.Context, conn *pgx.Conn, name string) (bool, error) {
 // is gone is Exists false; with no server to ask, the record is
 // reported with status unavailable.
 func (d *dbInstances) Observe(ctx context.Context, t sluice.Target) (sluice.Observation, error) {
+	t = recorded(t)
 	r, err := d.record(t.Name)
 	if err != nil {
 		return sluice.Observation{}, err

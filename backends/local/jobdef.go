@@ -39,6 +39,7 @@ func latest(r *record) *revision {
 // Observe returns the newest ACTIVE revision; a definition with none is
 // Exists false.
 func (j *jobDefinitions) Observe(_ context.Context, t sluice.Target) (sluice.Observation, error) {
+	t = recorded(t)
 	j.w.mu.Lock()
 	defer j.w.mu.Unlock()
 	r, err := j.w.read(sluice.TypeJobDefinition, t.Name)

@@ -34,12 +34,15 @@ type kind struct {
 	deletable func(r *record) error
 }
 
-// Observe reads the record; a missing one is Exists false.
+// Observe reads the record t's recorded identity names (its ARN when
+// set, else its name); a missing one is Exists false, as is a record of
+// that name with another identity.
 func (k *kind) Observe(_ context.Context, t sluice.Target) (sluice.Observation, error) {
+	t = recorded(t)
 	k.w.mu.Lock()
 	defer k.w.mu.Unlock()
 	r, err := k.w.read(k.typ, t.Name)
-	if err != nil || r == nil {
+	if err != nil || r == nil || !isRecorded(t, r) {
 		return sluice.Observation{}, err
 	}
 	return observe(r, t.Spec), nil

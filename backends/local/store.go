@@ -166,7 +166,7 @@ func owned(t sluice.Target, r *record) bool {
 // notOwned is the stalled error for a name taken by a record without
 // Sluice's ownership tags for t.
 func notOwned(t sluice.Target, arn string) error {
-	return sluice.Stalled(sluice.E("local.Create: "+string(t.ID), sluice.KindConflict,
+	return sluice.Because(sluice.RetryStalled, sluice.ReasonNotOwned, 0, sluice.E("local.Create: "+string(t.ID), sluice.KindConflict,
 		fmt.Errorf("name %q is taken by %s, which does not carry Sluice's ownership tags for %s: refusing to adopt it", t.Name, arn, t.ID)))
 }
 

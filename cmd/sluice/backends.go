@@ -129,16 +129,27 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 	if t.roles.scheduler != "" {
 		vars[compile.PlaceholderSchedulerRole] = t.roles.scheduler
 	}
-	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = t.pathStyle })
 	states := awssfn.NewFromConfig(cfg)
 	var tags *tagging.Discoverer
 	if useTagging(t.Endpoint, os.Getenv) {
 		tags = tagging.New(rgt.NewFromConfig(cfg), tagging.TypeStateMachine, tagging.TypeBucket)
 	}
-	smOpts := sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}
+	backends := awsBackends(cfg, t, states, sfn.Options{Partition: partition, Region: cfg.Region, Account: aws.ToString(id.Account)}, tags)
+	if err := reconcile.CheckBackends(backends, false); err != nil {
+		return nil, err
+	}
+	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states), tagging: tags}, nil
+}
+
+// awsBackends returns the AWS backend of every resource type: Step
+// Functions, EventBridge Scheduler, S3, RDS, and one Batch backend for
+// compute environments, job queues and job definitions. tags, when not
+// nil, reads state machines' tags in bulk.
+func awsBackends(cfg aws.Config, t awsTarget, states *awssfn.Client, smOpts sfn.Options, tags *tagging.Discoverer) map[sluice.ResourceType]reconcile.Backend {
 	if tags != nil {
 		smOpts.Tags = tags
 	}
+	s3client := awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = t.pathStyle })
 	backends := map[sluice.ResourceType]reconcile.Backend{
 		sluice.TypeStateMachine: sfn.New(states, smOpts),
 		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
@@ -149,7 +160,7 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 	for _, typ := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {
 		backends[typ] = b
 	}
-	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states), tagging: tags}, nil
+	return backends
 }
 
 // partitionOf reads the partition from an ARN ("arn:aws-cn:..."),

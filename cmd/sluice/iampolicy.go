@@ -232,23 +232,30 @@ func policyGrants() []grant {
 // the roles their old specs passed are not.
 func (o *iamPolicyOptions) policy(resources []sluice.Resource, applied []reconcile.Applied) (policyDocument, error) {
 	sc := o.scope()
-	vars := o.vars(sc, resources)
+	vars, err := o.vars(sc, resources)
+	if err != nil {
+		return policyDocument{}, err
+	}
 	for _, r := range resources {
 		spec, err := reconcile.Resolve(r.Spec, vars)
 		if err != nil {
 			return policyDocument{}, fmt.Errorf("%s: %w (give --states-role-arn and --scheduler-role-arn, or SLUICE_STATES_ROLE_ARN and SLUICE_SCHEDULER_ROLE_ARN)", r.ID, err)
 		}
-		sc.add(r, spec)
+		if err := sc.add(r, spec); err != nil {
+			return policyDocument{}, err
+		}
 	}
 	for _, a := range applied {
-		sc.addApplied(a)
+		if err := sc.addApplied(a); err != nil {
+			return policyDocument{}, fmt.Errorf("applied before: %w", err)
+		}
 	}
 	return sc.document(), nil
 }
 
 // vars are the placeholder values of the policy: wildcards for what the
 // flags leave unknown, the role flags, and each resource's ARN.
-func (o *iamPolicyOptions) vars(sc *policyScope, resources []sluice.Resource) map[string]string {
+func (o *iamPolicyOptions) vars(sc *policyScope, resources []sluice.Resource) (map[string]string, error) {
 	vars := map[string]string{
 		compile.PlaceholderPartition: sc.partition,
 		compile.PlaceholderRegion:    sc.region,
@@ -261,9 +268,13 @@ func (o *iamPolicyOptions) vars(sc *policyScope, resources []sluice.Resource) ma
 		vars[compile.PlaceholderSchedulerRole] = o.schedulerRole
 	}
 	for _, r := range resources {
-		vars[compile.ARNPlaceholder(r.ID)] = sc.resourceARN(r)
+		arn, err := sc.resourceARN(r)
+		if err != nil {
+			return nil, err
+		}
+		vars[compile.ARNPlaceholder(r.ID)] = arn
 	}
-	return vars
+	return vars, nil
 }
 
 // document returns the statements gathered: one per Sid that has

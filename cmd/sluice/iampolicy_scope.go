@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/sluice-dev/sluice"
@@ -80,45 +81,44 @@ func (sc *policyScope) serviceLinkedRole(service, name string) string {
 }
 
 // resourceARN is the ARN a resource's ${Type/name.arn} placeholder
-// stands for in the policy.
-func (sc *policyScope) resourceARN(r sluice.Resource) string {
-	switch r.Type {
-	case sluice.TypeStateMachine:
-		return sc.arn("states", "stateMachine:"+r.Name)
-	case sluice.TypeComputeEnvironment:
-		return sc.arn("batch", "compute-environment/"+r.Name)
-	case sluice.TypeJobQueue:
-		return sc.arn("batch", "job-queue/"+r.Name)
-	case sluice.TypeJobDefinition:
-		return sc.arn("batch", "job-definition/"+r.Name)
-	case sluice.TypeBucket:
-		return "arn:" + sc.partition + ":s3:::" + r.Name
-	case sluice.TypeDBInstance:
-		return sc.arn("rds", "db:"+r.Name)
-	default:
-		return sc.arn("scheduler", "schedule/*/"+r.Name)
+// stands for in the policy, as the registry of types formats it; a
+// schedule's group is "*". It fails for a type Sluice does not know.
+func (sc *policyScope) resourceARN(r sluice.Resource) (string, error) {
+	info, err := sluice.LookupType(r.Type)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", r.ID, err)
+	}
+	return info.ARN(sc.partition, sc.region, sc.account, r.Name), nil
+}
+
+// scopeAdders returns, per resource type, what applying a resource of
+// that type needs granted; a test checks that every type of the registry
+// has one.
+func scopeAdders() map[sluice.ResourceType]func(*policyScope, sluice.Resource, json.RawMessage) {
+	return map[sluice.ResourceType]func(*policyScope, sluice.Resource, json.RawMessage){
+		sluice.TypeStateMachine:       (*policyScope).addStateMachine,
+		sluice.TypeSchedule:           (*policyScope).addSchedule,
+		sluice.TypeBucket:             (*policyScope).addBucket,
+		sluice.TypeDBInstance:         (*policyScope).addDBInstance,
+		sluice.TypeComputeEnvironment: (*policyScope).addComputeEnvironment,
+		sluice.TypeJobQueue:           (*policyScope).addJobQueue,
+		sluice.TypeJobDefinition:      (*policyScope).addJobDefinition,
 	}
 }
 
 // add records what applying r needs: its ARNs under the statements of
-// its kind and the roles its spec passes.
-func (sc *policyScope) add(r sluice.Resource, spec json.RawMessage) {
-	switch r.Type {
-	case sluice.TypeStateMachine:
-		sc.addStateMachine(r, spec)
-	case sluice.TypeSchedule:
-		sc.addSchedule(r, spec)
-	case sluice.TypeBucket:
-		sc.addBucket(r, spec)
-	case sluice.TypeDBInstance:
-		sc.addDBInstance(r, spec)
-	case sluice.TypeComputeEnvironment:
-		sc.addComputeEnvironment(r, spec)
-	case sluice.TypeJobQueue:
-		sc.addJobQueue(r, spec)
-	case sluice.TypeJobDefinition:
-		sc.addJobDefinition(r, spec)
+// its kind and the roles its spec passes. It fails for a type Sluice
+// does not know rather than leave it out of the policy.
+func (sc *policyScope) add(r sluice.Resource, spec json.RawMessage) error {
+	if _, err := sc.resourceARN(r); err != nil {
+		return err
 	}
+	add, ok := scopeAdders()[r.Type]
+	if !ok {
+		return fmt.Errorf("%s: no IAM scope is known for %s resources", r.ID, r.Type)
+	}
+	add(sc, r, spec)
+	return nil
 }
 
 func (sc *policyScope) addStateMachine(r sluice.Resource, spec json.RawMessage) {
@@ -126,7 +126,7 @@ func (sc *policyScope) addStateMachine(r sluice.Resource, spec json.RawMessage) 
 		RoleArn string `json:"roleArn"`
 	}
 	_ = json.Unmarshal(spec, &s)
-	sc.allow(sidStateMachines, sc.resourceARN(r))
+	sc.allow(sidStateMachines, sc.mustARN(r))
 	sc.allow(sidExecutions, sc.arn("states", "execution:"+r.Name+":*"))
 	sc.allow(sidStatesAny, "*")
 	sc.allow(sidStatesDiscover, sc.arn("states", "stateMachine:*"))
@@ -154,7 +154,7 @@ func (sc *policyScope) addBucket(r sluice.Resource, spec json.RawMessage) {
 		Replication struct{ Role string } `json:"replication"`
 	}
 	_ = json.Unmarshal(spec, &s)
-	sc.allow(sidBuckets, sc.resourceARN(r))
+	sc.allow(sidBuckets, sc.mustARN(r))
 	sc.allow(sidS3Any, "*")
 	sc.allow(sidS3Discover, "arn:"+sc.partition+":s3:::*")
 	sc.allow(sidTaggingAny, "*")
@@ -167,7 +167,7 @@ func (sc *policyScope) addDBInstance(r sluice.Resource, spec json.RawMessage) {
 		ManageMasterUserPassword, SkipFinalSnapshot                                 bool
 	}
 	_ = json.Unmarshal(spec, &s)
-	sc.allow(sidDBInstances, sc.resourceARN(r))
+	sc.allow(sidDBInstances, sc.mustARN(r))
 	sc.allow(sidRDSDiscover, sc.arn("rds", "db:*"))
 	for kind, name := range map[string]string{"subgrp": s.DBSubnetGroupName, "pg": s.DBParameterGroupName, "og": s.OptionGroupName} {
 		if name != "" {
@@ -193,7 +193,7 @@ func (sc *policyScope) addComputeEnvironment(r sluice.Resource, spec json.RawMes
 		} `json:"computeResources"`
 	}
 	_ = json.Unmarshal(spec, &s)
-	sc.allow(sidComputeEnvs, sc.resourceARN(r))
+	sc.allow(sidComputeEnvs, sc.mustARN(r))
 	sc.allow(sidBatchAny, "*")
 	sc.pass(principalBatch, s.ServiceRole)
 	if spec != nil && s.ServiceRole == "" {
@@ -210,7 +210,7 @@ func (sc *policyScope) addJobQueue(r sluice.Resource, spec json.RawMessage) {
 		} `json:"computeEnvironmentOrder"`
 	}
 	_ = json.Unmarshal(spec, &s)
-	sc.allow(sidJobQueues, sc.resourceARN(r))
+	sc.allow(sidJobQueues, sc.mustARN(r))
 	sc.allow(sidBatchAny, "*")
 	for _, o := range s.Order {
 		ce := o.ComputeEnvironment
@@ -229,7 +229,7 @@ func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage)
 		} `json:"containerProperties"`
 	}
 	_ = json.Unmarshal(spec, &s)
-	arn := sc.resourceARN(r)
+	arn := sc.mustARN(r)
 	sc.allow(sidJobDefs, arn, arn+":*")
 	sc.allow(sidBatchAny, "*")
 	sc.pass(principalECSTasks, s.Container.JobRoleArn)
@@ -239,7 +239,7 @@ func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage)
 // addApplied grants what deleting a resource Sluice applied before needs:
 // its ARNs, as recorded (a schedule's names its group), without the
 // roles its old spec passed.
-func (sc *policyScope) addApplied(a reconcile.Applied) {
+func (sc *policyScope) addApplied(a reconcile.Applied) error {
 	r := sluice.Resource{ID: a.ID, Type: a.Type, Name: a.Name}
 	var spec json.RawMessage
 	if a.Type == sluice.TypeSchedule {
@@ -249,5 +249,11 @@ func (sc *policyScope) addApplied(a reconcile.Applied) {
 			}
 		}
 	}
-	sc.add(r, spec)
+	return sc.add(r, spec)
+}
+
+// mustARN is resourceARN for the adders, which add checked the type of.
+func (sc *policyScope) mustARN(r sluice.Resource) string {
+	arn, _ := sc.resourceARN(r)
+	return arn
 }

@@ -21,9 +21,13 @@ const maxValue = 200
 // deletes, retains and holds.
 func planSummary(p reconcile.Plan) string {
 	c := p.Counts()
-	return fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete, %d retained, %d held, %d unchanged",
+	s := fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete, %d retained, %d held, %d unchanged",
 		c[reconcile.ActionCreate], c[reconcile.ActionUpdate], c[reconcile.ActionReplace], c[reconcile.ActionDelete],
 		c[reconcile.ActionRetain], c[reconcile.ActionHold], p.Unchanged)
+	if n := c[reconcile.ActionRefuse]; n > 0 {
+		s += fmt.Sprintf(", %d refused (not owned)", n)
+	}
+	return s
 }
 
 func symbol(a reconcile.Action) string {
@@ -36,6 +40,8 @@ func symbol(a reconcile.Action) string {
 		return "-/+"
 	case reconcile.ActionDelete:
 		return "-"
+	case reconcile.ActionRefuse:
+		return "!"
 	default:
 		return "="
 	}

@@ -47,6 +47,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newInitCmd(g),
 		newPlanCmd(g),
 		newApplyCmd(g),
+		newAdoptCmd(g),
 		newIAMPolicyCmd(g),
 		newDaemonCmd(g),
 		newStatusCmd(g),

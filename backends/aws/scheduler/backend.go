@@ -3,14 +3,12 @@ package scheduler
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
-	"github.com/aws/smithy-go"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -188,25 +186,4 @@ func fields(raw json.RawMessage) map[string]json.RawMessage {
 	m := map[string]json.RawMessage{}
 	_ = json.Unmarshal(raw, &m)
 	return m
-}
-
-// errorCode returns the AWS error code err carries, or "".
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-// classify wraps an AWS error of op on name with its retry decision:
-// stalled for refusals of the spec, transient otherwise.
-func classify(op, name string, err error) error {
-	err = fmt.Errorf("%s %s: %w", op, name, err)
-	switch errorCode(err) {
-	case "ValidationException", "ServiceQuotaExceededException", "AccessDeniedException":
-		return sluice.Stalled(err)
-	default:
-		return sluice.Transient(err)
-	}
 }

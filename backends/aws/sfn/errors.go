@@ -2,12 +2,11 @@ package sfn
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/aws/smithy-go"
 
-	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 )
 
 // deletingWait is how long to wait before looking again at a state
@@ -22,19 +21,6 @@ const (
 	codeAlreadyExists = "StateMachineAlreadyExists"
 )
 
-// stalledCodes are refusals no retry can fix: the spec or the
-// permissions must change.
-func stalledCodes() map[string]bool {
-	return map[string]bool{
-		"InvalidDefinition": true, "InvalidArn": true, "InvalidName": true,
-		"InvalidLoggingConfiguration": true, "InvalidTracingConfiguration": true,
-		"InvalidEncryptionConfiguration": true, "ValidationException": true,
-		"StateMachineTypeNotSupported": true, "MissingRequiredParameter": true,
-		"StateMachineLimitExceeded": true, "TooManyTags": true,
-		"UnrecognizedClientException": true, "InvalidSignatureException": true,
-	}
-}
-
 // errorCode returns the AWS error code err carries, or "".
 func errorCode(err error) string {
 	var ae smithy.APIError
@@ -44,19 +30,10 @@ func errorCode(err error) string {
 	return ""
 }
 
-// classify wraps an AWS error of op on name with the retry decision its
-// code calls for: stalled for refusals, waiting while the name is being
-// deleted, transient otherwise (throttling the SDK gave up on, 5xx, IAM
-// propagation right after a role was made).
+// classify wraps an AWS error of op on name with its kind and the retry
+// decision awsapi's Step Functions table and rule give it: refusals and
+// missing permissions stall, a name being deleted waits, throttling the
+// SDK gave up on, 5xx and the network are transient.
 func classify(op, name string, err error) error {
-	err = fmt.Errorf("%s %s: %w", op, name, err)
-	code := errorCode(err)
-	switch {
-	case code == codeDeleting:
-		return sluice.Waiting(deletingWait, err)
-	case stalledCodes()[code]:
-		return sluice.Stalled(err)
-	default:
-		return sluice.Transient(err)
-	}
+	return awsapi.StepFunctions().Classify(op+" "+name, err)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 )
 
 // ExecutionAPI is the part of the Step Functions client Executions calls;
@@ -127,24 +128,13 @@ func (x *Executions) history(ctx context.Context, id string) ([]types.HistoryEve
 	return events, nil
 }
 
-// executionError wraps err from op on what with the kind its code says.
+// executionError wraps err from op on what with the kind awsapi's Step
+// Functions table gives its code, except that a state machine being
+// deleted is, for running it, one that is not found.
 func executionError(op, what string, err error) error {
-	return sluice.E(op, executionKind(errorCode(err)), fmt.Errorf("%s: %w", what, err))
-}
-
-// executionKind classifies the error codes of the execution operations;
-// an error without a code (the network) or with another one is transient.
-func executionKind(code string) sluice.Kind {
-	switch code {
-	case "ExecutionAlreadyExists":
-		return sluice.KindConflict
-	case codeNotFound, codeDeleting, "ExecutionDoesNotExist":
-		return sluice.KindNotFound
-	case "InvalidArn", "InvalidName", "InvalidExecutionInput", "InvalidToken", "ValidationException":
-		return sluice.KindInvalid
-	case "AccessDeniedException", "KmsAccessDeniedException", "KmsInvalidStateException",
-		"UnrecognizedClientException", "InvalidSignatureException":
-		return sluice.KindPermission
+	k := awsapi.StepFunctions().KindOf(err)
+	if errorCode(err) == codeDeleting {
+		k = sluice.KindNotFound
 	}
-	return sluice.KindTransient
+	return sluice.E(op, k, fmt.Errorf("%s: %w", what, err))
 }

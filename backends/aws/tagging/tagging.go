@@ -2,16 +2,14 @@ package tagging
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 )
 
 // Resource type filters of GetResources ("service:type").
@@ -71,12 +69,8 @@ func (d *Discoverer) Discover(ctx context.Context, project, env string) ([]sluic
 // isAWSKey reports whether a tag key is reserved to AWS.
 func isAWSKey(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") }
 
-// classify gives a failure its retry decision.
+// classify gives a failure its kind and the retry decision awsapi's
+// tagging table and rule give it.
 func classify(err error) error {
-	err = fmt.Errorf("tagging.GetResources: %w", err)
-	var ae smithy.APIError
-	if errors.As(err, &ae) && (ae.ErrorCode() == "AccessDeniedException" || ae.ErrorCode() == "InvalidParameterException") {
-		return sluice.Stalled(err)
-	}
-	return sluice.Transient(err)
+	return awsapi.Tagging().Classify("tagging.GetResources", err)
 }

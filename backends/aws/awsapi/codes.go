@@ -1,0 +1,121 @@
+package awsapi
+
+import (
+	"time"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// Delays before looking again at a resource another operation keeps
+// busy, per service: how long its transitions usually take.
+const (
+	waitBatch     = 15 * time.Second
+	waitSFN       = 10 * time.Second
+	waitS3        = 5 * time.Second
+	waitRDS       = 30 * time.Second
+	waitScheduler = 5 * time.Second
+)
+
+// rules builds a table of codes with one kind each.
+func rules(k sluice.Kind, codes ...string) []Rule {
+	out := make([]Rule, 0, len(codes))
+	for _, c := range codes {
+		out = append(out, Rule{Code: c, Kind: k})
+	}
+	return out
+}
+
+// Batch is AWS Batch's table. Batch answers every refusal with
+// ClientException (and every fault with ServerException) and says which
+// refusal it is in the message: a resource that "does not exist" is not
+// found; one still in a "relationship" with another or "being modified"
+// (creating, updating, deleting) is in progress; any other
+// ClientException is a request Batch refuses as given (AWS Batch API
+// reference, "Errors").
+func Batch() Service {
+	var r []Rule
+	r = append(r, Rule{Code: "ClientException", Phrase: "does not exist", Kind: sluice.KindNotFound})
+	for _, p := range []string{"relationship", "being modified", "creating", "updating", "deleting"} {
+		r = append(r, Rule{Code: "ClientException", Phrase: p, Kind: sluice.KindInProgress})
+	}
+	r = append(r, Rule{Code: "ClientException", Kind: sluice.KindInvalid},
+		Rule{Code: "ServerException", Kind: sluice.KindTransient})
+	return Service{Name: "batch", Rules: r, Wait: waitBatch}
+}
+
+// StepFunctions is AWS Step Functions' table (Step Functions API
+// reference, the Errors section of each action).
+func StepFunctions() Service {
+	var r []Rule
+	r = append(r, rules(sluice.KindInvalid, "InvalidDefinition", "InvalidArn", "InvalidName",
+		"InvalidLoggingConfiguration", "InvalidTracingConfiguration", "InvalidEncryptionConfiguration",
+		"StateMachineTypeNotSupported", "InvalidExecutionInput", "InvalidToken", "InvalidOutput")...)
+	r = append(r, rules(sluice.KindQuota, "StateMachineLimitExceeded", "TooManyTags", "ExecutionLimitExceeded")...)
+	r = append(r, rules(sluice.KindPermission, "KmsAccessDeniedException", "KmsInvalidStateException")...)
+	r = append(r, rules(sluice.KindThrottled, "KmsThrottlingException")...)
+	r = append(r, rules(sluice.KindNotFound, "StateMachineDoesNotExist", "ResourceNotFound", "ExecutionDoesNotExist")...)
+	r = append(r, rules(sluice.KindInProgress, "StateMachineDeleting", "ConflictException")...)
+	r = append(r, rules(sluice.KindConflict, "StateMachineAlreadyExists", "ExecutionAlreadyExists")...)
+	return Service{Name: "sfn", Rules: r, Wait: waitSFN}
+}
+
+// S3 is Amazon S3's table (S3 API reference, "Error responses"). A
+// NoSuchBucket from a call on a bucket Sluice just created or observed
+// is S3 catching up: in progress.
+func S3() Service {
+	var r []Rule
+	r = append(r, rules(sluice.KindConflict, "BucketAlreadyExists", "BucketAlreadyOwnedByYou")...)
+	r = append(r, rules(sluice.KindInvalid, "InvalidRequest", "InvalidArgument", "MalformedXML",
+		"InvalidBucketName", "InvalidLocationConstraint", "IllegalLocationConstraintException",
+		"KMS.NotFoundException", "MalformedPolicy", "InvalidTag")...)
+	r = append(r, rules(sluice.KindQuota, "TooManyBuckets")...)
+	r = append(r, rules(sluice.KindInProgress, "NoSuchBucket", "OperationAborted")...)
+	return Service{Name: "s3", Rules: r, Wait: waitS3}
+}
+
+// RDS is Amazon RDS's table (RDS API reference, the Errors section of
+// CreateDBInstance, ModifyDBInstance and DeleteDBInstance). wait is the
+// delay before looking again at an instance busy in another operation.
+func RDS(wait time.Duration) Service {
+	if wait <= 0 {
+		wait = waitRDS
+	}
+	var r []Rule
+	r = append(r, rules(sluice.KindPermission, "KMSKeyNotAccessibleFault")...)
+	r = append(r, rules(sluice.KindConflict, "DBInstanceAlreadyExists", "DBSnapshotAlreadyExists")...)
+	r = append(r, rules(sluice.KindInvalid, "DBSubnetGroupNotFoundFault", "DBSecurityGroupNotFound",
+		"DBParameterGroupNotFound", "OptionGroupNotFoundFault", "StorageTypeNotSupported",
+		"InvalidVPCNetworkStateFault", "InvalidSubnet", "DBSubnetGroupDoesNotCoverEnoughAZs",
+		"InvalidDBSubnetGroupStateFault")...)
+	r = append(r, rules(sluice.KindQuota, "StorageQuotaExceeded", "InstanceQuotaExceeded",
+		"InsufficientDBInstanceCapacity", "SnapshotQuotaExceeded")...)
+	r = append(r, rules(sluice.KindInProgress, "InvalidDBInstanceState")...)
+	r = append(r, rules(sluice.KindNotFound, "DBInstanceNotFound")...)
+	return Service{Name: "rds", Rules: r, Wait: wait}
+}
+
+// Scheduler is Amazon EventBridge Scheduler's table (Scheduler API
+// reference, "Common errors" and each action's errors). A
+// ConflictException on an update or delete is another request changing
+// the schedule at the same time: in progress (CreateSchedule's conflict,
+// a name taken, is handled by the backend before it gets here).
+func Scheduler() Service {
+	r := rules(sluice.KindInProgress, "ConflictException")
+	return Service{Name: "scheduler", Rules: r, Wait: waitScheduler}
+}
+
+// Tagging is the Resource Groups Tagging API's table (its API reference,
+// GetResources' errors): a constraint of the organization is a refusal a
+// person must resolve; an expired pagination token is retried from the
+// start.
+func Tagging() Service {
+	var r []Rule
+	r = append(r, rules(sluice.KindInvalid, "ConstraintViolationException")...)
+	r = append(r, rules(sluice.KindTransient, "InternalServiceException", "PaginationTokenExpiredException")...)
+	return Service{Name: "tagging", Rules: r}
+}
+
+// Services returns the table of every service Sluice's AWS backends call.
+func Services() []Service {
+	return []Service{Batch(), StepFunctions(), S3(), RDS(0), Scheduler(), Tagging()}
+}
