@@ -69,7 +69,13 @@ func (c *compiler) computeEnvironment(d *dsl.Document) {
 	}
 	spec := obj{{"computeEnvironmentName", ci.env}, {"type", "MANAGED"}, {"state", "ENABLED"},
 		{"computeResources", computeResources(s, ci.fargate)}}
-	spec.setIf(s.ServiceRole != "", "serviceRole", s.ServiceRole)
+	// No role is Batch's service-linked role: null, so that removing
+	// serviceRole brings the environment back to it.
+	if s.ServiceRole != "" {
+		spec.set("serviceRole", s.ServiceRole)
+	} else {
+		spec.set("serviceRole", nil)
+	}
 	c.emit(draft{typ: sluice.TypeComputeEnvironment, name: d.Name, phys: ci.env, doc: d, tags: tags, spec: spec})
 	priority := s.QueuePriority
 	if priority == 0 {

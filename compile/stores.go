@@ -32,33 +32,39 @@ func (c *compiler) store(name string) *storeInfo {
 }
 
 // bucket compiles an ArtifactStore into a Bucket whose spec holds each S3
-// sub-configuration under its own key, in the shape of its Put* call; a
-// sub-configuration the document leaves out is absent (no opinion).
+// sub-configuration under its own key, in the shape of its Put* call.
+// Every key is always there: a field the document leaves out means S3's
+// default for a new bucket (unversioned, encrypted with sse-s3, public
+// access blocked), and null for lifecycle and replication, which a bucket
+// can be without (the backend removes what is there).
 func (c *compiler) bucket(d *dsl.Document) {
 	s := c.store(d.Name)
 	if !s.ok {
 		return
 	}
 	spec := obj{{"Bucket", s.bucket}}
-	if v := s.spec.Versioning; v != nil {
-		status := "Suspended"
-		if *v {
-			status = "Enabled"
-		}
-		spec.set("versioning", obj{{"Status", status}})
+	status := "Suspended"
+	if v := s.spec.Versioning; v != nil && *v {
+		status = "Enabled"
 	}
-	if e := s.spec.Encryption; e != nil {
-		spec.set("encryption", encryption(e))
+	spec.set("versioning", obj{{"Status", status}})
+	e := s.spec.Encryption
+	if e == nil {
+		e = &dsl.Encryption{Type: "sse-s3"}
 	}
-	if p := s.spec.PublicAccessBlock; p != nil {
-		spec.set("publicAccessBlock", obj{{"BlockPublicAcls", *p}, {"BlockPublicPolicy", *p},
-			{"IgnorePublicAcls", *p}, {"RestrictPublicBuckets", *p}})
-	}
+	spec.set("encryption", encryption(e))
+	block := s.spec.PublicAccessBlock == nil || *s.spec.PublicAccessBlock
+	spec.set("publicAccessBlock", obj{{"BlockPublicAcls", block}, {"BlockPublicPolicy", block},
+		{"IgnorePublicAcls", block}, {"RestrictPublicBuckets", block}})
 	if len(s.spec.Lifecycle) > 0 {
 		spec.set("lifecycle", obj{{"Rules", lifecycle(s.spec.Lifecycle)}})
+	} else {
+		spec.set("lifecycle", nil)
 	}
 	if r := s.spec.Replication; r != nil {
 		spec.set("replication", replication(r))
+	} else {
+		spec.set("replication", nil)
 	}
 	tags, ok := c.userTags(d, s.spec.Tags)
 	if !ok {
@@ -130,10 +136,20 @@ func (c *compiler) dbInstance(d *dsl.Document) {
 		{"EngineVersion", s.EngineVersion}, {"AllocatedStorage", s.StorageGiB}, {"MultiAZ", s.MultiAZ},
 		{"MasterUsername", user}, {"ManageMasterUserPassword", true}, {"StorageEncrypted", true},
 		{"PubliclyAccessible", false}}
-	spec.setIf(s.MaxStorageGiB > 0, "MaxAllocatedStorage", s.MaxStorageGiB)
+	// Left out: no storage autoscaling (null: the backend turns it off),
+	// RDS's default backup retention of one day, no deletion protection.
+	if s.MaxStorageGiB > 0 {
+		spec.set("MaxAllocatedStorage", s.MaxStorageGiB)
+	} else {
+		spec.set("MaxAllocatedStorage", nil)
+	}
+	retention := 1
+	if s.BackupRetentionDays != nil {
+		retention = *s.BackupRetentionDays
+	}
+	spec.set("BackupRetentionPeriod", retention)
+	spec.set("DeletionProtection", derefBool(s.DeletionProtection))
 	spec.setIf(s.StorageType != "", "StorageType", s.StorageType)
-	spec.setIf(s.BackupRetentionDays != nil, "BackupRetentionPeriod", derefInt(s.BackupRetentionDays))
-	spec.setIf(s.DeletionProtection != nil, "DeletionProtection", derefBool(s.DeletionProtection))
 	spec.setIf(s.Database != "", "DBName", s.Database)
 	spec.setIf(s.SubnetGroup != "", "DBSubnetGroupName", s.SubnetGroup)
 	spec.setIf(len(s.SecurityGroups) > 0, "VpcSecurityGroupIds", sortedCopy(s.SecurityGroups))
@@ -143,13 +159,6 @@ func (c *compiler) dbInstance(d *dsl.Document) {
 	}
 	c.emit(draft{typ: sluice.TypeDBInstance, name: d.Name, phys: phys, doc: d,
 		retain: s.DeletionPolicy != string(sluice.DeletionDelete), tags: tags, spec: spec})
-}
-
-func derefInt(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 func derefBool(p *bool) bool { return p != nil && *p }

@@ -59,7 +59,7 @@ func updatableStrategy(s any) bool {
 }
 
 // serviceLinked reports whether a service role is Batch's service-linked
-// role (an empty role means it).
+// role (no role, or an empty one, means it).
 func serviceLinked(role any) bool {
 	s, _ := role.(string)
 	return s == "" || strings.HasSuffix(s, "/AWSServiceRoleForBatch")
@@ -93,6 +93,10 @@ func ceChanges(t sluice.Target, want, have map[string]any) (top, cr []string, er
 	for _, k := range changed(want, have) {
 		switch {
 		case k == "computeResources":
+		case k == "serviceRole" && serviceLinked(want[k]) != serviceLinked(have[k]):
+			// Batch cannot move an environment between its
+			// service-linked role and a regular one.
+			return nil, nil, replaceFor(t, k)
 		case topField(k):
 			top = append(top, k)
 		default:

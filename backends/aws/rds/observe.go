@@ -167,7 +167,8 @@ func field(k string, db *types.DBInstance, actual, pending map[string]any) (any,
 
 // settle takes values RDS derives from the desired one as the desired
 // one: an engine version "16.3" for "16", storage that autoscaling grew
-// past the desired size (within MaxAllocatedStorage).
+// past the desired size (within MaxAllocatedStorage). A storage limit
+// equal to the allocated storage is no autoscaling: null.
 func settle(k string, desired, observed any, actual map[string]any) any {
 	switch k {
 	case "EngineVersion":
@@ -181,6 +182,10 @@ func settle(k string, desired, observed any, actual map[string]any) any {
 		limit, _ := actual["MaxAllocatedStorage"].(float64)
 		if o > d && limit >= o {
 			return desired
+		}
+	case "MaxAllocatedStorage":
+		if allocated, ok := actual["AllocatedStorage"].(float64); ok && observed == allocated {
+			return nil
 		}
 	}
 	return observed

@@ -6,6 +6,11 @@ import (
 	"sort"
 )
 
+// isNull reports whether raw is absent or the JSON null.
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
 // generic turns v into its JSON value tree (maps, slices, float64,
 // string, bool, nil). It fails only when v cannot be encoded as JSON.
 func generic(v any) (any, error) {
