@@ -149,16 +149,35 @@ func (c *compiler) dbInstance(d *dsl.Document) {
 	}
 	spec.set("BackupRetentionPeriod", retention)
 	spec.set("DeletionProtection", derefBool(s.DeletionProtection))
-	spec.setIf(s.StorageType != "", "StorageType", s.StorageType)
-	spec.setIf(s.Database != "", "DBName", s.Database)
-	spec.setIf(s.SubnetGroup != "", "DBSubnetGroupName", s.SubnetGroup)
-	spec.setIf(len(s.SecurityGroups) > 0, "VpcSecurityGroupIds", sortedCopy(s.SecurityGroups))
+	// Left out, these are what RDS chose at creation, and Sluice leaves
+	// them as they are: they stay absent from the spec, with a note.
+	var notes []sluice.Note
+	keep := func(set bool, key string, v any, text string) {
+		if set {
+			spec.set(key, v)
+		} else {
+			notes = append(notes, sluice.Note{Key: key, Text: text})
+		}
+	}
+	keep(s.StorageType != "", "StorageType", s.StorageType, noteStorageType)
+	keep(s.Database != "", "DBName", s.Database, noteDatabase)
+	keep(s.SubnetGroup != "", "DBSubnetGroupName", s.SubnetGroup, noteSubnetGroup)
+	keep(len(s.SecurityGroups) > 0, "VpcSecurityGroupIds", sortedCopy(s.SecurityGroups), noteDBSecurityGroups)
 	tags, ok := c.userTags(d, s.Tags)
 	if !ok {
 		return
 	}
 	c.emit(draft{typ: sluice.TypeDBInstance, name: d.Name, phys: phys, doc: d,
-		retain: s.DeletionPolicy != string(sluice.DeletionDelete), tags: tags, spec: spec})
+		retain: s.DeletionPolicy != string(sluice.DeletionDelete), tags: tags, spec: spec, notes: notes})
 }
+
+// What a plan says when a MetadataStore field Sluice leaves as it is was
+// removed.
+const (
+	noteStorageType      = "storageType left out: Sluice leaves the instance's storage type as it is (RDS chose it at creation)"
+	noteDatabase         = "database left out: Sluice leaves the instance's database as it is (RDS cannot drop or rename it)"
+	noteSubnetGroup      = "subnetGroup left out: Sluice leaves the instance in its DB subnet group"
+	noteDBSecurityGroups = "securityGroups left out: Sluice leaves the instance's security groups as they are (a new instance gets the VPC's default group)"
+)
 
 func derefBool(p *bool) bool { return p != nil && *p }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
@@ -46,6 +47,11 @@ func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
 		if _, err := fmt.Fprintf(w, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, reason); err != nil {
 			return err
 		}
+		for _, n := range changeNotes(c) {
+			if _, err := fmt.Fprintf(w, "               note: %s\n", n); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -58,7 +64,9 @@ func writePlanJSON(w io.Writer, env string, p reconcile.Plan) error {
 		Summary     string         `json:"summary"`
 		Empty       bool           `json:"empty"`
 		Plan        reconcile.Plan `json:"plan"`
-	}{env, planSummary(p), p.Empty(), p})
+		// Notes holds, by resource, what changes leave as it is on purpose.
+		Notes map[sluice.ResourceID][]string `json:"notes,omitempty"`
+	}{env, planSummary(p), p.Empty(), p, planNotes(p)})
 }
 
 // writePlanMarkdown writes a plan fit for a pull-request comment: the
@@ -74,7 +82,11 @@ func writePlanMarkdown(w io.Writer, env string, p reconcile.Plan) error {
 	}
 	b.WriteString("<details><summary>Changes</summary>\n\n| | action | resource | why |\n|---|---|---|---|\n")
 	for i, c := range p.Changes {
-		row := fmt.Sprintf("| `%s` | %s | `%s` | %s |\n", symbol(c.Action), c.Action, c.ID, escapeCell(c.Reason))
+		why := c.Reason
+		for _, n := range changeNotes(c) {
+			why += "; note: " + n
+		}
+		row := fmt.Sprintf("| `%s` | %s | `%s` | %s |\n", symbol(c.Action), c.Action, c.ID, escapeCell(why))
 		if b.Len()+len(row) > maxMarkdown {
 			fmt.Fprintf(&b, "\n…and %d more changes, not shown: run `sluice plan --env %s` for all of them.\n", len(p.Changes)-i, env)
 			break
