@@ -2,6 +2,7 @@ package rds_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -70,5 +71,23 @@ func TestAutoscalingOffNeedsStorage(t *testing.T) {
 	}
 	if calls := f.Calls()[before:]; len(calls) != 0 {
 		t.Errorf("refused update sent %v", calls)
+	}
+}
+
+// TestDatabaseAddedLater: a database added to the document of an
+// instance created without one is a change RDS cannot make in place,
+// not a silent no-op.
+func TestDatabaseAddedLater(t *testing.T) {
+	ctx := context.Background()
+	f, b := newFake(t, rdsbackend.Options{})
+	obs := mustCreate(t, f, b, target("lean", leanSpec))
+	added := target("lean", leanSpec, `"DeletionProtection":false,`, `"DBName":"mlflow","DeletionProtection":false,`)
+	before := len(f.Calls())
+	_, err := b.Update(ctx, added, obs)
+	if !errors.Is(err, reconcile.ErrReplace) {
+		t.Fatalf("Update adding a database = %v, want ErrReplace", err)
+	}
+	if calls := f.Calls()[before:]; len(calls) != 0 {
+		t.Errorf("Update adding a database sent %v", calls)
 	}
 }

@@ -149,6 +149,11 @@ func field(k string, db *types.DBInstance, actual, pending map[string]any) (any,
 		return aws.ToString(db.DBSubnetGroup.DBSubnetGroupName), true
 	case "VpcSecurityGroupIds":
 		return securityGroups(db.VpcSecurityGroups), true
+	case "DBName":
+		// An instance created without a database reports none: a
+		// database added to the document later is a difference (one
+		// RDS can only make by replacing the instance), not "no opinion".
+		return aws.ToString(db.DBName), true
 	case "ManageMasterUserPassword":
 		return db.MasterUserSecret != nil, true
 	case "Port":
