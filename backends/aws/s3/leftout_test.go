@@ -95,6 +95,14 @@ func TestKumoLeftOutFields(t *testing.T) {
 		{"every rule removed", "lifecycle", `null`, map[string]int{"DeleteBucketLifecycle": 1}},
 		{"versioning set", "versioning", `{"Status":"Enabled"}`, map[string]int{"PutBucketVersioning": 1}},
 		{"versioning left out again", "versioning", `{"Status":"Suspended"}`, map[string]int{"PutBucketVersioning": 1}},
+		{"kms encryption set", "encryption", `{"Rules":[{"ApplyServerSideEncryptionByDefault":{"KMSMasterKeyID":"alias/ml","SSEAlgorithm":"aws:kms"},"BucketKeyEnabled":true}]}`,
+			map[string]int{"PutBucketEncryption": 1}},
+		{"encryption left out again: sse-s3", "encryption", `{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}`,
+			map[string]int{"PutBucketEncryption": 1}},
+		{"public access allowed", "publicAccessBlock", `{"BlockPublicAcls":false,"BlockPublicPolicy":false,"IgnorePublicAcls":false,"RestrictPublicBuckets":false}`,
+			map[string]int{"PutPublicAccessBlock": 1}},
+		{"public-access block left out again: blocked", "publicAccessBlock", `{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true}`,
+			map[string]int{"PutPublicAccessBlock": 1}},
 	}
 	spec := leftOutSpec
 	for _, s := range steps {
@@ -115,6 +123,28 @@ func TestKumoLeftOutFields(t *testing.T) {
 	if err != nil || v.Status != "Suspended" {
 		t.Errorf("versioning after it was left out = %q, %v; want Suspended", v.Status, err)
 	}
+	enc, err := raw.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("churn-dev-lean")})
+	if err != nil || len(enc.ServerSideEncryptionConfiguration.Rules) != 1 ||
+		enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm != "AES256" {
+		t.Errorf("encryption after it was left out = %+v, %v; want sse-s3 (AES256)", enc, err)
+	}
+
+	// A user tag removed from the document is removed from the bucket.
+	delete(tg.Tags, "team")
+	if _, err := b.Update(ctx, tg, obs); err != nil {
+		t.Fatal(err)
+	}
+	assertCalls(t, "Update without the user tag", client.puts(), map[string]int{"PutBucketTagging": 1})
+	tags, err := raw.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("churn-dev-lean")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range tags.TagSet {
+		if aws.ToString(tag.Key) == "team" {
+			t.Errorf("tag team left on the bucket after it was removed: %v", tags.TagSet)
+		}
+	}
+	obs = converged(t, b, client, tg)
 
 	// A rule added by hand to a bucket whose document has none is drift,
 	// and the next update removes it.
