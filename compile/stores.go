@@ -86,23 +86,36 @@ func encryption(e *dsl.Encryption) obj {
 	return obj{{"Rules", []any{rule}}}
 }
 
+// lifecycle writes each rule with every action it can have: an action
+// the rule leaves out is null, so that removing it from a rule is a
+// change S3 is asked to make.
 func lifecycle(rules []dsl.LifecycleRule) []any {
 	out := make([]any, 0, len(rules))
 	for _, r := range rules {
 		rule := obj{{"ID", r.Name}, {"Status", "Enabled"}, {"Filter", obj{{"Prefix", r.Prefix}}}}
-		rule.setIf(r.ExpireAfterDays > 0, "Expiration", obj{{"Days", r.ExpireAfterDays}})
-		rule.setIf(r.NoncurrentExpireAfterDays > 0, "NoncurrentVersionExpiration", obj{{"NoncurrentDays", r.NoncurrentExpireAfterDays}})
-		rule.setIf(r.AbortUploadsAfterDays > 0, "AbortIncompleteMultipartUpload", obj{{"DaysAfterInitiation", r.AbortUploadsAfterDays}})
+		rule.set("Expiration", orNullObj(r.ExpireAfterDays > 0, obj{{"Days", r.ExpireAfterDays}}))
+		rule.set("NoncurrentVersionExpiration", orNullObj(r.NoncurrentExpireAfterDays > 0, obj{{"NoncurrentDays", r.NoncurrentExpireAfterDays}}))
+		rule.set("AbortIncompleteMultipartUpload", orNullObj(r.AbortUploadsAfterDays > 0, obj{{"DaysAfterInitiation", r.AbortUploadsAfterDays}}))
+		var transitions any
 		if len(r.Transitions) > 0 {
 			ts := make([]any, len(r.Transitions))
 			for i, t := range r.Transitions {
 				ts[i] = obj{{"Days", t.AfterDays}, {"StorageClass", t.StorageClass}}
 			}
-			rule.set("Transitions", ts)
+			transitions = ts
 		}
+		rule.set("Transitions", transitions)
 		out = append(out, rule)
 	}
 	return out
+}
+
+// orNullObj is o when set holds, else nil (JSON null).
+func orNullObj(set bool, o obj) any {
+	if set {
+		return o
+	}
+	return nil
 }
 
 func replication(r *dsl.Replication) obj {
@@ -110,8 +123,7 @@ func replication(r *dsl.Replication) obj {
 	if !strings.HasPrefix(dest, "arn:") {
 		dest = "arn:" + PlaceholderPartition + ":s3:::" + dest
 	}
-	destination := obj{{"Bucket", dest}}
-	destination.setIf(r.StorageClass != "", "StorageClass", r.StorageClass)
+	destination := obj{{"Bucket", dest}, {"StorageClass", orNull(r.StorageClass)}}
 	rule := obj{{"ID", "sluice"}, {"Status", "Enabled"}, {"Priority", 1},
 		{"Filter", obj{{"Prefix", r.Prefix}}},
 		{"DeleteMarkerReplication", obj{{"Status", "Disabled"}}},

@@ -21,9 +21,10 @@ import (
 const leftOutSpec = `{"Bucket":"churn-dev-lean",
 "encryption":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]},
 "lifecycle":{"Rules":[
- {"Expiration":{"Days":7},"Filter":{"Prefix":"tmp/"},"ID":"tmp","Status":"Enabled"},
- {"Expiration":{"Days":30},"Filter":{"Prefix":"logs/"},"ID":"logs","Status":"Enabled"},
- {"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Filter":{"Prefix":""},"ID":"uploads","Status":"Enabled"}]},
+ {"AbortIncompleteMultipartUpload":null,"Expiration":{"Days":7},"Filter":{"Prefix":"tmp/"},"ID":"tmp","NoncurrentVersionExpiration":null,"Status":"Enabled","Transitions":null},
+ {"AbortIncompleteMultipartUpload":null,"Expiration":{"Days":30},"Filter":{"Prefix":"logs/"},"ID":"logs","NoncurrentVersionExpiration":null,"Status":"Enabled","Transitions":null},
+ {"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Expiration":null,"Filter":{"Prefix":""},"ID":"uploads","NoncurrentVersionExpiration":null,"Status":"Enabled",
+  "Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"}]}]},
 "publicAccessBlock":{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true},
 "replication":null,
 "versioning":{"Status":"Suspended"}}`
@@ -89,8 +90,13 @@ func TestKumoLeftOutFields(t *testing.T) {
 		wantCalls map[string]int
 	}{
 		{"one rule of three removed", "lifecycle", `{"Rules":[
- {"Expiration":{"Days":7},"Filter":{"Prefix":"tmp/"},"ID":"tmp","Status":"Enabled"},
- {"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Filter":{"Prefix":""},"ID":"uploads","Status":"Enabled"}]}`,
+ {"AbortIncompleteMultipartUpload":null,"Expiration":{"Days":7},"Filter":{"Prefix":"tmp/"},"ID":"tmp","NoncurrentVersionExpiration":null,"Status":"Enabled","Transitions":null},
+ {"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Expiration":null,"Filter":{"Prefix":""},"ID":"uploads","NoncurrentVersionExpiration":null,"Status":"Enabled",
+  "Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"}]}]}`,
+			map[string]int{"PutBucketLifecycleConfiguration": 1}},
+		{"an action removed from a rule", "lifecycle", `{"Rules":[
+ {"AbortIncompleteMultipartUpload":null,"Expiration":{"Days":7},"Filter":{"Prefix":"tmp/"},"ID":"tmp","NoncurrentVersionExpiration":null,"Status":"Enabled","Transitions":null},
+ {"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":1},"Expiration":null,"Filter":{"Prefix":""},"ID":"uploads","NoncurrentVersionExpiration":null,"Status":"Enabled","Transitions":null}]}`,
 			map[string]int{"PutBucketLifecycleConfiguration": 1}},
 		{"every rule removed", "lifecycle", `null`, map[string]int{"DeleteBucketLifecycle": 1}},
 		{"versioning set", "versioning", `{"Status":"Enabled"}`, map[string]int{"PutBucketVersioning": 1}},
@@ -176,6 +182,20 @@ func TestLeftOutReplication(t *testing.T) {
 		t.Fatalf("Create: %v", err)
 	}
 	obs := converged(t, b, client, tg)
+
+	// The copies' storage class left out: the source object's class.
+	tg = target("churn-dev-artifacts", strings.Replace(replicatedSpec, `"StorageClass":"STANDARD_IA"`, `"StorageClass":null`, 1))
+	if _, err := b.Update(ctx, tg, obs); err != nil {
+		t.Fatal(err)
+	}
+	assertCalls(t, "Update without a storage class", client.puts(), map[string]int{"PutBucketReplication": 1})
+	obs = converged(t, b, client, tg)
+	fake.mu.Lock()
+	class := fake.buckets["churn-dev-artifacts"].replication.Rules[0].Destination.StorageClass
+	fake.mu.Unlock()
+	if class != "" {
+		t.Errorf("replication storage class after it was left out = %q, want none", class)
+	}
 
 	tg = target("churn-dev-artifacts", withKey(t, replicatedSpec, "replication", "null"))
 	if _, err := b.Update(ctx, tg, obs); err != nil {
