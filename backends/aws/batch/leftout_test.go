@@ -16,8 +16,10 @@ import (
 
 // TestLeftOutServiceRole: a compute environment whose document leaves
 // serviceRole out uses Batch's service-linked role (null in the spec).
-// Going between that role and a regular one is a replacement (Batch
-// refuses it in place); between two regular roles an update.
+// Going between that role and a regular one is refused (stalled, nothing
+// sent): Batch cannot make it in place, and a replacement could not
+// delete the environment its queue uses. Between two regular roles it
+// is an update.
 func TestLeftOutServiceRole(t *testing.T) {
 	const role = `"serviceRole":"arn:aws:iam::000000000000:role/batch-a",`
 	withRole := strings.Replace(ceSpec, `"state"`, role+`"state"`, 1)
@@ -26,12 +28,12 @@ func TestLeftOutServiceRole(t *testing.T) {
 		name    string
 		from    string
 		to      string
-		replace bool
+		refused bool
 		sent    bool
 	}{
 		{name: "left out stays the service-linked role", from: leftOut, to: leftOut},
-		{name: "removed goes back to the service-linked role: replaced", from: withRole, to: leftOut, replace: true},
-		{name: "set on an environment with the service-linked role: replaced", from: leftOut, to: withRole, replace: true},
+		{name: "removed: refused", from: withRole, to: leftOut, refused: true},
+		{name: "set on an environment with the service-linked role: refused", from: leftOut, to: withRole, refused: true},
 		{name: "another regular role in place", from: withRole, to: strings.Replace(withRole, "batch-a", "batch-b", 1), sent: true},
 	}
 	for _, tt := range tests {
@@ -44,10 +46,14 @@ func TestLeftOutServiceRole(t *testing.T) {
 			ce.Spec = []byte(tt.to)
 			n := len(f.fake.Calls())
 			_, err := f.b.Update(f.ctx, ce, current)
-			checkUpdate(t, f, n, err, tt.replace, tt.sent, "UpdateComputeEnvironment")
-			if tt.replace {
+			if tt.refused {
+				wantRetry(t, err, sluice.RetryStalled)
+				if !strings.Contains(err.Error(), "serviceRole") || len(f.since(n)) != 0 {
+					t.Fatalf("Update = %v with calls %v, want a stalled error naming serviceRole and no call", err, f.since(n))
+				}
 				return
 			}
+			checkUpdate(t, f, n, err, false, tt.sent, "UpdateComputeEnvironment")
 			f.fake.Settle()
 			if o := f.mustObserve(t, ce); !reconcile.SameJSON(o.Spec, ce.Spec) {
 				t.Errorf("after update the environment reads %s, want %s", o.Spec, ce.Spec)
