@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluice-dev/sluice"
 	rdsbackend "github.com/sluice-dev/sluice/backends/aws/rds"
 	"github.com/sluice-dev/sluice/reconcile"
 )
@@ -66,8 +67,8 @@ func TestAutoscalingOffNeedsStorage(t *testing.T) {
 	obs := mustCreate(t, f, b, target("lean", leanSpec, `"MaxAllocatedStorage":null`, `"MaxAllocatedStorage":200`))
 	before := len(f.Calls())
 	_, err := b.Update(ctx, target("lean", leanSpec, `"AllocatedStorage":20,`, ``), obs)
-	if err == nil || !strings.Contains(err.Error(), "AllocatedStorage") {
-		t.Fatalf("Update with a null limit and no AllocatedStorage = %v, want an error naming AllocatedStorage", err)
+	if d, _ := sluice.RetryOf(err); err == nil || d != sluice.RetryStalled || !strings.Contains(err.Error(), "AllocatedStorage") {
+		t.Fatalf("Update with a null limit and no AllocatedStorage = %v, want a stalled error naming AllocatedStorage", err)
 	}
 	if calls := f.Calls()[before:]; len(calls) != 0 {
 		t.Errorf("refused update sent %v", calls)

@@ -178,7 +178,7 @@ func (b *Backend) modifyInput(s spec, changed []string) (*rds.ModifyDBInstanceIn
 func autoscalingOff(s spec, in *rds.ModifyDBInstanceInput) error {
 	var gib int32
 	if err := json.Unmarshal(s.keys["AllocatedStorage"], &gib); err != nil || gib <= 0 {
-		return errors.New("MaxAllocatedStorage null (no storage autoscaling) needs AllocatedStorage in the spec")
+		return sluice.Stalled(errors.New("MaxAllocatedStorage null (no storage autoscaling) needs AllocatedStorage in the spec"))
 	}
 	in.MaxAllocatedStorage = aws.Int32(gib)
 	return nil
