@@ -1,6 +1,7 @@
 package local_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/local"
 	"github.com/sluice-dev/sluice/compile"
+	"github.com/sluice-dev/sluice/internal/pgtest"
 	"github.com/sluice-dev/sluice/project"
 	"github.com/sluice-dev/sluice/reconcile"
 	"github.com/sluice-dev/sluice/schema"
@@ -101,5 +103,37 @@ func TestLeftOutLifecycleLocal(t *testing.T) {
 		if c.Desired == nil || c.Desired.Type != sluice.TypeDBInstance {
 			t.Errorf("plan after the apply: %s %s (%s)", c.Action, c.ID, c.Reason)
 		}
+	}
+}
+
+// TestLeftOutDatabaseLocal: a database removed from a MetadataStore is
+// left as it is, as on RDS (no replacement, the record keeps its name);
+// one added to an instance created without it needs a replacement.
+func TestLeftOutDatabaseLocal(t *testing.T) {
+	srv := pgtest.Start(t)
+	w := mustWorld(t, local.Options{PostgresDSN: srv.DSN})
+	b := backend(t, w, sluice.TypeDBInstance)
+	tg := target(sluice.TypeDBInstance, "metadata", "churn-dev-metadata", dbSpec)
+	obs := mustCreate(t, b, tg)
+
+	left := tg
+	left.Spec = []byte(strings.Replace(dbSpec, `"DBName":"mlmetadata",`, ``, 1))
+	obs, err := b.Update(t.Context(), left, obs)
+	if err != nil {
+		t.Fatalf("Update without the database: %v, want it left as it is", err)
+	}
+	if !reconcile.SameJSON(obs.Spec, left.Spec) || !databaseExists(t, srv.DSN, tg.Name) {
+		t.Fatalf("after the update: %s, database there %v", obs.Spec, databaseExists(t, srv.DSN, tg.Name))
+	}
+	var rec struct{ Spec map[string]any }
+	readJSON(t, filepath.Join(w.Dir(), "records", string(sluice.TypeDBInstance), tg.Name+".json"), &rec)
+	if rec.Spec["DBName"] != "mlmetadata" {
+		t.Errorf("record DBName = %v, want mlmetadata kept", rec.Spec["DBName"])
+	}
+
+	renamed := tg
+	renamed.Spec = []byte(strings.Replace(dbSpec, `"mlmetadata"`, `"other"`, 1))
+	if _, err := b.Update(t.Context(), renamed, obs); !errors.Is(err, reconcile.ErrReplace) {
+		t.Errorf("Update renaming the database = %v, want ErrReplace", err)
 	}
 }
