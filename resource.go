@@ -52,6 +52,10 @@ type Resource struct {
 	Tags map[string]string `json:"tags"`
 	Spec json.RawMessage   `json:"spec"`
 	Hash string            `json:"hash"`
+	// Notes are said in a plan that changes the resource: fields its
+	// document leaves out that Sluice leaves as they are (see
+	// Note.Applies). They are not part of Hash.
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // Ownership tag keys every resource Sluice creates carries. Pruning

@@ -227,6 +227,7 @@ type draft struct {
 	retain bool
 	tags   map[string]string // user tags; ownership tags are added
 	spec   any
+	notes  []sluice.Note // fields left out that Sluice leaves as they are
 }
 
 func resourceID(t sluice.ResourceType, name string) sluice.ResourceID {
@@ -255,7 +256,7 @@ func (c *compiler) emit(d draft) {
 	}
 	sort.Slice(d.deps, func(i, j int) bool { return d.deps[i] < d.deps[j] })
 	c.out = append(c.out, sluice.Resource{ID: id, Type: d.typ, Name: d.phys, Source: d.doc.ID(),
-		File: d.doc.File, DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash})
+		File: d.doc.File, DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash, Notes: d.notes})
 }
 
 // specHash is the hex SHA-256 of what decides whether a resource must

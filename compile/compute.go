@@ -69,8 +69,15 @@ func (c *compiler) computeEnvironment(d *dsl.Document) {
 	}
 	spec := obj{{"computeEnvironmentName", ci.env}, {"type", "MANAGED"}, {"state", "ENABLED"},
 		{"computeResources", computeResources(s, ci.fargate)}}
-	spec.setIf(s.ServiceRole != "", "serviceRole", s.ServiceRole)
-	c.emit(draft{typ: sluice.TypeComputeEnvironment, name: d.Name, phys: ci.env, doc: d, tags: tags, spec: spec})
+	// No role is Batch's service-linked role: null, so that removing
+	// serviceRole brings the environment back to it.
+	if s.ServiceRole != "" {
+		spec.set("serviceRole", s.ServiceRole)
+	} else {
+		spec.set("serviceRole", nil)
+	}
+	c.emit(draft{typ: sluice.TypeComputeEnvironment, name: d.Name, phys: ci.env, doc: d, tags: tags, spec: spec,
+		notes: computeNotes(s, ci.fargate)})
 	priority := s.QueuePriority
 	if priority == 0 {
 		priority = 1
@@ -106,6 +113,22 @@ func computeResources(s dsl.ComputeEnvironmentSpec, fargate bool) obj {
 	r.setIf(s.InstanceRole != "", "instanceRole", s.InstanceRole)
 	r.setIf(s.Type == computeSpot && s.SpotBidPercentage > 0, "bidPercentage", s.SpotBidPercentage)
 	return r
+}
+
+// computeNotes are the fields of s left out that Sluice leaves as they
+// are: Batch keeps an environment's security groups when an update names
+// none, and its bid when an update leaves it out.
+func computeNotes(s dsl.ComputeEnvironmentSpec, fargate bool) []sluice.Note {
+	var notes []sluice.Note
+	if len(s.SecurityGroups) == 0 {
+		notes = append(notes, sluice.Note{Key: "computeResources.securityGroupIds",
+			Text: "securityGroups left out: Sluice leaves the environment's security groups as they are (a new environment gets the VPC's default group)"})
+	}
+	if !fargate && s.Type == computeSpot && s.SpotBidPercentage == 0 {
+		notes = append(notes, sluice.Note{Key: "computeResources.bidPercentage",
+			Text: "spotBidPercentage left out: Sluice leaves the environment's bid as it is (a new SPOT environment bids up to the on-demand price)"})
+	}
+	return notes
 }
 
 func sortedCopy(list []string) []string {

@@ -53,7 +53,9 @@ func (p *pipe) schedule() {
 	spec := obj{{"Name", phys}, {"ScheduleExpression", expr}, {"FlexibleTimeWindow", obj{{"Mode", "OFF"}}},
 		{"State", state}, {"ActionAfterCompletion", "NONE"},
 		{"Target", obj{{"Arn", ARNPlaceholder(smID)}, {"RoleArn", PlaceholderSchedulerRole}, {"Input", string(input)}}}}
-	spec.setIf(s.Timezone != "", "ScheduleExpressionTimezone", s.Timezone)
+	// Left out, the time zone is EventBridge Scheduler's default (UTC):
+	// null, so that removing it resets it.
+	spec.set("ScheduleExpressionTimezone", orNull(s.Timezone))
 	p.c.emit(draft{typ: sluice.TypeSchedule, name: p.name, phys: phys, doc: p.doc, deps: []sluice.ResourceID{smID},
 		tags: p.tags, spec: spec})
 }

@@ -75,29 +75,49 @@ func (p *pipe) jobDefSpec(sc *stepConf) obj {
 	}
 	spec := obj{{"type", "container"}, {"platformCapabilities", []string{platform}}, {"propagateTags", true},
 		{"retryStrategy", obj{{"attempts", 1}}}, {"containerProperties", p.container(sc)}}
-	spec.setIf(sc.timeout > 0, "timeout", obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}})
+	var timeout any // null: no Batch timeout
+	if sc.timeout > 0 {
+		timeout = obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}}
+	}
+	spec.set("timeout", timeout)
 	return spec
 }
 
 func (p *pipe) container(sc *stepConf) obj {
 	c := obj{{"image", sc.image}, {"resourceRequirements", resourceRequirements(sc.res)},
 		{"environment", p.containerEnv(sc)}}
-	c.setIf(sc.jobRole != "", "jobRoleArn", sc.jobRole)
+	// What a step leaves out is null, not absent: a revision is
+	// compared with the desired definition field by field, and a field
+	// only the registered revision has must count as a difference.
+	var secrets, volumes, mounts, linux any
 	if len(sc.secrets) > 0 {
-		c.set("secrets", p.secrets(sc))
+		secrets = p.secrets(sc)
 	}
 	if len(sc.volumes) > 0 {
-		volumes, mounts := p.volumes(sc)
-		c.set("volumes", volumes)
-		c.set("mountPoints", mounts)
+		volumes, mounts = p.volumes(sc)
 	}
+	if !sc.compute.fargate && sc.res.SharedMemory > 0 {
+		linux = obj{{"sharedMemorySize", sc.res.SharedMemory.MiB()}}
+	}
+	c.set("jobRoleArn", orNull(sc.jobRole))
+	c.set("secrets", secrets)
+	c.set("volumes", volumes)
+	c.set("mountPoints", mounts)
 	if sc.compute.fargate {
 		c.set("executionRoleArn", sc.jobRole)
 		c.set("networkConfiguration", obj{{"assignPublicIp", "ENABLED"}})
-	} else if sc.res.SharedMemory > 0 {
-		c.set("linuxParameters", obj{{"sharedMemorySize", sc.res.SharedMemory.MiB()}})
+	} else {
+		c.set("linuxParameters", linux)
 	}
 	return c
+}
+
+// orNull is s, or nil (JSON null) when s is empty.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func resourceRequirements(r dsl.Resources) []any {

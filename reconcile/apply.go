@@ -56,6 +56,9 @@ type Result struct {
 	Change Change
 	// Err is nil on success; it carries the retry decision.
 	Err error
+	// Note, on success, says what the change left in place on purpose
+	// (see sluice.LeftBehind).
+	Note string
 }
 
 // Apply runs the plan's changes, each after the changes of the resources
@@ -94,6 +97,11 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 				return
 			}
 			err := a.attempt(ctx, c, vars, bl, sems[changeType(c)])
+			var left *sluice.LeftBehind
+			if errors.As(err, &left) {
+				results[i] = Result{Change: c, Note: left.Error()}
+				return
+			}
 			if err != nil {
 				failed.Store(c.ID, err)
 			}
@@ -218,10 +226,15 @@ func (a *Applier) applyOne(ctx context.Context, c Change, vars *vars, bl *baseli
 	if err != nil {
 		return err
 	}
-	if err := a.run(ctx, b, c, vars, bl); err != nil {
+	err = a.run(ctx, b, c, vars, bl)
+	var left *sluice.LeftBehind
+	if err != nil && !errors.As(err, &left) {
 		return fmt.Errorf("%s %s: %w", c.Action, c.ID, err)
 	}
-	return a.Store.EndOp(seq)
+	if err := a.Store.EndOp(seq); err != nil {
+		return err
+	}
+	return err
 }
 
 func (a *Applier) run(ctx context.Context, b Backend, c Change, vars *vars, bl *baselines) error {
@@ -275,7 +288,8 @@ func (a *Applier) replace(ctx context.Context, b Backend, c Change, t sluice.Tar
 	if t.Deletion == sluice.DeletionRetain {
 		return sluice.Stalled(fmt.Errorf("%s: the change needs the resource replaced, and its deletion policy is retain; replace it by hand or set deletionPolicy: delete", c.ID))
 	}
-	if err := b.Delete(ctx, t, obs); err != nil {
+	var left *sluice.LeftBehind
+	if err := b.Delete(ctx, t, obs); err != nil && !errors.As(err, &left) {
 		return err
 	}
 	return sluice.Waiting(defaultWait, fmt.Errorf("%s: replaced; the new one is created once the old one is gone", c.ID))
@@ -293,10 +307,15 @@ func (a *Applier) delete(ctx context.Context, b Backend, c Change) error {
 	if !obs.Owned(a.Project, a.Env, c.ID) {
 		return sluice.Stalled(fmt.Errorf("%s no longer carries Sluice's ownership tags: not deleted", t.Name))
 	}
-	if err := b.Delete(ctx, t, obs); err != nil {
+	err = b.Delete(ctx, t, obs)
+	var left *sluice.LeftBehind
+	if err != nil && !errors.As(err, &left) {
 		return err
 	}
-	return a.Store.Forget(c.ID)
+	if ferr := a.Store.Forget(c.ID); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 func appliedOf(t sluice.Target, arn string) Applied {

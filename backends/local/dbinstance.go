@@ -153,7 +153,8 @@ func (d *dbInstances) Create(ctx context.Context, t sluice.Target) (sluice.Obser
 
 // Update records the new spec; a change of Engine, DBName,
 // MasterUsername or StorageEncrypted returns reconcile.ErrReplace, as
-// RDS cannot make it in place.
+// RDS cannot make it in place. A DBName removed from the spec is kept,
+// as RDS keeps the database.
 func (d *dbInstances) Update(ctx context.Context, t sluice.Target, current sluice.Observation) (sluice.Observation, error) {
 	r, err := d.record(t.Name)
 	if err != nil || r == nil {
@@ -164,10 +165,22 @@ func (d *dbInstances) Update(ctx context.Context, t sluice.Target, current sluic
 	if err := json.Unmarshal(t.Spec, &n); err != nil {
 		return sluice.Observation{}, invalidSpec(t, err)
 	}
+	desired := t.Spec
+	if n.DBName == "" && o.DBName != "" {
+		// A database left out of the document is left as it is, as RDS
+		// cannot drop or rename it.
+		spec, err := withField(t.Spec, "DBName", o.DBName)
+		if err != nil {
+			return sluice.Observation{}, invalidSpec(t, err)
+		}
+		t.Spec, n.DBName = spec, o.DBName
+	}
 	if owned(t, r) && (o.Engine != n.Engine || o.DBName != n.DBName || o.MasterUsername != n.MasterUsername || o.StorageEncrypted != n.StorageEncrypted) {
 		return sluice.Observation{}, reconcile.ErrReplace
 	}
-	return d.kind.Update(ctx, t, current)
+	obs, err := d.kind.Update(ctx, t, current)
+	obs.Spec = restrict(obs.Spec, desired)
+	return obs, err
 }
 
 // Delete drops the database and its record. Deletion protection, or no
@@ -198,4 +211,14 @@ func (d *dbInstances) Delete(ctx context.Context, t sluice.Target, _ sluice.Obse
 	d.w.mu.Lock()
 	defer d.w.mu.Unlock()
 	return d.w.drop(sluice.TypeDBInstance, t.Name)
+}
+
+// withField returns the JSON object spec with key set to v.
+func withField(spec json.RawMessage, key string, v any) (json.RawMessage, error) {
+	var m map[string]any
+	if err := json.Unmarshal(spec, &m); err != nil {
+		return nil, err
+	}
+	m[key] = v
+	return json.Marshal(m)
 }

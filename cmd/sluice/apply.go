@@ -167,6 +167,9 @@ func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) {
 			continue
 		}
 		status := "done"
+		if r.Note != "" {
+			status = "done; " + r.Note
+		}
 		if r.Err != nil {
 			decision, after := sluice.RetryOf(r.Err)
 			status = fmt.Sprintf("%s: %v", decision, r.Err)

@@ -200,6 +200,11 @@ func policyGrants() []grant {
 		{"s3", "PutBucketLifecycleConfiguration", "s3:PutLifecycleConfiguration", sidBuckets},
 		{"s3", "GetBucketReplication", "s3:GetReplicationConfiguration", sidBuckets},
 		{"s3", "PutBucketReplication", "s3:PutReplicationConfiguration", sidBuckets},
+		// S3 has no Delete* actions for these: removing the configuration
+		// needs the Put permission (DeleteBucketLifecycle,
+		// DeleteBucketReplication in the S3 API reference).
+		{"s3", "DeleteBucketLifecycle", "s3:PutLifecycleConfiguration", sidBuckets},
+		{"s3", "DeleteBucketReplication", "s3:PutReplicationConfiguration", sidBuckets},
 		{"rds", "DescribeDBInstances", "rds:DescribeDBInstances", sidDBInstances},
 		{"rds", "DescribeDBInstances", "rds:DescribeDBInstances", sidRDSDiscover},
 		{"rds", "CreateDBInstance", "rds:CreateDBInstance", sidDBInstances},

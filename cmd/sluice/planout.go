@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
@@ -58,6 +59,9 @@ func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
 		for _, f := range c.Fields {
 			fmt.Fprintf(&b, "        %s: %s → %s\n", f.Path, fieldValue(f.Old), fieldValue(f.New))
 		}
+		for _, n := range changeNotes(c) {
+			fmt.Fprintf(&b, "        note: %s\n", n)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -73,7 +77,9 @@ func writePlanJSON(w io.Writer, env string, p reconcile.Plan) error {
 		Summary     string         `json:"summary"`
 		Empty       bool           `json:"empty"`
 		Plan        reconcile.Plan `json:"plan"`
-	}{env, planSummary(p), p.Empty(), p})
+		// Notes holds, by resource, what changes leave as it is on purpose.
+		Notes map[sluice.ResourceID][]string `json:"notes,omitempty"`
+	}{env, planSummary(p), p.Empty(), p, planNotes(p)})
 }
 
 // fieldValue is a field's value as text and markdown show it: its JSON,
@@ -164,6 +170,9 @@ func writePlanMarkdown(w io.Writer, env string, p reconcile.Plan, rest string) e
 func markdownChange(c reconcile.Change) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "- `%s` **%s** `%s`: %s\n", symbol(c.Action), c.Action, c.ID, escapeCell(c.Reason))
+	for _, n := range changeNotes(c) {
+		fmt.Fprintf(&b, "  - note: %s\n", escapeCell(n))
+	}
 	if len(c.Fields) == 0 {
 		return b.String()
 	}

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/batch"
@@ -59,7 +60,7 @@ func updatableStrategy(s any) bool {
 }
 
 // serviceLinked reports whether a service role is Batch's service-linked
-// role (an empty role means it).
+// role (no role, or an empty one, means it).
 func serviceLinked(role any) bool {
 	s, _ := role.(string)
 	return s == "" || strings.HasSuffix(s, "/AWSServiceRoleForBatch")
@@ -93,6 +94,8 @@ func ceChanges(t sluice.Target, want, have map[string]any) (top, cr []string, er
 	for _, k := range changed(want, have) {
 		switch {
 		case k == "computeResources":
+		case k == "serviceRole" && serviceLinked(want[k]) != serviceLinked(have[k]):
+			return nil, nil, roleSwitch(t, want[k])
 		case topField(k):
 			top = append(top, k)
 		default:
@@ -138,6 +141,23 @@ func ceInput(t sluice.Target, arn string, want map[string]any, top, cr []string)
 		return nil, invalidSpec(t, err)
 	}
 	return in, nil
+}
+
+// roleSwitch is the stalled error for a service role that goes between
+// Batch's service-linked role and a regular one: UpdateComputeEnvironment
+// refuses it, and a replacement cannot finish while the environment's
+// own job queue uses it (Batch refuses to delete it), so it would only
+// leave the environment disabled. A person decides: keep the role, or
+// give the compute environment a new name so that a new one (and queue)
+// is created and the old one pruned.
+func roleSwitch(t sluice.Target, want any) error {
+	what := "to the service-linked role (serviceRole removed)"
+	if !serviceLinked(want) {
+		what = "from the service-linked role to " + asString(want)
+	}
+	return sluice.Stalled(sluice.E("batch.Update: "+string(t.ID), sluice.KindInvalid, fmt.Errorf(
+		"serviceRole cannot change %s in place: AWS Batch does not move a compute environment between its service-linked role and a regular one; "+
+			"keep the current role, or rename the ComputeEnvironment document to create a new environment and queue", what)))
 }
 
 // asString returns v as a string, "" when it is not one.

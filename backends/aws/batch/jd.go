@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/batch"
@@ -144,7 +146,8 @@ func sameDefinition(t sluice.Target, latest *types.JobDefinition) (bool, error) 
 }
 
 // register registers a new revision tagged with t.Tags, then
-// deregisters the old ones beyond the newest KeepRevisions.
+// deregisters the old ones beyond the newest KeepRevisions that carry
+// Sluice's ownership tags (a revision registered by hand is left).
 func (j jobDefinitions) register(ctx context.Context, t sluice.Target, revs []types.JobDefinition) (sluice.Observation, error) {
 	var in batch.RegisterJobDefinitionInput
 	if err := json.Unmarshal(t.Spec, &in); err != nil {
@@ -164,7 +167,8 @@ func (j jobDefinitions) register(ctx context.Context, t sluice.Target, revs []ty
 		return obs, invalidSpec(t, err)
 	}
 	if len(revs) >= j.keep {
-		return obs, j.deregister(ctx, t, revs[j.keep-1:])
+		mine, _ := owned(t.Tags, revs[j.keep-1:])
+		return obs, j.deregister(ctx, t, mine)
 	}
 	return obs, nil
 }
@@ -181,11 +185,53 @@ func (j jobDefinitions) deregister(ctx context.Context, t sluice.Target, revs []
 	return nil
 }
 
-// Delete deregisters every active revision of the name.
-func (j jobDefinitions) Delete(ctx context.Context, t sluice.Target, _ sluice.Observation) error {
+// owned splits revisions into those that carry Sluice's ownership tags
+// for the owner (a target's or an observation's tags: project,
+// environment and resource) and the others, registered by someone else
+// under the same name.
+func owned(owner map[string]string, revs []types.JobDefinition) (mine, others []types.JobDefinition) {
+	o := sluice.Observation{}
+	for _, r := range revs {
+		o.Tags = r.Tags
+		if o.Owned(owner[sluice.TagProject], owner[sluice.TagEnvironment], sluice.ResourceID(owner[sluice.TagResource])) {
+			mine = append(mine, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	return mine, others
+}
+
+// ownerOf returns the tags that say whose revisions are Sluice's: t's,
+// or, for a target being pruned (which carries no tags), those of the
+// latest revision the reconciler observed and found owned.
+func ownerOf(t sluice.Target, current sluice.Observation) map[string]string {
+	if t.Tags[sluice.TagResource] != "" {
+		return t.Tags
+	}
+	return current.Tags
+}
+
+// Delete deregisters every active revision of the name that carries
+// Sluice's ownership tags for the resource. Revisions without them
+// (registered by hand under the same name) are left active, and the
+// error is a *sluice.LeftBehind naming them: the deletion is done.
+func (j jobDefinitions) Delete(ctx context.Context, t sluice.Target, current sluice.Observation) error {
 	revs, err := j.active(ctx, t)
 	if err != nil {
 		return err
 	}
-	return j.deregister(ctx, t, revs)
+	mine, others := owned(ownerOf(t, current), revs)
+	if err := j.deregister(ctx, t, mine); err != nil {
+		return err
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	names := make([]string, len(others))
+	for i, r := range others {
+		names[i] = aws.ToString(r.JobDefinitionArn)
+	}
+	return &sluice.LeftBehind{What: fmt.Sprintf("%d active revision(s) of %s without Sluice's ownership tags left registered: %s",
+		len(others), t.Name, strings.Join(names, ", "))}
 }

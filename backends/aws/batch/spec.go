@@ -165,6 +165,9 @@ func normaliseField(key string, v any) any {
 		if s, ok := n.(string); ok {
 			return s[strings.LastIndex(s, "/")+1:]
 		}
+	case key == "serviceRole" && serviceLinked(n):
+		// The service-linked role is what no role means.
+		return nil
 	case key == "environment" && isList:
 		list = dropEmptyValues(list)
 		sortBy(list, "name")
@@ -226,11 +229,17 @@ func empty(v any) bool {
 }
 
 // changed lists the top-level fields whose normalised values differ
-// between desired and observed, sorted.
+// between desired and observed, sorted: a field desired leaves out
+// (null) that observed holds is one of them.
 func changed(desired, observed map[string]any) []string {
 	var keys []string
 	for k, dv := range desired {
 		if !reflect.DeepEqual(dv, observed[k]) {
+			keys = append(keys, k)
+		}
+	}
+	for k := range observed {
+		if _, ok := desired[k]; !ok {
 			keys = append(keys, k)
 		}
 	}

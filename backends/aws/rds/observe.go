@@ -149,6 +149,11 @@ func field(k string, db *types.DBInstance, actual, pending map[string]any) (any,
 		return aws.ToString(db.DBSubnetGroup.DBSubnetGroupName), true
 	case "VpcSecurityGroupIds":
 		return securityGroups(db.VpcSecurityGroups), true
+	case "DBName":
+		// An instance created without a database reports none: a
+		// database added to the document later is a difference (one
+		// RDS can only make by replacing the instance), not "no opinion".
+		return aws.ToString(db.DBName), true
 	case "ManageMasterUserPassword":
 		return db.MasterUserSecret != nil, true
 	case "Port":
@@ -167,7 +172,8 @@ func field(k string, db *types.DBInstance, actual, pending map[string]any) (any,
 
 // settle takes values RDS derives from the desired one as the desired
 // one: an engine version "16.3" for "16", storage that autoscaling grew
-// past the desired size (within MaxAllocatedStorage).
+// past the desired size (within MaxAllocatedStorage). A storage limit
+// equal to the allocated storage is no autoscaling: null.
 func settle(k string, desired, observed any, actual map[string]any) any {
 	switch k {
 	case "EngineVersion":
@@ -181,6 +187,10 @@ func settle(k string, desired, observed any, actual map[string]any) any {
 		limit, _ := actual["MaxAllocatedStorage"].(float64)
 		if o > d && limit >= o {
 			return desired
+		}
+	case "MaxAllocatedStorage":
+		if allocated, ok := actual["AllocatedStorage"].(float64); ok && observed == allocated {
+			return nil
 		}
 	}
 	return observed

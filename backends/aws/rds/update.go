@@ -3,6 +3,7 @@ package rds
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -156,12 +157,31 @@ func (b *Backend) modifyInput(s spec, changed []string) (*rds.ModifyDBInstanceIn
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return nil, err
 	}
+	if slices.Contains(changed, "MaxAllocatedStorage") && in.MaxAllocatedStorage == nil {
+		if err := autoscalingOff(s, &in); err != nil {
+			return nil, err
+		}
+	}
 	in.DBInstanceIdentifier = aws.String(s.id)
 	in.ApplyImmediately = aws.Bool(immediate)
 	if in.EngineVersion != nil {
 		in.AllowMajorVersionUpgrade = aws.Bool(true)
 	}
 	return &in, nil
+}
+
+// autoscalingOff asks RDS to turn storage autoscaling off, as a null
+// MaxAllocatedStorage says: RDS takes a limit equal to the allocated
+// storage as "no autoscaling" (Amazon RDS User Guide, "Turning off
+// storage autoscaling"), and a modification cannot leave the field out
+// to mean it.
+func autoscalingOff(s spec, in *rds.ModifyDBInstanceInput) error {
+	var gib int32
+	if err := json.Unmarshal(s.keys["AllocatedStorage"], &gib); err != nil || gib <= 0 {
+		return sluice.Stalled(errors.New("MaxAllocatedStorage null (no storage autoscaling) needs AllocatedStorage in the spec"))
+	}
+	in.MaxAllocatedStorage = aws.Int32(gib)
+	return nil
 }
 
 // setTags adds the tags of want that have differs from have and removes

@@ -43,10 +43,17 @@ func (b *Backend) Create(ctx context.Context, t sluice.Target) (sluice.Observati
 	if err := b.putTags(ctx, s.bucket, t.Tags); err != nil {
 		return sluice.Observation{}, classify(op(name, t), err)
 	}
-	if err := b.putSubconfigs(ctx, s, nil); err != nil {
+	if err := b.putSubconfigs(ctx, s, newBucket()); err != nil {
 		return sluice.Observation{}, classify(op(name, t), err)
 	}
 	return b.applied(t, s), nil
+}
+
+// newBucket is what a bucket just created has, in the spec's shape: no
+// sub-configuration but unversioned (read as Suspended, see
+// getVersioning). Create writes only what differs from it.
+func newBucket() map[string]json.RawMessage {
+	return map[string]json.RawMessage{"versioning": json.RawMessage(`{"Status":"Suspended"}`)}
 }
 
 // Update writes each sub-configuration the spec sets that differs from
@@ -97,19 +104,36 @@ func (b *Backend) createBucket(ctx context.Context, bucket string) error {
 	return err
 }
 
-// putSubconfigs writes, in order, each sub-configuration s sets whose
-// observed value differs (observed nil: all of them).
+// putSubconfigs brings, in order, each sub-configuration s has an
+// opinion on to it: a value that differs from the observed one is
+// written; a null removes the one the bucket has.
 func (b *Backend) putSubconfigs(ctx context.Context, s spec, observed map[string]json.RawMessage) error {
 	for _, sc := range subconfigs() {
 		raw, ok := s.keys[sc.key]
-		if !ok || (observed != nil && sameJSON(raw, observed[sc.key])) {
+		if !ok || sameJSON(raw, observed[sc.key]) {
 			continue
 		}
-		if err := sc.put(ctx, b.client, s.bucket, raw); err != nil {
+		err := b.writeSubconfig(ctx, sc, s.bucket, raw, observed)
+		if err != nil {
 			return fmt.Errorf("%s: %w", sc.key, err)
 		}
 	}
 	return nil
+}
+
+// writeSubconfig writes raw, or removes the sub-configuration when raw is
+// null and observed holds one.
+func (b *Backend) writeSubconfig(ctx context.Context, sc subconfig, bucket string, raw json.RawMessage, observed map[string]json.RawMessage) error {
+	if !isNull(raw) {
+		return sc.put(ctx, b.client, bucket, raw)
+	}
+	if sc.del == nil {
+		return fmt.Errorf("null is not a value of %s: a bucket always has one", sc.key)
+	}
+	if isNull(observed[sc.key]) {
+		return nil
+	}
+	return sc.del(ctx, b.client, bucket)
 }
 
 // putTags replaces the bucket's tag set with tags, keeping the aws: tags

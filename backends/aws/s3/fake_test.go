@@ -6,7 +6,10 @@ package s3_test
 // the bucket. It covers HeadBucket, CreateBucket, Get/PutBucketTagging,
 // Get/PutBucketVersioning and Get/PutBucketReplication, as AWS documents
 // them: GetBucketReplication of a bucket without one is 404
-// ReplicationConfigurationNotFoundError; PutBucketReplication is refused
+// ReplicationConfigurationNotFoundError; DeleteBucketReplication removes
+// the configuration and answers 204 No Content, also when there is none
+// (S3 API reference, DeleteBucketReplication: "Deletes the replication
+// configuration from the bucket"); PutBucketReplication is refused
 // (400 InvalidRequest) unless versioning is Enabled, and (400
 // MalformedXML) without a Role or a rule with a destination; CreateBucket
 // of a taken name is 409 BucketAlreadyOwnedByYou; a missing bucket is 404
@@ -157,8 +160,13 @@ func (f *fakeS3) replication(w http.ResponseWriter, r *http.Request, b *fakeBuck
 		writeXML(w, b.replication)
 		return
 	}
+	if r.Method == http.MethodDelete {
+		b.replication = nil
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	if r.Method != http.MethodPut {
-		s3Error(w, http.StatusNotImplemented, "NotImplemented", "fakeS3 never deletes replication")
+		s3Error(w, http.StatusNotImplemented, "NotImplemented", "fakeS3 does not implement "+r.Method+" ?replication")
 		return
 	}
 	var in replicationConfig

@@ -130,3 +130,13 @@ func (c *counting) PutBucketReplication(ctx context.Context, in *s3.PutBucketRep
 	c.count("PutBucketReplication")
 	return c.Client.PutBucketReplication(ctx, in, o...)
 }
+
+func (c *counting) DeleteBucketLifecycle(ctx context.Context, in *s3.DeleteBucketLifecycleInput, o ...func(*s3.Options)) (*s3.DeleteBucketLifecycleOutput, error) {
+	c.count("DeleteBucketLifecycle")
+	return c.Client.DeleteBucketLifecycle(ctx, in, o...)
+}
+
+func (c *counting) DeleteBucketReplication(ctx context.Context, in *s3.DeleteBucketReplicationInput, o ...func(*s3.Options)) (*s3.DeleteBucketReplicationOutput, error) {
+	c.count("DeleteBucketReplication")
+	return c.Client.DeleteBucketReplication(ctx, in, o...)
+}

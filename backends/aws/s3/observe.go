@@ -71,9 +71,10 @@ func (b *Backend) tags(ctx context.Context, bucket string) (map[string]string, e
 	return tags, nil
 }
 
-// readSpec reads each sub-configuration s sets and returns them, with the
-// bucket name, as normalised JSON in the spec's shape. A sub-configuration
-// the bucket does not have is left out.
+// readSpec reads each sub-configuration s has an opinion on and returns
+// them, with the bucket name, as normalised JSON in the spec's shape. A
+// sub-configuration the bucket does not have is left out; one the spec
+// wants gone (null) is reported whole when the bucket has it.
 func (b *Backend) readSpec(ctx context.Context, s spec) (json.RawMessage, error) {
 	observed := map[string]any{"Bucket": s.bucket}
 	for _, sc := range subconfigs() {
@@ -95,6 +96,10 @@ func (b *Backend) readSpec(ctx context.Context, s spec) (json.RawMessage, error)
 		got, err := generic(v)
 		if err != nil {
 			return nil, err
+		}
+		if desired == nil {
+			observed[sc.key] = stripNulls(got)
+			continue
 		}
 		observed[sc.key] = restrict(desired, got)
 	}

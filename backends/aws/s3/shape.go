@@ -6,6 +6,11 @@ import (
 	"sort"
 )
 
+// isNull reports whether raw is absent or the JSON null.
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
 // generic turns v into its JSON value tree (maps, slices, float64,
 // string, bool, nil). It fails only when v cannot be encoded as JSON.
 func generic(v any) (any, error) {
@@ -34,7 +39,10 @@ func sameJSON(a, b json.RawMessage) bool {
 // in desired's order, with observed entries desired lacks after them,
 // sorted by ID; other lists are matched by position. A field AWS leaves
 // out where desired holds a zero value ("", 0, false, an object of
-// zeros) is taken as that zero value, since S3 omits empty elements.
+// zeros) is taken as that zero value, since S3 omits empty elements. A
+// field desired holds as null (left out of the document) is null when
+// S3 has none (an enumeration the SDK reports as ""), and what S3 has
+// otherwise.
 func restrict(desired, observed any) any {
 	switch d := desired.(type) {
 	case map[string]any:
@@ -62,6 +70,10 @@ func restrictObject(d, o map[string]any) map[string]any {
 	for k, dv := range d {
 		ov, ok := o[k]
 		switch {
+		case dv == nil && (!ok || ov == nil || ov == ""):
+			out[k] = nil
+		case dv == nil:
+			out[k] = stripNulls(ov)
 		case ok && ov != nil:
 			out[k] = restrict(dv, ov)
 		case isZero(dv):

@@ -10,11 +10,19 @@ import (
 )
 
 // subconfig is one S3 sub-configuration: its key in the spec, how to read
-// it (nil when the bucket has none) and how to write it.
+// it (nil when the bucket has none), how to write it and, for those a
+// bucket can be without, how to remove it.
+//
+// A spec key set to null asks for the bucket to be without that
+// sub-configuration (the compiler's meaning of a field left out of the
+// document): del runs when the bucket has one. A sub-configuration
+// without del cannot be null. A key absent from the spec is no opinion:
+// neither read nor written.
 type subconfig struct {
 	key string
 	get func(ctx context.Context, c Client, bucket string) (any, error)
 	put func(ctx context.Context, c Client, bucket string, raw json.RawMessage) error
+	del func(ctx context.Context, c Client, bucket string) error
 }
 
 // subconfigs in the order they are written: the public-access block
@@ -22,11 +30,11 @@ type subconfig struct {
 // (which requires it).
 func subconfigs() []subconfig {
 	return []subconfig{
-		{"publicAccessBlock", getPublicAccessBlock, putPublicAccessBlock},
-		{"encryption", getEncryption, putEncryption},
-		{"versioning", getVersioning, putVersioning},
-		{"lifecycle", getLifecycle, putLifecycle},
-		{"replication", getReplication, putReplication},
+		{"publicAccessBlock", getPublicAccessBlock, putPublicAccessBlock, nil},
+		{"encryption", getEncryption, putEncryption, nil},
+		{"versioning", getVersioning, putVersioning, nil},
+		{"lifecycle", getLifecycle, putLifecycle, deleteLifecycle},
+		{"replication", getReplication, putReplication, deleteReplication},
 	}
 }
 
@@ -70,14 +78,19 @@ func putEncryption(ctx context.Context, c Client, bucket string, raw json.RawMes
 	return err
 }
 
-// getVersioning reports a bucket whose versioning was never enabled with
-// an empty Status, as S3 does.
+// getVersioning reports a bucket whose versioning was never enabled as
+// Suspended: S3 reports it with an empty Status, and stores new objects
+// of both alike (with a null version ID), so "off" has one spelling.
 func getVersioning(ctx context.Context, c Client, bucket string) (any, error) {
 	out, err := c.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
 	if err != nil {
 		return nil, err
 	}
-	return types.VersioningConfiguration{Status: out.Status, MFADelete: types.MFADelete(out.MFADelete)}, nil
+	status := out.Status
+	if status == "" {
+		status = types.BucketVersioningStatusSuspended
+	}
+	return types.VersioningConfiguration{Status: status, MFADelete: types.MFADelete(out.MFADelete)}, nil
 }
 
 func putVersioning(ctx context.Context, c Client, bucket string, raw json.RawMessage) error {
@@ -109,6 +122,12 @@ func putLifecycle(ctx context.Context, c Client, bucket string, raw json.RawMess
 	return err
 }
 
+// deleteLifecycle removes every lifecycle rule (DeleteBucketLifecycle).
+func deleteLifecycle(ctx context.Context, c Client, bucket string) error {
+	_, err := c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: aws.String(bucket)})
+	return err
+}
+
 func getReplication(ctx context.Context, c Client, bucket string) (any, error) {
 	out, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(bucket)})
 	if isCode(err, "ReplicationConfigurationNotFoundError") {
@@ -126,5 +145,13 @@ func putReplication(ctx context.Context, c Client, bucket string, raw json.RawMe
 		return err
 	}
 	_, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: aws.String(bucket), ReplicationConfiguration: &cfg})
+	return err
+}
+
+// deleteReplication removes the replication configuration
+// (DeleteBucketReplication). Never call it against kumo v0.33.1, which
+// deletes the bucket instead.
+func deleteReplication(ctx context.Context, c Client, bucket string) error {
+	_, err := c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: aws.String(bucket)})
 	return err
 }

@@ -30,7 +30,22 @@ func observedSpec(out *scheduler.GetScheduleOutput, own string, desired json.Raw
 	if raw, err = awsapi.Restrict(raw, desired); err != nil {
 		return nil, err
 	}
+	if raw, err = defaultZone(raw, desired); err != nil {
+		return nil, err
+	}
 	return sameInput(raw, desired)
+}
+
+// defaultZone drops an observed time zone of UTC, EventBridge
+// Scheduler's default, when desired leaves the zone out (null): that is
+// what it means.
+func defaultZone(observed, desired json.RawMessage) (json.RawMessage, error) {
+	m := fields(observed)
+	if string(m["ScheduleExpressionTimezone"]) != `"UTC"` || !reconcile.SameJSON(fields(desired)["ScheduleExpressionTimezone"], json.RawMessage("null")) {
+		return observed, nil
+	}
+	delete(m, "ScheduleExpressionTimezone")
+	return json.Marshal(m)
 }
 
 // sameInput replaces the observed Target.Input by the desired one when

@@ -14,8 +14,10 @@
 //     UpdateComputeEnvironment, DeleteComputeEnvironment: CREATING →
 //     VALID, UPDATING → VALID, DELETING → DELETED (still described);
 //     refusals (ClientException) for a taken name, an update or delete
-//     while the environment is busy, deleting one that is ENABLED, and
-//     deleting one a job queue still references.
+//     while the environment is busy, deleting one that is ENABLED,
+//     deleting one a job queue still references, and changing the
+//     service role between the service-linked role (reported for an
+//     environment created without one) and a regular IAM role.
 //   - CreateJobQueue, DescribeJobQueues, UpdateJobQueue, DeleteJobQueue:
 //     the same states; refusals for a taken name, a compute environment
 //     that is missing or not VALID, an update or delete while busy, and

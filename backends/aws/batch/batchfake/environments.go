@@ -3,6 +3,7 @@ package batchfake
 import (
 	"maps"
 	"slices"
+	"strings"
 )
 
 // busy reports whether an entity is in a transitional state.
@@ -79,6 +80,9 @@ func (s *Server) createCE(req map[string]any) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	if str(req, "serviceRole") == "" {
+		e.body["serviceRole"] = ServiceLinkedRole
+	}
 	return map[string]any{"computeEnvironmentName": e.body["computeEnvironmentName"], "computeEnvironmentArn": e.body["computeEnvironmentArn"]}, nil
 }
 
@@ -95,6 +99,9 @@ func (s *Server) updateCE(req map[string]any) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	if role, ok := req["serviceRole"].(string); ok && serviceLinked(role) != serviceLinked(str(e.body, "serviceRole")) {
+		return nil, clientError("A compute environment's service role cannot change between the service-linked role and a regular IAM role")
+	}
 	for _, k := range []string{"state", "serviceRole", "updatePolicy", "unmanagedvCpus"} {
 		if v, ok := req[k]; ok {
 			e.body[k] = v
@@ -108,6 +115,22 @@ func (s *Server) updateCE(req map[string]any) (any, *apiError) {
 	}
 	e.body["status"], e.next = "UPDATING", "VALID"
 	return map[string]any{"computeEnvironmentName": e.body["computeEnvironmentName"], "computeEnvironmentArn": e.body["computeEnvironmentArn"]}, nil
+}
+
+// ServiceLinkedRole is the role DescribeComputeEnvironments reports for
+// a compute environment created without a serviceRole: Batch's
+// service-linked role (CreateComputeEnvironment, serviceRole: "If no
+// role is specified, the AWS Batch service-linked role is used").
+const ServiceLinkedRole = "arn:aws:iam::" + Account + ":role/aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch"
+
+// serviceLinked reports whether role is Batch's service-linked role.
+// UpdateComputeEnvironment refuses to change a compute environment
+// between that role and a regular one (API reference, serviceRole: "If
+// the compute environment has a service-linked role, it can't be changed
+// to use a regular IAM role. Likewise, if the compute environment has a
+// regular IAM role, it can't be changed to use a service-linked role.").
+func serviceLinked(role string) bool {
+	return role == "" || strings.HasSuffix(role, "/AWSServiceRoleForBatch")
 }
 
 // deleteCE answers DeleteComputeEnvironment: refused while ENABLED or

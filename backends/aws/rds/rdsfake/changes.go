@@ -3,6 +3,7 @@ package rdsfake
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // pendingKeys returns the fields ModifyDBInstance queues as pending
@@ -34,11 +35,28 @@ func (s *Server) modify(w http.ResponseWriter, form url.Values) {
 		}
 	}
 	setFields(db, form)
+	autoscalingOff(db, later)
 	db.PendingModifiedValues = pendingOf(later)
 	if len(later) > 0 && form.Get("ApplyImmediately") == "true" {
 		db.DBInstanceStatus = "modifying"
 	}
 	writeXML(w, "ModifyDBInstance", dbXML(db))
+}
+
+// autoscalingOff turns storage autoscaling off when the limit a modify
+// set equals the allocated storage (the pending size when the same
+// modify changes it), as the Amazon RDS User Guide documents ("Turning
+// off storage autoscaling": set the maximum storage threshold to the
+// allocated storage); DescribeDBInstances then reports no
+// MaxAllocatedStorage.
+func autoscalingOff(db *dbInstance, later url.Values) {
+	allocated := db.AllocatedStorage
+	if later.Has("AllocatedStorage") {
+		allocated, _ = strconv.Atoi(later.Get("AllocatedStorage"))
+	}
+	if db.MaxAllocatedStorage == allocated {
+		db.MaxAllocatedStorage = 0
+	}
 }
 
 // pendingOf returns the pending values a modify's pendingKeys set.

@@ -23,7 +23,9 @@
 //     more storage; class, storage, engine version, multi-AZ and storage
 //     type go to PendingModifiedValues: with ApplyImmediately the
 //     instance is modifying until Advance applies them, without it they
-//     wait for Server.MaintenanceWindow; other fields apply at once;
+//     wait for Server.MaintenanceWindow; other fields apply at once; a
+//     MaxAllocatedStorage equal to the allocated storage turns storage
+//     autoscaling off (no MaxAllocatedStorage is reported);
 //   - DeleteDBInstance is refused (InvalidParameterCombination) with
 //     deletion protection on, or with neither SkipFinalSnapshot nor a
 //     FinalDBSnapshotIdentifier, and (InvalidDBInstanceState) unless

@@ -57,7 +57,8 @@ func (db *dbInstance) export() Instance {
 		tags[t.Key] = t.Value
 	}
 	return Instance{Identifier: db.DBInstanceIdentifier, ARN: db.DBInstanceArn, Class: db.DBInstanceClass,
-		Status: db.DBInstanceStatus, AllocatedStorage: db.AllocatedStorage, Tags: tags}
+		Status: db.DBInstanceStatus, AllocatedStorage: db.AllocatedStorage, MaxAllocatedStorage: db.MaxAllocatedStorage,
+		BackupRetentionPeriod: db.BackupRetentionPeriod, DeletionProtection: db.DeletionProtection, Tags: tags}
 }
 
 // applyPending applies the instance's pending values and clears them.

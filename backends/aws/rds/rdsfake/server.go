@@ -39,7 +39,12 @@ type Instance struct {
 	Class            string
 	Status           string
 	AllocatedStorage int
-	Tags             map[string]string
+	// MaxAllocatedStorage is the storage autoscaling limit, 0 when
+	// autoscaling is off.
+	MaxAllocatedStorage   int
+	BackupRetentionPeriod int
+	DeletionProtection    bool
+	Tags                  map[string]string
 }
 
 // Start runs a fake RDS until the test ends.
