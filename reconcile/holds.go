@@ -1,8 +1,8 @@
 package reconcile
 
 import (
+	"bytes"
 	"sort"
-	"strings"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -71,37 +71,51 @@ func holdReferenced(gone []Change, applied map[sluice.ResourceID]*Applied, desir
 			changing[c.ID] = c
 		}
 	}
-	for {
-		candidates := make(map[string]int) // physical name or ID → index in gone
-		leaving := make(map[sluice.ResourceID]bool)
-		for i, c := range gone {
-			if c.Action == ActionDelete {
-				candidates[c.Applied.Name] = i
-				candidates["id:"+string(c.ID)] = i
-				leaving[c.ID] = true
-			}
+	candidates := make(map[string]int) // physical name or "id:" ID → index in gone
+	for i, c := range gone {
+		if c.Action == ActionDelete {
+			candidates[c.Applied.Name] = i
+			candidates["id:"+string(c.ID)] = i
 		}
-		if len(candidates) == 0 || !holdOnce(gone, applied, candidates, leaving, changing) {
-			return
+	}
+	if len(candidates) == 0 {
+		return
+	}
+	// Each spec is read once: what each resource refers to among the
+	// candidates.
+	order := sortedApplied(applied)
+	refs := make(map[sluice.ResourceID][]int)
+	for _, x := range order {
+		if r := referencedBy(x, candidates); len(r) > 0 {
+			refs[x.ID] = r
 		}
+	}
+	for held := true; held; {
+		held = holdOnce(gone, order, refs, changing)
 	}
 }
 
-// holdOnce applies the rule once and reports whether it held anything.
-func holdOnce(gone []Change, applied map[sluice.ResourceID]*Applied, candidates map[string]int,
-	leaving map[sluice.ResourceID]bool, changing map[sluice.ResourceID]*Change) bool {
+// holdOnce applies the rule once, to the resources that stay as gone
+// says now, and reports whether it held anything.
+func holdOnce(gone []Change, order []*Applied, refs map[sluice.ResourceID][]int, changing map[sluice.ResourceID]*Change) bool {
+	leaving := make(map[sluice.ResourceID]bool)
+	for _, c := range gone {
+		if c.Action == ActionDelete {
+			leaving[c.ID] = true
+		}
+	}
 	held := false
-	for _, x := range sortedApplied(applied) {
+	for _, x := range order {
 		if leaving[x.ID] {
 			continue
 		}
-		for _, i := range referencedBy(x, candidates) {
+		for _, i := range refs[x.ID] {
 			y := &gone[i]
-			if y.Action == ActionHold || y.ID == x.ID {
+			if y.Action != ActionDelete || y.ID == x.ID {
 				continue
 			}
 			if c := changing[x.ID]; c != nil && !refersTo(c.Desired.DependsOn, c.Desired.Spec, y.Applied) {
-				if y.Action == ActionDelete && !containsID(y.After, x.ID) {
+				if !containsID(y.After, x.ID) {
 					y.After = append(y.After, x.ID)
 					y.Reason += "; after " + string(x.ID) + " no longer refers to it"
 				}
@@ -140,11 +154,11 @@ func referencedBy(x *Applied, candidates map[string]int) []int {
 			add(i)
 		}
 	}
-	for _, tok := range nameTokens(string(x.Spec)) {
-		if i, ok := candidates[tok]; ok {
+	eachNameToken(x.Spec, func(tok []byte) {
+		if i, ok := candidates[string(tok)]; ok {
 			add(i)
 		}
-	}
+	})
 	sort.Ints(out)
 	return out
 }
@@ -155,31 +169,37 @@ func refersTo(deps []sluice.ResourceID, spec []byte, y *Applied) bool {
 	if containsID(deps, y.ID) {
 		return true
 	}
-	for _, tok := range nameTokens(string(spec)) {
-		if tok == y.Name {
-			return true
-		}
-	}
-	return false
+	found := false
+	eachNameToken(spec, func(tok []byte) { found = found || string(tok) == y.Name })
+	return found
 }
 
-// nameTokens splits s into the runs of characters AWS names are made
-// of, each also cut at its first dot ("name.json" yields "name.json" and
-// "name"), so that a physical name inside an ARN, an S3 URI or a JSON
-// string is found whole.
-func nameTokens(s string) []string {
-	var out []string
-	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return !isNameRune(r) }) {
-		out = append(out, tok)
-		if before, _, ok := strings.Cut(tok, "."); ok && before != "" {
-			out = append(out, before)
+// eachNameToken calls fn with each run of the characters AWS names are
+// made of in s, and with each such run cut at its first dot ("name.json"
+// gives "name.json" and "name"), so that a physical name inside an ARN,
+// an S3 URI or a JSON string is found whole. It allocates nothing.
+func eachNameToken(s []byte, fn func(tok []byte)) {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isNameByte(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			tok := s[start:i]
+			fn(tok)
+			if dot := bytes.IndexByte(tok, '.'); dot > 0 {
+				fn(tok[:dot])
+			}
+			start = -1
 		}
 	}
-	return out
 }
 
-func isNameRune(r rune) bool {
-	return r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')
+func isNameByte(c byte) bool {
+	return c == '-' || c == '_' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
 func containsID(ids []sluice.ResourceID, id sluice.ResourceID) bool {

@@ -56,7 +56,7 @@ func TestPlanRules(t *testing.T) {
 		{"gone from an invalid document is held",
 			reconcile.PlanInput{Desired: []sluice.Resource{keep}, AllowPrune: true, Held: map[string]bool{"Pipeline/old": true},
 				Applied: []reconcile.Applied{keepApplied, applied("StateMachine/old", "h", "Pipeline/old", sluice.DeletionDelete)}}, "hold StateMachine/old"},
-		{"gone while a file is unreadable is held",
+		{"gone while the project file is invalid is held",
 			reconcile.PlanInput{Desired: []sluice.Resource{keep}, AllowPrune: true, HoldAll: true,
 				Applied: []reconcile.Applied{keepApplied, applied("StateMachine/old", "h", "Pipeline/old", sluice.DeletionDelete)}}, "hold StateMachine/old"},
 		{"empty desired set is not pruned without an allow",

@@ -140,24 +140,29 @@ func recoverJournal(ctx context.Context, applier *reconcile.Applier, store *stat
 // refreshProvenance records, for each desired resource the plan left
 // unchanged, the document, file and dependencies it comes from now, when
 // its record says otherwise (a record from before files were recorded,
-// a document moved to another file): holds by file need them exact.
+// a document moved to another file): holds by file need them exact. The
+// inventory the plan was made from says which records differ; only
+// those are read and written.
 func refreshProvenance(tx *statestore.Tx, env string, d *Desired, p *Planned) error {
 	changed := make(map[sluice.ResourceID]bool, len(p.Plan.Changes))
 	for _, c := range p.Plan.Changes {
 		changed[c.ID] = true
 	}
+	known := make(map[sluice.ResourceID]*reconcile.Applied, len(p.Applied))
+	for i := range p.Applied {
+		known[p.Applied[i].ID] = &p.Applied[i]
+	}
 	for _, r := range d.Resources {
-		if changed[r.ID] {
+		a := known[r.ID]
+		if changed[r.ID] || a == nil || a.SpecHash != r.Hash ||
+			(a.Source == r.Source && a.File == r.File && slices.Equal(a.DependsOn, r.DependsOn)) {
 			continue
 		}
 		rec, ok, err := tx.Resource(env, r.ID)
-		if err != nil || !ok || rec.SpecHash != r.Hash {
-			if err != nil {
-				return err
-			}
-			continue
+		if err != nil {
+			return err
 		}
-		if rec.Source == r.Source && rec.File == r.File && slices.Equal(rec.DependsOn, r.DependsOn) {
+		if !ok || rec.SpecHash != r.Hash {
 			continue
 		}
 		rec.Source, rec.File, rec.DependsOn = r.Source, r.File, r.DependsOn

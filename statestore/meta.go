@@ -10,8 +10,9 @@ type Meta struct {
 	LastAppliedRevision string    `json:"lastAppliedRevision,omitempty"`
 	LastAppliedAt       time.Time `json:"lastAppliedAt,omitzero"`
 	LastObservedAt      time.Time `json:"lastObservedAt,omitzero"`
-	// Held maps the ID of each document held at its last applied revision
-	// to the reason (a document that failed to parse or validate).
+	// Held maps each document (its ID) and file (its path) held at its
+	// last applied state by the last apply to the finding that holds it
+	// (see rollout.Desired.Holds).
 	Held map[string]string `json:"held,omitempty"`
 	// PinnedRevision is the revision a rollback holds the environment
 	// at: the branch's newer heads are not applied until a resume.
