@@ -120,9 +120,8 @@ func (d *Daemon) Approve(ctx context.Context, env, revision string) (Status, err
 		return st, fmt.Errorf("%w: the plan of %s is no longer loaded; wait for it to be made again", ErrConflict, short(revision))
 	}
 	// The apply outlives the request that approved it.
-	result := w.apply(context.WithoutCancel(ctx), desired)
-	if result == resultFailed {
-		return w.snapshot(), errors.New(w.snapshot().Message)
+	if err := w.applyNow(context.WithoutCancel(ctx), desired); err != nil {
+		return w.snapshot(), err
 	}
 	return w.snapshot(), nil
 }
@@ -168,8 +167,8 @@ func (d *Daemon) Rollback(ctx context.Context, env, revision string) (Status, er
 	w.status.Pinned, w.status.Suspended = full, false
 	w.mu.Unlock()
 	d.log.Info("rollback", "env", env, "revision", full)
-	if w.reconcile(context.WithoutCancel(ctx)) == resultFailed {
-		return w.snapshot(), errors.New(w.snapshot().Message)
+	if err := w.reconcileNow(context.WithoutCancel(ctx)); err != nil {
+		return w.snapshot(), err
 	}
 	return w.snapshot(), nil
 }

@@ -45,6 +45,10 @@ type Options struct {
 	CacheDir string
 	// Clock returns the current time; nil is time.Now.
 	Clock func() time.Time
+	// After returns a channel that receives once d has passed on Clock's
+	// time; nil is time.After. The pollers and environment workers wait
+	// on it, so that tests can run the daemon on a simulated clock.
+	After func(d time.Duration) <-chan time.Time
 	// Version is reported by sluice_build_info.
 	Version string
 	// ShutdownGrace is how long a shutdown lets reconciles in flight
@@ -121,6 +125,9 @@ func withDefaults(o Options) Options {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
+	if o.After == nil {
+		o.After = time.After
+	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 30 * time.Second
 	}
@@ -186,7 +193,7 @@ func (d *Daemon) repoFor(ctx context.Context, rc config.Repository) (*repoWatche
 	if old != nil && sameRepo(old.cfg, rc) {
 		return old, nil
 	}
-	return openRepo(ctx, rc, d.opts.CacheDir, d.log.With("repository", rc.Name), d.metrics)
+	return openRepo(ctx, rc, d.opts.CacheDir, d.log.With("repository", rc.Name), d.metrics, d.clock())
 }
 
 // sameRepo reports whether a watcher of a can serve b: the same remote,
@@ -222,16 +229,30 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
 	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
-	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.opts.Clock)
+	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
 }
+
+// clock is the daemon's time: the current time and timers.
+type clock struct {
+	now   func() time.Time
+	after func(time.Duration) <-chan time.Time
+}
+
+func (d *Daemon) clock() clock { return clock{now: d.opts.Clock, after: d.opts.After} }
 
 // inherit takes over old's status, progress and runs.
 func (w *envWorker) inherit(old *envWorker) {
 	old.mu.Lock()
 	status, done, seen, desired, runs, drift := old.status, old.done, old.seenHead, old.desired, maps.Clone(old.runs), old.nextDrift
+	backoff, notBefore, tried, retry, failing, lost := old.backoff, old.notBefore, old.tried, old.retry, old.failing, old.headLost
+	saved := old.savedSuccess
 	old.mu.Unlock()
 	w.mu.Lock()
 	w.status, w.done, w.seenHead, w.desired, w.runs, w.nextDrift = status, done, seen, desired, runs, drift
+	// The backoff carries over too: a reload does not restart a failing
+	// environment's retries from 750 ms.
+	w.backoff, w.notBefore, w.tried, w.retry, w.failing, w.headLost = backoff, notBefore, tried, retry, failing, lost
+	w.savedSuccess = saved
 	w.loaded = true
 	w.mu.Unlock()
 }

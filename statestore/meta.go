@@ -10,6 +10,9 @@ type Meta struct {
 	LastAppliedRevision string    `json:"lastAppliedRevision,omitempty"`
 	LastAppliedAt       time.Time `json:"lastAppliedAt,omitzero"`
 	LastObservedAt      time.Time `json:"lastObservedAt,omitzero"`
+	// LastSuccessAt is the time of the last successful reconcile, kept
+	// so that the daemon reports it again after a restart.
+	LastSuccessAt time.Time `json:"lastSuccessAt,omitzero"`
 	// Held maps the ID of each document held at its last applied revision
 	// to the reason (a document that failed to parse or validate).
 	Held map[string]string `json:"held,omitempty"`
