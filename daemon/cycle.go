@@ -105,7 +105,7 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 	}
 	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
 	if err != nil {
-		w.retryDrift(share)
+		w.retryDrift(drift)
 		return failed(revision, err)
 	}
 	if d.Snapshot.Project == nil || !d.Snapshot.HasEnvironment(w.cfg.Name) {
@@ -115,10 +115,15 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 	}
 	w.roll.Refresh, w.roll.RefreshShare = drift, refreshShare(share)
 	w.roll.Prune, w.roll.AllowEmpty = prune, w.cfg.AllowEmpty
+	o := w.apply
 	if w.cfg.Sync == config.SyncManual && st.Pinned == "" && !w.isApproved(d.Revision) {
-		return w.planOnly(ctx, d)
+		o = w.planOnly
 	}
-	return w.apply(ctx, d)
+	out := o(ctx, d)
+	if out.err != nil {
+		w.retryDrift(drift)
+	}
+	return out
 }
 
 // upToDate reports whether revision was reconciled to completion and the

@@ -45,10 +45,11 @@ type Options struct {
 	CacheDir string
 	// Clock returns the current time; nil is time.Now.
 	Clock func() time.Time
-	// After returns a channel that receives once d has passed on Clock's
-	// time; nil is time.After. The pollers and environment workers wait
-	// on it, so that tests can run the daemon on a simulated clock.
-	After func(d time.Duration) <-chan time.Time
+	// NewTimer starts a timer: its channel receives once d has passed on
+	// Clock's time, unless stop is called first; nil uses time.NewTimer.
+	// The pollers and environment workers wait on it, so that tests can
+	// run the daemon on a simulated clock.
+	NewTimer func(d time.Duration) (c <-chan time.Time, stop func())
 	// Version is reported by sluice_build_info.
 	Version string
 	// ShutdownGrace is how long a shutdown lets reconciles in flight
@@ -125,8 +126,8 @@ func withDefaults(o Options) Options {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	if o.After == nil {
-		o.After = time.After
+	if o.NewTimer == nil {
+		o.NewTimer = realTimer
 	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 30 * time.Second
@@ -235,10 +236,16 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
 // clock is the daemon's time: the current time and timers.
 type clock struct {
 	now   func() time.Time
-	after func(time.Duration) <-chan time.Time
+	timer func(time.Duration) (<-chan time.Time, func())
 }
 
-func (d *Daemon) clock() clock { return clock{now: d.opts.Clock, after: d.opts.After} }
+func (d *Daemon) clock() clock { return clock{now: d.opts.Clock, timer: d.opts.NewTimer} }
+
+// realTimer is a timer on the system's clock.
+func realTimer(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTimer(d)
+	return t.C, func() { t.Stop() }
+}
 
 // inherit takes over old's status, progress and runs.
 func (w *envWorker) inherit(old *envWorker) {

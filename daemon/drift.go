@@ -52,10 +52,13 @@ func (w *envWorker) driftStep() time.Duration {
 	return w.cfg.DriftInterval / driftShares
 }
 
-// retryDrift asks again for a full drift check that could not run; the
-// next attempt takes it, after the backoff.
-func (w *envWorker) retryDrift(share int) {
-	if share < 0 {
+// retryDrift asks for a full drift check after an attempt that was to
+// check drift failed: the next attempt, after the backoff, reads every
+// applied resource, so that a share that could not be read is not
+// skipped and a read that keeps failing backs off (shares that read
+// nothing would succeed in between).
+func (w *envWorker) retryDrift(drift bool) {
+	if drift {
 		w.mu.Lock()
 		w.drift = true
 		w.mu.Unlock()

@@ -17,16 +17,16 @@ import (
 // coalesce: a burst of pushes while a reconcile runs makes one more
 // reconcile, of the newest head.
 type envWorker struct {
-	cfg     config.Environment
-	repo    *repoWatcher
-	store   *statestore.Store
-	roll    *rollout.Env
-	cache   *compile.Cache
-	log     *slog.Logger
-	metrics *metrics.Metrics
-	clock   func() time.Time
-	after   func(time.Duration) <-chan time.Time
-	wakeCh  chan struct{}
+	cfg      config.Environment
+	repo     *repoWatcher
+	store    *statestore.Store
+	roll     *rollout.Env
+	cache    *compile.Cache
+	log      *slog.Logger
+	metrics  *metrics.Metrics
+	clock    func() time.Time
+	newTimer func(time.Duration) (<-chan time.Time, func())
+	wakeCh   chan struct{}
 	// busy serialises reconciles with approve and rollback.
 	busy sync.Mutex
 
@@ -75,7 +75,7 @@ type envWorker struct {
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, c clock) *envWorker {
 	w := &envWorker{cfg: cfg, repo: repo, store: store, roll: roll, cache: compile.NewCache(),
-		log: log.With("env", cfg.Name), metrics: m, clock: c.now, after: c.after, wakeCh: make(chan struct{}, 1)}
+		log: log.With("env", cfg.Name), metrics: m, clock: c.now, newTimer: c.timer, wakeCh: make(chan struct{}, 1)}
 	w.status = Status{Environment: cfg.Name, Repository: repo.cfg.Name, Branch: cfg.Branch, Backend: string(cfg.Backend),
 		Sync: string(cfg.Sync), State: StateUnknown}
 	return w
@@ -117,21 +117,24 @@ func (w *envWorker) run(ctx context.Context, stop <-chan struct{}) {
 	w.loadMeta()
 	for {
 		w.cycle(ctx)
+		next, stopTimer := w.timer()
 		select {
 		case <-ctx.Done():
-			return
 		case <-stop:
-			return
 		case <-w.wakeCh:
-		case <-w.timer():
+		case <-next:
+		}
+		stopTimer()
+		if ctx.Err() != nil || closed(stop) {
+			return
 		}
 	}
 }
 
-// timer fires when the next retry or drift check is due, nil when
+// timer fires when the next retry or drift check is due, never when
 // neither is. A drift check is never due before a failure's backoff has
-// passed.
-func (w *envWorker) timer() <-chan time.Time {
+// passed. stop releases the timer.
+func (w *envWorker) timer() (next <-chan time.Time, stop func()) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var at time.Time
@@ -149,9 +152,9 @@ func (w *envWorker) timer() <-chan time.Time {
 		}
 	}
 	if !due {
-		return nil
+		return nil, func() {}
 	}
-	return w.after(max(at.Sub(w.clock()), 0))
+	return w.newTimer(max(at.Sub(w.clock()), 0))
 }
 
 // loadMeta reads what the store remembers of the environment: the last

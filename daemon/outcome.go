@@ -208,8 +208,9 @@ func (w *envWorker) saveMeta(o outcome, now time.Time) {
 }
 
 // logDecision decides whether o's failure is logged; w.mu held. A
-// failure is logged when its message differs from the last one logged,
-// or errorLogEvery after it; suppressed counts the repeats in between.
+// failure is logged when its root cause differs from the last one
+// logged, or errorLogEvery after it; suppressed counts the repeats in
+// between.
 func (w *envWorker) logDecision(now time.Time, o outcome) (log bool, suppressed int) {
 	if o.err == nil {
 		if o.result != "" {
@@ -217,13 +218,35 @@ func (w *envWorker) logDecision(now time.Time, o outcome) (log bool, suppressed 
 		}
 		return false, suppressed
 	}
-	if o.message == w.lastLogged && now.Sub(w.lastLoggedAt) < errorLogEvery {
+	cause := rootCause(o.err)
+	if cause == w.lastLogged && now.Sub(w.lastLoggedAt) < errorLogEvery {
 		w.suppressed++
 		return false, 0
 	}
 	suppressed, w.suppressed = w.suppressed, 0
-	w.lastLogged, w.lastLoggedAt = o.message, now
+	w.lastLogged, w.lastLoggedAt = cause, now
 	return true, suppressed
+}
+
+// rootCause returns the message of err's innermost cause (the first of
+// joined ones): a failure that repeats with another resource named
+// around the same cause is the same failure.
+func rootCause(err error) string {
+	for {
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			if next := u.Unwrap(); next != nil {
+				err = next
+				continue
+			}
+		case interface{ Unwrap() []error }:
+			if next := u.Unwrap(); len(next) > 0 {
+				err = next[0]
+				continue
+			}
+		}
+		return err.Error()
+	}
 }
 
 // logOutcome writes the log line of o: one ERROR line per failure (see

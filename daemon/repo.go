@@ -25,7 +25,7 @@ type repoWatcher struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	poll    chan struct{}
-	after   func(time.Duration) <-chan time.Time
+	timer   func(time.Duration) (<-chan time.Time, func())
 
 	loadMu sync.Mutex
 	loader *project.Loader
@@ -63,7 +63,7 @@ func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1), after: c.after,
+	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1), timer: c.timer,
 		fetched: map[string]string{}}, nil
 }
 
@@ -108,13 +108,16 @@ func (r *repoWatcher) wake() {
 func (r *repoWatcher) run(ctx context.Context, stop <-chan struct{}) {
 	for {
 		r.pollOnce(ctx)
+		next, stopTimer := r.timer(jitter(r.cfg.PollInterval))
 		select {
 		case <-ctx.Done():
-			return
 		case <-stop:
-			return
 		case <-r.poll:
-		case <-r.after(jitter(r.cfg.PollInterval)):
+		case <-next:
+		}
+		stopTimer()
+		if ctx.Err() != nil || closed(stop) {
+			return
 		}
 	}
 }
@@ -150,6 +153,16 @@ func (r *repoWatcher) pollOnce(ctx context.Context) {
 		}
 	}
 	r.metrics.GitPoll(r.cfg.Name, result)
+}
+
+// closed reports whether c is closed.
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 func changedUnlessFailed(result string) string {
