@@ -36,6 +36,7 @@ const (
 // every 6 s for sync: auto), and faults to switch on.
 type faultRig struct {
 	h     *harness
+	text  string
 	clock *fakeClock
 	logs  *logRecorder
 	first string
@@ -55,6 +56,7 @@ func newFaultRig(t *testing.T, bare, url string, poll time.Duration) *faultRig {
 	r := &faultRig{clock: newFakeClock(), logs: &logRecorder{}, first: gitserver.Head(t, bare, "dev")}
 	dir := t.TempDir()
 	text := strings.ReplaceAll(configText(dir, url, poll), "driftInterval: 0s", "driftInterval: 1m")
+	r.text = text
 	r.h = startDaemonWith(t, dir, text, harnessOptions{clock: r.clock, logs: r.logs, target: r.faulty})
 	r.h.bare = bare
 	r.h.applied("dev", r.first, daemon.StateSynced)
