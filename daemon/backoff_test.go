@@ -222,6 +222,32 @@ func TestBackoffBackendFails(t *testing.T) {
 	r.h.waitFor("dev", 30*time.Second, "the failed apply", func(s daemon.Status) bool { return s.State == daemon.StateFailed })
 	r.clock.waitPending(t, 4)
 	r.failsBounded(t, "failed", "transient", "dev")
+
+	// Ten minutes on, the failure is logged again with the number of
+	// repeats that were not.
+	r.clock.advance(t, 10*time.Minute)
+	lines := r.logs.matching(slog.LevelError, "reconcile failed", map[string]string{"env": "dev"})
+	if len(lines) != 2 || lines[1]["suppressed"] == "0" || lines[1]["suppressed"] == "" {
+		t.Errorf("after 15 minutes of one failure: ERROR lines %v, want 2, the second saying how many were suppressed", lines)
+	}
+}
+
+// TestDriftTicksDoNotFetch lets drift ticks run for two minutes on
+// unmoved branches: they read the backends, never the Git remote.
+func TestDriftTicksDoNotFetch(t *testing.T) {
+	bare := newDemoRepo(t)
+	r := newFaultRig(t, bare, "", time.Hour)
+	fetches := func() float64 {
+		return counter(t, r.h, "sluice_git_fetch_total", map[string]string{"repository": "ml", "result": "succeeded"})
+	}
+	before, checks := fetches(), r.attempts(t, "dev", "unchanged")
+	r.clock.advance(t, 2*time.Minute)
+	if n := r.attempts(t, "dev", "unchanged") - checks; n < 10 {
+		t.Errorf("%v drift checks of dev in 2 minutes, want about 20 (one share every 6 s)", n)
+	}
+	if n := fetches() - before; n != 0 {
+		t.Errorf("drift checks of unmoved branches made %v Git fetches, want 0", n)
+	}
 }
 
 // TestBackoffDriftReadFails makes every read of the backend fail: drift
