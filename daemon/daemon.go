@@ -145,6 +145,10 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
+	secrets, err := localSecrets(cfg)
+	if err != nil {
+		return err
+	}
 	repos := map[string]*repoWatcher{}
 	envs := map[string]*envWorker{}
 	watched := map[*repoWatcher][]*envWorker{}
@@ -157,7 +161,7 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 		repos[rc.Name] = r
 		var workers []*envWorker
 		for _, ec := range rc.Environments {
-			w := d.envFor(ec, r)
+			w := d.envFor(ec, r, secrets[ec.Name])
 			envs[ec.Name] = w
 			workers = append(workers, w)
 			order = append(order, ec.Name)
@@ -213,16 +217,18 @@ func branchesOf(r config.Repository) []string {
 	return out
 }
 
-// envFor returns the running worker of ec when its configuration and
-// repository are unchanged, else a new one.
-func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
+// envFor returns the running worker of ec when its configuration, the
+// values of its secrets and its repository are unchanged, else a new
+// one, which connects to its backends again.
+func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (w *envWorker) {
 	d.mu.RLock()
 	old := d.envs[ec.Name]
 	d.mu.RUnlock()
-	if old != nil && old.repo == r && reflect.DeepEqual(old.cfg, ec) {
+	same := old != nil && reflect.DeepEqual(old.cfg, ec) && old.secrets == secrets
+	if same && old.repo == r {
 		return old
 	}
-	if old != nil && reflect.DeepEqual(old.cfg, ec) {
+	if same {
 		// Same environment, new watcher (the repository's branches
 		// changed): carry its state over rather than start unknown.
 		defer func() { w.inherit(old) }()
@@ -230,7 +236,9 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
 	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
-	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
+	w = newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
+	w.secrets = secrets
+	return w
 }
 
 // clock is the daemon's time: the current time and timers.

@@ -27,6 +27,9 @@ type envWorker struct {
 	clock    func() time.Time
 	newTimer func(time.Duration) (<-chan time.Time, func())
 	wakeCh   chan struct{}
+	// secrets fingerprints the values of the secrets cfg names (see
+	// localSecrets): a reload that changes them replaces the worker.
+	secrets string
 	// busy serialises reconciles with approve and rollback.
 	busy sync.Mutex
 
