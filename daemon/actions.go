@@ -217,6 +217,7 @@ func (d *Daemon) setHold(env string, suspend bool) (Status, error) {
 	w.status.Suspended = suspend
 	if !suspend {
 		w.status.Pinned, w.done = "", ""
+		w.requested = true // a person asked: past any backoff
 	}
 	w.mu.Unlock()
 	if suspend {

@@ -283,8 +283,9 @@ func incomplete(d *rollout.Desired, out *rollout.Outcome) outcome {
 		}
 	}
 	if first == nil {
+		after = max(after, time.Second)
 		return outcome{result: resultApplied, state: StateOutOfSync, revision: d.Revision, after: after,
-			message: fmt.Sprintf("%d changes in progress; checking again in %s", out.Incomplete, max(after, time.Second))}
+			message: fmt.Sprintf("%d changes in progress; checking again in %s", out.Incomplete, after)}
 	}
 	return failed(d.Revision, fmt.Errorf("%d changes incomplete, first: %w", out.Incomplete, first))
 }

@@ -137,7 +137,7 @@ func (w *envWorker) schedule(now time.Time, o outcome) {
 	case o.result == "":
 		// Nothing attempted: the backoff in force stays.
 	case o.err == nil && o.after > 0:
-		w.retry, w.backoff = true, 0
+		w.retry, w.backoff, w.tried = true, 0, w.seenHead
 		w.notBefore = now.Add(max(o.after, time.Second))
 	case o.err == nil:
 		w.backoff, w.notBefore = 0, time.Time{}
