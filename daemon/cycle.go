@@ -23,8 +23,10 @@ const (
 	resultWaiting   = metrics.ReconcileWaitingApproval
 )
 
-// errHead marks a failure to read the branch head.
-var errHead = errors.New("no branch head")
+// headError is a failure to read the branch head.
+type headError struct{ error }
+
+func (e headError) Unwrap() error { return e.error }
 
 // cycle runs one reconcile when there is work and records its outcome.
 // While the backoff of a failure runs, it does nothing unless the branch
@@ -143,9 +145,9 @@ func (w *envWorker) currentHead() (string, error) {
 	case errors.Is(err, errNotPolled):
 		return "", err
 	case err != nil:
-		return "", fmt.Errorf("cannot read the remote (%w): keeping the last applied state: %w", err, errHead)
+		return "", headError{fmt.Errorf("cannot read the remote (%w): keeping the last applied state", err)}
 	case !ok:
-		return "", fmt.Errorf("branch %s is gone from the remote: keeping the last applied state, nothing is deleted: %w", w.cfg.Branch, errHead)
+		return "", headError{fmt.Errorf("branch %s is gone from the remote: keeping the last applied state, nothing is deleted", w.cfg.Branch)}
 	}
 	return head, nil
 }

@@ -111,7 +111,7 @@ func (w *envWorker) update(start, now time.Time, o outcome) {
 	if o.setPending {
 		w.status.Pending = o.pending
 	}
-	if o.err != nil && errors.Is(o.err, errHead) {
+	if errors.As(o.err, new(headError)) {
 		w.headLost = true
 	}
 }
