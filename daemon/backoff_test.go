@@ -142,8 +142,8 @@ func (r *faultRig) failsBounded(t *testing.T, result, decision string, envs ...s
 			t.Errorf("%s: %d ERROR lines for %v failed reconciles of one error, want 1 (2 if it started before the clock moved)", env, len(lines), n)
 			continue
 		}
-		if l := lines[0]; l["decision"] != decision || l["err"] == "" {
-			t.Errorf("%s: ERROR line %v, want decision %s and the error", env, l, decision)
+		if l := lines[0]; l["decision"] != decision || l["err"] == "" || l["revision"] == "" {
+			t.Errorf("%s: ERROR line %v, want the revision, decision %s and the error", env, l, decision)
 		}
 	}
 }
