@@ -138,10 +138,11 @@ func (d *Daemon) ApprovePlan(ctx context.Context, env, revision, hash string) (S
 	// that a change in AWS since the plan was shown is seen.
 	w.roll.Refresh, w.roll.RefreshShare = true, nil
 	// The apply outlives the request that approved it.
-	switch w.apply(context.WithoutCancel(ctx), desired, rollout.Expect(st.Pending.Hash)) {
-	case resultFailed:
-		return w.snapshot(), errors.New(w.snapshot().Message)
-	case resultWaiting:
+	o := w.applyNow(context.WithoutCancel(ctx), desired, rollout.Expect(st.Pending.Hash))
+	switch {
+	case o.err != nil:
+		return w.snapshot(), o.err
+	case o.result == resultWaiting:
 		now := w.snapshot()
 		return now, &PlanChanged{Pending: now.Pending, msg: now.Message}
 	}
@@ -204,8 +205,8 @@ func (d *Daemon) Rollback(ctx context.Context, env, revision string) (Status, er
 	w.status.Pinned, w.status.Suspended = full, false
 	w.mu.Unlock()
 	d.log.Info("rollback", "env", env, "revision", full)
-	if w.reconcile(context.WithoutCancel(ctx)) == resultFailed {
-		return w.snapshot(), errors.New(w.snapshot().Message)
+	if err := w.reconcileNow(context.WithoutCancel(ctx)); err != nil {
+		return w.snapshot(), err
 	}
 	return w.snapshot(), nil
 }
@@ -254,6 +255,7 @@ func (d *Daemon) setHold(env string, suspend bool) (Status, error) {
 	w.status.Suspended = suspend
 	if !suspend {
 		w.status.Pinned, w.done = "", ""
+		w.requested = true // a person asked: past any backoff
 	}
 	w.mu.Unlock()
 	if suspend {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -24,85 +23,119 @@ const (
 	resultWaiting   = metrics.ReconcileWaitingApproval
 )
 
-// Backoff after a failed reconcile: from 750 ms doubling up to 15 min,
-// jittered.
-const (
-	backoffMin = 750 * time.Millisecond
-	backoffMax = 15 * time.Minute
-)
+// headError is a failure to read the branch head.
+type headError struct{ error }
+
+func (e headError) Unwrap() error { return e.error }
 
 // cycle runs one reconcile when there is work and records its outcome.
+// While the backoff of a failure runs, it does nothing unless the branch
+// head moved or a person asked for a sync.
 func (w *envWorker) cycle(ctx context.Context) {
 	w.busy.Lock()
 	defer w.busy.Unlock()
 	start := w.clock()
-	result := w.reconcile(ctx)
-	if result == "" || ctx.Err() != nil {
+	if w.backingOff(start) {
 		return
 	}
-	w.metrics.ReconcileDone(w.cfg.Name, result, w.clock().Sub(start))
+	o := w.reconcile(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	w.record(start, o)
+}
+
+// reconcileNow reconciles at once, backoff or not (a person asked: a
+// rollback), records the outcome and returns its failure; busy held.
+func (w *envWorker) reconcileNow(ctx context.Context) error {
+	start := w.clock()
+	o := w.reconcile(ctx)
+	w.record(start, o)
+	return o.err
+}
+
+// applyNow applies d (an approved plan's revision), records the outcome
+// and returns its failure; busy held.
+func (w *envWorker) applyNow(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) outcome {
+	start := w.clock()
+	o := w.apply(ctx, d, opts...)
+	w.record(start, o)
+	return o
+}
+
+// backingOff reports whether a failure's backoff still runs and nothing
+// new calls for an attempt before it ends.
+func (w *envWorker) backingOff(now time.Time) bool {
 	w.mu.Lock()
-	w.status.LastAttempt = start
-	w.mu.Unlock()
+	defer w.mu.Unlock()
+	if w.requested {
+		w.requested = false
+		return false
+	}
+	return now.Before(w.notBefore) && w.seenHead == w.tried
 }
 
 // reconcile takes the environment one step towards its branch head (or
-// its pinned revision) and returns the result, "" when there was nothing
-// to do.
-func (w *envWorker) reconcile(ctx context.Context) string {
+// its pinned revision) and returns the outcome.
+func (w *envWorker) reconcile(ctx context.Context) outcome {
 	st := w.snapshot()
 	if st.Suspended {
-		w.setState(StateSuspended, "suspended: automatic reconciles wait for a resume")
-		return ""
+		return outcome{state: StateSuspended, message: "suspended: automatic reconciles wait for a resume"}
 	}
 	head, err := w.currentHead()
 	if errors.Is(err, errNotPolled) {
-		return "" // the first poll wakes the environment
+		return outcome{} // the first poll wakes the environment
 	}
 	if err != nil {
-		w.mu.Lock()
-		w.headLost = true
-		w.mu.Unlock()
-		w.setState(StateFailed, err.Error())
-		return w.fail(err)
+		return failed(st.Head, err)
 	}
-	w.recovered()
 	drift, share := w.takeDrift()
 	revision := head
 	if st.Pinned != "" {
 		revision = st.Pinned
 	}
-	if revision == w.doneRevision() && !drift {
-		return ""
+	o := w.toRevision(ctx, st, revision, head, drift, share)
+	o.head = head
+	return o
+}
+
+// toRevision reconciles revision, reading back applied resources when
+// drift says so.
+func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head string, drift bool, share int) outcome {
+	if upToDate, healthy := w.upToDate(revision); upToDate && !drift {
+		return outcome{success: healthy}
 	}
 	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
 	if err != nil {
-		w.retryDrift(share)
-		w.setState(StateFailed, err.Error())
-		return w.fail(err)
+		w.retryDrift(drift)
+		return failed(revision, err)
 	}
 	if d.Snapshot.Project == nil || !d.Snapshot.HasEnvironment(w.cfg.Name) {
-		w.setState(StateFailed, projectProblem(d.Snapshot, w.cfg.Name))
-		w.markDone(revision)
-		return resultHeld
+		o := failed(revision, sluice.Stalled(errors.New(projectProblem(d.Snapshot, w.cfg.Name))))
+		o.result = resultHeld
+		return o
 	}
 	w.roll.Refresh, w.roll.RefreshShare = drift, refreshShare(share)
 	w.roll.Prune, w.roll.AllowEmpty = prune, w.cfg.AllowEmpty
+	var out outcome
 	if w.cfg.Sync == config.SyncManual && st.Pinned == "" && !w.isApproved(d.Revision) {
-		return w.planOnly(ctx, d)
+		out = w.planOnly(ctx, d)
+	} else {
+		out = w.apply(ctx, d)
 	}
-	return w.apply(ctx, d)
+	if out.err != nil {
+		w.retryDrift(drift)
+	}
+	return out
 }
 
-// recovered forgets the revision last reconciled when the branch head
-// could not be read before: the reconcile that follows sets the state
-// again (no AWS call when nothing changed).
-func (w *envWorker) recovered() {
+// upToDate reports whether revision was reconciled to completion and the
+// branch head has been readable since, and whether the last attempt
+// succeeded.
+func (w *envWorker) upToDate(revision string) (upToDate, healthy bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.headLost {
-		w.headLost, w.done = false, ""
-	}
+	return revision == w.done && !w.headLost, !w.failing
 }
 
 // currentHead returns the branch head the last poll saw, or why there is
@@ -113,24 +146,21 @@ func (w *envWorker) currentHead() (string, error) {
 	case errors.Is(err, errNotPolled):
 		return "", err
 	case err != nil:
-		return "", fmt.Errorf("cannot read the remote (%w): keeping the last applied state", err)
+		return "", headError{fmt.Errorf("cannot read the remote (%w): keeping the last applied state", err)}
 	case !ok:
-		return "", fmt.Errorf("branch %s is gone from the remote: keeping the last applied state, nothing is deleted", w.cfg.Branch)
+		return "", headError{fmt.Errorf("branch %s is gone from the remote: keeping the last applied state, nothing is deleted", w.cfg.Branch)}
 	}
-	w.mu.Lock()
-	w.status.Head = head
-	w.mu.Unlock()
 	return head, nil
 }
 
-// prepare fetches (when revision is the branch head), loads and compiles
-// revision. prune is false after a force-push: a rewritten history is
-// applied, but nothing it dropped is deleted until a later revision
-// descends from it.
+// prepare fetches (when revision is the branch head and not yet in the
+// cache), loads and compiles revision. prune is false after a
+// force-push: a rewritten history is applied, but nothing it dropped is
+// deleted until a later revision descends from it.
 func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (*rollout.Desired, bool, error) {
 	prune := w.cfg.Prune
 	if isHead {
-		c, err := w.repo.fetch(ctx, w.cfg.Branch)
+		c, err := w.repo.fetch(ctx, w.cfg.Branch, revision)
 		if err != nil {
 			return nil, false, fmt.Errorf("fetch %s: %w; keeping the last applied state", w.cfg.Branch, err)
 		}
@@ -152,6 +182,7 @@ func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (
 	}
 	snap, err := w.repo.load(ctx, revision)
 	if err != nil {
+		w.repo.forgetFetch(w.cfg.Branch)
 		return nil, false, fmt.Errorf("read revision %s: %w", short(revision), err)
 	}
 	var d *rollout.Desired
@@ -177,126 +208,89 @@ func projectProblem(snap *project.Snapshot, env string) string {
 }
 
 // planOnly plans d and leaves a non-empty plan waiting for approval.
-func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) string {
+// An empty plan is a success: the revision needs no change, so it
+// counts as applied.
+func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) outcome {
 	p, err := w.roll.Plan(ctx, d)
 	if err != nil {
-		w.setState(StateFailed, err.Error())
-		return w.fail(err)
+		return failed(d.Revision, err)
 	}
 	w.recordPlan(p, false)
-	w.markDone(d.Revision)
+	o := outcome{revision: d.Revision, done: true, success: true, setPending: true}
 	if p.Plan.Empty() {
-		w.setPending(nil)
-		w.setState(syncedUnlessHolding(d), heldMessage(d, "nothing to apply"))
-		return resultUnchanged
+		o.result, o.state, o.message, o.applied = resultUnchanged, syncedUnlessHolding(d), heldMessage(d, "nothing to apply"), d.Revision
+		return o
 	}
-	w.setPending(&PendingPlan{Revision: d.Revision, Plan: p.Plan, Computed: w.clock()})
+	o.pending = &PendingPlan{Revision: d.Revision, Plan: p.Plan, Computed: w.clock()}
 	c := p.Plan.Counts()
-	w.setState(StateWaitingApproval, fmt.Sprintf("revision %s waits for approval: %d to create, %d to update, %d to delete",
-		short(d.Revision), c[reconcile.ActionCreate], c[reconcile.ActionUpdate]+c[reconcile.ActionReplace], c[reconcile.ActionDelete]))
-	return resultWaiting
+	o.result, o.state = resultWaiting, StateWaitingApproval
+	o.message = fmt.Sprintf("revision %s waits for approval: %d to create, %d to update, %d to delete",
+		short(d.Revision), c[reconcile.ActionCreate], c[reconcile.ActionUpdate]+c[reconcile.ActionReplace], c[reconcile.ActionDelete])
+	return o
 }
 
-// apply applies d, with opts, and records the outcome.
-func (w *envWorker) apply(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) string {
+// apply applies d, with opts, and returns the outcome.
+func (w *envWorker) apply(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) outcome {
 	out, err := w.roll.Apply(ctx, d, opts...)
 	if changed := (*rollout.PlanChangedError)(nil); errors.As(err, &changed) {
 		return w.planChanged(changed)
 	}
 	if err != nil {
-		w.setState(StateFailed, err.Error())
-		return w.fail(err)
+		return failed(d.Revision, err)
 	}
 	w.recordPlan(out.Planned, true)
 	w.recordOperations(out)
-	w.setPending(nil)
-	if out.Incomplete > 0 {
-		return w.incomplete(out)
-	}
-	w.succeeded(d, out)
-	if d.Holding() {
-		return resultHeld
-	}
-	if out.Plan.Empty() {
-		return resultUnchanged
-	}
-	return resultApplied
+	o := w.applied(d, out)
+	o.setPending = true
+	return o
 }
 
-// succeeded records a complete apply of d.
-func (w *envWorker) succeeded(d *rollout.Desired, out *rollout.Outcome) {
-	now := w.clock()
-	w.mu.Lock()
-	w.status.Applied, w.status.LastSuccess, w.backoff = d.Revision, now, 0
-	pinned := w.status.Pinned
-	w.mu.Unlock()
-	w.markDone(d.Revision)
-	w.metrics.SetLastSuccess(w.cfg.Name, now)
-	state, msg := StateSynced, heldMessage(d, fmt.Sprintf("applied %s", short(d.Revision)))
-	switch {
-	case pinned != "":
-		state, msg = StateRolledBack, fmt.Sprintf("rolled back to %s and held there until a resume", short(pinned))
-	case d.Holding():
-		state = StateHolding
+// applied returns the outcome of an apply of d that ran.
+func (w *envWorker) applied(d *rollout.Desired, out *rollout.Outcome) outcome {
+	if out.Incomplete > 0 {
+		return incomplete(d, out)
 	}
-	w.setState(state, msg)
+	o := outcome{result: resultApplied, state: StateSynced, message: heldMessage(d, fmt.Sprintf("applied %s", short(d.Revision))),
+		revision: d.Revision, done: true, applied: d.Revision, success: true}
+	switch {
+	case w.snapshot().Pinned != "":
+		o.state, o.message = StateRolledBack, fmt.Sprintf("rolled back to %s and held there until a resume", short(d.Revision))
+	case d.Holding():
+		o.state = StateHolding
+	}
+	switch {
+	case d.Holding():
+		o.result = resultHeld
+	case out.Plan.Empty():
+		o.result = resultUnchanged
+	}
 	w.log.Info("reconciled", "revision", d.Revision, "created", out.Entry.Created, "updated", out.Entry.Updated,
 		"deleted", out.Entry.Deleted, "unchanged", out.Entry.Unchanged)
+	return o
 }
 
-// incomplete records an apply some of whose changes failed or are still
-// in progress, and schedules the next attempt.
-func (w *envWorker) incomplete(out *rollout.Outcome) string {
-	waitOnly, after := true, time.Duration(0)
+// incomplete returns the outcome of an apply some of whose changes
+// failed or are still in progress: changes in progress are checked
+// again after the delay they asked for; a failed change is a failure.
+func incomplete(d *rollout.Desired, out *rollout.Outcome) outcome {
+	after := time.Duration(0)
 	var first error
 	for _, r := range out.Failed() {
-		decision, d := sluice.RetryOf(r.Err)
+		decision, wait := sluice.RetryOf(r.Err)
 		if decision != sluice.RetryWaiting {
-			waitOnly = false
 			if first == nil {
 				first = fmt.Errorf("%s %s: %w", r.Change.Action, r.Change.ID, r.Err)
 			}
-		} else if after == 0 || d < after {
-			after = d
+		} else if after == 0 || wait < after {
+			after = wait
 		}
 	}
-	if waitOnly {
-		w.setState(StateOutOfSync, fmt.Sprintf("%d changes in progress; checking again in %s", out.Incomplete, after))
-		w.mu.Lock()
-		w.backoff = max(after, time.Second)
-		w.mu.Unlock()
-		return resultApplied
+	if first == nil {
+		after = max(after, time.Second)
+		return outcome{result: resultApplied, state: StateOutOfSync, revision: d.Revision, after: after,
+			message: fmt.Sprintf("%d changes in progress; checking again in %s", out.Incomplete, after)}
 	}
-	w.setState(StateFailed, fmt.Sprintf("%d changes incomplete, first: %v", out.Incomplete, first))
-	return w.fail(first)
-}
-
-// fail schedules a retry with exponential backoff, unless the error is
-// stalled (a person must act: the next change of the branch retries).
-func (w *envWorker) fail(err error) string {
-	decision, after := sluice.RetryOf(err)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	switch {
-	case decision == sluice.RetryStalled:
-		w.backoff = 0
-		w.done = w.status.Head
-	case decision == sluice.RetryWaiting && after > 0:
-		w.backoff = after
-	default:
-		w.backoff = nextBackoff(w.backoff)
-	}
-	if errors.Is(err, context.Canceled) {
-		w.backoff = 0
-	}
-	return resultFailed
-}
-
-// nextBackoff doubles prev within [backoffMin, backoffMax], jittered
-// down by up to a half.
-func nextBackoff(prev time.Duration) time.Duration {
-	next := min(max(prev*2, backoffMin), backoffMax)
-	return next/2 + time.Duration(rand.Int64N(int64(next/2)+1))
+	return failed(d.Revision, fmt.Errorf("%d changes incomplete, first: %w", out.Incomplete, first))
 }
 
 func heldMessage(d *rollout.Desired, msg string) string {

@@ -48,6 +48,11 @@ type Options struct {
 	CacheDir string
 	// Clock returns the current time; nil is time.Now.
 	Clock func() time.Time
+	// NewTimer starts a timer: its channel receives once d has passed on
+	// Clock's time, unless stop is called first; nil uses time.NewTimer.
+	// The pollers and environment workers wait on it, so that tests can
+	// run the daemon on a simulated clock.
+	NewTimer func(d time.Duration) (c <-chan time.Time, stop func())
 	// Version is reported by sluice_build_info.
 	Version string
 	// Redactor masks secret values in what the daemon serves; the
@@ -142,6 +147,9 @@ func withDefaults(o Options) Options {
 	if o.Environ == nil {
 		o.Environ = os.Environ
 	}
+	if o.NewTimer == nil {
+		o.NewTimer = realTimer
+	}
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = 30 * time.Second
 	}
@@ -158,6 +166,10 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 	if err != nil {
 		return err
 	}
+	secrets, err := localSecrets(cfg)
+	if err != nil {
+		return err
+	}
 	repos := map[string]*repoWatcher{}
 	envs := map[string]*envWorker{}
 	watched := map[*repoWatcher][]*envWorker{}
@@ -170,7 +182,7 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 		repos[rc.Name] = r
 		var workers []*envWorker
 		for _, ec := range rc.Environments {
-			w := d.envFor(ec, r)
+			w := d.envFor(ec, r, secrets[ec.Name])
 			envs[ec.Name] = w
 			workers = append(workers, w)
 			order = append(order, ec.Name)
@@ -208,7 +220,7 @@ func (d *Daemon) repoFor(ctx context.Context, rc config.Repository) (*repoWatche
 	if old != nil && sameRepo(old.cfg, rc) {
 		return old, nil
 	}
-	return openRepo(ctx, rc, d.opts.CacheDir, d.log.With("repository", rc.Name), d.metrics)
+	return openRepo(ctx, rc, d.opts.CacheDir, d.log.With("repository", rc.Name), d.metrics, d.clock())
 }
 
 // sameRepo reports whether a watcher of a can serve b: the same remote,
@@ -227,16 +239,18 @@ func branchesOf(r config.Repository) []string {
 	return out
 }
 
-// envFor returns the running worker of ec when its configuration and
-// repository are unchanged, else a new one.
-func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
+// envFor returns the running worker of ec when its configuration, the
+// values of its secrets and its repository are unchanged, else a new
+// one, which connects to its backends again.
+func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (w *envWorker) {
 	d.mu.RLock()
 	old := d.envs[ec.Name]
 	d.mu.RUnlock()
-	if old != nil && old.repo == r && reflect.DeepEqual(old.cfg, ec) {
+	same := old != nil && reflect.DeepEqual(old.cfg, ec) && old.secrets == secrets
+	if same && old.repo == r {
 		return old
 	}
-	if old != nil && reflect.DeepEqual(old.cfg, ec) {
+	if same {
 		// Same environment, new watcher (the repository's branches
 		// changed): carry its state over rather than start unknown.
 		defer func() { w.inherit(old) }()
@@ -244,16 +258,38 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher) (w *envWorker) {
 	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
-	return newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.opts.Clock)
+	w = newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
+	w.secrets = secrets
+	return w
+}
+
+// clock is the daemon's time: the current time and timers.
+type clock struct {
+	now   func() time.Time
+	timer func(time.Duration) (<-chan time.Time, func())
+}
+
+func (d *Daemon) clock() clock { return clock{now: d.opts.Clock, timer: d.opts.NewTimer} }
+
+// realTimer is a timer on the system's clock.
+func realTimer(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTimer(d)
+	return t.C, func() { t.Stop() }
 }
 
 // inherit takes over old's status, progress and runs.
 func (w *envWorker) inherit(old *envWorker) {
 	old.mu.Lock()
 	status, done, seen, desired, runs, drift := old.status, old.done, old.seenHead, old.desired, maps.Clone(old.runs), old.nextDrift
+	backoff, notBefore, tried, retry, failing, lost := old.backoff, old.notBefore, old.tried, old.retry, old.failing, old.headLost
+	saved := old.savedSuccess
 	old.mu.Unlock()
 	w.mu.Lock()
 	w.status, w.done, w.seenHead, w.desired, w.runs, w.nextDrift = status, done, seen, desired, runs, drift
+	// The backoff carries over too: a reload does not restart a failing
+	// environment's retries from 750 ms.
+	w.backoff, w.notBefore, w.tried, w.retry, w.failing, w.headLost = backoff, notBefore, tried, retry, failing, lost
+	w.savedSuccess = saved
 	w.loaded = true
 	w.mu.Unlock()
 }

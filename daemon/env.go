@@ -17,15 +17,19 @@ import (
 // coalesce: a burst of pushes while a reconcile runs makes one more
 // reconcile, of the newest head.
 type envWorker struct {
-	cfg     config.Environment
-	repo    *repoWatcher
-	store   *statestore.Store
-	roll    *rollout.Env
-	cache   *compile.Cache
-	log     *slog.Logger
-	metrics *metrics.Metrics
-	clock   func() time.Time
-	wakeCh  chan struct{}
+	cfg      config.Environment
+	repo     *repoWatcher
+	store    *statestore.Store
+	roll     *rollout.Env
+	cache    *compile.Cache
+	log      *slog.Logger
+	metrics  *metrics.Metrics
+	clock    func() time.Time
+	newTimer func(time.Duration) (<-chan time.Time, func())
+	wakeCh   chan struct{}
+	// secrets fingerprints the values of the secrets cfg names (see
+	// localSecrets): a reload that changes them replaces the worker.
+	secrets string
 	// busy serialises reconciles with approve and rollback.
 	busy sync.Mutex
 
@@ -33,17 +37,35 @@ type envWorker struct {
 	status   Status
 	seenHead string
 	// done is the revision last reconciled to completion (applied, or
-	// planned and waiting, or found unchanged); an unmoved head equal to
-	// it needs no work.
-	done      string
-	drift     bool
-	nextDrift time.Time
+	// planned and waiting, or found unchanged, or stalled); an unmoved
+	// head equal to it needs no work.
+	done string
+	// drift asks the next attempt for a full drift check; requested
+	// says a person asked for it, which lets it past a backoff.
+	drift, requested bool
+	nextDrift        time.Time
 	// driftShare is the share of the inventory the next drift tick
 	// reads (see driftShares).
 	driftShare int
-	backoff    time.Duration
-	desired    *rollout.Desired
-	runs       map[string]runRecord
+	// backoff is the un-jittered backoff of the last failure (0 after a
+	// success); nothing is attempted before notBefore unless the head
+	// moves from tried (the head seen at the failure) or a person asks;
+	// retry says an attempt is due at notBefore.
+	backoff   time.Duration
+	notBefore time.Time
+	tried     string
+	retry     bool
+	// failing says the last attempt failed.
+	failing bool
+	// lastLogged, lastLoggedAt and suppressed rate-limit the log of a
+	// failure that repeats (see logDecision).
+	lastLogged   string
+	lastLoggedAt time.Time
+	suppressed   int
+	// savedSuccess is when a success was last saved in the store.
+	savedSuccess time.Time
+	desired      *rollout.Desired
+	runs         map[string]runRecord
 	// loaded is set when the status came from a previous worker, so
 	// the store's meta need not be read.
 	loaded bool
@@ -54,20 +76,21 @@ type envWorker struct {
 	approved string
 }
 
-func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, clock func() time.Time) *envWorker {
+func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, c clock) *envWorker {
 	w := &envWorker{cfg: cfg, repo: repo, store: store, roll: roll, cache: compile.NewCache(),
-		log: log.With("env", cfg.Name), metrics: m, clock: clock, wakeCh: make(chan struct{}, 1)}
+		log: log.With("env", cfg.Name), metrics: m, clock: c.now, newTimer: c.timer, wakeCh: make(chan struct{}, 1)}
 	w.status = Status{Environment: cfg.Name, Repository: repo.cfg.Name, Branch: cfg.Branch, Backend: string(cfg.Backend),
 		Sync: string(cfg.Sync), State: StateUnknown}
 	return w
 }
 
-// wake asks for a reconcile; drift asks for the applied resources to be
-// read back too. A wake while one is pending is absorbed by it.
+// wake asks for a reconcile; drift (a person's request) asks for the
+// applied resources to be read back too, at once even while a failure's
+// backoff runs. A wake while one is pending is absorbed by it.
 func (w *envWorker) wake(drift bool) {
 	if drift {
 		w.mu.Lock()
-		w.drift = true
+		w.drift, w.requested = true, true
 		w.mu.Unlock()
 	}
 	select {
@@ -97,38 +120,44 @@ func (w *envWorker) run(ctx context.Context, stop <-chan struct{}) {
 	w.loadMeta()
 	for {
 		w.cycle(ctx)
+		next, stopTimer := w.timer()
 		select {
 		case <-ctx.Done():
-			return
 		case <-stop:
-			return
 		case <-w.wakeCh:
-		case <-w.timer():
+		case <-next:
+		}
+		stopTimer()
+		if ctx.Err() != nil || closed(stop) {
+			return
 		}
 	}
 }
 
-// timer fires when the next retry or drift check is due.
-func (w *envWorker) timer() <-chan time.Time {
+// timer fires when the next retry or drift check is due, never when
+// neither is. A drift check is never due before a failure's backoff has
+// passed. stop releases the timer.
+func (w *envWorker) timer() (next <-chan time.Time, stop func()) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	next := time.Duration(0)
-	if w.backoff > 0 {
-		next = w.backoff
+	var at time.Time
+	due := false
+	if w.retry {
+		at, due = w.notBefore, true
 	}
 	if w.cfg.DriftInterval > 0 {
-		untilDrift := w.nextDrift.Sub(w.clock())
-		if untilDrift < 0 {
-			untilDrift = 0
+		drift := w.nextDrift
+		if drift.Before(w.notBefore) {
+			drift = w.notBefore
 		}
-		if next == 0 || untilDrift < next {
-			next = untilDrift
+		if !due || drift.Before(at) {
+			at, due = drift, true
 		}
 	}
-	if next == 0 && w.backoff == 0 && w.cfg.DriftInterval == 0 {
-		return nil
+	if !due {
+		return nil, func() {}
 	}
-	return time.After(next)
+	return w.newTimer(max(at.Sub(w.clock()), 0))
 }
 
 // loadMeta reads what the store remembers of the environment: the last
@@ -154,10 +183,16 @@ func (w *envWorker) loadMeta() {
 	}
 	w.status.Applied, w.status.Pinned, w.status.Suspended = m.LastAppliedRevision, m.PinnedRevision, m.Suspended
 	w.status.LastSuccess = m.LastAppliedAt
-	w.nextDrift = w.clock().Add(jitter(w.cfg.DriftInterval / driftShares))
-	if w.cfg.Sync == config.SyncManual {
-		w.nextDrift = w.clock().Add(jitter(w.cfg.DriftInterval))
+	if m.LastSuccessAt.After(m.LastAppliedAt) {
+		w.status.LastSuccess = m.LastSuccessAt
 	}
+	w.savedSuccess = w.status.LastSuccess
+	if !w.status.LastSuccess.IsZero() {
+		// Exported at once: an environment that fails from the start
+		// still has a last success for its alert to read.
+		w.metrics.SetLastSuccess(w.cfg.Name, w.status.LastSuccess)
+	}
+	w.nextDrift = w.clock().Add(jitter(w.driftStep()))
 }
 
 // snapshot returns a copy of the status.
@@ -177,5 +212,5 @@ func (w *envWorker) setState(state, msg string) {
 	s := w.status
 	w.mu.Unlock()
 	w.metrics.SetEnvironment(s.Environment, s.Repository, s.Branch, s.Applied, state)
-	w.metrics.SetSynced(s.Environment, state == StateSynced)
+	w.metrics.SetSynced(s.Environment, synced(s))
 }

@@ -98,9 +98,9 @@ func guardedDaemon(t *testing.T, extra string) (*harness, *logBuffer) {
 	text = strings.Replace(text, "local: {dir: "+filepath.Join(dir, "world")+"}",
 		"local: {dir: "+filepath.Join(dir, "world")+", postgresDSN: {env: SLUICE_TEST_PG_DSN}}", 1)
 	logs := &logBuffer{}
-	h := startDaemonWith(t, dir, text, func(o *daemon.Options) {
+	h := startDaemonWith(t, dir, text, harnessOptions{change: func(o *daemon.Options) {
 		o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	})
+	}})
 	h.bare = bare
 	h.applied("dev", gitserver.Head(t, bare, "dev"), daemon.StateSynced)
 	return h, logs

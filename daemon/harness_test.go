@@ -104,16 +104,28 @@ repositories:
 %s%s%s`, filepath.Join(dir, "state.db"), url, poll, env("dev", "auto", true), env("staging", "auto", false), env("prod", "manual", false))
 }
 
+// harnessOptions change how startDaemonWith runs the daemon.
+type harnessOptions struct {
+	// clock, when set, is the daemon's clock and timers.
+	clock *fakeClock
+	// target, when set, changes the target of each connection (to
+	// inject faults).
+	target func(env config.Environment, t *rollout.Target) (*rollout.Target, error)
+	// logs, when set, receives the daemon's log.
+	logs *logRecorder
+	// change, when set, changes the daemon's options last.
+	change func(*daemon.Options)
+}
+
 // startDaemon starts a daemon on cfgText.
 func startDaemon(t *testing.T, dir, cfgText string) *harness {
 	t.Helper()
-	return startDaemonWith(t, dir, cfgText, nil)
+	return startDaemonWith(t, dir, cfgText, harnessOptions{})
 }
 
-// startDaemonWith starts a daemon on cfgText, its options changed by
-// change when not nil. The daemon and its local worlds share one
-// redactor, as the CLI wires them.
-func startDaemonWith(t *testing.T, dir, cfgText string, change func(*daemon.Options)) *harness {
+// startDaemonWith starts a daemon on cfgText as o says. The daemon and
+// its local worlds share one redactor, as the CLI wires them.
+func startDaemonWith(t *testing.T, dir, cfgText string, o harnessOptions) *harness {
 	t.Helper()
 	t.Setenv("SLUICE_TEST_API_TOKEN", testToken)
 	t.Setenv("SLUICE_TEST_HOOK_SECRET", testSecret)
@@ -137,11 +149,21 @@ func startDaemonWith(t *testing.T, dir, cfgText string, change func(*daemon.Opti
 			}
 			worlds[env.Local.Dir] = w
 		}
-		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars(), Runner: w}, nil
+		target := &rollout.Target{Backends: w.Backends(), Vars: w.Vars(), Runner: w}
+		if o.target != nil {
+			return o.target(env, target)
+		}
+		return target, nil
 	}
 	opts := daemon.Options{Config: cfg, Connect: connect, Registry: h.reg, ShutdownGrace: 5 * time.Second, Redactor: red}
-	if change != nil {
-		change(&opts)
+	if o.clock != nil {
+		opts.Clock, opts.NewTimer = o.clock.Now, o.clock.NewTimer
+	}
+	if o.logs != nil {
+		opts.Logger = o.logs.logger()
+	}
+	if o.change != nil {
+		o.change(&opts)
 	}
 	h.d, err = daemon.New(ctx, opts)
 	if err != nil {

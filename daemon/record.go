@@ -1,95 +1,15 @@
 package daemon
 
 import (
-	"hash/fnv"
 	"sort"
 	"strings"
 
 	"github.com/sluice-dev/sluice"
-	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/graph"
 	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/rollout"
 )
-
-// driftShares is how many shares a drift check is spread over: every
-// drift interval, each applied resource is read back once, a share at a
-// time, so that reads are spread over the interval instead of spent in
-// one burst against the account's API quotas.
-const driftShares = 10
-
-// takeDrift reports whether this reconcile must read applied resources
-// back and which: all of them (share -1) when a check was asked for, one
-// share when the share's time has come; it schedules the next share.
-func (w *envWorker) takeDrift() (due bool, share int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	now := w.clock()
-	if w.drift {
-		w.drift = false
-		return true, -1
-	}
-	if w.cfg.DriftInterval <= 0 || now.Before(w.nextDrift) {
-		return false, 0
-	}
-	if w.cfg.Sync == config.SyncManual {
-		// A plan waiting for approval must show all the drift at once:
-		// one full check per interval.
-		w.nextDrift = now.Add(jitter(w.cfg.DriftInterval))
-		return true, -1
-	}
-	share = w.driftShare
-	w.driftShare = (w.driftShare + 1) % driftShares
-	w.nextDrift = now.Add(jitter(w.cfg.DriftInterval / driftShares))
-	return true, share
-}
-
-// retryDrift asks again for a full drift check that could not run.
-func (w *envWorker) retryDrift(share int) {
-	if share < 0 {
-		w.mu.Lock()
-		w.drift = true
-		w.mu.Unlock()
-	}
-}
-
-// refreshShare selects the applied resources of one share of a drift
-// check, nil for all of them.
-func refreshShare(share int) func(sluice.ResourceID) bool {
-	if share < 0 {
-		return nil
-	}
-	return func(id sluice.ResourceID) bool {
-		h := fnv.New32a()
-		_, _ = h.Write([]byte(id))
-		return int(h.Sum32()%driftShares) == share
-	}
-}
-
-func (w *envWorker) doneRevision() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.done
-}
-
-// markDone records revision as reconciled to completion: no retry is
-// due until something changes.
-func (w *envWorker) markDone(revision string) {
-	w.mu.Lock()
-	w.done, w.backoff = revision, 0
-	w.mu.Unlock()
-}
-
-// setPending records the plan waiting for approval, with its hash.
-func (w *envWorker) setPending(p *PendingPlan) {
-	if p != nil && p.Hash == "" {
-		p.Hash = rollout.PlanHash(p.Revision, p.Plan)
-	}
-	w.mu.Lock()
-	w.status.Pending = p
-	w.mu.Unlock()
-}
 
 // setDesired remembers the compiled revision (approve applies it) and
 // lists its pipelines for the status, with every hold and its finding.
@@ -179,17 +99,17 @@ func firstHold(holds map[string]string) (string, bool) {
 	return holds[keys[0]], true
 }
 
-// planChanged records that the plan an approved apply would carry out
-// is not the one approved: nothing was applied, the new plan waits for
-// approval in its place.
-func (w *envWorker) planChanged(err *rollout.PlanChangedError) string {
+// planChanged returns the outcome of an approved apply whose plan is not
+// the one approved: nothing was applied, the new plan waits for approval
+// in its place.
+func (w *envWorker) planChanged(err *rollout.PlanChangedError) outcome {
 	w.mu.Lock()
 	w.approved = ""
 	w.mu.Unlock()
 	w.recordPlan(err.Planned, false)
-	w.setPending(&PendingPlan{Revision: err.Planned.Desired.Revision, Plan: err.Planned.Plan, Computed: w.clock()})
-	w.setState(StateWaitingApproval, err.Error())
-	return resultWaiting
+	rev := err.Planned.Desired.Revision
+	return outcome{result: resultWaiting, state: StateWaitingApproval, message: err.Error(), revision: rev, done: true, success: true,
+		pending: &PendingPlan{Revision: rev, Plan: err.Planned.Plan, Computed: w.clock()}, setPending: true}
 }
 
 // syncedUnlessHolding is the state of an environment with nothing left

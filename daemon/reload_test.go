@@ -4,13 +4,16 @@ import (
 	"context"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/internal/gitserver"
+	"github.com/sluice-dev/sluice/rollout"
 )
 
 // TestDaemonReload replaces the configuration of a running daemon: a
@@ -78,4 +81,90 @@ func TestDaemonReload(t *testing.T) {
 		t.Errorf("webhook after a refused reload answered %d, want 202", code)
 	}
 	h.applied("dev", third, daemon.StateSynced)
+}
+
+// TestDaemonReloadAppliesLocalSettings reloads a configuration that adds
+// a PostgreSQL DSN to the local backend's settings: the environments
+// connect again with it, and again when only the secret's value changes.
+// A DSN that cannot be read, or environments sharing a data directory
+// with different settings, are refused with the reason.
+func TestDaemonReloadAppliesLocalSettings(t *testing.T) {
+	bare := newDemoRepo(t)
+	dir := t.TempDir()
+	var mu sync.Mutex
+	connected := map[string]string{}
+	record := func(env config.Environment, tg *rollout.Target) (*rollout.Target, error) {
+		dsn := "none"
+		if env.Local.PostgresDSN != nil {
+			b, err := env.Local.PostgresDSN.Read()
+			if err != nil {
+				return nil, err
+			}
+			dsn = string(b)
+		}
+		mu.Lock()
+		connected[env.Name] = dsn
+		mu.Unlock()
+		return tg, nil
+	}
+	text := configText(dir, gitserver.FileURL(bare), time.Hour)
+	h := startDaemonWith(t, dir, text, harnessOptions{target: record})
+	h.bare = bare
+	first := gitserver.Head(t, bare, "dev")
+	h.applied("dev", first, daemon.StateSynced)
+	connectedWith := func(env, dsn string) {
+		t.Helper()
+		h.waitFor(env, 30*time.Second, "a connection with DSN "+dsn, func(daemon.Status) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return connected[env] == dsn
+		})
+	}
+	connectedWith("dev", "none")
+
+	reload := func(text string) error {
+		t.Helper()
+		cfg, err := config.Parse(filepath.Join(dir, "daemon.yaml"), []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.d.Reload(context.Background(), cfg)
+	}
+	t.Setenv("SLUICE_TEST_DSN", "postgres://sluice@127.0.0.1:1/first")
+	if err := reload(withDSN(text, "dev")); err == nil || !strings.Contains(err.Error(), "shares local.dir") {
+		t.Errorf("environments sharing a data directory with different DSNs: reload error %v, want one naming the shared local.dir", err)
+	}
+	if err := reload(withDSN(text, "dev", "staging", "prod")); err != nil {
+		t.Fatal(err)
+	}
+	connectedWith("dev", "postgres://sluice@127.0.0.1:1/first")
+	connectedWith("staging", "postgres://sluice@127.0.0.1:1/first")
+
+	t.Setenv("SLUICE_TEST_DSN", "postgres://sluice@127.0.0.1:1/second")
+	if err := reload(withDSN(text, "dev", "staging", "prod")); err != nil {
+		t.Fatal(err)
+	}
+	connectedWith("dev", "postgres://sluice@127.0.0.1:1/second")
+
+	t.Setenv("SLUICE_TEST_DSN", "")
+	if err := reload(withDSN(text, "dev", "staging", "prod")); err == nil || !strings.Contains(err.Error(), "local.postgresDSN") {
+		t.Errorf("an unreadable DSN: reload error %v, want one naming local.postgresDSN", err)
+	}
+	if v := value(scrape(t, h), "sluice_config_last_reload_successful", nil); v != 0 {
+		t.Errorf("sluice_config_last_reload_successful = %v after a refused reload, want 0", v)
+	}
+	h.applied("dev", first, daemon.StateSynced)
+}
+
+// withDSN gives the environments envs of text a PostgreSQL DSN read from
+// SLUICE_TEST_DSN.
+func withDSN(text string, envs ...string) string {
+	blocks := strings.Split(text, "      - name: ")
+	for i, b := range blocks {
+		name, _, _ := strings.Cut(b, "\n")
+		if slices.Contains(envs, name) {
+			blocks[i] = strings.Replace(b, "}\n", ", postgresDSN: {env: SLUICE_TEST_DSN}}\n", 1)
+		}
+	}
+	return strings.Join(blocks, "      - name: ")
 }

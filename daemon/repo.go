@@ -25,6 +25,7 @@ type repoWatcher struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	poll    chan struct{}
+	timer   func(time.Duration) (<-chan time.Time, func())
 
 	loadMu sync.Mutex
 	loader *project.Loader
@@ -34,10 +35,13 @@ type repoWatcher struct {
 	err   error
 	polls int
 	envs  []*envWorker
+	// fetched is the commit last fetched per branch: a head that has
+	// not moved since is in the cache and is not fetched again.
+	fetched map[string]string
 }
 
 // openRepo opens the repository's local cache under dir and its loader.
-func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.Logger, m *metrics.Metrics) (*repoWatcher, error) {
+func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.Logger, m *metrics.Metrics, c clock) (*repoWatcher, error) {
 	auth, err := gitAuth(cfg.Auth)
 	if err != nil {
 		return nil, err
@@ -59,7 +63,8 @@ func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1)}, nil
+	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1), timer: c.timer,
+		fetched: map[string]string{}}, nil
 }
 
 // gitAuth reads the repository's credentials from their files or
@@ -103,23 +108,26 @@ func (r *repoWatcher) wake() {
 func (r *repoWatcher) run(ctx context.Context, stop <-chan struct{}) {
 	for {
 		r.pollOnce(ctx)
-		t := time.NewTimer(jitter(r.cfg.PollInterval))
+		next, stopTimer := r.timer(jitter(r.cfg.PollInterval))
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return
 		case <-stop:
-			t.Stop()
-			return
 		case <-r.poll:
-			t.Stop()
-		case <-t.C:
+		case <-next:
+		}
+		stopTimer()
+		if ctx.Err() != nil || closed(stop) {
+			return
 		}
 	}
 }
 
 // pollOnce asks the remote for its heads (one round trip) and wakes each
-// environment whose branch head differs from what it last saw.
+// environment: one whose branch head differs from what it last saw
+// reconciles, one whose head has not moved counts the poll as a success
+// when it is in sync. A failed poll wakes an environment only when the
+// previous poll did not fail, so that a remote that stays unreachable
+// costs the environment no attempt beyond its backoff.
 func (r *repoWatcher) pollOnce(ctx context.Context) {
 	heads, err := r.git.Heads(ctx)
 	r.mu.Lock()
@@ -136,12 +144,25 @@ func (r *repoWatcher) pollOnce(ctx context.Context) {
 		r.log.Warn("poll failed", "repository", r.cfg.Name, "err", err)
 	}
 	for _, e := range envs {
-		if e.headChanged(heads, err) {
+		changed := e.headChanged(heads, err)
+		if changed {
 			result = changedUnlessFailed(result)
+		}
+		if changed || err == nil {
 			e.wake(false)
 		}
 	}
 	r.metrics.GitPoll(r.cfg.Name, result)
+}
+
+// closed reports whether c is closed.
+func closed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
 }
 
 func changedUnlessFailed(result string) string {
@@ -168,8 +189,16 @@ func (r *repoWatcher) head(branch string) (hash string, ok bool, err error) {
 
 var errNotPolled = errors.New("the remote has not been polled yet")
 
-// fetch brings branch's head into the local cache and returns it.
-func (r *repoWatcher) fetch(ctx context.Context, branch string) (gitsource.Commit, error) {
+// fetch brings branch's head into the local cache and returns it; head
+// is the head the last poll saw. A head fetched before is not fetched
+// again: a drift check of an unmoved branch costs no Git round trip.
+func (r *repoWatcher) fetch(ctx context.Context, branch, head string) (gitsource.Commit, error) {
+	r.mu.Lock()
+	fetched := r.fetched[branch]
+	r.mu.Unlock()
+	if head != "" && head == fetched {
+		return gitsource.Commit{Hash: head, Branch: branch}, nil
+	}
 	start := time.Now()
 	got, err := r.git.Fetch(ctx, []string{branch})
 	result := metrics.FetchSucceeded
@@ -184,7 +213,19 @@ func (r *repoWatcher) fetch(ctx context.Context, branch string) (gitsource.Commi
 	if !ok {
 		return c, errBranchGone
 	}
+	r.mu.Lock()
+	r.fetched[branch] = c.Hash
+	r.mu.Unlock()
 	return c, nil
+}
+
+// forgetFetch forgets that branch's head was fetched, so that the next
+// reconcile fetches it again (its commit could not be read from the
+// cache).
+func (r *repoWatcher) forgetFetch(branch string) {
+	r.mu.Lock()
+	delete(r.fetched, branch)
+	r.mu.Unlock()
 }
 
 var errBranchGone = errors.New("the branch is gone from the remote")

@@ -34,9 +34,9 @@ func (m *Metrics) reconcileMetrics(b *builder) {
 	m.held = b.gaugeVec("sluice_held_documents",
 		"Files and documents held at their last applied state because of findings (including a broken project file and an empty documents folder), by environment.", "environment")
 	m.lastSuccess = b.gaugeVec("sluice_last_successful_reconcile_timestamp_seconds",
-		"Unix time of the environment's last successful reconcile.", "environment")
+		"Unix time of the environment's last successful reconcile: an apply, a plan with nothing to change or waiting for approval, or a poll that found the branch unmoved and in sync. Kept in the state file: exported again after a restart.", "environment")
 	m.synced = b.gaugeVec("sluice_environment_synced",
-		"1 when the environment's applied revision is its branch head and its last reconcile succeeded, else 0.", "environment")
+		"1 when the environment's last reconcile succeeded and its applied revision is its branch head (or the revision a rollback holds it at), else 0.", "environment")
 	m.envInfo = b.gaugeVec("sluice_environment_info",
 		"Always 1: the environment's repository, branch, applied revision and sync state as labels; one series per environment.",
 		"environment", "repository", "branch", "revision", "sync_state")
@@ -93,8 +93,9 @@ func (m *Metrics) SetLastSuccess(env string, t time.Time) {
 	m.lastSuccess.WithLabelValues(env).Set(float64(t.UnixNano()) / 1e9)
 }
 
-// SetSynced records whether env is synced: its applied revision is its
-// branch head and its last reconcile succeeded.
+// SetSynced records whether env is synced: its last reconcile succeeded
+// and its applied revision is its branch head (or the revision a
+// rollback holds it at).
 func (m *Metrics) SetSynced(env string, ok bool) {
 	v := 0.0
 	if ok {

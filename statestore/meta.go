@@ -10,6 +10,9 @@ type Meta struct {
 	LastAppliedRevision string    `json:"lastAppliedRevision,omitempty"`
 	LastAppliedAt       time.Time `json:"lastAppliedAt,omitzero"`
 	LastObservedAt      time.Time `json:"lastObservedAt,omitzero"`
+	// LastSuccessAt is the time of the last successful reconcile, kept
+	// so that the daemon reports it again after a restart.
+	LastSuccessAt time.Time `json:"lastSuccessAt,omitzero"`
 	// Held maps each document (its ID) and file (its path) held at its
 	// last applied state by the last apply to the finding that holds it
 	// (see rollout.Desired.Holds).

@@ -23,14 +23,24 @@ type connector struct {
 	log      *slog.Logger
 	mu       sync.Mutex
 	limiters map[string]limiter
-	worlds   map[string]*local.World
+	worlds   map[string]localWorld
+	// retired are worlds a reload replaced: they finish the runs they
+	// started and are closed with the daemon.
+	retired []*local.World
 	// redact masks secret values in what local steps print, before
 	// their runs are stored; the daemon keeps its values current.
 	redact *redact.Redactor
 }
 
+// localWorld is the world of a data directory and the settings it was
+// made with.
+type localWorld struct {
+	*local.World
+	workdir, dsn string
+}
+
 func newConnector(log *slog.Logger) *connector {
-	return &connector{log: log, limiters: map[string]limiter{}, worlds: map[string]*local.World{}}
+	return &connector{log: log, limiters: map[string]limiter{}, worlds: map[string]localWorld{}}
 }
 
 // connect connects env, counting its AWS calls with rec.
@@ -100,29 +110,36 @@ func (f fanout) RecordRetry(service, operation string) {
 
 // world returns the local world of env's data directory, one per
 // directory: environments sharing a directory share its compute slots.
+// When a reload changed the directory's settings (workdir, the
+// PostgreSQL DSN's value), a new world serves them from then on.
 func (c *connector) world(env config.Environment) (*local.World, error) {
 	l := env.Local
 	if l == nil {
 		return nil, fmt.Errorf("environment %s: no local settings", env.Name)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if w := c.worlds[l.Dir]; w != nil {
-		return w, nil
-	}
-	opts := local.Options{Workdir: l.Workdir, Logger: c.log, Redact: c.redact.String}
+	want := localWorld{workdir: l.Workdir}
 	if l.PostgresDSN != nil {
 		dsn, err := l.PostgresDSN.Read()
 		if err != nil {
 			return nil, fmt.Errorf("environment %s: postgres DSN: %w", env.Name, err)
 		}
-		opts.PostgresDSN = string(dsn)
+		want.dsn = string(dsn)
 	}
-	w, err := local.New(l.Dir, opts)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old, ok := c.worlds[l.Dir]
+	if ok && old.workdir == want.workdir && old.dsn == want.dsn {
+		return old.World, nil
+	}
+	w, err := local.New(l.Dir, local.Options{Workdir: want.workdir, Logger: c.log, PostgresDSN: want.dsn, Redact: c.redact.String})
 	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
-	c.worlds[l.Dir] = w
+	if ok {
+		c.retired = append(c.retired, old.World)
+	}
+	want.World = w
+	c.worlds[l.Dir] = want
 	return w, nil
 }
 
@@ -132,6 +149,9 @@ func (c *connector) close() error {
 	defer c.mu.Unlock()
 	var errs []error
 	for _, w := range c.worlds {
+		errs = append(errs, w.Close())
+	}
+	for _, w := range c.retired {
 		errs = append(errs, w.Close())
 	}
 	return errors.Join(errs...)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,19 +119,17 @@ func TestDaemonKumoKilledMidApply(t *testing.T) {
 	first := gitserver.Head(t, bare, "dev")
 
 	want := 3 + pipelines*(1+crashSteps)
-	partial := 0
-	for range 3 {
+	// Each daemon is killed once the apply has registered a share of
+	// the job definitions (cumulated over the restarts): mid-apply
+	// however fast the machine is, with more of it done at each round.
+	definitions := pipelines * crashSteps
+	for round, share := range []int{1, 4, 7} {
 		cmd, _ := startDaemonProcess(t, config)
-		time.Sleep(time.Duration(200+rand.IntN(1200)) * time.Millisecond)
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+		killAfter(t, w, cmd, "RegisterJobDefinition", definitions*share/10)
 		checkState(t, state)
-		if n := len(records(t, state, "dev")); n < want {
-			partial++
+		if n := len(records(t, state, "dev")); n >= want {
+			t.Fatalf("round %d: %d resources recorded when the daemon was killed, want fewer than %d: the kill did not come mid-apply", round, n, want)
 		}
-	}
-	if partial == 0 {
-		t.Fatal("every kill came after the first apply had finished: the test did not kill mid-apply")
 	}
 
 	cmd, server := startDaemonProcess(t, config)
@@ -163,6 +160,31 @@ func TestDaemonKumoKilledMidApply(t *testing.T) {
 	if n := w.checkInventory(t, state, "crash", "dev"); n != want-(1+crashSteps) {
 		t.Errorf("%d resources carry Sluice's tags for crash/dev, want %d", n, want-(1+crashSteps))
 	}
+}
+
+// killAfter kills cmd with SIGKILL as soon as the Batch fake has answered
+// n calls of operation, and waits for it to exit.
+func killAfter(t *testing.T, w *awsWorld, cmd *exec.Cmd, operation string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for count(w.batch.Calls(), operation) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the daemon made %d %s calls in 3 minutes, want %d before the kill", count(w.batch.Calls(), operation), operation, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+}
+
+func count(calls []string, operation string) int {
+	n := 0
+	for _, c := range calls {
+		if c == operation {
+			n++
+		}
+	}
+	return n
 }
 
 // settleEvery completes the Batch fake's transitions every d, as AWS
