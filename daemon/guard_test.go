@@ -96,7 +96,7 @@ func guardedDaemon(t *testing.T, extra string) (*harness, *logBuffer) {
 	text = strings.Replace(text, "apiToken: {env: SLUICE_TEST_API_TOKEN}\n",
 		"apiToken: {env: SLUICE_TEST_API_TOKEN}\nreadTokens: [{file: "+tokenFile+"}]\n"+extra, 1)
 	text = strings.Replace(text, "local: {dir: "+filepath.Join(dir, "world")+"}",
-		"local: {dir: "+filepath.Join(dir, "world")+", postgresDSN: {env: SLUICE_TEST_PG_DSN}}", 1)
+		"local: {dir: "+filepath.Join(dir, "world")+", postgresDSN: {env: SLUICE_TEST_PG_DSN}}", -1)
 	logs := &logBuffer{}
 	h := startDaemonWith(t, dir, text, harnessOptions{change: func(o *daemon.Options) {
 		o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
