@@ -9,7 +9,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -196,21 +199,60 @@ func (w *World) probe(ctx context.Context) error {
 	return nil
 }
 
-// sandboxStatus reads what bubblewrap reported on its status pipe (a
-// stream of JSON objects): the step's exit code, and whether the step
-// ran at all (bubblewrap reports no exit code when it could not set up
-// the sandbox or start the command).
-func sandboxStatus(r io.Reader) (exitCode int, ran bool) {
+// bwrapStatus is what bubblewrap reported on its status pipe.
+type bwrapStatus struct {
+	// childPID is the host PID of the sandbox's first process, the init
+	// of its PID namespace; 0 when not reported.
+	childPID int
+	// ran is whether the step's command ran to an exit status:
+	// bubblewrap reports none when it could not set up the sandbox or
+	// start the command.
+	ran bool
+}
+
+// sandboxStatus reads bubblewrap's status pipe, a stream of JSON
+// objects ({"child-pid": N, ...} then {"exit-code": N}).
+func sandboxStatus(r io.Reader) bwrapStatus {
+	var st bwrapStatus
 	dec := json.NewDecoder(r)
 	for {
 		var m struct {
+			ChildPID *int `json:"child-pid"`
 			ExitCode *int `json:"exit-code"`
 		}
 		if dec.Decode(&m) != nil {
-			return 0, false
+			return st
+		}
+		if m.ChildPID != nil {
+			st.childPID = *m.ChildPID
 		}
 		if m.ExitCode != nil {
-			return *m.ExitCode, true
+			st.ran = true
+		}
+	}
+}
+
+// waitGone waits until process pid has exited (gone, or a zombie),
+// polling, for at most limit. For the init of a PID namespace that
+// means every process of the namespace has exited: the kernel kills
+// them all when it dies and lets it exit only once they have.
+func waitGone(ctx context.Context, pid int, limit time.Duration) {
+	if pid <= 0 {
+		return
+	}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return
+		}
+		if f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:])); len(f) == 0 || f[0] == "Z" || f[0] == "X" {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 }
@@ -231,4 +273,12 @@ func bwrapError(path string) string {
 		}
 	}
 	return last
+}
+
+// Sandbox returns how w isolates the steps it runs.
+func (w *World) Sandbox() Sandbox { return w.opts.Sandbox }
+
+// Equal reports whether s and o isolate steps the same way.
+func (s Sandbox) Equal(o Sandbox) bool {
+	return s.Off == o.Off && s.Bwrap == o.Bwrap && slices.Equal(s.ReadOnly, o.ReadOnly)
 }

@@ -81,14 +81,18 @@ func (w *World) stepDir() string {
 // wait waits for the process to end. A sandboxed process that never
 // reached its command fails with the reason bubblewrap logged: the
 // sandbox could not be set up (ErrSandbox), or the command could not
-// be executed.
+// be executed. It returns once every process of the sandbox has
+// exited.
 func (r *running) wait() error {
 	err := r.cmd.Wait()
 	if r.status == nil {
 		return err
 	}
 	defer r.closeStatus()
-	if _, ran := sandboxStatus(r.status); ran || err == nil {
+	st := sandboxStatus(r.status)
+	// bubblewrap has exited; what it started may still be dying.
+	waitGone(context.Background(), st.childPID, r.cmd.WaitDelay)
+	if st.ran || err == nil {
 		return err
 	}
 	msg := bwrapError(r.log)

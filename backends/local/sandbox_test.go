@@ -191,7 +191,10 @@ func TestSandboxOff(t *testing.T) {
 }
 
 // deployJob creates jobWorld's resources in w.
-func deployJob(t *testing.T, w *local.World) {
+func deployJob(t *testing.T, w *local.World) { deployJobB(t, w) }
+
+// deployJobB is deployJob for tests and benchmarks.
+func deployJobB(t testing.TB, w *local.World) {
 	t.Helper()
 	mustCreate(t, backend(t, w, sluice.TypeComputeEnvironment), target(sluice.TypeComputeEnvironment, "cpu", "churn-dev-cpu", ceSpec))
 	mustCreate(t, backend(t, w, sluice.TypeJobQueue), target(sluice.TypeJobQueue, "cpu", "churn-dev-cpu", jqSpec))

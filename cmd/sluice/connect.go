@@ -103,10 +103,14 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	sandbox := localSandbox(l.Sandbox)
 	if w := c.worlds[l.Dir]; w != nil {
+		if !w.Sandbox().Equal(sandbox) {
+			return nil, fmt.Errorf("environment %s: local.sandbox differs from that of another environment on %s: environments sharing a data directory share its sandbox", env.Name, l.Dir)
+		}
 		return w, nil
 	}
-	opts := local.Options{Workdir: l.Workdir, Logger: c.log}
+	opts := local.Options{Workdir: l.Workdir, Logger: c.log, Sandbox: sandbox}
 	if l.PostgresDSN != nil {
 		dsn, err := l.PostgresDSN.Read()
 		if err != nil {
@@ -120,6 +124,15 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	}
 	c.worlds[l.Dir] = w
 	return w, nil
+}
+
+// localSandbox is the local backend's sandbox that s configures (nil:
+// the default, every step sandboxed).
+func localSandbox(s *config.LocalSandbox) local.Sandbox {
+	if s == nil {
+		return local.Sandbox{}
+	}
+	return local.Sandbox{Off: s.Off, Bwrap: s.Bwrap, ReadOnly: s.ReadOnly}
 }
 
 // close stops the runs of every local world (their records end aborted).

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"path/filepath"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -85,10 +87,33 @@ func (d *decoder) local(n *yaml.Node, path string) *Local {
 		"dir":         func(v *yaml.Node, p string) { l.Dir = d.path(v, p) },
 		"workdir":     func(v *yaml.Node, p string) { l.Workdir = d.path(v, p) },
 		"postgresDSN": func(v *yaml.Node, p string) { l.PostgresDSN = d.secret(v, p) },
+		"sandbox":     func(v *yaml.Node, p string) { l.Sandbox = d.sandbox(v, p) },
 	}, "")
 	if present == nil {
 		return nil
 	}
 	d.require(n, path, present, "dir")
 	return l
+}
+
+// sandbox decodes the sandbox of an environment's local steps.
+func (d *decoder) sandbox(n *yaml.Node, path string) *LocalSandbox {
+	s := &LocalSandbox{}
+	present := d.mapping(n, path, map[string]field{
+		"off":   func(v *yaml.Node, p string) { s.Off = d.boolean(v, p) },
+		"bwrap": func(v *yaml.Node, p string) { s.Bwrap = d.path(v, p) },
+		"readOnly": func(v *yaml.Node, p string) {
+			d.list(v, p, func(item *yaml.Node, p string) {
+				if ro := d.str(item, p); ro != "" && !filepath.IsAbs(ro) {
+					d.fail(item, p, "%q must be an absolute path", ro)
+				} else if ro != "" {
+					s.ReadOnly = append(s.ReadOnly, filepath.Clean(ro))
+				}
+			})
+		},
+	}, "")
+	if present == nil {
+		return nil
+	}
+	return s
 }
