@@ -1,8 +1,6 @@
 package statestore_test
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/statestore"
+	"github.com/sluice-dev/sluice/statestore/statestoretest"
 )
 
 // populated makes a state file holding two environments: dev with two
@@ -42,49 +41,6 @@ func populated(t *testing.T) string {
 	return path
 }
 
-// meta is what the test reads of a bbolt file's meta pages (the on-disk
-// layout: a 16-byte page header, then magic, version, page size, flags,
-// root bucket (root, sequence), free list page, high water mark, txid).
-type meta struct {
-	pageSize uint32
-	freelist uint64
-	pgid     uint64
-}
-
-// readMeta returns the meta of the newest transaction of the file.
-func readMeta(t *testing.T, path string) meta {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	le := binary.LittleEndian
-	pageSize := le.Uint32(b[24:])
-	var best meta
-	var bestTx uint64
-	for _, off := range []uint32{0, pageSize} {
-		m := b[off:]
-		if txid := le.Uint64(m[64:]); txid >= bestTx {
-			bestTx = txid
-			best = meta{pageSize: le.Uint32(m[24:]), freelist: le.Uint64(m[48:]), pgid: le.Uint64(m[56:])}
-		}
-	}
-	return best
-}
-
-// garble writes a page of garbage over page id of the file.
-func garble(t *testing.T, path string, pageSize uint32, id uint64) {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	if _, err := f.WriteAt(bytes.Repeat([]byte{0xab}, int(pageSize)), int64(id)*int64(pageSize)); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestOpenCorrupt opens files with garbage over a page: the free list
 // page, every data page. Open, writable or not, returns ErrCorrupt
 // naming the file and what to do, never panics, and releases the file
@@ -93,29 +49,15 @@ func garble(t *testing.T, path string, pageSize uint32, id uint64) {
 func TestOpenCorrupt(t *testing.T) {
 	tests := []struct {
 		name  string
-		pages func(m meta) []uint64
+		pages statestoretest.Pages
 	}{
-		{"garbage free list page", func(m meta) []uint64 { return []uint64{m.freelist} }},
-		{"garbage data pages", func(m meta) []uint64 {
-			var ids []uint64
-			for id := uint64(2); id < m.pgid; id++ {
-				if id != m.freelist {
-					ids = append(ids, id)
-				}
-			}
-			return ids
-		}},
+		{"garbage free list page", statestoretest.FreelistPage},
+		{"garbage data pages", statestoretest.DataPages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := populated(t)
-			m := readMeta(t, path)
-			if m.freelist < 2 || m.freelist >= m.pgid {
-				t.Fatalf("meta %+v: no free list page to garble", m)
-			}
-			for _, id := range tt.pages(m) {
-				garble(t, path, m.pageSize, id)
-			}
+			statestoretest.Garble(t, path, tt.pages)
 			for _, opts := range []statestore.Options{{}, {}, {ReadOnly: true}} {
 				s, err := statestore.Open(path, opts)
 				if err == nil {
