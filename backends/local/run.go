@@ -189,7 +189,7 @@ func (w *World) header(logf *os.File, j *job, args []string) {
 	if w.opts.Sandbox.Off {
 		where = "unsandboxed, as Sluice's user"
 	}
-	fmt.Fprintf(logf, "[sluice] image %s is not pulled: the command runs as a local process %s in %s\n", j.Image, where, w.stepDir())
+	fmt.Fprintf(logf, "[sluice] image %s is not pulled: the command runs as a local process %s in %s\n", j.Image, where, w.runDir())
 	if len(j.Secrets) > 0 {
 		fmt.Fprintf(logf, "[sluice] secrets are not resolved locally; not set: %s\n", strings.Join(j.Secrets, ", "))
 	}

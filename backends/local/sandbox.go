@@ -102,12 +102,10 @@ func (w *World) wrap(j *job, args []string) []string {
 	for _, d := range j.Buckets {
 		out = append(out, "--bind", d, d)
 	}
-	dir := "/tmp"
 	if w.workdirSet {
-		dir = w.opts.Workdir
-		out = append(out, "--ro-bind", dir, dir)
+		out = append(out, "--ro-bind", w.opts.Workdir, w.opts.Workdir)
 	}
-	out = append(out, "--chdir", dir, "--")
+	out = append(out, "--chdir", w.runDir(), "--")
 	return append(out, args...)
 }
 
@@ -281,4 +279,14 @@ func (w *World) Sandbox() Sandbox { return w.opts.Sandbox }
 // Equal reports whether s and o isolate steps the same way.
 func (s Sandbox) Equal(o Sandbox) bool {
 	return s.Off == o.Off && s.Bwrap == o.Bwrap && slices.Equal(s.ReadOnly, o.ReadOnly)
+}
+
+// runDir is the directory a job's command runs in: the Workdir; in a
+// sandbox with no Workdir configured, /tmp (the data directory, the
+// default Workdir, is not in the sandbox).
+func (w *World) runDir() string {
+	if !w.opts.Sandbox.Off && !w.workdirSet {
+		return "/tmp"
+	}
+	return w.opts.Workdir
 }

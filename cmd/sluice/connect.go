@@ -106,7 +106,7 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	sandbox := localSandbox(l.Sandbox)
 	if w := c.worlds[l.Dir]; w != nil {
 		if !w.Sandbox().Equal(sandbox) {
-			return nil, fmt.Errorf("environment %s: local.sandbox differs from that of another environment on %s: environments sharing a data directory share its sandbox", env.Name, l.Dir)
+			return nil, fmt.Errorf("environment %s: local.sandbox differs from the one the data directory %s was opened with: environments sharing a data directory share its sandbox, and a change to it takes effect at a restart", env.Name, l.Dir)
 		}
 		return w, nil
 	}
