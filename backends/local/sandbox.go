@@ -88,7 +88,9 @@ func (s Sandbox) bwrap() string {
 }
 
 // wrap returns the argument list running args in j's sandbox; the
-// first element is the bubblewrap program.
+// first element is the bubblewrap program. The command is started by
+// /bin/sh with umask 077 (bubblewrap sets none), so what a step writes
+// into its buckets is readable by Sluice's user alone.
 func (w *World) wrap(j *job, args []string) []string {
 	out := []string{w.opts.Sandbox.bwrap(),
 		"--unshare-user", "--uid", sandboxUID, "--gid", sandboxUID, "--cap-drop", "ALL",
@@ -105,7 +107,7 @@ func (w *World) wrap(j *job, args []string) []string {
 	if w.workdirSet {
 		out = append(out, "--ro-bind", w.opts.Workdir, w.opts.Workdir)
 	}
-	out = append(out, "--chdir", w.runDir(), "--")
+	out = append(out, "--chdir", w.runDir(), "--", "/bin/sh", "-c", `umask 077 && exec "$@"`, "sluice-step")
 	return append(out, args...)
 }
 
@@ -231,7 +233,9 @@ func sandboxStatus(r io.Reader) bwrapStatus {
 }
 
 // waitGone waits until process pid has exited (gone, or a zombie),
-// polling, for at most limit. For the init of a PID namespace that
+// polling, for at most limit. bubblewrap exits as soon as its command
+// has, while the init of the sandbox's PID namespace (orphaned by then)
+// is still ending. For the init of a PID namespace that
 // means every process of the namespace has exited: the kernel kills
 // them all when it dies and lets it exit only once they have.
 func waitGone(ctx context.Context, pid int, limit time.Duration) {
@@ -239,7 +243,9 @@ func waitGone(ctx context.Context, pid int, limit time.Duration) {
 		return
 	}
 	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
+	// The init usually ends within a millisecond of bubblewrap: look
+	// again soon, then less often.
+	for pause := 100 * time.Microsecond; time.Now().Before(deadline); pause = min(2*pause, 5*time.Millisecond) {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
 			return
@@ -250,7 +256,7 @@ func waitGone(ctx context.Context, pid int, limit time.Duration) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(5 * time.Millisecond):
+		case <-time.After(pause):
 		}
 	}
 }

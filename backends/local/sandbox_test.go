@@ -127,7 +127,8 @@ func TestSandboxKeepsSecretsIn(t *testing.T) {
 	if !strings.Contains(log, "HOME=/tmp") {
 		t.Errorf("the step's environment lacks HOME=/tmp:\n%s", log)
 	}
-	for path, want := range map[string]os.FileMode{logPath: 0o600, w.Dir(): 0o700} {
+	outputs := filepath.Join(w.BucketDir("churn-dev-artifacts"), "run-1", "thief", "outputs.json")
+	for path, want := range map[string]os.FileMode{logPath: 0o600, w.Dir(): 0o700, outputs: 0o600, filepath.Dir(outputs): 0o700} {
 		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
 			t.Errorf("%s: mode %v (%v), want %v", path, fi.Mode().Perm(), err, want)
 		}
