@@ -13,18 +13,11 @@ import (
 // list), the file's format, and that every value decodes at the current
 // format under the key it belongs to and every pending op names a valid
 // action. It returns nil when all hold, otherwise an error wrapping
-// ErrCorrupt that lists every problem found; ErrClosed after Close.
+// ErrCorrupt that lists every problem found; ErrClosed after Close. A
+// page bbolt panics on is a problem found, never a panic.
 func (s *Store) Check() error {
 	const op = "statestore.Check"
-	var problems []error
-	err := s.View(func(tx *Tx) error {
-		for err := range tx.tx.Check() {
-			problems = append(problems, err)
-		}
-		problems = append(problems, tx.checkFormat()...)
-		problems = append(problems, tx.checkEnvs()...)
-		return nil
-	})
+	problems, err := s.problems()
 	if err != nil {
 		return err
 	}
@@ -33,6 +26,48 @@ func (s *Store) Check() error {
 			fmt.Errorf("%s: %w: %w", s.path, ErrCorrupt, errors.Join(problems...)))
 	}
 	return nil
+}
+
+// problems returns what Check finds wrong. Every page a reader can reach
+// is walked first, where a panic of bbolt on a corrupt page is
+// recovered: bbolt's own check runs in a goroutine of its own, where it
+// could not be, so it runs only on a file the walk found readable.
+func (s *Store) problems() ([]error, error) {
+	err := s.View(func(tx *Tx) error { return walk(tx.tx) })
+	switch {
+	case errors.Is(err, ErrClosed):
+		return nil, err
+	case err != nil:
+		return []error{err}, nil
+	}
+	var problems []error
+	err = s.View(func(tx *Tx) error {
+		for err := range tx.tx.Check() {
+			problems = append(problems, err)
+		}
+		problems = append(problems, tx.checkFormat()...)
+		problems = append(problems, tx.checkEnvs()...)
+		return nil
+	})
+	return problems, err
+}
+
+// walk reads every key and value of every bucket of tx, so that every
+// branch, leaf and overflow page is read once.
+func walk(tx *bolt.Tx) error {
+	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walkBucket(b) })
+}
+
+func walkBucket(b *bolt.Bucket) error {
+	return b.ForEach(func(k, v []byte) error {
+		if v != nil {
+			return nil
+		}
+		if sub := b.Bucket(k); sub != nil {
+			return walkBucket(sub)
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) checkFormat() []error {

@@ -21,8 +21,14 @@ var (
 
 	// ErrCorrupt is returned by Check, and by reads, when a value does not
 	// decode, sits under the wrong key, or bbolt's own consistency check
-	// fails.
+	// fails; and by Open when the file is not a sound bbolt database (its
+	// error then says what to do).
 	ErrCorrupt = errors.New("state file is inconsistent")
+
+	// ErrEmpty is returned by Open when the state file exists and holds
+	// 0 bytes: it is refused rather than made a new store, since that
+	// would silently lose the history it should hold.
+	ErrEmpty = errors.New("state file is empty")
 
 	// ErrPanicked is returned by Update and View when the function passed
 	// to them panicked; the transaction was rolled back.

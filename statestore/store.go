@@ -3,6 +3,9 @@ package statestore
 import (
 	"errors"
 	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -53,25 +56,99 @@ type Store struct {
 //
 // Open returns an error wrapping ErrLocked when another process holds the
 // file past opts.Timeout, ErrNewerFormat when the file comes from a newer
-// Sluice, ErrNeedsMigration for an older file opened read-only, and the
-// operating system's error when the file cannot be opened.
+// Sluice, ErrNeedsMigration for an older file opened read-only, ErrEmpty
+// for a file of 0 bytes (never silently made a new store: its history
+// would be lost), ErrCorrupt when the file is not a sound bbolt database
+// (a bad page, a bad free list; bbolt's panics on such a file are turned
+// into this error, naming the file and what to do), and the operating
+// system's error when the file cannot be opened.
 func Open(path string, opts Options) (*Store, error) {
 	const op = "statestore.Open"
 	opts = opts.withDefaults()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, sluice.E(op, sluice.KindConflict,
-			fmt.Errorf("%s: %w (waited %s)", path, ErrLocked, opts.Timeout))
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return nil, sluice.E(op, sluice.KindInvalid, fmt.Errorf("%s: %w: %s", path, ErrEmpty, emptyAdvice))
 	}
-	if err != nil {
-		return nil, sluice.E(op, sluice.KindOther, fmt.Errorf("%s: %w", path, err))
+	s, err := open(path, opts)
+	return s, openErr(op, path, opts, err)
+}
+
+// openErr is the error Open returns for err, from open.
+func openErr(op, path string, opts Options, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, berrors.ErrTimeout):
+		return sluice.E(op, sluice.KindConflict, fmt.Errorf("%s: %w (waited %s)", path, ErrLocked, opts.Timeout))
+	case isCorrupt(err):
+		return sluice.E(op, sluice.KindInternal, fmt.Errorf("%s: %w: %w; %s", path, ErrCorrupt, err, corruptAdvice))
 	}
-	s := &Store{db: db, path: path, opts: opts}
+	return sluice.E(op, kindOf(err), fmt.Errorf("%s: %w", path, err))
+}
+
+// What to do about a file Open refuses, as its error says.
+const (
+	corruptAdvice = "restore the file from a backup, or move it away (mv FILE FILE.corrupt) and start again: " +
+		"Sluice then rebuilds each environment's inventory from the ownership tags of what it manages, " +
+		"losing only the history of applied revisions (see docs/operations.md, The state file)"
+	emptyAdvice = "a state file that exists is never replaced by a new one, since its history would be lost; " +
+		"restore it from a backup, or, if it was being created when a process stopped, remove it and start again"
+)
+
+// open opens the bbolt file and prepares it (format check, migration).
+// The free list is read at once, also read-only (a writable open always
+// does): bbolt reads it lazily in Check's own goroutine otherwise, where
+// its panic on a bad free list page could not be recovered. bbolt panics
+// on some corrupt files (a free list page that is not one, a page that
+// names another): open recovers, closes the file (releasing its lock)
+// and returns an error wrapping ErrPanicked.
+func open(path string, opts Options) (s *Store, err error) {
+	var file *os.File
+	bopts := &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly, PreLoadFreelist: true,
+		OpenFile: func(name string, flag int, mode os.FileMode) (*os.File, error) {
+			f, err := os.OpenFile(name, flag, mode)
+			file = f
+			return f, err
+		}}
+	var db *bolt.DB
+	// A page pointing outside the mapped file faults: make that a panic
+	// recovered below, not a crash.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if db != nil {
+				_ = db.Close()
+			} else if file != nil {
+				// The memory bbolt mapped stays mapped: a one-off
+				// for a file the process cannot use.
+				release(file)
+			}
+			s, err = nil, panicErr(r)
+		}
+	}()
+	if db, err = bolt.Open(path, 0o600, bopts); err != nil {
+		return nil, err
+	}
+	s = &Store{db: db, path: path, opts: opts}
 	if err := s.prepare(); err != nil {
 		_ = db.Close()
-		return nil, sluice.E(op, kindOf(err), fmt.Errorf("%s: %w", path, err))
+		return nil, err
 	}
 	return s, nil
+}
+
+// isCorrupt reports whether err, from opening a file, says the file is
+// not a sound bbolt database.
+func isCorrupt(err error) bool {
+	if err == nil {
+		return false
+	}
+	for _, e := range []error{ErrPanicked, ErrCorrupt, berrors.ErrInvalid, berrors.ErrChecksum, berrors.ErrVersionMismatch, berrors.ErrInvalidMapping} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	// bbolt says so in words only for a file shorter than two pages.
+	return strings.Contains(err.Error(), "file size too small")
 }
 
 // Path returns the file the store was opened on.
@@ -109,6 +186,9 @@ func (s *Store) run(op string, writable bool, fn func(*Tx) error) (err error) {
 	if err != nil {
 		return sluice.E(op, beginKind(err), beginErr(err))
 	}
+	// A corrupt page pointing outside the mapped file faults: make that
+	// a panic, recovered below like bbolt's own.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			_ = btx.Rollback()

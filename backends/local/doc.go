@@ -85,15 +85,19 @@
 // job takes its vCPUs (its VCPU requirement, 1 by default) from the slot
 // pool of the queue's first compute environment, sized by that
 // environment's maxvCpus, and waits until they are free; its command
-// runs in Options.Workdir with a few variables of Sluice's own
-// environment (PATH, HOME, USER, LANG, LC_ALL, LC_CTYPE, TMPDIR, TZ),
+// runs in Options.Workdir, inside a bubblewrap sandbox (Sandbox: as
+// nobody in its own namespaces, seeing the system's programs, the
+// workdir read-only and only the buckets of its own project and
+// environment), with an environment built from nothing: PATH, HOME=/tmp,
 // the definition's environment, the overrides' environment and
 // AWS_BATCH_JOB_ID, AWS_BATCH_JQ_NAME, AWS_BATCH_CE_NAME; every
 // s3://BUCKET in its arguments and environment becomes the bucket's
-// local directory. Container images are not pulled (the World logs that
-// once, and every job's log says so); secrets, volumes, memory and GPU
-// requirements are not applied locally. Cancelling the task's context
-// kills the job's whole process group.
+// local directory. A sandbox that cannot be set up fails the job
+// (ErrSandbox); only Sandbox.Off runs it unsandboxed. The data directory
+// is 0700 and job logs 0600. Container images are not pulled (the World
+// logs that once, and every job's log says so); secrets, volumes, memory
+// and GPU requirements are not applied locally. Cancelling the task's
+// context kills the job's whole process group (and so its sandbox).
 //
 // RunTask also answers the aws-sdk:s3:getObject tasks with which a
 // compiled pipeline reads a step's outputs.json. ReadItems reads a

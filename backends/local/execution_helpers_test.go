@@ -68,7 +68,7 @@ metadata: {name: slow}
 spec:
   steps:
     - name: nap
-      command: [sh, -c, 'echo $$ > "$SLUICE_RUN_ID.pid"; exec sleep 30']
+      command: [sleep, "30"]
 ---
 apiVersion: sluice.dev/v1
 kind: Pipeline
@@ -76,7 +76,7 @@ metadata: {name: flaky}
 spec:
   steps:
     - name: try
-      command: [sh, -c, 'if [ -e "$SLUICE_RUN_ID.tried" ]; then echo second try; else touch "$SLUICE_RUN_ID.tried"; echo first try; exit 1; fi']
+      command: [sh, -c, 'mkdir -p "$SLUICE_ARTIFACTS"; if [ -e "$SLUICE_ARTIFACTS/tried" ]; then echo second try; else touch "$SLUICE_ARTIFACTS/tried"; echo first try; exit 1; fi']
       retry: {attempts: 2, delay: 1s, jitter: true}
 ---
 apiVersion: sluice.dev/v1

@@ -120,7 +120,7 @@ func TestCloseAbortsExecution(t *testing.T) {
 	workdir := t.TempDir()
 	w := runWorld(t, workdir)
 	id := mustStart(t, w, machineARN("slow"), "nap-1", "")
-	pid := waitForPID(t, filepath.Join(workdir, "nap-1.pid"))
+	pid := waitForChild(t, "sleep", "30")
 	running := waitFor(t, w, id, func(e sluice.Execution) bool { return len(e.Steps) == 1 && e.Steps[0].Log != "" })
 	if running.Status != sluice.ExecutionRunning || running.Steps[0].Status != sluice.ExecutionRunning {
 		t.Fatalf("before Close: %s with step %+v, want both RUNNING", running.Status, running.Steps[0])

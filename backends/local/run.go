@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/sluice-dev/sluice/backends/local/asl"
@@ -127,29 +126,34 @@ func (w *World) result(j *job, desc jobDescription) (json.RawMessage, error) {
 }
 
 // execute runs the job's command to its end and describes the outcome.
-// It fails only when the log cannot be written or ctx ends.
+// It fails only when the log cannot be written or ctx ends; a sandbox
+// that cannot be set up fails the job, never runs it unsandboxed.
 func (w *World) execute(ctx context.Context, j *job) (jobDescription, error) {
 	logPath := w.jobLog(j.ID)
-	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return jobDescription{}, fmt.Errorf("job %s: log: %w", j.Name, err)
 	}
 	defer func() { _ = logf.Close() }()
 	w.imageOnce.Do(func() {
-		w.log.Info("container images are not pulled: jobs run as local processes", "workdir", w.opts.Workdir)
+		w.log.Info("container images are not pulled: jobs run as local processes", "workdir", w.opts.Workdir, "sandbox", !w.opts.Sandbox.Off)
 	})
-	cmd := w.command(ctx, j, logf)
-	w.header(logf, j, cmd.Args)
 	desc := jobDescription{JobArn: arn("batch", "job/"+j.ID), JobID: j.ID, JobName: j.Name, JobQueue: j.QueueARN,
 		JobDefinition: j.DefinitionARN, CreatedAt: j.CreatedAt, StartedAt: time.Now().UnixMilli(),
-		Container: containerDetail{Image: j.Image, Command: cmd.Args, Vcpus: j.VCPUs, LogStreamName: logPath}}
-	runErr := cmd.Run()
+		Container: containerDetail{Image: j.Image, Command: j.Command, Vcpus: j.VCPUs, LogStreamName: logPath}}
+	r, err := w.start(ctx, j, logf)
+	if err == nil {
+		err = r.wait()
+	}
 	desc.StoppedAt = time.Now().UnixMilli()
 	if ctx.Err() != nil {
 		fmt.Fprintf(logf, "[sluice] job stopped: %v\n", ctx.Err())
 		return jobDescription{}, fmt.Errorf("job %s (%s) stopped: %w", j.Name, j.ID, ctx.Err())
 	}
-	describeExit(&desc, runErr)
+	if r != nil {
+		desc.Container.Command = r.args
+	}
+	describeExit(&desc, err)
 	fmt.Fprintf(logf, "[sluice] job %s: %s\n", desc.Status, desc.StatusReason)
 	return desc, nil
 }
@@ -177,32 +181,15 @@ func describeExit(desc *jobDescription, runErr error) {
 	}
 }
 
-// command builds the job's process: its own process group, killed whole
-// when ctx ends.
-func (w *World) command(ctx context.Context, j *job, logf *os.File) *exec.Cmd {
-	args := make([]string, len(j.Command))
-	for i, a := range j.Command {
-		args[i] = w.rewrite(a)
-	}
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Dir = w.opts.Workdir
-	cmd.Env = make([]string, 0, len(j.Env)+4)
-	for _, kv := range j.Env {
-		cmd.Env = append(cmd.Env, w.rewrite(kv))
-	}
-	cmd.Env = append(cmd.Env, "AWS_BATCH_JOB_ID="+j.ID, "AWS_BATCH_JQ_NAME="+j.Queue, "AWS_BATCH_CE_NAME="+j.ComputeEnvironment)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	return cmd
-}
-
 // header writes what the job runs with at the top of its log.
 func (w *World) header(logf *os.File, j *job, args []string) {
 	fmt.Fprintf(logf, "[sluice] job %s (%s) on queue %s, compute environment %s, %g vCPUs, definition %s\n",
 		j.Name, j.ID, j.Queue, j.ComputeEnvironment, j.VCPUs, j.DefinitionARN)
-	fmt.Fprintf(logf, "[sluice] image %s is not pulled: the command runs as a local process in %s\n", j.Image, w.opts.Workdir)
+	where := "in a sandbox (bubblewrap) as user nobody"
+	if w.opts.Sandbox.Off {
+		where = "unsandboxed, as Sluice's user"
+	}
+	fmt.Fprintf(logf, "[sluice] image %s is not pulled: the command runs as a local process %s in %s\n", j.Image, where, w.runDir())
 	if len(j.Secrets) > 0 {
 		fmt.Fprintf(logf, "[sluice] secrets are not resolved locally; not set: %s\n", strings.Join(j.Secrets, ", "))
 	}

@@ -146,10 +146,11 @@ func TestRunTaskRefusals(t *testing.T) {
 // vCPUs: each job waits until two are running, then records how many
 // are; with the pool working every count is exactly 2.
 func TestRunTaskSlots(t *testing.T) {
-	script := `d=running; mkdir -p $d counts; touch $d/$AWS_BATCH_JOB_ID; i=0
+	script := `d=$SLOTS/running; mkdir -p $d $SLOTS/counts; touch $d/$AWS_BATCH_JOB_ID; i=0
 while [ $(ls $d | wc -l) -lt 2 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-ls $d | wc -l > counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
-	w := jobWorld(t, []string{"sh", "-c", script}, nil)
+ls $d | wc -l > $SLOTS/counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
+	w := jobWorld(t, []string{"sh", "-c", script}, map[string]string{"SLOTS": "s3://churn-dev-artifacts/slots"})
+	counts := filepath.Join(w.BucketDir("churn-dev-artifacts"), "slots", "counts")
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
@@ -162,7 +163,7 @@ ls $d | wc -l > counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
 			t.Fatal(err)
 		}
 	}
-	entries, err := os.ReadDir(filepath.Join(jobWorkdir(t, w), "counts"))
+	entries, err := os.ReadDir(counts)
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("counts: %v, %d entries, want 4", err, len(entries))
 	}
@@ -171,7 +172,7 @@ ls $d | wc -l > counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
 	// ended before it started, which load on the machine can cause.
 	most := 0
 	for _, e := range entries {
-		b, _ := os.ReadFile(filepath.Join(jobWorkdir(t, w), "counts", e.Name()))
+		b, _ := os.ReadFile(filepath.Join(counts, e.Name()))
 		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
 		if n > 2 {
 			t.Errorf("job %s saw %d jobs running, want at most 2", e.Name(), n)
@@ -183,33 +184,17 @@ ls $d | wc -l > counts/$AWS_BATCH_JOB_ID; sleep 0.2; rm $d/$AWS_BATCH_JOB_ID`
 	}
 }
 
-// jobWorkdir returns the directory w's jobs run in, read from a job's
-// own report.
-func jobWorkdir(t *testing.T, w *local.World) string {
-	t.Helper()
-	out, err := w.RunTask(t.Context(), submit("churn-dev-step", []string{"sh", "-c", "pwd > $SLUICE_OUTPUT"}, map[string]string{"SLUICE_OUTPUT": "s3://churn-dev-artifacts/pwd"}))
-	if err != nil {
-		t.Fatal(err, string(out))
-	}
-	b, err := os.ReadFile(filepath.Join(w.BucketDir("churn-dev-artifacts"), "pwd"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(b))
-}
-
 // TestRunTaskCancelKillsProcessGroup cancels a job whose shell started a
 // child and checks both are gone.
 func TestRunTaskCancelKillsProcessGroup(t *testing.T) {
 	w := jobWorld(t, []string{"true"}, nil)
-	pidFile := filepath.Join(t.TempDir(), "pid")
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := w.RunTask(ctx, submit("churn-dev-step", []string{"sh", "-c", "sleep 60 & echo $! > " + pidFile + "; wait"}, nil))
+		_, err := w.RunTask(ctx, submit("churn-dev-step", []string{"sh", "-c", "sleep 61 & wait"}, nil))
 		done <- err
 	}()
-	pid := waitForPID(t, pidFile)
+	pid := waitForChild(t, "sleep", "61")
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("RunTask returned %v, want context.Canceled", err)
@@ -222,19 +207,52 @@ func TestRunTaskCancelKillsProcessGroup(t *testing.T) {
 	}
 }
 
-func waitForPID(t *testing.T, path string) int {
+// waitForChild returns the host PID of a process descended from the
+// test's whose command line is cmdline (a sandboxed step's own PID is
+// its namespace's), failing the test when none appears.
+func waitForChild(t *testing.T, cmdline ...string) int {
 	t.Helper()
-	for range 200 {
-		if b, err := os.ReadFile(path); err == nil && strings.HasSuffix(string(b), "\n") {
-			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-			if err == nil {
+	want := strings.Join(cmdline, "\x00") + "\x00"
+	for range 400 {
+		for _, pid := range descendants(os.Getpid()) {
+			if b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline")); err == nil && string(b) == want {
 				return pid
 			}
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-	t.Fatal("the job never started its child")
+	t.Fatalf("the job never started %q", cmdline)
 	return 0
+}
+
+// descendants returns the PIDs of the processes descended from root.
+func descendants(root int) []int {
+	entries, _ := os.ReadDir("/proc")
+	parent := map[int]int{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(fields) > 1 {
+			parent[pid], _ = strconv.Atoi(fields[1])
+		}
+	}
+	var out []int
+	for pid := range parent {
+		for p := parent[pid]; p > 1; p = parent[p] {
+			if p == root {
+				out = append(out, pid)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // alive reports whether pid is a running (not zombie) process.
@@ -250,11 +268,13 @@ func alive(pid int) bool {
 // TestRunTaskWaitForSlotsHonoursContext cancels a job still waiting for
 // vCPUs: it returns the context's error and never starts.
 func TestRunTaskWaitForSlotsHonoursContext(t *testing.T) {
-	release := filepath.Join(t.TempDir(), "release")
 	w := jobWorld(t, []string{"true"}, nil)
+	// The bucket of the job's environment is the one place outside its
+	// sandbox that the job and the test both reach.
+	release := filepath.Join(w.BucketDir("churn-dev-artifacts"), "release")
 	wide := target(sluice.TypeJobDefinition, "wide", "churn-dev-wide", jobDefSpec([]string{"sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.05; done"}, "2", nil))
 	mustCreate(t, backend(t, w, sluice.TypeJobDefinition), wide)
-	started := filepath.Join(t.TempDir(), "started")
+	started := filepath.Join(w.BucketDir("churn-dev-artifacts"), "started")
 	holder := make(chan error, 1)
 	go func() {
 		_, err := w.RunTask(t.Context(), submit("churn-dev-wide", []string{"sh", "-c", "echo > " + started + "; while [ ! -e " + release + " ]; do sleep 0.05; done"}, nil))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,8 +66,11 @@ type job struct {
 	PoolVCPUs, VCPUs      float64
 	Image                 string
 	Command, Env, Secrets []string
-	Sync                  bool
-	CreatedAt             int64
+	// Buckets are the directories of the buckets of the job's project
+	// and environment, the ones its sandbox lets it write.
+	Buckets   []string
+	Sync      bool
+	CreatedAt int64
 }
 
 // clientError is the failure SubmitJob's refusal raises in Step
@@ -106,6 +108,9 @@ func (w *World) prepare(t asl.Task) (*job, error) {
 		return nil, clientError("job %s has no command: neither its definition nor ContainerOverrides give one", s.JobName)
 	}
 	j.Env = envOf(def.ContainerProperties.Environment, s.ContainerOverrides.Environment)
+	if j.Buckets, err = w.envBuckets(strings.SplitN(lastPart(rev.ARN, "/"), ":", 2)[0]); err != nil {
+		return nil, err
+	}
 	for _, sec := range def.ContainerProperties.Secrets {
 		j.Secrets = append(j.Secrets, sec.Name)
 	}
@@ -185,23 +190,11 @@ func commandOf(s submitJob, def jobDefSpec) []string {
 	return out
 }
 
-// inherited are the variables a job takes from Sluice's own environment:
-// what a program needs to be found and to run, nothing that could carry
-// credentials.
-func inherited() []string {
-	return []string{"PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ"}
-}
-
-// envOf is the job's environment as NAME=VALUE pairs: the inherited
-// variables, then the definition's, then the overrides', later ones
-// winning.
+// envOf is the job's declared environment as NAME=VALUE pairs: the
+// definition's variables, then the overrides', later ones winning.
+// Nothing of Sluice's own environment is in it (see World.environ).
 func envOf(def, override []nameValue) []string {
 	vars := map[string]string{}
-	for _, k := range inherited() {
-		if v, ok := os.LookupEnv(k); ok {
-			vars[k] = v
-		}
-	}
 	for _, list := range [][]nameValue{def, override} {
 		for _, e := range list {
 			vars[e.Name] = e.Value

@@ -44,6 +44,9 @@ type Options struct {
 	// Redact, when set, masks secret values in what a step printed or
 	// returned before an execution record is written or described.
 	Redact func(string) string
+	// Sandbox says how steps are isolated; the zero value runs each
+	// under bubblewrap (sandbox.go).
+	Sandbox Sandbox
 }
 
 // World is the local stand-in for an AWS account: the resources Sluice
@@ -60,6 +63,12 @@ type World struct {
 	// pools are the compute environments' vCPU slots, by name.
 	pools     sync.Map
 	imageOnce sync.Once
+	// workdirSet is whether Options.Workdir was given (not defaulted).
+	workdirSet bool
+	// sandboxMu guards sandboxOK: whether a probe found that the sandbox
+	// can be set up.
+	sandboxMu sync.Mutex
+	sandboxOK bool
 	// runs are the executions this World runs (execution.go).
 	runs executions
 }
@@ -80,19 +89,41 @@ func New(dir string, opts Options) (*World, error) {
 	if err != nil {
 		return nil, sluice.E("local.New", sluice.KindInvalid, err)
 	}
+	if err := private(abs); err != nil {
+		return nil, sluice.E("local.New", sluice.KindInternal, err)
+	}
 	for _, sub := range []string{recordsDir, bucketsDir, jobsDir} {
-		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(abs, sub), 0o700); err != nil {
 			return nil, sluice.E("local.New", sluice.KindInternal, err)
 		}
 	}
-	if opts.Workdir == "" {
+	workdirSet := opts.Workdir != ""
+	if !workdirSet {
 		opts.Workdir = abs
 	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &World{dir: abs, opts: opts, log: logger.With("component", "local")}, nil
+	return &World{dir: abs, opts: opts, log: logger.With("component", "local"), workdirSet: workdirSet}, nil
+}
+
+// private creates the data directory dir readable only by Sluice's
+// user (0700), and takes group and other permissions away from one that
+// exists: job logs, records and what steps write in buckets are for
+// Sluice's user alone.
+func private(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return os.Chmod(dir, fi.Mode().Perm()&0o700)
+	}
+	return nil
 }
 
 // Dir returns the absolute path of the data directory.

@@ -37,6 +37,7 @@ type connector struct {
 type localWorld struct {
 	*local.World
 	workdir, dsn string
+	sandbox      local.Sandbox
 }
 
 func newConnector(log *slog.Logger) *connector {
@@ -111,13 +112,13 @@ func (f fanout) RecordRetry(service, operation string) {
 // world returns the local world of env's data directory, one per
 // directory: environments sharing a directory share its compute slots.
 // When a reload changed the directory's settings (workdir, the
-// PostgreSQL DSN's value), a new world serves them from then on.
+// PostgreSQL DSN's value, the sandbox), a new world serves them from then on.
 func (c *connector) world(env config.Environment) (*local.World, error) {
 	l := env.Local
 	if l == nil {
 		return nil, fmt.Errorf("environment %s: no local settings", env.Name)
 	}
-	want := localWorld{workdir: l.Workdir}
+	want := localWorld{workdir: l.Workdir, sandbox: localSandbox(l.Sandbox)}
 	if l.PostgresDSN != nil {
 		dsn, err := l.PostgresDSN.Read()
 		if err != nil {
@@ -128,10 +129,11 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old, ok := c.worlds[l.Dir]
-	if ok && old.workdir == want.workdir && old.dsn == want.dsn {
+	if ok && old.workdir == want.workdir && old.dsn == want.dsn && old.sandbox.Equal(want.sandbox) {
 		return old.World, nil
 	}
-	w, err := local.New(l.Dir, local.Options{Workdir: want.workdir, Logger: c.log, PostgresDSN: want.dsn, Redact: c.redact.String})
+	w, err := local.New(l.Dir, local.Options{Workdir: want.workdir, Logger: c.log, PostgresDSN: want.dsn, Redact: c.redact.String,
+		Sandbox: want.sandbox})
 	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
@@ -141,6 +143,15 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 	want.World = w
 	c.worlds[l.Dir] = want
 	return w, nil
+}
+
+// localSandbox is the local backend's sandbox that s configures (nil:
+// the default, every step sandboxed).
+func localSandbox(s *config.LocalSandbox) local.Sandbox {
+	if s == nil {
+		return local.Sandbox{}
+	}
+	return local.Sandbox{Off: s.Off, Bwrap: s.Bwrap, ReadOnly: s.ReadOnly}
 }
 
 // close stops the runs of every local world (their records end aborted).

@@ -54,6 +54,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newHistoryCmd(g),
 		newRunCmd(g),
 		newDemoCmd(g),
+		newStateCmd(g),
 	)
 	root.AddCommand(actionCmds(g)...)
 	return root

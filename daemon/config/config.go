@@ -138,6 +138,21 @@ type Local struct {
 	Dir         string  `json:"dir"`
 	Workdir     string  `json:"workdir,omitempty"`
 	PostgresDSN *Secret `json:"postgresDSN,omitempty"`
+	// Sandbox is how the world isolates the steps it runs; absent: each
+	// step in a bubblewrap sandbox.
+	Sandbox *LocalSandbox `json:"sandbox,omitempty"`
+}
+
+// LocalSandbox configures the sandbox of the local backend's steps
+// (backends/local.Sandbox); environments sharing a dir share it.
+type LocalSandbox struct {
+	// Off runs steps unsandboxed, able to read all that the daemon's
+	// user can: only for a machine where every branch is trusted.
+	Off bool `json:"off,omitempty"`
+	// Bwrap is the bubblewrap program; empty: bwrap on PATH.
+	Bwrap string `json:"bwrap,omitempty"`
+	// ReadOnly are more host paths steps may read.
+	ReadOnly []string `json:"readOnly,omitempty"`
 }
 
 // Repository returns the repository called name, or false when there is

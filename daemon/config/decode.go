@@ -30,6 +30,12 @@ type decoder struct {
 	visits int
 	// accounts remembers the quotas of each account and region.
 	accounts map[string]quotaSite
+	// secretFiles, dataDirs and exposures are what checkExposures
+	// compares: the files of secrets, the local data directories, and
+	// the paths sandboxed steps may read.
+	secretFiles []string
+	dataDirs    []string
+	exposures   []exposure
 }
 
 // maxVisits bounds the collections walked in one file: far beyond any real

@@ -54,7 +54,12 @@
 //	                  quotas (list of SERVICE.OPERATION=PERSECOND[/BURST],
 //	                  SERVICE.* for each operation of a service; the same
 //	                  for environments of one account and region)
-//	    local         dir (required), workdir, postgresDSN (Secret)
+//	    local         dir (required), workdir, postgresDSN (Secret),
+//	                  sandbox: {off, bwrap, readOnly (absolute paths)};
+//	                  default: every step in a bubblewrap sandbox; a
+//	                  sandboxed environment's workdir and readOnly paths
+//	                  may not hold the state file, a secret file or a
+//	                  local dir, nor lie inside a local dir
 //	    sync          auto | manual; default auto
 //	    prune         default false
 //	    allowEmpty    prune an environment whose desired set is empty;

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"path/filepath"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -82,13 +84,45 @@ func (d *decoder) aws(n *yaml.Node, path string) *AWS {
 func (d *decoder) local(n *yaml.Node, path string) *Local {
 	l := &Local{}
 	present := d.mapping(n, path, map[string]field{
-		"dir":         func(v *yaml.Node, p string) { l.Dir = d.path(v, p) },
-		"workdir":     func(v *yaml.Node, p string) { l.Workdir = d.path(v, p) },
+		"dir": func(v *yaml.Node, p string) {
+			l.Dir = d.path(v, p)
+			if l.Dir != "" {
+				d.dataDirs = append(d.dataDirs, filepath.Clean(l.Dir))
+			}
+		},
+		"workdir": func(v *yaml.Node, p string) {
+			l.Workdir = d.path(v, p)
+			d.expose(l, v, p, l.Workdir)
+		},
 		"postgresDSN": func(v *yaml.Node, p string) { l.PostgresDSN = d.secret(v, p) },
+		"sandbox":     func(v *yaml.Node, p string) { l.Sandbox = d.sandbox(l, v, p) },
 	}, "")
 	if present == nil {
 		return nil
 	}
 	d.require(n, path, present, "dir")
 	return l
+}
+
+// sandbox decodes the sandbox of an environment's local steps.
+func (d *decoder) sandbox(l *Local, n *yaml.Node, path string) *LocalSandbox {
+	s := &LocalSandbox{}
+	present := d.mapping(n, path, map[string]field{
+		"off":   func(v *yaml.Node, p string) { s.Off = d.boolean(v, p) },
+		"bwrap": func(v *yaml.Node, p string) { s.Bwrap = d.path(v, p) },
+		"readOnly": func(v *yaml.Node, p string) {
+			d.list(v, p, func(item *yaml.Node, p string) {
+				if ro := d.str(item, p); ro != "" && !filepath.IsAbs(ro) {
+					d.fail(item, p, "%q must be an absolute path", ro)
+				} else if ro != "" {
+					s.ReadOnly = append(s.ReadOnly, filepath.Clean(ro))
+					d.expose(l, item, p, ro)
+				}
+			})
+		},
+	}, "")
+	if present == nil {
+		return nil
+	}
+	return s
 }

@@ -33,6 +33,7 @@ func (d *decoder) config(n *yaml.Node) *Config {
 	}, "")
 	d.require(n, "", present, "stateFile", "repositories")
 	c.HTTP.allowHosts(c.Listen)
+	d.checkExposures(c)
 	return c
 }
 
@@ -120,8 +121,13 @@ func (d *decoder) secret(n *yaml.Node, path string) *Secret {
 	}
 	s := &Secret{}
 	present := d.mapping(n, path, map[string]field{
-		"file": func(v *yaml.Node, p string) { s.File = d.path(v, p) },
-		"env":  func(v *yaml.Node, p string) { s.Env = d.envName(v, p) },
+		"file": func(v *yaml.Node, p string) {
+			s.File = d.path(v, p)
+			if s.File != "" {
+				d.secretFiles = append(d.secretFiles, s.File)
+			}
+		},
+		"env": func(v *yaml.Node, p string) { s.Env = d.envName(v, p) },
 	}, literalHint)
 	switch {
 	case present == nil:
