@@ -112,7 +112,7 @@ func (h *HTTP) allowHosts(listen string) {
 	}
 	hosts := append([]string(nil), LoopbackHosts...)
 	if host, _, err := net.SplitHostPort(listen); err == nil && host != "" {
-		if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+		if ip := net.ParseIP(host); (ip == nil || !ip.IsUnspecified()) && !slices.Contains(hosts, strings.ToLower(host)) {
 			hosts = append(hosts, strings.ToLower(host))
 		}
 	}
