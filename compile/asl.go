@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/graph"
 )
@@ -42,9 +41,8 @@ func (p *pipe) definition() obj {
 	a.scopeStates(p.g.Root, &states)
 	def := obj{{"Comment", "Sluice pipeline " + p.name + " of project " + p.c.project + ", environment " + p.c.in.Env},
 		{"StartAt", stateInput}, {"States", states}}
-	if p.spec.Timeout != "" {
-		def.set("TimeoutSeconds", p.seconds(p.spec.Timeout, 1, func() sluice.Position { return p.fieldPos("timeout", p.own.Timeout) }))
-	}
+	// Only runTimeout bounds the run; timeout bounds each step's Task.
+	def.setIf(p.spec.RunTimeout != "", "TimeoutSeconds", p.runTimeout())
 	return def
 }
 

@@ -61,6 +61,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 		p.steps[n] = p.configure(n)
 	}
 	p.checkParameters()
+	p.checkTimeouts()
 	if !p.ok {
 		return
 	}
@@ -84,6 +85,7 @@ func (p *pipe) applyDefaults(d dsl.Defaults) {
 	s.Compute = first(s.Compute, d.Compute)
 	s.JobRole = first(s.JobRole, d.JobRole)
 	s.Timeout = first(s.Timeout, d.Timeout)
+	s.RunTimeout = first(s.RunTimeout, d.RunTimeout)
 	s.Resources = mergeResources(d.Resources, s.Resources)
 	if s.Retry == nil {
 		s.Retry = d.Retry

@@ -50,6 +50,7 @@ type Defaults struct {
 	Resources     *Resources        `json:"resources,omitempty"`
 	Retry         *Retry            `json:"retry,omitempty"`
 	Timeout       string            `json:"timeout,omitempty"`
+	RunTimeout    string            `json:"runTimeout,omitempty"`
 	Env           map[string]string `json:"env,omitempty"`
 }
 
@@ -65,6 +66,7 @@ type PipelineSpec struct {
 	Resources     *Resources           `json:"resources,omitempty"`
 	Retry         *Retry               `json:"retry,omitempty"`
 	Timeout       string               `json:"timeout,omitempty"`
+	RunTimeout    string               `json:"runTimeout,omitempty"`
 	Env           map[string]string    `json:"env,omitempty"`
 	Secrets       map[string]string    `json:"secrets,omitempty"`
 	Volumes       []Volume             `json:"volumes,omitempty"`
