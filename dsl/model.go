@@ -109,6 +109,8 @@ type Resources struct {
 
 // Retry says how a failed step is tried again.
 type Retry struct {
+	// Attempts is how many times the step is tried again after its first
+	// try (Step Functions' MaxAttempts); 0 means never.
 	Attempts int      `json:"attempts"`
 	Delay    string   `json:"delay,omitempty"`
 	Backoff  float64  `json:"backoff,omitempty"`

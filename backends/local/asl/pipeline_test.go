@@ -253,19 +253,20 @@ func TestPipelineRetryCatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.paths(); !slices.Equal(got, []string{"fetch", "fetch", "fetch", "alert"}) {
-		t.Fatalf("jobs %v: want fetch tried 3 times, then alert", got)
+	// retry.attempts 3 is three retries after the first try.
+	if got := p.paths(); !slices.Equal(got, []string{"fetch", "fetch", "fetch", "fetch", "alert"}) {
+		t.Fatalf("jobs %v: want fetch tried 4 times (3 retries), then alert", got)
 	}
 	waits := sleeps.all()
-	if len(waits) != 2 || waits[0] > 10e9 || waits[1] > 20e9 {
-		t.Errorf("waits %v: want 2, jittered below 10s and 20s", waits)
+	if len(waits) != 3 || waits[0] > 10e9 || waits[1] > 20e9 || waits[2] > 40e9 {
+		t.Errorf("waits %v: want 3, jittered below 10s, 20s and 40s", waits)
 	}
 	var state struct{ Error struct{ Error, Cause string } }
 	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Error.Error != "States.TaskFailed" {
 		t.Errorf("output %s: want the error under $.error", out)
 	}
-	if n := len(eventsOf(events, "TaskRetried")); n != 2 {
-		t.Errorf("%d TaskRetried events, want 2", n)
+	if n := len(eventsOf(events, "TaskRetried")); n != 3 {
+		t.Errorf("%d TaskRetried events, want 3", n)
 	}
 }
 
