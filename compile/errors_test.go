@@ -176,6 +176,24 @@ func TestCompileErrors(t *testing.T) {
 			msg:  "(runTimeout 1d)",
 		},
 		{
+			name: "switch cases that are the same number",
+			repo: base + pipelineDoc("  steps:\n    - {name: s, switch: {on: outputs.v, cases: {1: a, 1.0: b}}}\n    - {name: a}\n    - {name: b}\n"),
+			want: []string{"28:60 graph.switch-cases"},
+			msg:  `switch of step "s" has the cases 1 and 1.0, which are the same number; keep one`,
+		},
+		{
+			name: "switch cases that are the same boolean",
+			repo: base + pipelineDoc("  steps:\n    - {name: s, switch: {on: outputs.v, cases: {true: a, True: b}}}\n    - {name: a}\n    - {name: b}\n"),
+			want: []string{"28:55 graph.switch-cases"},
+			msg:  "has the cases True and true, which are the same boolean",
+		},
+		{
+			name: "switch case that is not a finite number",
+			repo: base + pipelineDoc("  steps:\n    - {name: s, switch: {on: outputs.v, cases: {.inf: a}}}\n    - {name: a}\n"),
+			want: []string{"28:55 graph.switch-cases"},
+			msg:  "not a finite number; put it in quotes",
+		},
+		{
 			name: "spec that does not decode",
 			repo: base + pipelineDoc("  resources: {memory: lots}\n  steps: [{name: a}]\n"),
 			want: []string{"27:3 compile.decode"},

@@ -24,6 +24,8 @@ type pipe struct {
 	retries map[*dsl.Retry]rawJSON
 	// paramsSize caches defaultsSize.
 	paramsSize int
+	// cases holds each switch's cases, typed, in the order of its Cases.
+	cases map[*graph.Node][]caseValue
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -62,6 +64,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	}
 	p.checkParameters()
 	p.checkTimeouts()
+	p.cases = p.switchCases()
 	if !p.ok {
 		return
 	}

@@ -127,9 +127,10 @@ func itemSelector(depth int) obj {
 	return obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
 }
 
-// choice goes to the step of the case matching the value the step wrote;
-// a missing value or one no case matches goes to the default step, or
-// fails the run with Sluice.UnmatchedCase.
+// choice goes to the step of the case matching the value the step wrote,
+// each case compared as its type (see caseValue); a missing value or one
+// no case matches goes to the default step, or fails the run with
+// Sluice.UnmatchedCase.
 func (a *aslBuilder) choice(s *graph.Scope, n *graph.Node, states *obj) obj {
 	sw := n.Switch
 	v := "$.outputs" + pathKey(n.Name) + "." + sw.Output
@@ -146,8 +147,8 @@ func (a *aslBuilder) choice(s *graph.Scope, n *graph.Node, states *obj) obj {
 				strings.Join(values, ", ") + ") and the switch has no default"}})
 	}
 	choices := []any{obj{{"Not", obj{{"Variable", v}, {"IsPresent", true}}}, {"Next", fallback}}}
-	for _, c := range sw.Cases {
-		choices = append(choices, obj{{"Variable", v}, {"StringEquals", c.Value}, {"Next", a.jumpTo(s, c.Target, states)}})
+	for i, c := range sw.Cases {
+		choices = append(choices, a.p.cases[n][i].rule(v, a.jumpTo(s, c.Target, states)))
 	}
 	return obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", fallback}}
 }

@@ -246,6 +246,40 @@ func TestPipelineSwitch(t *testing.T) {
 	}
 }
 
+// TestPipelineSwitchTyped is the conformance table of typed switch
+// cases: the value a step writes goes to the case of the same type and
+// value, and a value of another type goes to the default.
+func TestPipelineSwitchTyped(t *testing.T) {
+	cases := []struct{ outputs, want string }{
+		{`{"verdict":true}`, "audit"},
+		{`{"verdict":false}`, "pass"},
+		{`{"verdict":1}`, "one"},
+		{`{"verdict":1.0}`, "one"},
+		{`{"verdict":2.5}`, "two"},
+		{`{"verdict":2.50}`, "two"},
+		{`{"verdict":"3"}`, "three"},
+		{`{"verdict":"ok"}`, "pass"},
+		{`{"verdict":3}`, "other"},
+		{`{"verdict":"1"}`, "other"},
+		{`{"verdict":"2.50"}`, "other"},
+		{`{"verdict":"true"}`, "other"},
+		{`{"verdict":null}`, "other"},
+		{`{"verdict":[1]}`, "other"},
+		{`{}`, "other"},
+	}
+	for _, c := range cases {
+		t.Run(c.outputs, func(t *testing.T) {
+			p := &pipeline{objects: map[string]string{"churn-dev-artifacts/verdict/run-1/judge/outputs.json": c.outputs}}
+			if _, _, err := runPipeline(t, "switch-typed", `{}`, p, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := p.paths(); !slices.Equal(got, []string{"judge", c.want}) {
+				t.Errorf("jobs %v, want judge then %s", got, c.want)
+			}
+		})
+	}
+}
+
 func TestPipelineRetryCatch(t *testing.T) {
 	p := &pipeline{fail: map[string]string{"fetch": "States.TaskFailed"}}
 	opts, sleeps := testOptions(p)
@@ -324,7 +358,7 @@ func TestPipelineForeachDistributed(t *testing.T) {
 
 func TestPipelineGoldensParse(t *testing.T) {
 	for _, name := range []string{"foreach-distributed", "foreach-in-split", "foreach-inline", "kinds", "linear", "nested-foreach",
-		"overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch"} {
+		"overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch", "switch-typed"} {
 		t.Run(name, func(t *testing.T) {
 			MustParse(t, goldenDefinition(t, name))
 		})
