@@ -67,6 +67,14 @@ func (a *aslBuilder) startStates(states *obj) {
 	a.add(states, stateRequired, first, obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", first.Name}})
 }
 
+// readRetry retries Sluice's own S3 reads (a step's outputs.json) on
+// transient errors, so that one S3 hiccup after an expensive job does not
+// fail the run: up to 5 retries, 1 s doubling to at most 20 s, jittered.
+// A missing object is not transient (the step wrote no outputs.json) and
+// is not retried; the first retrier matching an error decides.
+const readRetry = `[{"ErrorEquals":["S3.NoSuchKeyException"],"MaxAttempts":0},` +
+	`{"BackoffRate":2,"ErrorEquals":["States.ALL"],"IntervalSeconds":1,"JitterStrategy":"FULL","MaxAttempts":5,"MaxDelaySeconds":20}]`
+
 // readOutputs reads the object the step wrote to outputs.json into
 // $.outputs.STEP.
 func (a *aslBuilder) readOutputs(s *graph.Scope, n *graph.Node, states *obj) obj {
@@ -74,9 +82,36 @@ func (a *aslBuilder) readOutputs(s *graph.Scope, n *graph.Node, states *obj) obj
 	st := obj{{"Type", "Task"}, {"Resource", arnGetObject},
 		{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Key.$", key.String()}}},
 		{"ResultSelector", obj{{n.Name + ".$", "States.StringToJson($.Body)"}}},
-		{"ResultPath", "$.outputs"}}
+		{"ResultPath", "$.outputs"}, {"Retry", rawJSON(readRetry)}}
 	a.catch(s, n, &st, states)
 	return st
+}
+
+// itemReaderRetry retries a distributed foreach whose items could not be
+// read from S3, before any copy started: up to 3 retries, 2 s doubling.
+const itemReaderRetry = `[{"BackoffRate":2,"ErrorEquals":["States.ItemReaderFailed"],"IntervalSeconds":2,"JitterStrategy":"FULL","MaxAttempts":3}]`
+
+// maxDistributedDefault bounds the copies a distributed foreach without
+// concurrency runs at once.
+const maxDistributedDefault = 1000
+
+// distributedConcurrency is the MaxConcurrency of a distributed foreach
+// that sets no concurrency: as many copies as the compute environments of
+// its body can run at once (maxVcpus over the vCPUs each copy's steps
+// ask, the smallest of those), at least 1 and at most 1,000. More copies
+// than that would only wait in the job queue, each an open child
+// execution, and Step Functions' own default (10,000 at once) would
+// submit Batch jobs faster than Batch's SubmitJob rate allows.
+func (p *pipe) distributedConcurrency(n *graph.Node) int {
+	out := maxDistributedDefault
+	for _, q := range n.Foreach.Body.Steps {
+		sc := p.steps[q]
+		if sc == nil || sc.compute == nil || sc.res.CPU <= 0 {
+			continue
+		}
+		out = min(out, int(float64(sc.compute.spec.MaxVCPUs)/sc.res.CPU))
+	}
+	return max(out, 1)
 }
 
 // mapState runs a foreach's body once per item: inline inside the
@@ -100,16 +135,23 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 	default:
 		m.set("ItemsPath", "$.outputs"+pathKey(n.Name)+"."+f.Output)
 	}
+	concurrency := f.Concurrency
 	if f.Mode == dsl.ForeachDistributed {
 		// Child outputs go to S3, not into this execution's state.
 		m.set("ResultWriter", obj{{"Resource", arnS3Put},
 			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Prefix", a.p.name + "/map-results/" + n.Name}}}})
+		if f.Output != "" {
+			m.set("Retry", rawJSON(itemReaderRetry))
+		}
+		if concurrency == 0 {
+			concurrency = a.p.distributedConcurrency(n)
+		}
 	} else if f.Concurrency > maxInlineMap {
 		a.p.failAt(a.p.stepPos(n, "foreach", "concurrency"), "limit.map-concurrency",
 			"foreach of step %q asks for %d copies at once; an inline foreach runs at most %d: lower concurrency, or set mode: distributed",
 			n.Name, f.Concurrency, maxInlineMap)
 	}
-	m.setIf(f.Concurrency > 0, "MaxConcurrency", f.Concurrency)
+	m.setIf(concurrency > 0, "MaxConcurrency", concurrency)
 	return m
 }
 

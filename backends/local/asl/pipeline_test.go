@@ -19,6 +19,10 @@ type pipeline struct {
 	jobs    []job
 	objects map[string]string // bucket/key → body
 	fail    map[string]string // step → error name
+	// flaky fails the first reads of an object (bucket/key → how many)
+	// with S3.S3Exception; reads counts every read.
+	flaky map[string]int
+	reads map[string]int
 }
 
 type job struct {
@@ -56,7 +60,18 @@ func (p *pipeline) getObject(raw json.RawMessage) (json.RawMessage, error) {
 	if err := json.Unmarshal(raw, &params); err != nil {
 		return nil, err
 	}
-	body, ok := p.objects[params.Bucket+"/"+params.Key]
+	p.mu.Lock()
+	path := params.Bucket + "/" + params.Key
+	if p.reads == nil {
+		p.reads = map[string]int{}
+	}
+	p.reads[path]++
+	transient := p.reads[path] <= p.flaky[path]
+	p.mu.Unlock()
+	if transient {
+		return nil, &asl.Failure{Name: "S3.S3Exception", Cause: "Service Unavailable (503)"}
+	}
+	body, ok := p.objects[path]
 	if !ok {
 		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: params.Key}
 	}
@@ -275,6 +290,36 @@ func TestPipelineSwitchTyped(t *testing.T) {
 			}
 			if got := p.paths(); !slices.Equal(got, []string{"judge", c.want}) {
 				t.Errorf("jobs %v, want judge then %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestPipelineOutputsReadRetried checks that the state reading a step's
+// outputs.json retries transient S3 errors and not a missing object.
+func TestPipelineOutputsReadRetried(t *testing.T) {
+	validate := "churn-dev-artifacts/gate/run-1/validate/outputs.json"
+	decide := "churn-dev-artifacts/gate/run-1/decide/outputs.json"
+	cases := []struct {
+		name    string
+		flaky   int
+		objects map[string]string
+		wantErr string
+		reads   int
+	}{
+		{"two transient errors", 2, map[string]string{validate: `{"status":"ok"}`, decide: `{"quality":"pass"}`}, "", 3},
+		{"more transient errors than retries", 9, map[string]string{validate: `{"status":"ok"}`}, "S3.S3Exception", 6},
+		{"missing object not retried", 0, map[string]string{}, "S3.NoSuchKeyException", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &pipeline{objects: c.objects, flaky: map[string]int{validate: c.flaky}}
+			_, _, err := runPipeline(t, "switch", `{}`, p, nil)
+			if c.wantErr == "" && err != nil || c.wantErr != "" && failureOf(t, err).Name != c.wantErr {
+				t.Fatalf("error %v, want %q", err, c.wantErr)
+			}
+			if n := p.reads[validate]; n != c.reads {
+				t.Errorf("%d reads of validate's outputs.json, want %d", n, c.reads)
 			}
 		})
 	}
