@@ -155,16 +155,6 @@ func (a *aslBuilder) jumpTo(s *graph.Scope, target *graph.Node, states *obj) str
 	return name
 }
 
-// catch sends any failure of the step's states to its onFailure step,
-// with the error under $.error.
-func (a *aslBuilder) catch(s *graph.Scope, n *graph.Node, st *obj, states *obj) {
-	if n.OnFailure == nil {
-		return
-	}
-	st.set("Catch", []any{obj{{"ErrorEquals", []string{"States.ALL"}}, {"ResultPath", "$.error"},
-		{"Next", a.jumpTo(s, n.OnFailure, states)}}})
-}
-
 func (a *aslBuilder) branches(n *graph.Node) []any {
 	out := make([]any, len(n.Split.Branches))
 	for i, br := range n.Split.Branches {

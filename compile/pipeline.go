@@ -26,6 +26,8 @@ type pipe struct {
 	paramsSize int
 	// cases holds each switch's cases, typed, in the order of its Cases.
 	cases map[*graph.Node][]caseValue
+	// targets are the steps a Catch hands an error to.
+	targets map[*graph.Node]bool
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -65,6 +67,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	p.checkParameters()
 	p.checkTimeouts()
 	p.cases = p.switchCases()
+	p.targets = p.failureTargets()
 	if !p.ok {
 		return
 	}

@@ -45,10 +45,11 @@ func (a *aslBuilder) startStates(states *obj) {
 	artifacts := intrinsicFormat{}
 	artifacts.lit("s3://" + a.p.store.bucket + "/" + a.p.name + "/")
 	artifacts.arg("$$.Execution.Name")
-	params := obj{{"Type", "Pass"}, {"Parameters", obj{
-		{"parameters.$", "States.JsonMerge($.defaults, $.parameters, false)"},
+	state := obj{{"parameters.$", "States.JsonMerge($.defaults, $.parameters, false)"},
 		{"run.$", "$$.Execution.Name"},
-		{"artifacts.$", artifacts.String()}}}}
+		{"artifacts.$", artifacts.String()}}
+	state.setIf(len(a.p.targets) > 0, "error", emptyError())
+	params := obj{{"Type", "Pass"}, {"Parameters", state}}
 	required := a.p.requiredParameters()
 	if len(required) == 0 {
 		params.set("Next", first.Name)
@@ -124,7 +125,7 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 		config = obj{{"Mode", "DISTRIBUTED"}, {"ExecutionType", "STANDARD"}}
 	}
 	body.set("ProcessorConfig", config)
-	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", itemSelector(n.Depth())}, {"ResultPath", nil}}
+	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", itemSelector(n.Depth(), len(a.p.targets) > 0)}, {"ResultPath", nil}}
 	switch {
 	case f.Parameter != "":
 		m.set("ItemsPath", "$.parameters"+pathKey(f.Parameter))
@@ -157,7 +158,7 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 
 // itemSelector builds the state of each copy of a foreach body opened at
 // the given depth.
-func itemSelector(depth int) obj {
+func itemSelector(depth int, failures bool) obj {
 	path := intrinsicFormat{}
 	if depth > 0 {
 		path.arg("$.foreach.path")
@@ -166,7 +167,9 @@ func itemSelector(depth int) obj {
 	path.arg("$$.Map.Item.Index")
 	each := obj{{"index.$", "$$.Map.Item.Index"}, {"item.$", "$$.Map.Item.Value"}, {"path.$", path.String()}}
 	each.setIf(depth > 0, "parent.$", "$.foreach.path")
-	return obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
+	sel := obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
+	sel.setIf(failures, "error.$", "$.error")
+	return sel
 }
 
 // choice goes to the step of the case matching the value the step wrote,

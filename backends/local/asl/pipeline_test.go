@@ -340,13 +340,63 @@ func TestPipelineRetryCatch(t *testing.T) {
 	if len(waits) != 3 || waits[0] > 10e9 || waits[1] > 20e9 || waits[2] > 40e9 {
 		t.Errorf("waits %v: want 3, jittered below 10s, 20s and 40s", waits)
 	}
-	var state struct{ Error struct{ Error, Cause string } }
-	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Error.Error != "States.TaskFailed" {
-		t.Errorf("output %s: want the error under $.error", out)
+	var state struct {
+		Error struct{ Step, Error, Cause string }
 	}
+	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Error.Error != "States.TaskFailed" || state.Error.Step != "fetch" {
+		t.Errorf("output %s: want the error of fetch under $.error", out)
+	}
+	// A failed Batch job's cause (its whole description) is replaced by
+	// a short one, so the onFailure job's overrides stay within Batch's
+	// limit.
+	checkEnv(t, p, "alert", map[string]string{"SLUICE_FAILED_STEP": "fetch", "SLUICE_ERROR": "States.TaskFailed",
+		"SLUICE_CAUSE": "the step's Batch job failed; its status reason and logs are in the AWS Batch console, under the job named after the step"})
 	if n := len(eventsOf(events, "TaskRetried")); n != 3 {
 		t.Errorf("%d TaskRetried events, want 3", n)
 	}
+}
+
+// TestPipelineFailureEnv is the table of what an onFailure step is told:
+// the failed step, its error and, but for a failed Batch job, its cause.
+func TestPipelineFailureEnv(t *testing.T) {
+	cases := []struct {
+		name, failing, errName, wantCause string
+	}{
+		{"timeout keeps its cause", "train", "States.Timeout", "step train failed"},
+		{"API error keeps its cause", "fetch", "Batch.AWSBatchException", "step fetch failed"},
+		{"custom error keeps its cause", "train", "Custom", "step train failed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &pipeline{fail: map[string]string{c.failing: c.errName}}
+			opts, _ := testOptions(p)
+			if _, _, err := execute(t, goldenDefinition(t, "retry-catch-timeout"), `{}`, opts); err != nil {
+				t.Fatal(err)
+			}
+			checkEnv(t, p, "alert", map[string]string{"SLUICE_FAILED_STEP": c.failing, "SLUICE_ERROR": c.errName, "SLUICE_CAUSE": c.wantCause})
+		})
+	}
+}
+
+// TestPipelineFailureEnvReachedOrdinarily checks that an onFailure step
+// reached without a failure (a switch case) runs with empty failure
+// variables rather than failing the run, and that one inside a foreach
+// body is told which copy's step failed.
+func TestPipelineFailureEnvReachedOrdinarily(t *testing.T) {
+	p := &pipeline{objects: map[string]string{"churn-dev-artifacts/guarded/run-1/evaluate/outputs.json": `{"quality":"fail"}`}}
+	if _, _, err := runPipeline(t, "on-failure", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, p, "report", map[string]string{"SLUICE_FAILED_STEP": "", "SLUICE_ERROR": "", "SLUICE_CAUSE": ""})
+
+	p = &pipeline{objects: map[string]string{"churn-dev-artifacts/guarded/run-1/evaluate/outputs.json": `{"quality":"pass"}`},
+		fail: map[string]string{"work": "States.Timeout"}}
+	if _, _, err := runPipeline(t, "on-failure", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, p, "fan.foreach/1/salvage", map[string]string{"SLUICE_FAILED_STEP": "work", "SLUICE_ERROR": "States.Timeout",
+		"SLUICE_CAUSE": "step work failed", "SLUICE_FOREACH_INDEX": "1"})
+	inOrder(t, p.paths(), "fan", "fan.foreach/0/work", "fan.foreach/0/salvage", "done")
 }
 
 func TestPipelineRequiredParameters(t *testing.T) {
@@ -403,7 +453,7 @@ func TestPipelineForeachDistributed(t *testing.T) {
 
 func TestPipelineGoldensParse(t *testing.T) {
 	for _, name := range []string{"foreach-distributed", "foreach-in-split", "foreach-inline", "kinds", "linear", "nested-foreach",
-		"overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch", "switch-typed"} {
+		"on-failure", "overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch", "switch-typed"} {
 		t.Run(name, func(t *testing.T) {
 			MustParse(t, goldenDefinition(t, name))
 		})
