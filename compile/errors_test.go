@@ -194,6 +194,12 @@ func TestCompileErrors(t *testing.T) {
 			msg:  "not a finite number; put it in quotes",
 		},
 		{
+			name: "schedule parameters checked as a run's are",
+			repo: base + pipelineDoc("  parameters: {epochs: {type: integer}, shards: {type: list}}\n  schedule: {rate: 1 day, parameters: {epoch: 3, shards: a}}\n  steps: [{name: a}]\n"),
+			want: []string{"28:47 schedule.parameters", "28:58 schedule.parameters"},
+			msg:  `the schedule's parameter "epoch" is not declared by the pipeline (did you mean "epochs"?)`,
+		},
+		{
 			name: "spec that does not decode",
 			repo: base + pipelineDoc("  resources: {memory: lots}\n  steps: [{name: a}]\n"),
 			want: []string{"27:3 compile.decode"},
