@@ -71,9 +71,10 @@ func (a *aslBuilder) startStates(states *obj) {
 // readRetry retries Sluice's own S3 reads (a step's outputs.json) on
 // transient errors, so that one S3 hiccup after an expensive job does not
 // fail the run: up to 5 retries, 1 s doubling to at most 20 s, jittered.
-// A missing object is not transient (the step wrote no outputs.json) and
-// is not retried; the first retrier matching an error decides.
-const readRetry = `[{"ErrorEquals":["S3.NoSuchKeyException"],"MaxAttempts":0},` +
+// A missing object (the step wrote no outputs.json) and one that is not
+// JSON (States.IntrinsicFailure from StringToJson) are not transient and
+// are not retried; the first retrier matching an error decides.
+const readRetry = `[{"ErrorEquals":["S3.NoSuchKeyException","States.IntrinsicFailure"],"MaxAttempts":0},` +
 	`{"BackoffRate":2,"ErrorEquals":["States.ALL"],"IntervalSeconds":1,"JitterStrategy":"FULL","MaxAttempts":5,"MaxDelaySeconds":20}]`
 
 // readOutputs reads the object the step wrote to outputs.json into

@@ -310,6 +310,7 @@ func TestPipelineOutputsReadRetried(t *testing.T) {
 		{"two transient errors", 2, map[string]string{validate: `{"status":"ok"}`, decide: `{"quality":"pass"}`}, "", 3},
 		{"more transient errors than retries", 9, map[string]string{validate: `{"status":"ok"}`}, "S3.S3Exception", 6},
 		{"missing object not retried", 0, map[string]string{}, "S3.NoSuchKeyException", 1},
+		{"object that is not JSON not retried", 0, map[string]string{validate: `{"status":`}, "States.IntrinsicFailure", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
