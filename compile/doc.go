@@ -51,7 +51,9 @@
 //
 // The state machine starts by merging the parameters' defaults under the
 // "parameters" object of the execution input ({"parameters": {...}}),
-// failing with Sluice.MissingParameter when a required one is absent.
+// failing before any step runs with Sluice.MissingParameter when a
+// required one is absent and Sluice.InvalidParameter when one has the
+// wrong type (paramcheck.go).
 // Each step is a Task running its Batch job (batch:submitJob.sync); a
 // split is a Parallel state, a foreach a Map (INLINE, at most 40 copies
 // at once, or DISTRIBUTED: child executions that, over a step's outputs,

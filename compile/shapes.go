@@ -28,12 +28,12 @@ const (
 	stateNoInput    = "Sluice.NoInput"
 	stateDefaults   = "Sluice.Defaults"
 	stateParameters = "Sluice.Parameters"
-	stateRequired   = "Sluice.Required"
+	stateCheck      = "Sluice.CheckParameters"
 )
 
 // startStates merge the parameter defaults under the execution input's
-// "parameters", fix the run ID and artifact prefix, and fail the run with
-// Sluice.MissingParameter when a required parameter is absent.
+// "parameters", fix the run ID and artifact prefix, and check the
+// parameters before any step runs (see parameterChecks).
 func (a *aslBuilder) startStates(states *obj) {
 	first := a.p.g.Root.Start
 	a.add(states, stateInput, first, obj{{"Type", "Choice"},
@@ -50,22 +50,8 @@ func (a *aslBuilder) startStates(states *obj) {
 		{"artifacts.$", artifacts.String()}}
 	state.setIf(len(a.p.targets) > 0, "error", emptyError())
 	params := obj{{"Type", "Pass"}, {"Parameters", state}}
-	required := a.p.requiredParameters()
-	if len(required) == 0 {
-		params.set("Next", first.Name)
-		a.add(states, stateParameters, first, params)
-		return
-	}
-	params.set("Next", stateRequired)
+	params.set("Next", a.checkStates(first, first.Name, states))
 	a.add(states, stateParameters, first, params)
-	choices := make([]any, 0, len(required))
-	for _, name := range required {
-		fail := shortState("Sluice.Missing." + name)
-		choices = append(choices, obj{{"Not", obj{{"Variable", "$.parameters" + pathKey(name)}, {"IsPresent", true}}}, {"Next", fail}})
-		a.add(states, fail, first, obj{{"Type", "Fail"}, {"Error", "Sluice.MissingParameter"},
-			{"Cause", "parameter " + strconv.Quote(name) + ` is required: start the run with {"parameters": {` + strconv.Quote(name) + `: ...}}`}})
-	}
-	a.add(states, stateRequired, first, obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", first.Name}})
 }
 
 // readRetry retries Sluice's own S3 reads (a step's outputs.json) on

@@ -431,6 +431,44 @@ func TestPipelineRequiredParameters(t *testing.T) {
 	}
 }
 
+// TestPipelineParameterTypes is the table of the start states' type
+// checks: a value of the wrong type fails the run with
+// Sluice.InvalidParameter before any step runs; an optional parameter
+// without a default may be absent.
+func TestPipelineParameterTypes(t *testing.T) {
+	const base = `"dataset":"s3://d","model-name":"m"`
+	cases := []struct {
+		params, wantErr, cause string
+	}{
+		{base, "", ""},
+		{base + `,"note":"n","limit":3,"tags":[],"extra":{}`, "", ""},
+		{`"dataset":3,"model-name":"m"`, "Sluice.InvalidParameter", `parameter "dataset" must be a string`},
+		{base + `,"epochs":"abc"`, "Sluice.InvalidParameter", `parameter "epochs" must be a whole number`},
+		{base + `,"debug":"yes"`, "Sluice.InvalidParameter", `parameter "debug" must be true or false`},
+		{base + `,"tags":"a,b"`, "Sluice.InvalidParameter", `parameter "tags" must be a list (as JSON: [1, 2])`},
+		{base + `,"extra":null`, "Sluice.InvalidParameter", `parameter "extra" must be an object (as JSON: {"k": 1})`},
+		{base + `,"note":5`, "Sluice.InvalidParameter", `parameter "note" must be a string`},
+		{base + `,"limit":"x"`, "Sluice.InvalidParameter", `parameter "limit" must be a whole number`},
+		{`"model-name":"m","epochs":"abc"`, "Sluice.MissingParameter", `parameter "dataset" is required`},
+	}
+	for _, c := range cases {
+		t.Run(c.params, func(t *testing.T) {
+			p := &pipeline{}
+			_, _, err := runPipeline(t, "parameters", `{"parameters":{`+c.params+`}}`, p, nil)
+			if c.wantErr == "" {
+				if err != nil || len(p.jobs) == 0 {
+					t.Fatalf("error %v after %d jobs, want the run to go on", err, len(p.jobs))
+				}
+				return
+			}
+			f := failureOf(t, err)
+			if f.Name != c.wantErr || !strings.HasPrefix(f.Cause, c.cause) || len(p.jobs) != 0 {
+				t.Errorf("failure %v after %d jobs, want %s %q before any job", f, len(p.jobs), c.wantErr, c.cause)
+			}
+		})
+	}
+}
+
 func TestPipelineForeachDistributed(t *testing.T) {
 	p := &pipeline{}
 	s := &store{objects: map[string][]json.RawMessage{
