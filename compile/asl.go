@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/graph"
 )
@@ -42,9 +41,8 @@ func (p *pipe) definition() obj {
 	a.scopeStates(p.g.Root, &states)
 	def := obj{{"Comment", "Sluice pipeline " + p.name + " of project " + p.c.project + ", environment " + p.c.in.Env},
 		{"StartAt", stateInput}, {"States", states}}
-	if p.spec.Timeout != "" {
-		def.set("TimeoutSeconds", p.seconds(p.spec.Timeout, 1, func() sluice.Position { return p.fieldPos("timeout", p.own.Timeout) }))
-	}
+	// Only runTimeout bounds the run; timeout bounds each step's Task.
+	def.setIf(p.spec.RunTimeout != "", "TimeoutSeconds", p.runTimeout())
 	return def
 }
 
@@ -155,16 +153,6 @@ func (a *aslBuilder) jumpTo(s *graph.Scope, target *graph.Node, states *obj) str
 		a.add(states, name, s.Start, obj{{"Type", "Succeed"}})
 	}
 	return name
-}
-
-// catch sends any failure of the step's states to its onFailure step,
-// with the error under $.error.
-func (a *aslBuilder) catch(s *graph.Scope, n *graph.Node, st *obj, states *obj) {
-	if n.OnFailure == nil {
-		return
-	}
-	st.set("Catch", []any{obj{{"ErrorEquals", []string{"States.ALL"}}, {"ResultPath", "$.error"},
-		{"Next", a.jumpTo(s, n.OnFailure, states)}}})
 }
 
 func (a *aslBuilder) branches(n *graph.Node) []any {

@@ -60,7 +60,7 @@ func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, diags := r.compile("prod", "0123456789abcdef0123456789abcdef01234567"); len(diags) > 0 {
+		if _, diags := r.compile("prod", "0123456789abcdef0123456789abcdef01234567"); diags.HasErrors() {
 			b.Fatal(diags)
 		}
 	}

@@ -51,19 +51,25 @@
 //
 // The state machine starts by merging the parameters' defaults under the
 // "parameters" object of the execution input ({"parameters": {...}}),
-// failing with Sluice.MissingParameter when a required one is absent.
+// failing before any step runs with Sluice.MissingParameter when a
+// required one is absent and Sluice.InvalidParameter when one has the
+// wrong type (paramcheck.go).
 // Each step is a Task running its Batch job (batch:submitJob.sync); a
 // split is a Parallel state, a foreach a Map (INLINE, at most 40 copies
 // at once, or DISTRIBUTED: child executions that, over a step's outputs,
 // read their items from S3), a switch a Choice on a value the step wrote.
 // A step whose switch or foreach needs its outputs is followed by a state
-// that reads its outputs.json. onFailure is a Catch; timeouts are the
-// Task's TimeoutSeconds (and the pipeline's on the state machine).
+// that reads its outputs.json (retried on transient S3 errors). onFailure
+// is a Catch, through states that tell the onFailure step what failed. A
+// step's timeout is its Task's TimeoutSeconds (from submission, queue
+// wait included) and its job definition's attempt duration; runTimeout
+// alone is the state machine's TimeoutSeconds (see timeout.go).
 //
 // Retries happen in Step Functions, which honours delay, backoff and
-// jitter: retry.attempts counts every try, the first included, so
-// attempts: 3 retries twice. Batch's own retryStrategy stays at one
-// attempt per job. Every Task also retries Batch API throttling.
+// jitter: retry.attempts is MaxAttempts, the tries after the first, so
+// attempts: 2 means up to three tries and 0 none. Batch's own
+// retryStrategy stays at one attempt per job. Every Task also retries
+// Batch API throttling.
 //
 // # What a step sees
 //
@@ -81,6 +87,12 @@
 //	                        or its body's last steps)
 //	SLUICE_FOREACH_INDEX    inside a foreach: the copy's index, from 0
 //	SLUICE_FOREACH_ITEM     inside a foreach: the copy's item, as JSON
+//	SLUICE_FAILED_STEP, SLUICE_ERROR, SLUICE_CAUSE
+//	                        for a step some step's Catch goes to: what
+//	                        failed (empty when reached otherwise)
+//
+// docs/dsl.md states this contract for people who bring their own
+// containers (internal/dslgen/contract.md).
 //
 // # Artifacts
 //

@@ -15,7 +15,7 @@ kind: Project
 metadata: {name: churn}
 spec:
   environments: [dev, prod]
-  defaults: {image: img:1, artifactStore: artifacts, compute: cpu}
+  defaults: {image: img:1, artifactStore: artifacts, compute: cpu, runTimeout: 1d}
 ---
 apiVersion: sluice.dev/v1
 kind: ArtifactStore
@@ -158,6 +158,48 @@ func TestCompileErrors(t *testing.T) {
 			msg:  "split it into smaller pipelines",
 		},
 		{
+			name: "step timeout longer than the run's",
+			repo: base + pipelineDoc("  runTimeout: 1h\n  steps: [{name: a, next: b}, {name: b, timeout: 2h}]\n"),
+			want: []string{"28:50 pipeline.timeout"},
+			msg:  `step "b" may run for 2h, longer than the run may last (runTimeout 1h)`,
+		},
+		{
+			name: "inherited step timeout longer than the run's, reported once where written",
+			repo: base + pipelineDoc("  timeout: 2h\n  runTimeout: 90m\n  steps: [{name: a, next: b}, {name: b}]\n"),
+			want: []string{"27:12 pipeline.timeout"},
+			msg:  "steps may run for 2h each, longer than the run may last (runTimeout 90m)",
+		},
+		{
+			name: "step timeout longer than the project's runTimeout",
+			repo: base + pipelineDoc("  steps: [{name: a, timeout: 2d}]\n"),
+			want: []string{"27:30 pipeline.timeout"},
+			msg:  "(runTimeout 1d)",
+		},
+		{
+			name: "switch cases that are the same number",
+			repo: base + pipelineDoc("  steps:\n    - {name: s, switch: {on: outputs.v, cases: {1: a, 1.0: b}}}\n    - {name: a}\n    - {name: b}\n"),
+			want: []string{"28:60 graph.switch-cases"},
+			msg:  `switch of step "s" has the cases 1 and 1.0, which are the same number; keep one`,
+		},
+		{
+			name: "switch cases that are the same boolean",
+			repo: base + pipelineDoc("  steps:\n    - {name: s, switch: {on: outputs.v, cases: {true: a, True: b}}}\n    - {name: a}\n    - {name: b}\n"),
+			want: []string{"28:55 graph.switch-cases"},
+			msg:  "has the cases True and true, which are the same boolean",
+		},
+		{
+			name: "switch case that is not a finite number",
+			repo: base + pipelineDoc("  steps:\n    - {name: s, switch: {on: outputs.v, cases: {.inf: a}}}\n    - {name: a}\n"),
+			want: []string{"28:55 graph.switch-cases"},
+			msg:  "not a finite number; put it in quotes",
+		},
+		{
+			name: "schedule parameters checked as a run's are",
+			repo: base + pipelineDoc("  parameters: {epochs: {type: integer}, shards: {type: list}}\n  schedule: {rate: 1 day, parameters: {epoch: 3, shards: a}}\n  steps: [{name: a}]\n"),
+			want: []string{"28:47 schedule.parameters", "28:58 schedule.parameters"},
+			msg:  `the schedule's parameter "epoch" is not declared by the pipeline (did you mean "epochs"?)`,
+		},
+		{
 			name: "spec that does not decode",
 			repo: base + pipelineDoc("  resources: {memory: lots}\n  steps: [{name: a}]\n"),
 			want: []string{"27:3 compile.decode"},
@@ -214,4 +256,41 @@ func manySteps(n, size int) string {
 		b.WriteString("}\n")
 	}
 	return b.String()
+}
+
+// TestCompileNoTimeoutWarns checks that a pipeline with no timeout
+// anywhere (step, pipeline, project defaults, run) is compiled but warned
+// about, at its spec, and that any one timeout silences the warning.
+func TestCompileNoTimeoutWarns(t *testing.T) {
+	bare := strings.Replace(base, ", runTimeout: 1d}", "}", 1)
+	cases := []struct {
+		name, repo string
+		warn       bool
+	}{
+		{"none", bare + pipelineDoc("  steps: [{name: a}]\n"), true},
+		{"a step timeout", bare + pipelineDoc("  steps: [{name: a, timeout: 1h}]\n"), false},
+		{"a run timeout", bare + pipelineDoc("  runTimeout: 1h\n  steps: [{name: a}]\n"), false},
+		{"the project's runTimeout", base + pipelineDoc("  steps: [{name: a}]\n"), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := loadRepo(t, "repo.yaml", []byte(c.repo))
+			res, diags := r.compile("dev", "r")
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if !c.warn {
+				if len(diags) > 0 {
+					t.Fatalf("unexpected findings: %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Code != "pipeline.no-timeout" || diags[0].Pos.Line != 27 || diags[0].Document != "Pipeline/p" {
+				t.Fatalf("findings %v, want one pipeline.no-timeout warning at line 27 (the spec)", diags)
+			}
+			if resource(t, res, "StateMachine/p").ID == "" {
+				t.Error("a warning must not keep the pipeline from compiling")
+			}
+		})
+	}
 }

@@ -49,6 +49,32 @@ func (l *locator) step(name string, rest []string) sluice.Position {
 	return l.doc.LocateIn(l.env, false, "spec", "steps")
 }
 
+// keyTag returns the YAML tag of the key at the end of a path of the
+// merged spec, looked up where the locator would place it: "" when it
+// was not written in this document (a template instance's spec).
+func (l *locator) keyTag(path ...string) string {
+	if len(path) < 2 || path[0] != "steps" {
+		return l.doc.KeyTag(append([]string{"spec"}, path...)...)
+	}
+	i, err := strconv.Atoi(path[1])
+	if err != nil || i < 0 || i >= len(l.steps) {
+		return ""
+	}
+	name, rest := l.steps[i].Name, path[2:]
+	if l.env != "" {
+		if j := namedIndex(l.doc.Overrides()[l.env]["steps"], name); j >= 0 {
+			if tag := l.doc.KeyTag(append([]string{"environments", l.env, "steps", strconv.Itoa(j)}, rest...)...); tag != "" {
+				return tag
+			}
+		}
+	}
+	spec, _ := l.doc.Value["spec"].(map[string]any)
+	if j := namedIndex(spec["steps"], name); j >= 0 {
+		return l.doc.KeyTag(append([]string{"spec", "steps", strconv.Itoa(j)}, rest...)...)
+	}
+	return ""
+}
+
 // namedIndex returns the index of the item called name in a list of
 // mappings, or -1.
 func namedIndex(list any, name string) int {

@@ -49,12 +49,15 @@ func (p *pipe) checkParameters() {
 			size, maxPayloadBytes)
 	}
 	if s := p.spec.Schedule; s != nil {
-		for _, name := range p.requiredParameters() {
-			if _, ok := s.Parameters[name]; !ok {
+		// The checks a run started by hand gets, before it starts.
+		for _, pr := range parameterProblems(p.spec.Parameters, s.Parameters) {
+			if pr.missing {
 				p.failAt(p.loc.at("schedule"), "schedule.parameters",
 					"the schedule starts the pipeline without its required parameter %q, so every scheduled run would fail: set schedule.parameters.%s or give the parameter a default",
-					name, name)
+					pr.name, pr.name)
+				continue
 			}
+			p.failAt(p.loc.at("schedule", "parameters", pr.name), "schedule.parameters", "the schedule's %s", pr.message)
 		}
 	}
 }

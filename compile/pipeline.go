@@ -24,6 +24,10 @@ type pipe struct {
 	retries map[*dsl.Retry]rawJSON
 	// paramsSize caches defaultsSize.
 	paramsSize int
+	// cases holds each switch's cases, typed, in the order of its Cases.
+	cases map[*graph.Node][]caseValue
+	// targets are the steps a Catch hands an error to.
+	targets map[*graph.Node]bool
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -61,6 +65,9 @@ func (c *compiler) pipeline(d *dsl.Document) {
 		p.steps[n] = p.configure(n)
 	}
 	p.checkParameters()
+	p.checkTimeouts()
+	p.cases = p.switchCases()
+	p.targets = p.failureTargets()
 	if !p.ok {
 		return
 	}
@@ -84,6 +91,7 @@ func (p *pipe) applyDefaults(d dsl.Defaults) {
 	s.Compute = first(s.Compute, d.Compute)
 	s.JobRole = first(s.JobRole, d.JobRole)
 	s.Timeout = first(s.Timeout, d.Timeout)
+	s.RunTimeout = first(s.RunTimeout, d.RunTimeout)
 	s.Resources = mergeResources(d.Resources, s.Resources)
 	if s.Retry == nil {
 		s.Retry = d.Retry

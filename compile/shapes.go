@@ -28,12 +28,12 @@ const (
 	stateNoInput    = "Sluice.NoInput"
 	stateDefaults   = "Sluice.Defaults"
 	stateParameters = "Sluice.Parameters"
-	stateRequired   = "Sluice.Required"
+	stateCheck      = "Sluice.CheckParameters"
 )
 
 // startStates merge the parameter defaults under the execution input's
-// "parameters", fix the run ID and artifact prefix, and fail the run with
-// Sluice.MissingParameter when a required parameter is absent.
+// "parameters", fix the run ID and artifact prefix, and check the
+// parameters before any step runs (see parameterChecks).
 func (a *aslBuilder) startStates(states *obj) {
 	first := a.p.g.Root.Start
 	a.add(states, stateInput, first, obj{{"Type", "Choice"},
@@ -45,27 +45,23 @@ func (a *aslBuilder) startStates(states *obj) {
 	artifacts := intrinsicFormat{}
 	artifacts.lit("s3://" + a.p.store.bucket + "/" + a.p.name + "/")
 	artifacts.arg("$$.Execution.Name")
-	params := obj{{"Type", "Pass"}, {"Parameters", obj{
-		{"parameters.$", "States.JsonMerge($.defaults, $.parameters, false)"},
+	state := obj{{"parameters.$", "States.JsonMerge($.defaults, $.parameters, false)"},
 		{"run.$", "$$.Execution.Name"},
-		{"artifacts.$", artifacts.String()}}}}
-	required := a.p.requiredParameters()
-	if len(required) == 0 {
-		params.set("Next", first.Name)
-		a.add(states, stateParameters, first, params)
-		return
-	}
-	params.set("Next", stateRequired)
+		{"artifacts.$", artifacts.String()}}
+	state.setIf(len(a.p.targets) > 0, "error", emptyError())
+	params := obj{{"Type", "Pass"}, {"Parameters", state}}
+	params.set("Next", a.checkStates(first, first.Name, states))
 	a.add(states, stateParameters, first, params)
-	choices := make([]any, 0, len(required))
-	for _, name := range required {
-		fail := shortState("Sluice.Missing." + name)
-		choices = append(choices, obj{{"Not", obj{{"Variable", "$.parameters" + pathKey(name)}, {"IsPresent", true}}}, {"Next", fail}})
-		a.add(states, fail, first, obj{{"Type", "Fail"}, {"Error", "Sluice.MissingParameter"},
-			{"Cause", "parameter " + strconv.Quote(name) + ` is required: start the run with {"parameters": {` + strconv.Quote(name) + `: ...}}`}})
-	}
-	a.add(states, stateRequired, first, obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", first.Name}})
 }
+
+// readRetry retries Sluice's own S3 reads (a step's outputs.json) on
+// transient errors, so that one S3 hiccup after an expensive job does not
+// fail the run: up to 5 retries, 1 s doubling to at most 20 s, jittered.
+// A missing object (the step wrote no outputs.json) and one that is not
+// JSON (States.IntrinsicFailure from StringToJson) are not transient and
+// are not retried; the first retrier matching an error decides.
+const readRetry = `[{"ErrorEquals":["S3.NoSuchKeyException","States.IntrinsicFailure"],"MaxAttempts":0},` +
+	`{"BackoffRate":2,"ErrorEquals":["States.ALL"],"IntervalSeconds":1,"JitterStrategy":"FULL","MaxAttempts":5,"MaxDelaySeconds":20}]`
 
 // readOutputs reads the object the step wrote to outputs.json into
 // $.outputs.STEP.
@@ -74,9 +70,36 @@ func (a *aslBuilder) readOutputs(s *graph.Scope, n *graph.Node, states *obj) obj
 	st := obj{{"Type", "Task"}, {"Resource", arnGetObject},
 		{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Key.$", key.String()}}},
 		{"ResultSelector", obj{{n.Name + ".$", "States.StringToJson($.Body)"}}},
-		{"ResultPath", "$.outputs"}}
+		{"ResultPath", "$.outputs"}, {"Retry", rawJSON(readRetry)}}
 	a.catch(s, n, &st, states)
 	return st
+}
+
+// itemReaderRetry retries a distributed foreach whose items could not be
+// read from S3, before any copy started: up to 3 retries, 2 s doubling.
+const itemReaderRetry = `[{"BackoffRate":2,"ErrorEquals":["States.ItemReaderFailed"],"IntervalSeconds":2,"JitterStrategy":"FULL","MaxAttempts":3}]`
+
+// maxDistributedDefault bounds the copies a distributed foreach without
+// concurrency runs at once.
+const maxDistributedDefault = 1000
+
+// distributedConcurrency is the MaxConcurrency of a distributed foreach
+// that sets no concurrency: as many copies as the compute environments of
+// its body can run at once (maxVcpus over the vCPUs each copy's steps
+// ask, the smallest of those), at least 1 and at most 1,000. More copies
+// than that would only wait in the job queue, each an open child
+// execution, and Step Functions' own default (10,000 at once) would
+// submit Batch jobs faster than Batch's SubmitJob rate allows.
+func (p *pipe) distributedConcurrency(n *graph.Node) int {
+	out := maxDistributedDefault
+	for _, q := range n.Foreach.Body.Steps {
+		sc := p.steps[q]
+		if sc == nil || sc.compute == nil || sc.res.CPU <= 0 {
+			continue
+		}
+		out = min(out, int(float64(sc.compute.spec.MaxVCPUs)/sc.res.CPU))
+	}
+	return max(out, 1)
 }
 
 // mapState runs a foreach's body once per item: inline inside the
@@ -89,7 +112,7 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 		config = obj{{"Mode", "DISTRIBUTED"}, {"ExecutionType", "STANDARD"}}
 	}
 	body.set("ProcessorConfig", config)
-	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", itemSelector(n.Depth())}, {"ResultPath", nil}}
+	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", itemSelector(n.Depth(), len(a.p.targets) > 0)}, {"ResultPath", nil}}
 	switch {
 	case f.Parameter != "":
 		m.set("ItemsPath", "$.parameters"+pathKey(f.Parameter))
@@ -100,22 +123,29 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 	default:
 		m.set("ItemsPath", "$.outputs"+pathKey(n.Name)+"."+f.Output)
 	}
+	concurrency := f.Concurrency
 	if f.Mode == dsl.ForeachDistributed {
 		// Child outputs go to S3, not into this execution's state.
 		m.set("ResultWriter", obj{{"Resource", arnS3Put},
 			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Prefix", a.p.name + "/map-results/" + n.Name}}}})
+		if f.Output != "" {
+			m.set("Retry", rawJSON(itemReaderRetry))
+		}
+		if concurrency == 0 {
+			concurrency = a.p.distributedConcurrency(n)
+		}
 	} else if f.Concurrency > maxInlineMap {
 		a.p.failAt(a.p.stepPos(n, "foreach", "concurrency"), "limit.map-concurrency",
 			"foreach of step %q asks for %d copies at once; an inline foreach runs at most %d: lower concurrency, or set mode: distributed",
 			n.Name, f.Concurrency, maxInlineMap)
 	}
-	m.setIf(f.Concurrency > 0, "MaxConcurrency", f.Concurrency)
+	m.setIf(concurrency > 0, "MaxConcurrency", concurrency)
 	return m
 }
 
 // itemSelector builds the state of each copy of a foreach body opened at
 // the given depth.
-func itemSelector(depth int) obj {
+func itemSelector(depth int, failures bool) obj {
 	path := intrinsicFormat{}
 	if depth > 0 {
 		path.arg("$.foreach.path")
@@ -124,12 +154,15 @@ func itemSelector(depth int) obj {
 	path.arg("$$.Map.Item.Index")
 	each := obj{{"index.$", "$$.Map.Item.Index"}, {"item.$", "$$.Map.Item.Value"}, {"path.$", path.String()}}
 	each.setIf(depth > 0, "parent.$", "$.foreach.path")
-	return obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
+	sel := obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
+	sel.setIf(failures, "error.$", "$.error")
+	return sel
 }
 
-// choice goes to the step of the case matching the value the step wrote;
-// a missing value or one no case matches goes to the default step, or
-// fails the run with Sluice.UnmatchedCase.
+// choice goes to the step of the case matching the value the step wrote,
+// each case compared as its type (see caseValue); a missing value or one
+// no case matches goes to the default step, or fails the run with
+// Sluice.UnmatchedCase.
 func (a *aslBuilder) choice(s *graph.Scope, n *graph.Node, states *obj) obj {
 	sw := n.Switch
 	v := "$.outputs" + pathKey(n.Name) + "." + sw.Output
@@ -146,8 +179,8 @@ func (a *aslBuilder) choice(s *graph.Scope, n *graph.Node, states *obj) obj {
 				strings.Join(values, ", ") + ") and the switch has no default"}})
 	}
 	choices := []any{obj{{"Not", obj{{"Variable", v}, {"IsPresent", true}}}, {"Next", fallback}}}
-	for _, c := range sw.Cases {
-		choices = append(choices, obj{{"Variable", v}, {"StringEquals", c.Value}, {"Next", a.jumpTo(s, c.Target, states)}})
+	for i, c := range sw.Cases {
+		choices = append(choices, a.p.cases[n][i].rule(v, a.jumpTo(s, c.Target, states)))
 	}
 	return obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", fallback}}
 }

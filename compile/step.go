@@ -99,8 +99,9 @@ func (p *pipe) stepTimeout(n *graph.Node) int {
 const throttleRetrier = `{"BackoffRate":2,"ErrorEquals":["Batch.AWSBatchException"],"IntervalSeconds":2,"JitterStrategy":"FULL","MaxAttempts":10,"MaxDelaySeconds":60}`
 
 // stepRetry returns the Task's Retry field: the throttling retrier, then
-// the step's own retry if it allows more than one attempt. Steps sharing a
-// retry share its encoding.
+// the step's own retry unless it allows no retries. attempts counts the
+// tries after the first, as Step Functions' MaxAttempts does, so it is
+// MaxAttempts unchanged. Steps sharing a retry share its encoding.
 func (p *pipe) stepRetry(n *graph.Node) rawJSON {
 	r, pos := n.Step.Retry, func() sluice.Position { return p.stepPos(n, "retry") }
 	if r == nil {
@@ -110,8 +111,8 @@ func (p *pipe) stepRetry(n *graph.Node) rawJSON {
 		return cached
 	}
 	out := rawJSON("[" + throttleRetrier + "]")
-	if r != nil && r.Attempts > 1 {
-		retrier := obj{{"ErrorEquals", retryErrors(r.Errors)}, {"MaxAttempts", r.Attempts - 1},
+	if r != nil && r.Attempts > 0 {
+		retrier := obj{{"ErrorEquals", retryErrors(r.Errors)}, {"MaxAttempts", r.Attempts},
 			{"IntervalSeconds", p.seconds(r.Delay, 1, pos)}, {"BackoffRate", backoff(r.Backoff)}}
 		if r.MaxDelay != "" {
 			retrier.set("MaxDelaySeconds", p.seconds(r.MaxDelay, 1, pos))

@@ -122,8 +122,11 @@ func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
 	artifacts := len("s3://"+p.store.bucket+"/"+p.name+"/") + estRunID
 	path := depth * estPathStep
 	// In name order: the overrides list them sorted.
-	vars := make([]envVar, 0, 9)
+	vars := make([]envVar, 0, 12)
 	vars = append(vars, dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts))
+	if p.targets[n] {
+		vars = append(vars, failureVars()...)
+	}
 	if depth > 0 {
 		vars = append(vars,
 			dyn("SLUICE_FOREACH_INDEX", "States.Format('{}', $.foreach.index)", estPathStep),

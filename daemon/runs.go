@@ -73,6 +73,13 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 	if err != nil {
 		return Run{}, err
 	}
+	applied, err := rollout.Inventory(w.store, w.cfg.Name)
+	if err != nil {
+		return Run{}, err
+	}
+	if err := w.checkRunParameters(applied, pipeline, req.Parameters); err != nil {
+		return Run{}, err
+	}
 	input, err := json.Marshal(map[string]any{"parameters": orEmpty(req.Parameters)})
 	if err != nil {
 		return Run{}, errBadRequest("parameters: " + err.Error())

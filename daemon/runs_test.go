@@ -29,6 +29,13 @@ func TestDaemonRunsAPI(t *testing.T) {
 	if code, body := h.post("/api/v1/environments/dev/pipelines/nosuch/runs", testToken, nil); code != http.StatusNotFound {
 		t.Errorf("a run of a pipeline not deployed: %d %s, want 404", code, body)
 	}
+	// A parameter the pipeline does not declare is refused before the
+	// run starts: no run, nothing counted.
+	bad := map[string]any{"name": "r0", "parameters": map[string]any{"epochs": 3}}
+	if code, body := h.post(path, testToken, bad); code != http.StatusBadRequest ||
+		!strings.Contains(body, `parameter \"epochs\" is not declared by the pipeline`) {
+		t.Errorf("a run with an undeclared parameter: %d %s, want 400 naming it", code, body)
+	}
 	if code, body := h.post(path, testToken, map[string]any{"name": "r1"}); code != http.StatusOK {
 		t.Fatalf("start a run: %d %s", code, body)
 	}

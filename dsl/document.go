@@ -151,6 +151,21 @@ func (d *Document) LocateKey(path ...string) sluice.Position {
 	return nodePos(d.File, v)
 }
 
+// KeyTag returns the YAML tag of the key of the last element of path as
+// written ("!!str", "!!int", "!!float", "!!bool"...), telling whether a
+// key such as 1 or true was written as a number, a boolean or a string;
+// "" when the path leads nowhere or ends in a list index.
+func (d *Document) KeyTag(path ...string) string {
+	if !d.Has(path...) {
+		return ""
+	}
+	k, _ := d.walk(path)
+	if k == nil {
+		return ""
+	}
+	return k.ShortTag()
+}
+
 // Has reports whether the path exists in the document as written.
 func (d *Document) Has(path ...string) bool {
 	n := d.node

@@ -50,6 +50,7 @@ type Defaults struct {
 	Resources     *Resources        `json:"resources,omitempty"`
 	Retry         *Retry            `json:"retry,omitempty"`
 	Timeout       string            `json:"timeout,omitempty"`
+	RunTimeout    string            `json:"runTimeout,omitempty"`
 	Env           map[string]string `json:"env,omitempty"`
 }
 
@@ -65,6 +66,7 @@ type PipelineSpec struct {
 	Resources     *Resources           `json:"resources,omitempty"`
 	Retry         *Retry               `json:"retry,omitempty"`
 	Timeout       string               `json:"timeout,omitempty"`
+	RunTimeout    string               `json:"runTimeout,omitempty"`
 	Env           map[string]string    `json:"env,omitempty"`
 	Secrets       map[string]string    `json:"secrets,omitempty"`
 	Volumes       []Volume             `json:"volumes,omitempty"`
@@ -107,6 +109,8 @@ type Resources struct {
 
 // Retry says how a failed step is tried again.
 type Retry struct {
+	// Attempts is how many times the step is tried again after its first
+	// try (Step Functions' MaxAttempts); 0 means never.
 	Attempts int      `json:"attempts"`
 	Delay    string   `json:"delay,omitempty"`
 	Backoff  float64  `json:"backoff,omitempty"`

@@ -257,7 +257,7 @@ func editPipeline(t testing.TB, dir, old, new string) {
 // breakPipeline adds a misspelt field to the training pipeline's spec.
 func breakPipeline(t testing.TB, dir string) {
 	t.Helper()
-	editPipeline(t, dir, "  timeout: 4h\n", "  timeout: 4h\n  timout: 5h\n")
+	editPipeline(t, dir, "  runTimeout: 12h\n", "  runTimeout: 12h\n  timout: 5h\n")
 }
 
 // TestApplyKumoWait applies the training template with --wait while the

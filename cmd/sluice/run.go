@@ -33,7 +33,10 @@ environment's backend (AWS Step Functions, or the local backend), and follows
 it: each step as it starts and ends, the log of a step that failed.
 
 -p key=value sets a parameter; a value that reads as JSON (42, 0.5, true,
-[0.1, 0.3], {"a": 1}) is taken as such, anything else as a string.
+[0.1, 0.3], {"a": 1}) is taken as such, anything else as a string. The
+daemon checks them against the pipeline's declared parameters before the
+run starts (undeclared names, wrong types, required ones missing) and
+refuses the run with every problem named.
 
 Exit status: 0 the run succeeded, 1 it failed, timed out or was aborted,
 2 usage error or the run could not be started.`,

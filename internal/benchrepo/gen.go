@@ -123,7 +123,7 @@ func steps() []string {
 		linear("images", "images_resize", "images"),
 		linear("images_resize", "merge", "resize"),
 		"    - name: merge\n      command: [python3, -m, bench.merge]\n      foreach: {over: parameters.alphas, step: train, join: collect, concurrency: 8}\n",
-		"    - name: train\n      command: [python3, -m, bench.train]\n      compute: gpu\n      resources: {gpu: 1, memory: 15Gi}\n      retry: {attempts: 2, delay: 30s}\n      timeout: 2h\n      next: score\n",
+		"    - name: train\n      command: [python3, -m, bench.train]\n      compute: gpu\n      resources: {gpu: 1, memory: 15Gi}\n      retry: {attempts: 1, delay: 30s}\n      timeout: 2h\n      next: score\n",
 		linear("score", "collect", "score"),
 		linear("collect", "evaluate", "collect"),
 		"    - name: evaluate\n      command: [python3, -m, bench.evaluate]\n      switch: {on: outputs.verdict, cases: {pass: package, fail: report}, default: report}\n      onFailure: report\n",

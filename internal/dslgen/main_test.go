@@ -80,6 +80,7 @@ func TestReferenceCoversEveryField(t *testing.T) {
 	for _, want := range []string{
 		"# yaml-language-server: $schema=../.sluice/schema.json", "sluice schema > .sluice/schema.json",
 		"```yaml\napiVersion: sluice.dev/v1\nkind: MetadataStore",
+		"<a id=\"step-contract\"></a>\n## Step contract", "](#step-contract)",
 	} {
 		if !strings.Contains(string(ref), want) {
 			t.Errorf("reference lacks %q", want)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"strings"
 
@@ -24,9 +25,17 @@ func reference() ([]byte, error) {
 			return nil, err
 		}
 	}
+	r.buf.WriteString(stepContract)
+	r.p("")
 	r.sharedTypes()
 	return r.buf.Bytes(), nil
 }
+
+// stepContract is the hand-written part of the reference: what a step's
+// container is given and must write, which no schema describes.
+//
+//go:embed contract.md
+var stepContract string
 
 type renderer struct {
 	buf    bytes.Buffer
@@ -62,6 +71,8 @@ func (r *renderer) intro() {
 	for _, k := range r.kinds {
 		r.p("- [%s](#%s): %s", k.kind, strings.ToLower(k.kind), firstSentence(k.root.str("description")))
 	}
+	r.p("")
+	r.p("What a step's container is given and must write is the [step contract](#step-contract).")
 	r.p("")
 	r.p("Durations are written like `30s`, `5m`, `2h`, `1d` or `1h30m`; memory sizes like `512Mi`, `8Gi` or `2G`")
 	r.p("(or a whole number of MiB). Names of documents are lowercase letters, digits and `-`.")

@@ -36,8 +36,10 @@
 //     each counts its own retries. States.TaskFailed matches every error
 //     but States.Timeout. Waits go through Options.Sleep.
 //   - A Task's TimeoutSeconds cancels the runner's context and fails the
-//     task with States.Timeout; HeartbeatSeconds is ignored. The
-//     machine's TimeoutSeconds fails the execution with States.Timeout.
+//     task with States.Timeout, which Retry and Catch handle; uncaught, it
+//     ends the execution FAILED (ExecutionFailed), as on AWS.
+//     HeartbeatSeconds is ignored. Only the machine's own TimeoutSeconds
+//     ends the execution TIMED_OUT (ExecutionTimedOut, States.Timeout).
 //   - Parallel runs its branches at once; the first failure cancels the
 //     others and is the state's. A cancelled task is neither failed nor
 //     retried.

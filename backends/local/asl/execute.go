@@ -73,11 +73,13 @@ func (m *Machine) Execute(ctx context.Context, name string, input json.RawMessag
 	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(execCtx), timedOut) {
 		err = timedOut
 	}
-	return r.finish(ctx, out, err)
+	return r.finish(out, err, timedOut)
 }
 
-// finish records how the execution ended and returns its result.
-func (r *run) finish(ctx context.Context, out any, err error) (json.RawMessage, []Event, error) {
+// finish records how the execution ended and returns its result. Only
+// the machine's own timeout (timedOut) ends it TIMED_OUT; a Task's
+// States.Timeout that nothing caught fails it, as on AWS.
+func (r *run) finish(out any, err error, timedOut *Failure) (json.RawMessage, []Event, error) {
 	var f *Failure
 	switch {
 	case err == nil:
@@ -86,7 +88,7 @@ func (r *run) finish(ctx context.Context, out any, err error) (json.RawMessage, 
 		return raw, r.history(), nil
 	case errors.As(err, &f):
 		typ := EventExecutionFailed
-		if f.Name == ErrTimeout && ctx.Err() == nil {
+		if f == timedOut {
 			typ = EventExecutionTimedOut
 		}
 		r.emit(Event{Type: typ, Error: f.Name, Cause: f.Cause})

@@ -19,6 +19,10 @@ type pipeline struct {
 	jobs    []job
 	objects map[string]string // bucket/key → body
 	fail    map[string]string // step → error name
+	// flaky fails the first reads of an object (bucket/key → how many)
+	// with S3.S3Exception; reads counts every read.
+	flaky map[string]int
+	reads map[string]int
 }
 
 type job struct {
@@ -56,7 +60,18 @@ func (p *pipeline) getObject(raw json.RawMessage) (json.RawMessage, error) {
 	if err := json.Unmarshal(raw, &params); err != nil {
 		return nil, err
 	}
-	body, ok := p.objects[params.Bucket+"/"+params.Key]
+	p.mu.Lock()
+	path := params.Bucket + "/" + params.Key
+	if p.reads == nil {
+		p.reads = map[string]int{}
+	}
+	p.reads[path]++
+	transient := p.reads[path] <= p.flaky[path]
+	p.mu.Unlock()
+	if transient {
+		return nil, &asl.Failure{Name: "S3.S3Exception", Cause: "Service Unavailable (503)"}
+	}
+	body, ok := p.objects[path]
 	if !ok {
 		return nil, &asl.Failure{Name: "S3.NoSuchKeyException", Cause: params.Key}
 	}
@@ -246,6 +261,71 @@ func TestPipelineSwitch(t *testing.T) {
 	}
 }
 
+// TestPipelineSwitchTyped is the conformance table of typed switch
+// cases: the value a step writes goes to the case of the same type and
+// value, and a value of another type goes to the default.
+func TestPipelineSwitchTyped(t *testing.T) {
+	cases := []struct{ outputs, want string }{
+		{`{"verdict":true}`, "audit"},
+		{`{"verdict":false}`, "pass"},
+		{`{"verdict":1}`, "one"},
+		{`{"verdict":1.0}`, "one"},
+		{`{"verdict":2.5}`, "two"},
+		{`{"verdict":2.50}`, "two"},
+		{`{"verdict":"3"}`, "three"},
+		{`{"verdict":"ok"}`, "pass"},
+		{`{"verdict":3}`, "other"},
+		{`{"verdict":"1"}`, "other"},
+		{`{"verdict":"2.50"}`, "other"},
+		{`{"verdict":"true"}`, "other"},
+		{`{"verdict":null}`, "other"},
+		{`{"verdict":[1]}`, "other"},
+		{`{}`, "other"},
+	}
+	for _, c := range cases {
+		t.Run(c.outputs, func(t *testing.T) {
+			p := &pipeline{objects: map[string]string{"churn-dev-artifacts/verdict/run-1/judge/outputs.json": c.outputs}}
+			if _, _, err := runPipeline(t, "switch-typed", `{}`, p, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := p.paths(); !slices.Equal(got, []string{"judge", c.want}) {
+				t.Errorf("jobs %v, want judge then %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestPipelineOutputsReadRetried checks that the state reading a step's
+// outputs.json retries transient S3 errors and not a missing object.
+func TestPipelineOutputsReadRetried(t *testing.T) {
+	validate := "churn-dev-artifacts/gate/run-1/validate/outputs.json"
+	decide := "churn-dev-artifacts/gate/run-1/decide/outputs.json"
+	cases := []struct {
+		name    string
+		flaky   int
+		objects map[string]string
+		wantErr string
+		reads   int
+	}{
+		{"two transient errors", 2, map[string]string{validate: `{"status":"ok"}`, decide: `{"quality":"pass"}`}, "", 3},
+		{"more transient errors than retries", 9, map[string]string{validate: `{"status":"ok"}`}, "S3.S3Exception", 6},
+		{"missing object not retried", 0, map[string]string{}, "S3.NoSuchKeyException", 1},
+		{"object that is not JSON not retried", 0, map[string]string{validate: `{"status":`}, "States.IntrinsicFailure", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &pipeline{objects: c.objects, flaky: map[string]int{validate: c.flaky}}
+			_, _, err := runPipeline(t, "switch", `{}`, p, nil)
+			if c.wantErr == "" && err != nil || c.wantErr != "" && failureOf(t, err).Name != c.wantErr {
+				t.Fatalf("error %v, want %q", err, c.wantErr)
+			}
+			if n := p.reads[validate]; n != c.reads {
+				t.Errorf("%d reads of validate's outputs.json, want %d", n, c.reads)
+			}
+		})
+	}
+}
+
 func TestPipelineRetryCatch(t *testing.T) {
 	p := &pipeline{fail: map[string]string{"fetch": "States.TaskFailed"}}
 	opts, sleeps := testOptions(p)
@@ -253,20 +333,71 @@ func TestPipelineRetryCatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.paths(); !slices.Equal(got, []string{"fetch", "fetch", "fetch", "alert"}) {
-		t.Fatalf("jobs %v: want fetch tried 3 times, then alert", got)
+	// retry.attempts 3 is three retries after the first try.
+	if got := p.paths(); !slices.Equal(got, []string{"fetch", "fetch", "fetch", "fetch", "alert"}) {
+		t.Fatalf("jobs %v: want fetch tried 4 times (3 retries), then alert", got)
 	}
 	waits := sleeps.all()
-	if len(waits) != 2 || waits[0] > 10e9 || waits[1] > 20e9 {
-		t.Errorf("waits %v: want 2, jittered below 10s and 20s", waits)
+	if len(waits) != 3 || waits[0] > 10e9 || waits[1] > 20e9 || waits[2] > 40e9 {
+		t.Errorf("waits %v: want 3, jittered below 10s, 20s and 40s", waits)
 	}
-	var state struct{ Error struct{ Error, Cause string } }
-	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Error.Error != "States.TaskFailed" {
-		t.Errorf("output %s: want the error under $.error", out)
+	var state struct {
+		Error struct{ Step, Error, Cause string }
 	}
-	if n := len(eventsOf(events, "TaskRetried")); n != 2 {
-		t.Errorf("%d TaskRetried events, want 2", n)
+	if err := json.Unmarshal([]byte(out), &state); err != nil || state.Error.Error != "States.TaskFailed" || state.Error.Step != "fetch" {
+		t.Errorf("output %s: want the error of fetch under $.error", out)
 	}
+	// A failed Batch job's cause (its whole description) is replaced by
+	// a short one, so the onFailure job's overrides stay within Batch's
+	// limit.
+	checkEnv(t, p, "alert", map[string]string{"SLUICE_FAILED_STEP": "fetch", "SLUICE_ERROR": "States.TaskFailed",
+		"SLUICE_CAUSE": "the step's Batch job failed; its status reason and logs are in the AWS Batch console, under the job named after the step"})
+	if n := len(eventsOf(events, "TaskRetried")); n != 3 {
+		t.Errorf("%d TaskRetried events, want 3", n)
+	}
+}
+
+// TestPipelineFailureEnv is the table of what an onFailure step is told:
+// the failed step, its error and, but for a failed Batch job, its cause.
+func TestPipelineFailureEnv(t *testing.T) {
+	cases := []struct {
+		name, failing, errName, wantCause string
+	}{
+		{"timeout keeps its cause", "train", "States.Timeout", "step train failed"},
+		{"API error keeps its cause", "fetch", "Batch.AWSBatchException", "step fetch failed"},
+		{"custom error keeps its cause", "train", "Custom", "step train failed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := &pipeline{fail: map[string]string{c.failing: c.errName}}
+			opts, _ := testOptions(p)
+			if _, _, err := execute(t, goldenDefinition(t, "retry-catch-timeout"), `{}`, opts); err != nil {
+				t.Fatal(err)
+			}
+			checkEnv(t, p, "alert", map[string]string{"SLUICE_FAILED_STEP": c.failing, "SLUICE_ERROR": c.errName, "SLUICE_CAUSE": c.wantCause})
+		})
+	}
+}
+
+// TestPipelineFailureEnvReachedOrdinarily checks that an onFailure step
+// reached without a failure (a switch case) runs with empty failure
+// variables rather than failing the run, and that one inside a foreach
+// body is told which copy's step failed.
+func TestPipelineFailureEnvReachedOrdinarily(t *testing.T) {
+	p := &pipeline{objects: map[string]string{"churn-dev-artifacts/guarded/run-1/evaluate/outputs.json": `{"quality":"fail"}`}}
+	if _, _, err := runPipeline(t, "on-failure", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, p, "report", map[string]string{"SLUICE_FAILED_STEP": "", "SLUICE_ERROR": "", "SLUICE_CAUSE": ""})
+
+	p = &pipeline{objects: map[string]string{"churn-dev-artifacts/guarded/run-1/evaluate/outputs.json": `{"quality":"pass"}`},
+		fail: map[string]string{"work": "States.Timeout"}}
+	if _, _, err := runPipeline(t, "on-failure", `{}`, p, nil); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, p, "fan.foreach/1/salvage", map[string]string{"SLUICE_FAILED_STEP": "work", "SLUICE_ERROR": "States.Timeout",
+		"SLUICE_CAUSE": "step work failed", "SLUICE_FOREACH_INDEX": "1"})
+	inOrder(t, p.paths(), "fan", "fan.foreach/0/work", "fan.foreach/0/salvage", "done")
 }
 
 func TestPipelineRequiredParameters(t *testing.T) {
@@ -300,6 +431,44 @@ func TestPipelineRequiredParameters(t *testing.T) {
 	}
 }
 
+// TestPipelineParameterTypes is the table of the start states' type
+// checks: a value of the wrong type fails the run with
+// Sluice.InvalidParameter before any step runs; an optional parameter
+// without a default may be absent.
+func TestPipelineParameterTypes(t *testing.T) {
+	const base = `"dataset":"s3://d","model-name":"m"`
+	cases := []struct {
+		params, wantErr, cause string
+	}{
+		{base, "", ""},
+		{base + `,"note":"n","limit":3,"tags":[],"extra":{}`, "", ""},
+		{`"dataset":3,"model-name":"m"`, "Sluice.InvalidParameter", `parameter "dataset" must be a string`},
+		{base + `,"epochs":"abc"`, "Sluice.InvalidParameter", `parameter "epochs" must be a whole number`},
+		{base + `,"debug":"yes"`, "Sluice.InvalidParameter", `parameter "debug" must be true or false`},
+		{base + `,"tags":"a,b"`, "Sluice.InvalidParameter", `parameter "tags" must be a list (as JSON: [1, 2])`},
+		{base + `,"extra":null`, "Sluice.InvalidParameter", `parameter "extra" must be an object (as JSON: {"k": 1})`},
+		{base + `,"note":5`, "Sluice.InvalidParameter", `parameter "note" must be a string`},
+		{base + `,"limit":"x"`, "Sluice.InvalidParameter", `parameter "limit" must be a whole number`},
+		{`"model-name":"m","epochs":"abc"`, "Sluice.MissingParameter", `parameter "dataset" is required`},
+	}
+	for _, c := range cases {
+		t.Run(c.params, func(t *testing.T) {
+			p := &pipeline{}
+			_, _, err := runPipeline(t, "parameters", `{"parameters":{`+c.params+`}}`, p, nil)
+			if c.wantErr == "" {
+				if err != nil || len(p.jobs) == 0 {
+					t.Fatalf("error %v after %d jobs, want the run to go on", err, len(p.jobs))
+				}
+				return
+			}
+			f := failureOf(t, err)
+			if f.Name != c.wantErr || !strings.HasPrefix(f.Cause, c.cause) || len(p.jobs) != 0 {
+				t.Errorf("failure %v after %d jobs, want %s %q before any job", f, len(p.jobs), c.wantErr, c.cause)
+			}
+		})
+	}
+}
+
 func TestPipelineForeachDistributed(t *testing.T) {
 	p := &pipeline{}
 	s := &store{objects: map[string][]json.RawMessage{
@@ -323,7 +492,7 @@ func TestPipelineForeachDistributed(t *testing.T) {
 
 func TestPipelineGoldensParse(t *testing.T) {
 	for _, name := range []string{"foreach-distributed", "foreach-in-split", "foreach-inline", "kinds", "linear", "nested-foreach",
-		"overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch"} {
+		"on-failure", "overrides", "parameters", "retry-catch-timeout", "schedule", "split-in-foreach", "split", "switch", "switch-typed"} {
 		t.Run(name, func(t *testing.T) {
 			MustParse(t, goldenDefinition(t, name))
 		})

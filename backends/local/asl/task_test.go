@@ -254,3 +254,53 @@ func TestRetryCountInParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeoutOutcomes is the conformance table for timeouts: a Task past
+// its TimeoutSeconds fails with States.Timeout, which Retry and Catch
+// handle like any error and which, uncaught, ends the execution FAILED;
+// only the machine's own TimeoutSeconds ends it TIMED_OUT.
+func TestTimeoutOutcomes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, machine, task string
+		// lastEvent is the execution's final event; wantErr its error ("" for success).
+		lastEvent, wantErr string
+		tries              int
+	}{
+		{"uncaught task timeout fails the execution", ``, `"TimeoutSeconds":1`, "ExecutionFailed", "States.Timeout", 1},
+		{"task timeout retried by name", ``, `"TimeoutSeconds":1,"Retry":[{"ErrorEquals":["States.Timeout"],"MaxAttempts":2,"IntervalSeconds":1}]`,
+			"ExecutionFailed", "States.Timeout", 3},
+		{"task timeout retried by States.ALL", ``, `"TimeoutSeconds":1,"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":1}]`,
+			"ExecutionFailed", "States.Timeout", 2},
+		{"task timeout not retried by States.TaskFailed", ``, `"TimeoutSeconds":1,"Retry":[{"ErrorEquals":["States.TaskFailed"]}]`,
+			"ExecutionFailed", "States.Timeout", 1},
+		{"task timeout caught", ``, `"TimeoutSeconds":1,"Catch":[{"ErrorEquals":["States.Timeout"],"Next":"handler"}]`,
+			"ExecutionSucceeded", "", 1},
+		{"task timeout inside the machine's", `"TimeoutSeconds":3600,`, `"TimeoutSeconds":1`, "ExecutionFailed", "States.Timeout", 1},
+		{"machine timeout ends TIMED_OUT, whatever catches the task", `"TimeoutSeconds":1,`,
+			`"Catch":[{"ErrorEquals":["States.ALL"],"Next":"handler"}]`, "ExecutionTimedOut", "States.Timeout", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var tries atomic.Int32
+			blocking := runnerFunc(func(ctx context.Context, tk asl.Task) (json.RawMessage, error) {
+				tries.Add(1)
+				<-ctx.Done()
+				return nil, ctx.Err()
+			})
+			opts, _ := testOptions(blocking)
+			def := `{` + c.machine + taskMachine(c.task)[1:]
+			_, events, err := execute(t, def, `{}`, opts)
+			if c.wantErr == "" && err != nil || c.wantErr != "" && failureOf(t, err).Name != c.wantErr {
+				t.Fatalf("error %v, want %q", err, c.wantErr)
+			}
+			if last := events[len(events)-1]; last.Type != c.lastEvent || last.Error != c.wantErr {
+				t.Errorf("last event %+v, want %s %s", last, c.lastEvent, c.wantErr)
+			}
+			if n := int(tries.Load()); n != c.tries {
+				t.Errorf("%d tries, want %d", n, c.tries)
+			}
+		})
+	}
+}

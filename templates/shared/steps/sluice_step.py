@@ -15,6 +15,11 @@ Sluice runs every step with its context in environment variables:
                         a JSON list
   SLUICE_FOREACH_INDEX  inside a foreach: this copy's index, from 0
   SLUICE_FOREACH_ITEM   inside a foreach: this copy's item, as JSON
+  SLUICE_FAILED_STEP    for an onFailure step: the step that failed, its error
+  SLUICE_ERROR          and the cause (empty when it was reached without a
+  SLUICE_CAUSE          failure)
+
+The whole contract is in the DSL reference, docs/dsl.md, "Step contract".
 
 A prefix is a local directory when the local backend runs the pipeline and an
 s3:// URI on AWS. Local directories need nothing but Python 3.8 or later.
