@@ -56,7 +56,7 @@ func TestLeftOutKumo(t *testing.T) {
 		"  lifecycle:\n    - name: old-versions\n      noncurrentExpireAfterDays: 30\n      abortUploadsAfterDays: 7\n    - name: cool-down\n      transitions:\n        - afterDays: 60\n          storageClass: STANDARD_IA\n", "",
 		"    lifecycle:\n      - name: expire-dev-runs\n        expireAfterDays: 14\n", "")
 	editFile(t, dir, "deploy/compute.yaml", "  spotBidPercentage: 100\n", "")
-	editPipeline(t, dir, "  timeout: 4h\n", "")
+	editPipeline(t, dir, "  timeout: 1h\n", "")
 	editFile(t, dir, "sluice.yaml", "    timeout: 1h\n", "")
 
 	planOut := mustRun(t, exitOK, append([]string{"plan"}, args...)...)
