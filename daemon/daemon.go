@@ -88,13 +88,13 @@ type Daemon struct {
 	order []string
 	// started holds a stop channel per running repository poller and
 	// environment worker.
-	started  map[any]*running
+	started map[any]*running
 	// pages are the web pages' templates; broker feeds their event
 	// streams.
-	pages    map[string]*template.Template
-	broker   *broker
-	wg       sync.WaitGroup
-	work     context.Context
+	pages  map[string]*template.Template
+	broker *broker
+	wg     sync.WaitGroup
+	work   context.Context
 }
 
 // New opens the state file (failing when another process holds it),

@@ -47,6 +47,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"sections":   planview.Sections,
 		"json":       prettyJSON,
 		"lower":      strings.ToLower,
+		"human":      human,
 		"svg":        func(s string) template.HTML { return template.HTML(s) }, // drawn by graph and gantt, which escape text
 		"deref":      func(b *bool) bool { return b != nil && *b },
 		"link":       func(rev, link string) revLink { return revLink{rev, link} },
@@ -203,4 +204,12 @@ type revLink struct{ Rev, Link string }
 type runsOf struct {
 	Env  string
 	Runs []RunSummary
+}
+
+// human says a state in words: "waiting for approval", "out of sync".
+func human(state string) string {
+	if state == StateWaitingApproval {
+		return "waiting for approval"
+	}
+	return strings.ReplaceAll(state, "_", " ")
 }

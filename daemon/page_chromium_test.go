@@ -142,7 +142,7 @@ func TestPagesInChromium(t *testing.T) {
 		name, path string
 		want       []string
 	}{
-		{"environments", "/", []string{"waiting_approval", "flaky"}},
+		{"environments", "/", []string{"waiting for approval", "flaky"}},
 		{"pipeline", "/ui/env/dev/pipelines/training", []string{`data-step="train"`, "<svg"}},
 		{"history", "/ui/env/dev/history", []string{"applied now"}},
 		{"plan", "/ui/env/prod/plan", []string{"to create"}},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/graph"
 )
 
 // runReader is what the run pages read: one run with its steps, and
@@ -115,14 +116,14 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 		return runView{}, err
 	}
 	v := runView{Pipeline: pipeline, Run: run}
-	pv, err := d.pipelineView(env, pipeline, stepStatuses(run))
+	base := "/ui/env/" + env + "/pipelines/" + pipeline + "/runs/" + name + "/steps/"
+	pv, err := d.pipelineView(env, pipeline, graph.SVGOptions{Status: stepStatuses(run), Href: stepLogs(run, base)})
 	if err == nil {
 		v.Graph, v.Problem = pv.SVG, pv.Problem
 	}
 	if s, err := d.Status(env); err == nil {
 		v.Env = d.envView(s)
 	}
-	base := "/ui/env/" + env + "/pipelines/" + pipeline + "/runs/" + name + "/steps/"
 	for i, s := range run.Steps {
 		sv := stepView{Index: i, StepRun: s, Label: stepLabel(s), Log: base + strconv.Itoa(i) + "/log"}
 		v.Steps = append(v.Steps, sv)
@@ -158,6 +159,23 @@ func stepStatuses(run Run) map[string]string {
 		}
 	}
 	return out
+}
+
+// stepLogs links each step of the graph to the log of its first
+// failed attempt, else its latest.
+func stepLogs(run Run, base string) func(string) string {
+	pick := map[string]int{}
+	for i, s := range run.Steps {
+		if j, ok := pick[s.State]; !ok || !isFailed(run.Steps[j].Status) {
+			pick[s.State] = i
+		}
+	}
+	return func(step string) string {
+		if i, ok := pick[step]; ok {
+			return base + strconv.Itoa(i) + "/log"
+		}
+		return ""
+	}
 }
 
 // stepLabel names an attempt: its path (foreach copies differ by

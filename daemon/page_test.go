@@ -107,7 +107,7 @@ func TestPages(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/", []string{`<h2 id="env-dev">dev</h2>`, `<span class="badge ok">synced</span>`, `<span class="badge warn">waiting_approval</span>`,
+		{"/", []string{`<h2 id="env-dev">dev</h2>`, `<span class="badge ok" data-state="synced">synced</span>`, `<span class="badge warn" data-state="waiting_approval">waiting for approval</span>`,
 			`href="/ui/env/dev/pipelines/flaky"`, "Waiting for approval", "Creations (",
 			`href="/ui/env/dev/pipelines/flaky/runs/f1"`, `<span class="badge bad">FAILED</span>`, `data-live="/api/v1/events"`}},
 		{"/ui/env/dev/pipelines/training", []string{"<svg", `data-step="train"`, `<g class="foreach">`, `<g class="decision">`, "learningRates"}},
@@ -174,7 +174,7 @@ func TestRunPageNeedsToken(t *testing.T) {
 		t.Fatalf("run page signed in: %d\n%.800s", code, body)
 	}
 	for _, w := range []string{`<span class="badge bad">FAILED</span>`, `class="step st-failed" data-step="gather"`,
-		`class="step st-succeeded" data-step="work"`, `class="timeline"`, "gather (attempt 2)", "First failed step", "signed in"} {
+		`class="step st-succeeded" data-step="work"`, `class="timeline"`, "gather (attempt 2)", "First failed step", "signed in", `<a href="/ui/env/dev/pipelines/flaky/runs/f1/steps/`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("the run page lacks %q", w)
 		}

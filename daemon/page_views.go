@@ -91,7 +91,7 @@ type paramView struct {
 }
 
 func (d *Daemon) pipelinePage(w http.ResponseWriter, r *http.Request) {
-	v, err := d.pipelineView(r.PathValue("env"), r.PathValue("pipeline"), nil)
+	v, err := d.pipelineView(r.PathValue("env"), r.PathValue("pipeline"), graph.SVGOptions{})
 	if err != nil {
 		d.pageError(w, r, err)
 		return
@@ -102,7 +102,7 @@ func (d *Daemon) pipelinePage(w http.ResponseWriter, r *http.Request) {
 
 // pipelineSVG serves the pipeline's step graph as an SVG file.
 func (d *Daemon) pipelineSVG(w http.ResponseWriter, r *http.Request) {
-	v, err := d.pipelineView(r.PathValue("env"), r.PathValue("pipeline"), nil)
+	v, err := d.pipelineView(r.PathValue("env"), r.PathValue("pipeline"), graph.SVGOptions{})
 	if err == nil && v.SVG == "" {
 		err = fmt.Errorf("%w: %s", ErrNotFound, v.Problem)
 	}
@@ -117,8 +117,8 @@ func (d *Daemon) pipelineSVG(w http.ResponseWriter, r *http.Request) {
 }
 
 // pipelineView reads pipeline in env as last loaded: its graph (steps
-// coloured by status when given), schedule, parameters and recent runs.
-func (d *Daemon) pipelineView(env, name string, status map[string]string) (pipelineView, error) {
+// drawn with opts), schedule, parameters and recent runs.
+func (d *Daemon) pipelineView(env, name string, opts graph.SVGOptions) (pipelineView, error) {
 	w, err := d.env(env)
 	if err != nil {
 		return pipelineView{}, err
@@ -161,7 +161,7 @@ func (d *Daemon) pipelineView(env, name string, status map[string]string) (pipel
 		return v, nil
 	}
 	g.Name = name
-	v.SVG = graph.SVGWith(g, graph.SVGOptions{Status: status})
+	v.SVG = graph.SVGWith(g, opts)
 	return v, nil
 }
 

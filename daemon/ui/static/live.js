@@ -27,7 +27,12 @@
         var active = document.activeElement;
         var keepFocus = active && main.contains(active) && active.id;
         if (fresh && main) {
+          var open = {};
+          main.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
           main.innerHTML = fresh.innerHTML;
+          main.querySelectorAll("details[id]").forEach(function (d) {
+            if (d.id in open) { d.open = open[d.id]; }
+          });
           if (keepFocus) {
             var el = document.getElementById(keepFocus);
             if (el) { el.focus(); }
