@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -228,4 +230,30 @@ func TestEventStream(t *testing.T) {
 		}
 	}
 	t.Fatalf("the stream ended without a change: %v", lines.Err())
+}
+
+// TestPageCost measures each page's weight and the time to draw it,
+// served by the handler without a network (SLUICE_PAGE_COST=1; the
+// figures are in docs/performance.md).
+func TestPageCost(t *testing.T) {
+	if os.Getenv("SLUICE_PAGE_COST") != "1" {
+		t.Skip("set SLUICE_PAGE_COST=1 to measure the pages")
+	}
+	r := newPageRig(t, harnessOptions{change: func(o *daemon.Options) { o.Config.AnonymousRead = true }})
+	h := r.h.d.Handler()
+	for _, path := range []string{"/", "/ui/env/dev/pipelines/training", "/ui/env/dev/history", "/ui/env/prod/plan", r.run} {
+		size := 0
+		res := testing.Benchmark(func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", "http://127.0.0.1"+path, nil))
+				if rec.Code != http.StatusOK {
+					b.Fatalf("GET %s: %d", path, rec.Code)
+				}
+				size = rec.Body.Len()
+			}
+		})
+		t.Logf("%-45s %7d bytes %9.0f µs/view %6d allocs/view", path, size, float64(res.NsPerOp())/1000, res.AllocsPerOp())
+	}
 }

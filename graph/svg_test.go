@@ -86,7 +86,7 @@ func TestSVGShowsShapes(t *testing.T) {
 	}
 }
 
-func templateGraph(t *testing.T, name string) *graph.Graph {
+func templateGraph(t testing.TB, name string) *graph.Graph {
 	t.Helper()
 	repo := filepath.Join(t.TempDir(), "repo")
 	if err := templates.Scaffold(name, repo, "demo"); err != nil {
@@ -137,3 +137,49 @@ func checkSVG(t *testing.T, g *graph.Graph, svg string) {
 		t.Errorf("%d step boxes, want %d", steps, len(g.Steps))
 	}
 }
+
+// BenchmarkSVG draws the training template's pipeline (a foreach, a
+// switch, failure handlers) and a generated 20-step pipeline with two
+// splits and a foreach.
+func BenchmarkSVG(b *testing.B) {
+	training := templateGraph(b, "training")
+	wide := mustBuild(b, wideSpec)
+	for _, bc := range []struct {
+		name string
+		g    *graph.Graph
+	}{{"training", training}, {"20-steps", wide}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				n = len(graph.SVG(bc.g))
+			}
+			b.ReportMetric(float64(n), "bytes/svg")
+		})
+	}
+}
+
+const wideSpec = `
+parameters: {xs: {type: list, default: [1, 2]}}
+steps:
+  - {name: s1, next: s2}
+  - {name: s2, split: {branches: [a1, b1, c1], join: j1}}
+  - {name: a1, next: a2}
+  - {name: a2, next: j1}
+  - {name: b1, next: b2}
+  - {name: b2, next: j1}
+  - {name: c1, next: j1}
+  - {name: j1, foreach: {over: parameters.xs, step: f1, join: j2}}
+  - {name: f1, next: f2}
+  - {name: f2, next: f3}
+  - {name: f3, next: j2}
+  - {name: j2, split: {branches: [d1, e1], join: j3}}
+  - {name: d1, next: d2}
+  - {name: d2, next: j3}
+  - {name: e1, next: j3}
+  - {name: j3, switch: {on: outputs.ok, cases: {yes: s18, no: s19}}, onFailure: s20}
+  - {name: s18, next: s20}
+  - {name: s19, next: s20}
+  - {name: s20, next: s21}
+  - {name: s21}
+`

@@ -125,10 +125,12 @@ func round1(v float64) float64 {
 	return float64(int64(v*10+0.5)) / 10
 }
 
+// xmlEscaper escapes text for SVG text and attribute values; it is
+// never changed.
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;")
+
 // xmlText escapes s for SVG text and attribute values.
-func xmlText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
-}
+func xmlText(s string) string { return xmlEscaper.Replace(s) }
 
 // shortImage keeps what tells images apart, their repository's last
 // part and tag: "…/churn-train:1.4" for a long registry address.
