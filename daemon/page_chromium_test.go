@@ -101,14 +101,14 @@ func (p *pathRecorder) count(path string) int {
 
 // browse runs headless Chromium on url: the DOM after scripts ran, and
 // a screenshot saved at png when png is not "".
-func browse(t *testing.T, bin, proxy, url, png string) string {
+func browse(t *testing.T, bin, proxy, url, png, size string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
 		"--user-data-dir=" + t.TempDir(), "--proxy-server=http://" + proxy, "--hide-scrollbars",
-		"--timeout=4000", "--window-size=1280,1600"}
+		"--timeout=4000", "--window-size=" + size}
 	if png != "" {
 		args = append(args, "--screenshot="+png)
 	} else {
@@ -148,17 +148,19 @@ func TestPagesInChromium(t *testing.T) {
 		{"plan", "/ui/env/prod/plan", []string{"to create"}},
 		{"run", r.run, []string{`st-failed`, `class="timeline"`, "gather (attempt 2)"}},
 	} {
-		dom := browse(t, bin, proxy.addr, base+tt.path, "")
+		dom := browse(t, bin, proxy.addr, base+tt.path, "", "1280,1000")
 		for _, w := range tt.want {
 			if !strings.Contains(dom, w) {
 				t.Errorf("%s: the DOM lacks %q", tt.name, w)
 			}
 		}
-		browse(t, bin, proxy.addr, base+tt.path, filepath.Join(shots, tt.name+".png"))
+		browse(t, bin, proxy.addr, base+tt.path, filepath.Join(shots, tt.name+".png"), "1280,1400")
 		if fi, err := os.Stat(filepath.Join(shots, tt.name+".png")); err != nil || fi.Size() < 10000 {
 			t.Errorf("%s: no screenshot (%v)", tt.name, err)
 		}
 	}
+	// A phone's width: the pages reflow rather than scroll sideways.
+	browse(t, bin, proxy.addr, base+"/", filepath.Join(shots, "environments-phone.png"), "390,844")
 	for _, p := range []string{"/ui/static/style.css", "/ui/static/live.js", "/api/v1/events"} {
 		if rec.count(p) == 0 {
 			t.Errorf("the browser did not ask for %s", p)
