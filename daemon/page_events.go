@@ -80,7 +80,7 @@ func (d *Daemon) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cancel()
-	stream(w, r, func(send func(name string, data any) error) error {
+	stream(w, func(send func(name string, data any) error) error {
 		tick := time.NewTicker(heartbeat)
 		defer tick.Stop()
 		for {
@@ -105,7 +105,7 @@ func (d *Daemon) events(w http.ResponseWriter, r *http.Request) {
 // stream writes the headers of an event stream and runs body with a
 // send that writes one event (or, with no name, a keep-alive comment),
 // flushes it and moves the write deadline on.
-func stream(w http.ResponseWriter, r *http.Request, body func(send func(name string, data any) error) error) {
+func stream(w http.ResponseWriter, body func(send func(name string, data any) error) error) {
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -129,5 +129,4 @@ func stream(w http.ResponseWriter, r *http.Request, body func(send func(name str
 		return
 	}
 	_ = body(send)
-	_ = r
 }

@@ -233,12 +233,21 @@ func (d *Daemon) logPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // runEvents streams "change" events while a run goes on: the run is
-// read again every 2 s (the follower's pace at first) and an event sent
-// when its status or steps moved; the stream ends with the run.
+// read again at the follower's pace (every 2 s at first, less often the
+// longer nothing moves, at most every 30 s, so that viewers spend little
+// of the account's read quota) and an event sent when its status or
+// steps moved; the stream ends with the run. It counts among the event
+// streams the broker bounds.
 func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
-	stream(w, r, func(send func(string, any) error) error {
-		last := ""
+	_, cancel, ok := d.broker.subscribe()
+	if !ok {
+		d.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "too many event streams open"})
+		return
+	}
+	defer cancel()
+	stream(w, func(send func(string, any) error) error {
+		last, wait := "", 2*time.Second
 		for seq := uint64(1); ; seq++ {
 			run, err := d.runs().Run(r.Context(), env, pipeline, name)
 			if err != nil {
@@ -249,6 +258,9 @@ func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 				if err := send("change", event{Seq: seq, Environment: env, Kind: "run"}); err != nil {
 					return err
 				}
+				wait = 2 * time.Second
+			} else {
+				wait = min(wait*3/2, 30*time.Second)
 			}
 			last = digest
 			if run.Done() {
@@ -259,7 +271,7 @@ func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 				return nil
 			case <-d.workContext().Done():
 				return nil
-			case <-time.After(2 * time.Second):
+			case <-time.After(wait):
 			}
 		}
 	})

@@ -48,6 +48,9 @@ func SVGWith(g *Graph, opts SVGOptions) string {
 	for _, e := range lo.edges(g) {
 		drawArrow(&b, e)
 	}
+	for _, box := range lo.boxes {
+		drawBoxTitle(&b, box)
+	}
 	drawMarker(&b, lo.start, true)
 	drawMarker(&b, lo.end, false)
 	for _, n := range g.Steps {
@@ -69,7 +72,8 @@ const svgDefs = `<defs>
 // newLayoutWith lays g out, step boxes one line taller when they show a
 // status.
 func newLayoutWith(g *Graph, opts SVGOptions) *layout {
-	lo := &layout{steps: map[*Node]*item{}, decisions: map[*Node]*item{}, routes: map[[2]*item][]*item{}, opts: opts}
+	lo := &layout{steps: map[*Node]*item{}, decisions: map[*Node]*item{}, routes: map[[2]*item][]*item{},
+		exits: map[*Scope]*item{}, opts: opts}
 	lo.root = lo.scope(g, g.Root)
 	return lo
 }
@@ -187,8 +191,14 @@ func drawBox(b *strings.Builder, it *item) {
 		b.WriteString(`<rect x="` + x + `" y="` + y + `" width="` + w + `" height="` + h +
 			`" rx="10" fill="#fafafa" stroke="#64748b" stroke-width="1.2" stroke-dasharray="5 4"/>` + "\n")
 	}
-	b.WriteString(`<text x="` + num(it.ax+10) + `" y="` + num(it.ay+15) + `" font-size="11" fill="#334155" font-weight="600">` +
-		xmlText(boxTitleText(it.scope)) + "</text>\n</g>\n")
+	b.WriteString("</g>\n")
+}
+
+// drawBoxTitle writes a box's title over the arrows that enter it, on
+// a halo of the box's colour.
+func drawBoxTitle(b *strings.Builder, it *item) {
+	b.WriteString(`<text class="box-title" x="` + num(it.ax+10) + `" y="` + num(it.ay+15) + `" font-size="11" fill="#334155" font-weight="600"` +
+		` stroke="#f8fafc" stroke-width="4" stroke-linejoin="round" paint-order="stroke">` + xmlText(boxTitleText(it.scope)) + "</text>\n")
 }
 
 // boxTitleText is what a box says at its top: "for each parameters.x

@@ -68,14 +68,28 @@ func merged(edges []svgEdge) []svgEdge {
 	return out
 }
 
+// edge is the arrow from → to. An arrow that leaves a branch or body
+// for its join goes down the scope's lanes to its exit first, so that
+// it passes no step on the way.
 func (lo *layout) edge(from, to *item, label string, failure bool) svgEdge {
+	if from != nil && from.node != nil && to != nil && to.node != nil {
+		s := from.node.Scope
+		if exit := lo.exits[s]; exit != nil && to.node == s.Join {
+			via := append(append([]*item(nil), lo.routes[[2]*item{from, exit}]...), exit)
+			return svgEdge{from: from, to: to, label: label, failure: failure, via: via}
+		}
+	}
 	return svgEdge{from: from, to: to, label: label, failure: failure, via: lo.routes[[2]*item{from, to}]}
 }
 
 // points are the arrow's path: from the bottom of its source through
 // each dummy's lane to the top of its target.
 func (e svgEdge) points() [][2]float64 {
-	pts := [][2]float64{{e.from.ax + e.from.w/2, e.from.ay + e.from.h}}
+	x0 := e.from.ax + e.from.w/2
+	if e.failure && e.from.kind == itemStep {
+		x0 = e.from.ax + e.from.w*0.8 // beside the arrow to the next step
+	}
+	pts := [][2]float64{{x0, e.from.ay + e.from.h}}
 	for _, d := range e.via {
 		cx := d.ax + d.w/2
 		pts = append(pts, [2]float64{cx, d.ay}, [2]float64{cx, d.ay + d.h})

@@ -30,6 +30,9 @@ const (
 	itemEnd
 	itemDecision
 	itemDummy
+	// itemExit is where the paths that leave a branch or body for its
+	// join meet, at the bottom of its box.
+	itemExit
 )
 
 // item is one thing placed in a scope's layout.
@@ -70,7 +73,9 @@ type layout struct {
 	boxes     []*item
 	// routes holds every scope's routes (items are unique to a scope).
 	routes map[[2]*item][]*item
-	opts   SVGOptions
+	// exits holds each branch's or body's exit.
+	exits map[*Scope]*item
+	opts  SVGOptions
 }
 
 // scope builds and lays out the items of s.
@@ -97,6 +102,8 @@ func (lo *layout) scope(g *Graph, s *Scope) *scopeLayout {
 	}
 	if s.Kind == ScopeRoot {
 		lo.end = add(&item{kind: itemEnd, w: 26, h: 26})
+	} else if s.Join != nil {
+		lo.exits[s] = add(&item{kind: itemExit, w: dummyW})
 	}
 	lo.link(s, boxes)
 	l.arrange()
@@ -118,14 +125,19 @@ func (lo *layout) link(s *Scope, boxes []*item) {
 			connect(from, d)
 		}
 		for _, e := range n.out {
-			if !e.jumps() || e.kind == edgeJoin || e.to.Scope != s {
+			if !e.jumps() || e.kind == edgeJoin {
 				continue
 			}
 			src := from
 			if e.kind == edgeCase || e.kind == edgeDefault {
 				src = lo.decisions[n]
 			}
-			connect(src, lo.steps[e.to])
+			switch {
+			case e.to.Scope == s:
+				connect(src, lo.steps[e.to])
+			case e.to == s.Join:
+				connect(src, lo.exits[s])
+			}
 		}
 		if n.Ends() && s.Kind == ScopeRoot {
 			connect(from, lo.end)
