@@ -29,6 +29,8 @@ type event struct {
 	Seq         uint64 `json:"seq"`
 	Environment string `json:"environment,omitempty"`
 	Kind        string `json:"kind"`
+	// Status is a run's status, on a run's stream.
+	Status string `json:"status,omitempty"`
 }
 
 func newBroker() *broker { return &broker{subs: map[chan event]struct{}{}} }

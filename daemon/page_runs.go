@@ -236,7 +236,8 @@ func (d *Daemon) logPage(w http.ResponseWriter, r *http.Request) {
 // read again at the follower's pace (every 2 s at first, less often the
 // longer nothing moves, at most every 30 s, so that viewers spend little
 // of the account's read quota) and an event sent when its status or
-// steps moved; the stream ends with the run. It counts among the event
+// steps moved; the stream ends with the run. A "ready" event first
+// says the status the changes are counted from. It counts among the event
 // streams the broker bounds.
 func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
@@ -254,6 +255,11 @@ func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			digest := runDigest(run)
+			if last == "" {
+				if err := send("ready", event{Seq: seq, Environment: env, Kind: "run", Status: run.Status}); err != nil {
+					return err
+				}
+			}
 			if digest != last && last != "" {
 				if err := send("change", event{Seq: seq, Environment: env, Kind: "run"}); err != nil {
 					return err
@@ -264,7 +270,7 @@ func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			last = digest
 			if run.Done() {
-				return send("end", event{Seq: seq, Environment: env, Kind: "run"})
+				return send("end", event{Seq: seq, Environment: env, Kind: "run", Status: run.Status})
 			}
 			select {
 			case <-r.Context().Done():

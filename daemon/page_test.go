@@ -44,6 +44,24 @@ spec:
       retry: {attempts: 2, delay: 1s}
 `
 
+// slowPipeline runs two steps that take a few seconds, so that a page
+// can watch it run.
+const slowPipeline = `apiVersion: sluice.dev/v1
+kind: Pipeline
+metadata:
+  name: slow
+spec:
+  image: python:3.12
+  artifactStore: artifacts
+  compute: cpu
+  steps:
+    - name: first
+      command: [python3, -c, "import time; time.sleep(2)"]
+      next: second
+    - name: second
+      command: [python3, -c, "import time; time.sleep(2)"]
+`
+
 // pageRig is a demo daemon with a failed run of the flaky pipeline and
 // a plan waiting for approval in prod.
 type pageRig struct {
@@ -61,7 +79,7 @@ func newPageRig(t *testing.T, o harnessOptions) *pageRig {
 	h.bare = bare
 	first := gitserver.Head(t, bare, "dev")
 	h.applied("dev", first, daemon.StateSynced)
-	second := gitserver.Commit(t, h.bare, "dev", map[string]string{"deploy/flaky.yaml": flakyPipeline}, "flaky")
+	second := gitserver.Commit(t, h.bare, "dev", map[string]string{"deploy/flaky.yaml": flakyPipeline, "deploy/slow.yaml": slowPipeline}, "flaky")
 	h.webhook("dev", testSecret, "flaky-1")
 	h.applied("dev", second, daemon.StateSynced)
 	h.waitFor("prod", 30*time.Second, "a plan waiting for approval", func(s daemon.Status) bool {
@@ -256,4 +274,64 @@ func TestPageCost(t *testing.T) {
 		})
 		t.Logf("%-45s %7d bytes %9.0f µs/view %6d allocs/view", path, size, float64(res.NsPerOp())/1000, res.AllocsPerOp())
 	}
+}
+
+// TestRunPageLive: while a run goes on, its page follows the run's event
+// stream, which says when the run moved and when it ended.
+func TestRunPageLive(t *testing.T) {
+	r := newPageRig(t, harnessOptions{})
+	runs := "/api/v1/environments/dev/pipelines/slow/runs"
+	if code, body := r.h.post(runs, testToken, map[string]any{"name": "s1"}); code != http.StatusOK {
+		t.Fatalf("start a run: %d %s", code, body)
+	}
+	page := "/ui/env/dev/pipelines/slow/runs/s1"
+	client := &http.Client{Transport: bearer(testToken)}
+	if _, _, body := get(t, client, r.h.api.URL, page); strings.Contains(body, `<span class="badge run">RUNNING</span>`) &&
+		!strings.Contains(body, `data-live="`+page+`/events"`) {
+		t.Errorf("the page of a running run does not follow its events")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", r.h.api.URL+page+"/events", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var events []string
+	ready := ""
+	lines := bufio.NewScanner(resp.Body)
+	for lines.Scan() {
+		name, ok := strings.CutPrefix(lines.Text(), "event: ")
+		if !ok {
+			continue
+		}
+		events = append(events, name)
+		if !lines.Scan() {
+			break
+		}
+		if name == "ready" {
+			ready = lines.Text()
+		}
+	}
+	if len(events) < 2 || events[0] != "ready" || events[len(events)-1] != "end" {
+		t.Fatalf("events %v, want ready first and end last", events)
+	}
+	if strings.Contains(ready, `"status":"RUNNING"`) && len(events) < 3 {
+		t.Errorf("the run moved from RUNNING to its end with no change event: %v", events)
+	}
+	code, _, body := get(t, client, r.h.api.URL, page)
+	if code != http.StatusOK || strings.Contains(body, "data-live") || !strings.Contains(body, `<span class="badge ok">SUCCEEDED</span>`) {
+		t.Errorf("the ended run's page: %d, still live or not succeeded", code)
+	}
+}
+
+// bearer is a transport that sends a bearer token.
+type bearer string
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+string(b))
+	return http.DefaultTransport.RoundTrip(r)
 }
