@@ -28,6 +28,8 @@ type pageData struct {
 	// Live is the event stream the page follows, "" for none.
 	Live     string
 	SignedIn bool
+	// Path is the page's own path, where signing in returns to.
+	Path string
 	Now      time.Time
 	Body     any
 }
@@ -85,6 +87,7 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 	t := d.pages[name]
 	data.Now = d.opts.Clock()
 	data.SignedIn = d.signedIn(r)
+	data.Path = r.URL.Path
 	var b bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&b, "layout.html", data) != nil {
 		http.Error(w, "cannot render the page", http.StatusInternalServerError)
