@@ -30,8 +30,8 @@ type pageData struct {
 	SignedIn bool
 	// Path is the page's own path, where signing in returns to.
 	Path string
-	Now      time.Time
-	Body     any
+	Now  time.Time
+	Body any
 }
 
 // parsePages parses the web pages' templates.
