@@ -88,10 +88,13 @@ type Daemon struct {
 	order []string
 	// started holds a stop channel per running repository poller and
 	// environment worker.
-	started  map[any]*running
-	pageTmpl *template.Template
-	wg       sync.WaitGroup
-	work     context.Context
+	started map[any]*running
+	// pages are the web pages' templates; broker feeds their event
+	// streams.
+	pages  map[string]*template.Template
+	broker *broker
+	wg     sync.WaitGroup
+	work   context.Context
 }
 
 // New opens the state file (failing when another process holds it),
@@ -106,7 +109,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	m.SetBuildInfo(opts.Version)
-	page, err := parsePage()
+	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +121,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
-		started: map[any]*running{}, pageTmpl: page, redact: opts.Redactor}
+		started: map[any]*running{}, pages: pages, redact: opts.Redactor, broker: newBroker()}
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
@@ -259,6 +262,7 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
 	w = newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
+	w.changed = d.broker.publish
 	w.secrets = secrets
 	return w
 }

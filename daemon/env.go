@@ -74,6 +74,9 @@ type envWorker struct {
 	// approved is the revision last approved (sync: manual): its
 	// changes still in progress are taken further without asking again.
 	approved string
+	// changed, if set, is told when an outcome is recorded (the pages'
+	// event streams).
+	changed func(kind, env string)
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, c clock) *envWorker {

@@ -64,7 +64,9 @@ func (d *Daemon) Handler() http.Handler {
 	route("GET /api/v1/environments/{env}/runs", tierRead, d.listRuns)
 	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
 	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)
-	route("GET /{$}", tierOpen, d.page)
+	if err := d.routePages(route); err != nil {
+		d.log.Error("web pages unavailable", "err", err)
+	}
 	return mux
 }
 

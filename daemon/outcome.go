@@ -85,6 +85,9 @@ func (w *envWorker) record(start time.Time, o outcome) {
 		w.saveMeta(o, now)
 	}
 	w.logOutcome(o, logErr, suppressed)
+	if w.changed != nil {
+		w.changed("environment", w.cfg.Name)
+	}
 }
 
 // update sets the status from o; w.mu held.

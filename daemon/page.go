@@ -2,48 +2,217 @@ package daemon
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/daemon/ui"
+	"github.com/sluice-dev/sluice/reconcile/planview"
 )
 
-// pageText is the status page: environments, their sync state and
-// their pipelines.
-const pageText = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sluice</title>
-<meta http-equiv="refresh" content="10">
-<style>
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;margin-bottom:2rem}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}
-.synced{color:#17803d}.failed{color:#b91c1c}.waiting_approval,.out_of_sync,.rolled_back,.suspended,.holding{color:#b45309}
-code{font-size:.9em}
-</style></head><body>
-<h1>Sluice</h1>
-<table><tr><th>Environment</th><th>Branch</th><th>State</th><th>Applied</th><th>Head</th><th>Drifted</th><th>Managed</th><th>Message</th></tr>
-{{range .}}<tr><td>{{.Environment}}</td><td>{{.Repository}}:{{.Branch}}</td><td class="{{.State}}">{{.State}}</td>
-<td><code>{{printf "%.12s" .Applied}}</code></td><td><code>{{printf "%.12s" .Head}}</code></td><td>{{.Drifted}}</td><td>{{.Managed}}</td><td>{{.Message}}</td></tr>
-{{end}}</table>
-{{range .}}{{if .Held}}<h2>{{.Environment}}: held at their last applied state</h2><table><tr><th>File or document</th><th>Finding</th></tr>
-{{range $what, $why := .Held}}<tr><td><code>{{$what}}</code></td><td><code>{{$why}}</code></td></tr>{{end}}</table>{{end}}{{end}}
-{{range .}}{{if .Pipelines}}<h2>{{.Environment}}: pipelines</h2><table><tr><th>Pipeline</th><th>File</th><th>Held</th></tr>
-{{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.Source}}</td><td>{{if .Held}}held: <code>{{.Finding}}</code>{{end}}</td></tr>
-{{if .Mermaid}}<tr><td colspan="3"><details><summary>step graph (Mermaid)</summary><pre class="mermaid">{{.Mermaid}}</pre></details></td></tr>{{end}}{{end}}</table>
-{{if .Runs}}<h3>{{.Environment}}: recent runs</h3><table><tr><th>Started</th><th>Pipeline</th><th>Run</th><th>Status</th></tr>
-{{range .Runs}}<tr><td>{{.Started.Format "2006-01-02 15:04:05"}}</td><td>{{.Pipeline}}</td><td>{{.Name}}</td><td>{{.Status}}</td></tr>{{end}}</table>{{end}}{{end}}{{end}}
-<p><a href="/metrics">/metrics</a> · <a href="/api/v1/environments">/api/v1/environments</a></p>
-</body></html>`
+// contentPolicy forbids inline scripts and styles and every other
+// origin: the pages load their own style sheet and script only.
+const contentPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// parsePage parses the status page's template.
-func parsePage() (*template.Template, error) { return template.New("page").Parse(pageText) }
+// pageData is what every page's template receives.
+type pageData struct {
+	Title string
+	// Nav is the section of the navigation to mark current.
+	Nav string
+	// Live is the event stream the page follows, "" for none.
+	Live     string
+	SignedIn bool
+	// Path is the page's own path, where signing in returns to.
+	Path string
+	Now  time.Time
+	Body any
+}
 
-// page serves the status page, every secret value the daemon knows
-// masked.
-func (d *Daemon) page(w http.ResponseWriter, _ *http.Request) {
+// parsePages parses the web pages' templates.
+func parsePages() (map[string]*template.Template, error) {
+	return ui.Parse(template.FuncMap{
+		"short":      short,
+		"ago":        ago,
+		"stateClass": stateClass,
+		"runClass":   runClass,
+		"duration":   duration,
+		"symbol":     planview.Symbol,
+		"value":      planview.FieldValue,
+		"notes":      planview.Notes,
+		"summary":    planview.Summary,
+		"sections":   planview.Sections,
+		"json":       prettyJSON,
+		"lower":      strings.ToLower,
+		"human":      human,
+		"svg":        func(s string) template.HTML { return template.HTML(s) }, // drawn by graph and gantt, which escape text
+		"deref":      func(b *bool) bool { return b != nil && *b },
+		"link":       func(rev, link string) revLink { return revLink{rev, link} },
+		"runsOf":     func(env string, runs []RunSummary) runsOf { return runsOf{env, runs} },
+	})
+}
+
+// routePages adds the web pages and their event streams to mux. Pages
+// are open like the status API; the run page and logs need a read
+// token (or anonymous read), given as a bearer token or by signing in.
+func (d *Daemon) routePages(route func(string, tier, http.HandlerFunc)) error {
+	static, err := ui.Static()
+	if err != nil {
+		return err
+	}
+	route("GET /ui/static/", tierOpen, http.StripPrefix("/ui/static/", static).ServeHTTP)
+	route("GET /{$}", tierOpen, d.environmentsPage)
+	route("GET /ui/env/{env}/pipelines/{pipeline}", tierOpen, d.pipelinePage)
+	route("GET /ui/env/{env}/pipelines/{pipeline}/graph.svg", tierOpen, d.pipelineSVG)
+	route("GET /ui/env/{env}/history", tierOpen, d.historyPage)
+	route("GET /ui/env/{env}/plan", tierOpen, d.planPage)
+	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}", tierOpen, d.readPage(d.runPage))
+	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}/events", tierOpen, d.readPage(d.runEvents))
+	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}/steps/{step}/log", tierOpen, d.readPage(d.logPage))
+	route("GET /ui/signin", tierOpen, d.signinPage)
+	route("POST /ui/signin", tierOpen, d.signin)
+	route("POST /ui/signout", tierOpen, d.signout)
+	route("GET /api/v1/events", tierOpen, d.events)
+	return nil
+}
+
+// render writes page name with data, every secret value the daemon
+// knows masked, under the content security policy.
+func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name string, data pageData) {
+	t := d.pages[name]
+	data.Now = d.opts.Clock()
+	data.SignedIn = d.signedIn(r)
+	data.Path = r.URL.Path
 	var b bytes.Buffer
-	if err := d.pageTmpl.Execute(&b, d.Statuses()); err != nil {
-		http.Error(w, "cannot render the status page", http.StatusInternalServerError)
+	if t == nil || t.ExecuteTemplate(&b, "layout.html", data) != nil {
+		http.Error(w, "cannot render the page", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", contentPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
 	_, _ = w.Write(d.redact.Bytes(b.Bytes()))
+}
+
+// pageError renders an error page: 404 for what does not exist, 500
+// otherwise.
+func (d *Daemon) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	code := http.StatusInternalServerError
+	if errors.Is(err, ErrNotFound) {
+		code = http.StatusNotFound
+	}
+	d.render(w, r, code, "error", pageData{Title: http.StatusText(code), Body: err.Error()})
+}
+
+// ago says how long before now t was: "12 s ago", "3 min ago".
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return "just now"
+	case d < time.Minute:
+		return strconv.Itoa(int(d.Seconds())) + " s ago"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min ago"
+	case d < 48*time.Hour:
+		return strconv.Itoa(int(d.Hours())) + " h ago"
+	}
+	return strconv.Itoa(int(d.Hours()/24)) + " days ago"
+}
+
+// duration says how long from start to end (or now, for something
+// still running): "4.2 s", "3 min 5 s".
+func duration(start, end, now time.Time) string {
+	if start.IsZero() {
+		return ""
+	}
+	if end.IsZero() {
+		end = now
+	}
+	d := end.Sub(start)
+	switch {
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+// stateClass is the colour class of an environment's state: ok (green),
+// bad (red), warn (amber), idle (grey).
+func stateClass(state string) string {
+	switch state {
+	case StateSynced:
+		return "ok"
+	case StateFailed:
+		return "bad"
+	case StateWaitingApproval, StateHolding, StateOutOfSync, StateRolledBack, StateSuspended:
+		return "warn"
+	}
+	return "idle"
+}
+
+// runClass is the colour class of a run's or step's status.
+func runClass(status string) string {
+	switch status {
+	case "SUCCEEDED":
+		return "ok"
+	case "FAILED", "TIMED_OUT", "ABORTED":
+		return "bad"
+	case "RUNNING":
+		return "run"
+	}
+	return "idle"
+}
+
+// prettyJSON indents a JSON value for a page, or returns it as it is.
+func prettyJSON(v json.RawMessage) string {
+	var b bytes.Buffer
+	if len(v) == 0 {
+		return ""
+	}
+	if json.Indent(&b, v, "", "  ") != nil {
+		return string(v)
+	}
+	return b.String()
+}
+
+// compactJSON writes v as one line of JSON, or with %v when it is not
+// JSON-able.
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// revLink is a revision and its commit page ("" for none).
+type revLink struct{ Rev, Link string }
+
+// runsOf is a table of runs of one environment.
+type runsOf struct {
+	Env  string
+	Runs []RunSummary
+}
+
+// human says a state in words: "waiting for approval", "out of sync".
+func human(state string) string {
+	if state == StateWaitingApproval {
+		return "waiting for approval"
+	}
+	return strings.ReplaceAll(state, "_", " ")
 }

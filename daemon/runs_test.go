@@ -63,7 +63,7 @@ func TestDaemonRunsAPI(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	for _, want := range []string{"extra", "flowchart", "r1", "SUCCEEDED"} {
+	for _, want := range []string{"extra", `href="/ui/env/dev/pipelines/extra"`, "r1", "SUCCEEDED"} {
 		if !strings.Contains(string(page), want) {
 			t.Errorf("the status page lacks %q", want)
 		}

@@ -31,7 +31,8 @@ func Build(spec *dsl.PipelineSpec, at func(path ...string) sluice.Position) (*Gr
 		return nil, sluice.Diagnostics{sluice.Errorf(at("steps"), "graph.empty",
 			"the pipeline has no steps; add at least one under steps (the first one is the start)")}
 	}
-	b := &builder{at: at, g: &Graph{byName: make(map[string]*Node, len(spec.Steps)), params: spec.Parameters}}
+	b := &builder{at: at, g: &Graph{byName: make(map[string]*Node, len(spec.Steps)), params: spec.Parameters,
+		defaults: stepDefaults{image: spec.Image, compute: spec.Compute, resources: spec.Resources}}}
 	b.index(spec.Steps)
 	for _, n := range b.g.Steps {
 		b.resolve(n)

@@ -19,6 +19,15 @@ type Graph struct {
 	Steps  []*Node
 	byName map[string]*Node
 	params map[string]dsl.Parameter
+	// defaults are the pipeline's image, compute and resources, which a
+	// step without its own inherits; drawings show them per step.
+	defaults stepDefaults
+}
+
+// stepDefaults is what a step inherits from its pipeline.
+type stepDefaults struct {
+	image, compute string
+	resources      *dsl.Resources
 }
 
 // Step returns the step called name, or nil when there is none.

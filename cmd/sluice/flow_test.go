@@ -32,6 +32,11 @@ func TestNewUserFlow(t *testing.T) {
 			if !strings.HasPrefix(dot, "digraph") {
 				t.Errorf("graph --format dot does not look like DOT:\n%s", dot)
 			}
+			svg := mustRun(t, exitOK, "--repo", dir, "graph", tmpl, "--format", "svg", "--env", "dev")
+			want, err := os.ReadFile(filepath.Join("..", "..", "graph", "testdata", "template-"+tmpl+".svg"))
+			if err != nil || svg != string(want) {
+				t.Errorf("graph --format svg differs from graph/testdata/template-%s.svg (%v):\n%s", tmpl, err, svg)
+			}
 		})
 	}
 }

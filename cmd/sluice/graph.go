@@ -19,22 +19,24 @@ func newGraphCmd(g *globalOptions) *cobra.Command {
 	o := &graphOptions{}
 	cmd := &cobra.Command{
 		Use:   "graph PIPELINE",
-		Short: "Draw a pipeline's step graph as Mermaid or Graphviz DOT",
+		Short: "Draw a pipeline's step graph as Mermaid, Graphviz DOT or SVG",
 		Long: `Graph draws the steps of a pipeline as it stands in one environment
 (default: the project's first): splits, foreach fan-outs, switches and
 failure handlers included. Mermaid renders in GitHub and GitLab markdown;
-DOT renders with Graphviz (dot -Tsvg).`,
+DOT renders with Graphviz (dot -Tsvg); SVG is the picture the daemon's
+pages show, laid out by Sluice itself (no Graphviz needed).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, g, args[0]) },
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV` whose overrides apply (default: the first declared)")
-	cmd.Flags().StringVar(&o.format, "format", "mermaid", "output `FORMAT`: mermaid or dot")
+	cmd.Flags().StringVar(&o.format, "format", "mermaid", "output `FORMAT`: mermaid, dot or svg")
 	return cmd
 }
 
 func (o *graphOptions) run(cmd *cobra.Command, g *globalOptions, name string) error {
-	if o.format != "mermaid" && o.format != "dot" {
-		return fmt.Errorf("unknown --format %q; use mermaid or dot", o.format)
+	draw, ok := map[string]func(*graph.Graph) string{"mermaid": graph.Mermaid, "dot": graph.DOT, "svg": graph.SVG}[o.format]
+	if !ok {
+		return fmt.Errorf("unknown --format %q; use mermaid, dot or svg", o.format)
 	}
 	snap, err := loadRepo(cmd.Context(), g)
 	if err != nil {
@@ -67,11 +69,7 @@ func (o *graphOptions) run(cmd *cobra.Command, g *globalOptions, name string) er
 		return invalid(g, ds)
 	}
 	gr.Name = doc.Name
-	out := graph.Mermaid(gr)
-	if o.format == "dot" {
-		out = graph.DOT(gr)
-	}
-	_, err = fmt.Fprint(g.stdout, out)
+	_, err = fmt.Fprint(g.stdout, draw(gr))
 	return err
 }
 

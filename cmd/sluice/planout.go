@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
+	"github.com/sluice-dev/sluice/reconcile/planview"
 )
 
 // maxMarkdown keeps a plan comment under GitHub's 65,536-character limit
@@ -16,37 +17,13 @@ const maxMarkdown = 60000
 
 // maxValue is the longest a field's value is shown in text and markdown;
 // --format json carries it whole.
-const maxValue = 200
+const maxValue = planview.MaxValue
 
 // planSummary is one line: what the plan creates, updates, replaces,
 // deletes, retains and holds.
-func planSummary(p reconcile.Plan) string {
-	c := p.Counts()
-	s := fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete, %d retained, %d held, %d unchanged",
-		c[reconcile.ActionCreate], c[reconcile.ActionUpdate], c[reconcile.ActionReplace], c[reconcile.ActionDelete],
-		c[reconcile.ActionRetain], c[reconcile.ActionHold], p.Unchanged)
-	if n := c[reconcile.ActionRefuse]; n > 0 {
-		s += fmt.Sprintf(", %d refused (not owned)", n)
-	}
-	return s
-}
+func planSummary(p reconcile.Plan) string { return planview.Summary(p) }
 
-func symbol(a reconcile.Action) string {
-	switch a {
-	case reconcile.ActionCreate:
-		return "+"
-	case reconcile.ActionUpdate:
-		return "~"
-	case reconcile.ActionReplace:
-		return "-/+"
-	case reconcile.ActionDelete:
-		return "-"
-	case reconcile.ActionRefuse:
-		return "!"
-	default:
-		return "="
-	}
-}
+func symbol(a reconcile.Action) string { return planview.Symbol(a) }
 
 // writePlanText writes the summary, then every change with its reason
 // and, under it, each field that differs: "path: old → new".
@@ -84,16 +61,7 @@ func writePlanJSON(w io.Writer, env string, p reconcile.Plan) error {
 
 // fieldValue is a field's value as text and markdown show it: its JSON,
 // cut at maxValue runes, or "(not set)".
-func fieldValue(v json.RawMessage) string {
-	if v == nil {
-		return "(not set)"
-	}
-	s := string(v)
-	if r := []rune(s); len(r) > maxValue {
-		s = string(r[:maxValue]) + "…"
-	}
-	return s
-}
+func fieldValue(v json.RawMessage) string { return planview.FieldValue(v) }
 
 // markdownSection is one part of a markdown plan: its changes, in the
 // order a reviewer reads them.
@@ -104,25 +72,13 @@ type markdownSection struct {
 	cut bool
 }
 
-// sections splits a plan's changes for review: deletions and
-// replacements first (never cut), then updates, then what is retained or
-// held, then creations.
+// sections splits a plan's changes for review as planview.Sections does.
 func sections(p reconcile.Plan) []markdownSection {
-	s := []markdownSection{{title: "Deletions and replacements"}, {title: "Updates", cut: true},
-		{title: "Retained and held", cut: true}, {title: "Creations", cut: true}}
-	for _, c := range p.Changes {
-		i := 3
-		switch c.Action {
-		case reconcile.ActionDelete, reconcile.ActionReplace:
-			i = 0
-		case reconcile.ActionUpdate:
-			i = 1
-		case reconcile.ActionRetain, reconcile.ActionHold:
-			i = 2
-		}
-		s[i].changes = append(s[i].changes, c)
+	var out []markdownSection
+	for _, s := range planview.Sections(p) {
+		out = append(out, markdownSection{title: s.Title, changes: s.Changes, cut: s.Cut})
 	}
-	return s
+	return out
 }
 
 // writePlanMarkdown writes a plan fit for a pull-request comment: the

@@ -1,0 +1,172 @@
+package daemon_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/daemon"
+)
+
+// chromium returns the headless browser's path; the test is skipped
+// without one unless SLUICE_REQUIRE_CHROMIUM=1.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("SLUICE_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal("chromium is not installed and SLUICE_REQUIRE_CHROMIUM=1")
+	}
+	t.Skip("chromium is not installed (apt-get install chromium)")
+	return ""
+}
+
+// recordingProxy is the browser's proxy for every host but loopback:
+// it answers 502 and records the hosts asked for, so that any request
+// the pages make outside the daemon is seen.
+type recordingProxy struct {
+	mu    sync.Mutex
+	hosts []string
+	addr  string
+}
+
+func newRecordingProxy(t *testing.T) *recordingProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &recordingProxy{addr: ln.Addr().String()}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.hosts = append(p.hosts, r.Method+" "+r.Host)
+		p.mu.Unlock()
+		http.Error(w, "no external requests", http.StatusBadGateway)
+	}), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return p
+}
+
+// browserOwn are the hosts Chromium itself calls (component updates,
+// accounts) whatever the page: not requests of the pages.
+var browserOwn = map[string]bool{"update.googleapis.com": true, "clients2.google.com": true, "accounts.google.com": true,
+	"clientservices.googleapis.com": true, "redirector.gvt1.com": true, "content-autofill.googleapis.com": true}
+
+// seen returns the hosts asked for besides the browser's own.
+func (p *recordingProxy) seen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, h := range p.hosts {
+		method, host, _ := strings.Cut(h, " ")
+		name, _, _ := strings.Cut(host, ":")
+		if !browserOwn[name] {
+			out = append(out, method+" "+host)
+		}
+	}
+	return out
+}
+
+// pathRecorder serves the daemon's pages and remembers the paths asked.
+type pathRecorder struct {
+	next  http.Handler
+	mu    sync.Mutex
+	paths map[string]int
+}
+
+func (p *pathRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.paths[r.URL.Path]++
+	p.mu.Unlock()
+	p.next.ServeHTTP(w, r)
+}
+
+func (p *pathRecorder) count(path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.paths[path]
+}
+
+// browse runs headless Chromium on url: the DOM after scripts ran, and
+// a screenshot saved at png when png is not "".
+func browse(t *testing.T, bin, proxy, url, png, size string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+		"--user-data-dir=" + t.TempDir(), "--proxy-server=http://" + proxy, "--hide-scrollbars",
+		"--timeout=4000", "--window-size=" + size}
+	if png != "" {
+		args = append(args, "--screenshot="+png)
+	} else {
+		args = append(args, "--dump-dom")
+	}
+	out, err := exec.CommandContext(ctx, bin, append(args, url)...).Output()
+	if err != nil {
+		t.Fatalf("chromium %s: %v", url, err)
+	}
+	return string(out)
+}
+
+// TestPagesInChromium opens every page in headless Chromium, from the
+// environments to a failed step's log: each renders with its pictures,
+// the live script subscribes to the event stream, and no page asks any
+// host but the daemon. Screenshots go to SLUICE_SCREENSHOTS when set
+// (docs/screenshots for the README).
+func TestPagesInChromium(t *testing.T) {
+	bin := chromium(t)
+	r := newPageRig(t, harnessOptions{change: func(o *daemon.Options) { o.Config.AnonymousRead = true }})
+	proxy := newRecordingProxy(t)
+	shots := os.Getenv("SLUICE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	rec := &pathRecorder{next: r.h.d.Handler(), paths: map[string]int{}}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	base := srv.URL
+	for _, tt := range []struct {
+		name, path string
+		want       []string
+	}{
+		{"environments", "/", []string{"waiting for approval", "flaky"}},
+		{"pipeline", "/ui/env/dev/pipelines/training", []string{`data-step="train"`, "<svg"}},
+		{"history", "/ui/env/dev/history", []string{"applied now"}},
+		{"plan", "/ui/env/prod/plan", []string{"to create"}},
+		{"run", r.run, []string{`st-failed`, `class="timeline"`, "gather (attempt 2)"}},
+	} {
+		dom := browse(t, bin, proxy.addr, base+tt.path, "", "1280,1000")
+		for _, w := range tt.want {
+			if !strings.Contains(dom, w) {
+				t.Errorf("%s: the DOM lacks %q", tt.name, w)
+			}
+		}
+		browse(t, bin, proxy.addr, base+tt.path, filepath.Join(shots, tt.name+".png"), "1280,1400")
+		if fi, err := os.Stat(filepath.Join(shots, tt.name+".png")); err != nil || fi.Size() < 10000 {
+			t.Errorf("%s: no screenshot (%v)", tt.name, err)
+		}
+	}
+	// A phone's width: the pages reflow rather than scroll sideways.
+	browse(t, bin, proxy.addr, base+"/", filepath.Join(shots, "environments-phone.png"), "390,844")
+	for _, p := range []string{"/ui/static/style.css", "/ui/static/live.js", "/api/v1/events"} {
+		if rec.count(p) == 0 {
+			t.Errorf("the browser did not ask for %s", p)
+		}
+	}
+	if hosts := proxy.seen(); len(hosts) > 0 {
+		t.Errorf("the pages asked hosts other than the daemon: %v", hosts)
+	}
+}

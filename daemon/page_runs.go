@@ -1,0 +1,293 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/graph"
+)
+
+// runReader is what the run pages read: one run with its steps, and
+// the log of one of its steps. The runs the daemon started and keeps in
+// memory answer it today; a durable run store can take their place
+// without the pages changing.
+type runReader interface {
+	// Run returns a run of pipeline in env, secrets masked; an error
+	// wrapping ErrNotFound when there is none.
+	Run(ctx context.Context, env, pipeline, name string) (Run, error)
+	// StepLog returns the end of what step i of run printed, secrets
+	// masked, or an error saying why it cannot be read here.
+	StepLog(ctx context.Context, run Run, i int) (string, error)
+}
+
+// maxLogShown is how much of the end of a step's log a page shows.
+const maxLogShown = 256 << 10
+
+// memoryRuns reads the runs the daemon started (daemon/runs.go).
+type memoryRuns struct{ d *Daemon }
+
+func (m memoryRuns) Run(ctx context.Context, env, pipeline, name string) (Run, error) {
+	return m.d.DescribeRun(ctx, env, pipeline, name)
+}
+
+// StepLog reads a local backend's log file (the path the backend
+// recorded for the step, never one a request names); a log elsewhere (a
+// CloudWatch Logs stream) is named, not read.
+func (m memoryRuns) StepLog(_ context.Context, run Run, i int) (string, error) {
+	if i < 0 || i >= len(run.Steps) {
+		return "", fmt.Errorf("%w: run %s has no step %d", ErrNotFound, run.Name, i)
+	}
+	loc := run.Steps[i].Log
+	if loc == "" {
+		return "", errors.New("the backend recorded no log for this step")
+	}
+	if !filepath.IsAbs(loc) {
+		return "", fmt.Errorf("the log is at %s; the daemon cannot read it yet", loc)
+	}
+	f, err := os.Open(loc)
+	if err != nil {
+		return "", fmt.Errorf("reading the log: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	if st, err := f.Stat(); err == nil && st.Size() > maxLogShown {
+		if _, err := f.Seek(st.Size()-maxLogShown, io.SeekStart); err != nil {
+			return "", err
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxLogShown))
+	if err != nil {
+		return "", err
+	}
+	return m.d.redact.String(string(b)), nil
+}
+
+// runs is where the pages read runs from.
+func (d *Daemon) runs() runReader { return memoryRuns{d} }
+
+// runView is the run page's content.
+type runView struct {
+	Env      envView
+	Pipeline string
+	Run      Run
+	// Graph is the step graph coloured by status, Timeline the Gantt
+	// chart of the steps' attempts.
+	Graph, Timeline string
+	Problem         string
+	Steps           []stepView
+	Parameters      string
+	Output          string
+	Failed          *stepView
+}
+
+// stepView is one attempt of a step as the run page lists it.
+type stepView struct {
+	Index int
+	sluice.StepRun
+	Label string
+	Log   string
+}
+
+func (d *Daemon) runPage(w http.ResponseWriter, r *http.Request) {
+	v, err := d.runView(r.Context(), r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name"))
+	if err != nil {
+		d.pageError(w, r, err)
+		return
+	}
+	live := ""
+	if !v.Run.Done() {
+		live = r.URL.Path + "/events"
+	}
+	d.render(w, r, http.StatusOK, "run", pageData{Title: "Run " + v.Run.Name, Live: live, Body: v})
+}
+
+func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runView, error) {
+	run, err := d.runs().Run(ctx, env, pipeline, name)
+	if err != nil {
+		return runView{}, err
+	}
+	v := runView{Pipeline: pipeline, Run: run}
+	base := "/ui/env/" + env + "/pipelines/" + pipeline + "/runs/" + name + "/steps/"
+	pv, err := d.pipelineView(env, pipeline, graph.SVGOptions{Status: stepStatuses(run), Href: stepLogs(run, base)})
+	if err == nil {
+		v.Graph, v.Problem = pv.SVG, pv.Problem
+	}
+	if s, err := d.Status(env); err == nil {
+		v.Env = d.envView(s)
+	}
+	for i, s := range run.Steps {
+		sv := stepView{Index: i, StepRun: s, Label: stepLabel(s), Log: base + strconv.Itoa(i) + "/log"}
+		v.Steps = append(v.Steps, sv)
+		if isFailed(s.Status) && v.Failed == nil {
+			v.Failed = &v.Steps[len(v.Steps)-1]
+		}
+	}
+	v.Timeline = gantt(run, d.opts.Clock())
+	v.Parameters, v.Output = runParameters(run.Input), prettyJSON(run.Output)
+	return v, nil
+}
+
+// stepStatuses is each step's status in run: failed if any copy or
+// attempt of it is still failed at the end, running if one runs,
+// succeeded otherwise. A step that failed and then succeeded on a retry
+// counts as succeeded.
+func stepStatuses(run Run) map[string]string {
+	out := map[string]string{}
+	last := map[string]string{} // by path: the status of its latest attempt
+	order := []string{}
+	for _, s := range run.Steps {
+		key := s.State + "\x00" + s.Path
+		if _, ok := last[key]; !ok {
+			order = append(order, key)
+		}
+		last[key] = s.Status
+	}
+	rank := map[string]int{"SUCCEEDED": 1, "RUNNING": 2, "FAILED": 3, "TIMED_OUT": 3, "ABORTED": 3}
+	for _, key := range order {
+		state, _, _ := strings.Cut(key, "\x00")
+		if rank[last[key]] >= rank[out[state]] {
+			out[state] = last[key]
+		}
+	}
+	return out
+}
+
+// stepLogs links each step of the graph to the log of its first
+// failed attempt, else its latest.
+func stepLogs(run Run, base string) func(string) string {
+	pick := map[string]int{}
+	for i, s := range run.Steps {
+		if j, ok := pick[s.State]; !ok || !isFailed(run.Steps[j].Status) {
+			pick[s.State] = i
+		}
+	}
+	return func(step string) string {
+		if i, ok := pick[step]; ok {
+			return base + strconv.Itoa(i) + "/log"
+		}
+		return ""
+	}
+}
+
+// stepLabel names an attempt: its path (foreach copies differ by
+// index) and, after the first, its attempt number.
+func stepLabel(s sluice.StepRun) string {
+	label := s.State
+	if s.Path != "" && s.Path != s.State {
+		label = s.Path
+	}
+	if s.Attempt > 1 {
+		label += " (attempt " + strconv.Itoa(s.Attempt) + ")"
+	}
+	return label
+}
+
+// runParameters returns the parameters of a run's input, indented.
+func runParameters(input json.RawMessage) string {
+	var in struct {
+		Parameters json.RawMessage `json:"parameters"`
+	}
+	if json.Unmarshal(input, &in) != nil || len(in.Parameters) == 0 {
+		return prettyJSON(input)
+	}
+	return prettyJSON(in.Parameters)
+}
+
+// logView is the log page's content.
+type logView struct {
+	Env      string
+	Pipeline string
+	Run      Run
+	Step     stepView
+	Text     string
+	Problem  string
+}
+
+func (d *Daemon) logPage(w http.ResponseWriter, r *http.Request) {
+	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
+	run, err := d.runs().Run(r.Context(), env, pipeline, name)
+	if err != nil {
+		d.pageError(w, r, err)
+		return
+	}
+	i, err := strconv.Atoi(r.PathValue("step"))
+	if err != nil || i < 0 || i >= len(run.Steps) {
+		d.pageError(w, r, fmt.Errorf("%w: run %s has no step %q", ErrNotFound, name, r.PathValue("step")))
+		return
+	}
+	v := logView{Env: env, Pipeline: pipeline, Run: run, Step: stepView{Index: i, StepRun: run.Steps[i], Label: stepLabel(run.Steps[i])}}
+	v.Text, err = d.runs().StepLog(r.Context(), run, i)
+	if err != nil {
+		v.Problem = err.Error()
+	}
+	d.render(w, r, http.StatusOK, "log", pageData{Title: "Log of " + v.Step.Label, Body: v})
+}
+
+// runEvents streams "change" events while a run goes on: the run is
+// read again at the follower's pace (every 2 s at first, less often the
+// longer nothing moves, at most every 30 s, so that viewers spend little
+// of the account's read quota) and an event sent when its status or
+// steps moved; the stream ends with the run. A "ready" event first
+// says the status the changes are counted from. It counts among the event
+// streams the broker bounds.
+func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
+	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
+	_, cancel, ok := d.broker.subscribe()
+	if !ok {
+		d.writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "too many event streams open"})
+		return
+	}
+	defer cancel()
+	stream(w, func(send func(string, any) error) error {
+		last, wait := "", 2*time.Second
+		for seq := uint64(1); ; seq++ {
+			run, err := d.runs().Run(r.Context(), env, pipeline, name)
+			if err != nil {
+				return err
+			}
+			digest := runDigest(run)
+			if last == "" {
+				if err := send("ready", event{Seq: seq, Environment: env, Kind: "run", Status: run.Status}); err != nil {
+					return err
+				}
+			}
+			if digest != last && last != "" {
+				if err := send("change", event{Seq: seq, Environment: env, Kind: "run"}); err != nil {
+					return err
+				}
+				wait = 2 * time.Second
+			} else {
+				wait = min(wait*3/2, 30*time.Second)
+			}
+			last = digest
+			if run.Done() {
+				return send("end", event{Seq: seq, Environment: env, Kind: "run", Status: run.Status})
+			}
+			select {
+			case <-r.Context().Done():
+				return nil
+			case <-d.workContext().Done():
+				return nil
+			case <-time.After(wait):
+			}
+		}
+	})
+}
+
+// runDigest changes whenever the run's status or any step's moves.
+func runDigest(run Run) string {
+	b, _ := json.Marshal(struct {
+		S string
+		T []sluice.StepRun
+	}{run.Status, run.Steps})
+	return string(b)
+}

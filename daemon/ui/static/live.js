@@ -1,0 +1,55 @@
+// Live updates: the page subscribes to the daemon's event stream (the
+// body's data-live) and, on each change, fetches itself again and swaps
+// in the fresh <main>. Without this script the pages are complete; they
+// only stay as they were loaded.
+(function () {
+  "use strict";
+  var url = document.body.getAttribute("data-live");
+  var status = document.getElementById("live-status");
+  if (!url || !window.EventSource || !window.fetch || !window.DOMParser) {
+    return;
+  }
+  var busy = false, again = false;
+  function say(text, on) {
+    if (status) {
+      status.textContent = text;
+      status.className = on ? "live on" : "live";
+    }
+  }
+  function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch(window.location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("main"), main = document.getElementById("main");
+        var active = document.activeElement;
+        var keepFocus = active && main.contains(active) && active.id;
+        if (fresh && main) {
+          var open = {};
+          main.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
+          main.innerHTML = fresh.innerHTML;
+          main.querySelectorAll("details[id]").forEach(function (d) {
+            if (d.id in open) { d.open = open[d.id]; }
+          });
+          if (keepFocus) {
+            var el = document.getElementById(keepFocus);
+            if (el) { el.focus(); }
+          }
+        }
+        var live = doc.body.getAttribute("data-live");
+        if (!live) { source.close(); say("finished", false); }
+      })
+      .catch(function () { say("update failed; reload the page", false); })
+      .then(function () {
+        busy = false;
+        if (again) { again = false; refresh(); }
+      });
+  }
+  var source = new EventSource(url);
+  source.addEventListener("open", function () { say("live", true); });
+  source.addEventListener("error", function () { say("reconnecting…", false); });
+  source.addEventListener("change", refresh);
+  source.addEventListener("end", function () { source.close(); refresh(); });
+})();
