@@ -32,6 +32,10 @@ type envWorker struct {
 	secrets string
 	// busy serialises reconciles with approve and rollback.
 	busy sync.Mutex
+	// prune, guarded by busy, says whether the last reconcile was
+	// permitted to delete (not after a force-push): an approval of its
+	// plan applies with the same permission.
+	prune bool
 
 	mu       sync.Mutex
 	status   Status

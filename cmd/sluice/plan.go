@@ -125,7 +125,7 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	}
 	var conn *awsEnv
 	env := o.rolloutEnv(g, store, &conn)
-	planned, err := env.Plan(ctx, run)
+	planned, err := env.Plan(ctx, run, o.planOptions()...)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (o *planOptions) detailedError(g *globalOptions, err error) error {
 // rolloutEnv is the environment as the rollout drives it, connecting to
 // AWS only when needed; conn is set to the connection when one is made.
 func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, conn **awsEnv) *rollout.Env {
-	return &rollout.Env{Name: o.env, Store: store, Prune: o.prune, Refresh: o.refresh,
+	return &rollout.Env{Name: o.env, Store: store,
 		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
 		Connect: func(ctx context.Context) (*rollout.Target, error) {
 			env, err := o.aws.connect(ctx, o.env)
@@ -169,6 +169,12 @@ func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, co
 			*conn = env
 			return o.aws.target(env), nil
 		}}
+}
+
+// planOptions are the options of a plan, and of the plan an apply makes,
+// as the flags say.
+func (o *targetOptions) planOptions() []rollout.PlanOption {
+	return []rollout.PlanOption{rollout.Prune(o.prune, false), rollout.Refresh(o.refresh)}
 }
 
 // desired loads and compiles the repository for the environment: the
