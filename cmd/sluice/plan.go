@@ -66,7 +66,8 @@ Each update lists the fields that differ, as paths with the value there now
 and the value planned (spec.computeResources.maxvCpus: 16 → 64): against the
 spec last applied for a change in Git, against the state read back after the
 last apply for drift, where a value the service did not take counts as
-drift. Tags (Sluice's ownership tags included) and the deletion policy are
+drift. A resource changed in Git that also drifted lists both, the
+drifted fields marked (drifted). Tags (Sluice's ownership tags included) and the deletion policy are
 compared too; a change of the deletion policy alone is recorded without an
 AWS call. Values of secrets show as (sensitive).
 
