@@ -196,6 +196,7 @@ func ComputePlan(in PlanInput) Plan {
 			p.Unchanged++
 		}
 	}
+	holdDependants(p.Changes)
 	p.Changes = orderByDependencies(p.Changes)
 	p.Changes = append(p.Changes, planGone(in, applied, desired, p.Changes)...)
 	return p
