@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/sluice-dev/sluice"
@@ -87,7 +88,9 @@ func driftFields(a *Applied, obs sluice.Observation) []FieldDiff {
 // alsoDrifted lists, for a resource changed in the documents, the fields
 // that drifted outside Sluice (see driftFields) and that the change in
 // the documents does not cover (changed: its fields), marked Drift, so
-// that a plan shows both. Nothing when obs was not read, is missing or in
+// that a plan shows both. A field of changed that drifted too (the same
+// path) takes the observed value as its old one, what is there now, and
+// is marked Drift. Nothing when obs was not read, is missing or in
 // progress.
 func alsoDrifted(a *Applied, obs sluice.Observation, changed []FieldDiff) []FieldDiff {
 	if !obs.Exists || obs.InProgress || len(obs.Spec) == 0 {
@@ -95,6 +98,13 @@ func alsoDrifted(a *Applied, obs sluice.Observation, changed []FieldDiff) []Fiel
 	}
 	var out []FieldDiff
 	for _, f := range driftFields(a, obs) {
+		if i := slices.IndexFunc(changed, func(c FieldDiff) bool { return c.Path == f.Path }); i >= 0 {
+			if !changed[i].Sensitive {
+				changed[i].Old = f.Old
+			}
+			changed[i].Drift = true
+			continue
+		}
 		if covers(changed, f.Path) {
 			continue
 		}

@@ -34,8 +34,9 @@ import (
 // redacted the same way where it holds such a field.
 //
 // Drift is set on a field of a change in the documents that also drifted
-// outside Sluice, in a field the documents did not change: Old is what
-// AWS reports, New the value last applied, which the update restores.
+// outside Sluice: Old is then what AWS reports. In a field the documents
+// did not change, New is the value last applied, which the update
+// restores; in one they change, New is the documents' value.
 type FieldDiff struct {
 	Path      string          `json:"path"`
 	Old       json.RawMessage `json:"old,omitempty"`
