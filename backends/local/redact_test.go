@@ -88,3 +88,24 @@ printf 'last %s' "$C"`
 		}
 	}
 }
+
+// TestJobLeavingAProcessRunning: an unsandboxed step that exits leaving
+// a process that holds its output open succeeds, and its log holds what
+// it printed, masked.
+func TestJobLeavingAProcessRunning(t *testing.T) {
+	w := jobWorldWith(t, local.Options{Workdir: t.TempDir(), Sandbox: local.Sandbox{Off: true}, Redact: redact.New([]byte("canary-0042")).String}, []string{"true"}, nil)
+	if _, err := w.RunTask(t.Context(), submit("churn-dev-step", []string{"sh", "-c", `sleep 7 & echo "done $C"`}, map[string]string{"C": "canary-0042"})); err != nil {
+		t.Fatalf("a step that left a process running: %v", err)
+	}
+	logs, _ := filepath.Glob(filepath.Join(w.Dir(), "jobs", "*.log"))
+	if len(logs) != 1 {
+		t.Fatalf("logs %v", logs)
+	}
+	data, err := os.ReadFile(logs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "done "+redact.Mask) || strings.Contains(string(data), "canary-0042") {
+		t.Errorf("log:\n%s", data)
+	}
+}

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -90,6 +91,11 @@ func (w *World) stepDir() string {
 // exited.
 func (r *running) wait() error {
 	err := r.cmd.Wait()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		// The command succeeded, but something it left running held its
+		// output open past WaitDelay: the output is cut there.
+		err = nil
+	}
 	if f, ok := r.out.(interface{ Flush() error }); ok {
 		_ = f.Flush()
 	}
