@@ -135,10 +135,10 @@ func (d *Daemon) ApprovePlan(ctx context.Context, env, revision, hash string) (S
 		return st, fmt.Errorf("%w: the plan of %s is no longer loaded; wait for it to be made again", ErrConflict, short(revision))
 	}
 	// The plan is made again with every applied resource read back, so
-	// that a change in AWS since the plan was shown is seen.
-	w.roll.Refresh, w.roll.RefreshShare = true, nil
-	// The apply outlives the request that approved it.
-	o := w.applyNow(context.WithoutCancel(ctx), desired, rollout.Expect(st.Pending.Hash))
+	// that a change in AWS since the plan was shown is seen, and may
+	// delete as the plan shown could. The apply outlives the request
+	// that approved it.
+	o := w.applyNow(context.WithoutCancel(ctx), desired, rollout.Refresh(true), w.pruneOption(), rollout.Expect(st.Pending.Hash))
 	switch {
 	case o.err != nil:
 		return w.snapshot(), o.err

@@ -41,8 +41,10 @@ type faultRig struct {
 	logs  *logRecorder
 	first string
 	// failWrites and failReads make the local backend's changes and
-	// reads fail (transient).
-	failWrites, failReads atomic.Bool
+	// reads fail (transient); refuse makes its changes stall as a
+	// resource not Sluice's would (reason NotOwned); leaveBehind makes
+	// its deletions say they left something in place.
+	failWrites, failReads, refuse, leaveBehind atomic.Bool
 }
 
 // newFaultRig starts the rig over the repository at bare, served at url
@@ -98,11 +100,25 @@ func (b faultyBackend) Observe(ctx context.Context, t sluice.Target) (sluice.Obs
 	return b.Backend.Observe(ctx, t)
 }
 
+// errNotOwned is the refusal of a resource whose ownership tags are
+// lost.
+var errNotOwned = sluice.Because(sluice.RetryStalled, sluice.ReasonNotOwned, 0, errors.New("injected fault: the resource does not carry Sluice's ownership tags"))
+
 func (b faultyBackend) Create(ctx context.Context, t sluice.Target) (sluice.Observation, error) {
 	if b.r.failWrites.Load() {
 		return sluice.Observation{}, errInjected
 	}
+	if b.r.refuse.Load() {
+		return sluice.Observation{}, errNotOwned
+	}
 	return b.Backend.Create(ctx, t)
+}
+
+func (b faultyBackend) Delete(ctx context.Context, t sluice.Target, cur sluice.Observation) error {
+	if err := b.Backend.Delete(ctx, t, cur); err != nil || !b.r.leaveBehind.Load() {
+		return err
+	}
+	return &sluice.LeftBehind{What: "injected: a revision registered by hand"}
 }
 
 func (b faultyBackend) Update(ctx context.Context, t sluice.Target, cur sluice.Observation) (sluice.Observation, error) {
@@ -160,6 +176,11 @@ func TestBackoffRemoteUnreachable(t *testing.T) {
 	if n := counter(t, r.h, "sluice_git_polls_total", map[string]string{"repository": "ml", "result": "failed"}); n < 25 {
 		t.Errorf("%v failed polls counted in %s at a poll every 10 s, want about 30", n, simulated)
 	}
+	// About thirty failed polls of one cause: one WARN line (two if the
+	// first failure came before the clock moved), not one a poll.
+	if lines := r.logs.matching(slog.LevelWarn, "poll failed", nil); len(lines) == 0 || len(lines) > 2 {
+		t.Errorf("%d WARN lines for about 30 failed polls of one cause, want 1 or 2: %v", len(lines), lines)
+	}
 	s := r.h.status("dev")
 	if s.Applied != r.first || !strings.Contains(s.Message, "cannot read the remote") {
 		t.Errorf("dev while the remote is down: applied %.12s, %q", s.Applied, s.Message)
@@ -168,6 +189,9 @@ func TestBackoffRemoteUnreachable(t *testing.T) {
 	srv.SetDown(false)
 	r.clock.advance(t, 11*time.Second) // the next poll (10 s jittered by up to 5 %)
 	r.h.waitFor("dev", 30*time.Second, "recovery", func(s daemon.Status) bool { return s.State == daemon.StateSynced })
+	if lines := r.logs.matching(slog.LevelInfo, "poll succeeded after failures", nil); len(lines) != 1 || lines[0]["suppressed"] == "0" {
+		t.Errorf("after the remote came back: %v, want one line saying how many failed polls were not logged", lines)
+	}
 }
 
 // TestBackoffFetchFails makes the remote answer polls but fail fetches,

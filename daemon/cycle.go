@@ -115,18 +115,23 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 		o.result = resultHeld
 		return o
 	}
-	w.roll.Refresh, w.roll.RefreshShare = drift, refreshShare(share)
-	w.roll.Prune, w.roll.AllowEmpty = prune, w.cfg.AllowEmpty
+	w.prune = prune
+	opts := []rollout.PlanOption{rollout.Refresh(drift), rollout.RefreshOnly(refreshShare(share)), w.pruneOption()}
 	var out outcome
 	if w.cfg.Sync == config.SyncManual && st.Pinned == "" && !w.isApproved(d.Revision) {
-		out = w.planOnly(ctx, d)
+		out = w.planOnly(ctx, d, opts...)
 	} else {
-		out = w.apply(ctx, d)
+		out = w.apply(ctx, d, rollout.ApplyOptions(opts...)...)
 	}
 	if out.err != nil {
 		w.retryDrift(drift)
 	}
 	return out
+}
+
+// pruneOption permits deletions as the last reconcile could; busy held.
+func (w *envWorker) pruneOption() rollout.PlanOption {
+	return rollout.Prune(w.prune, w.cfg.AllowEmpty)
 }
 
 // upToDate reports whether revision was reconciled to completion and the
@@ -207,11 +212,11 @@ func projectProblem(snap *project.Snapshot, env string) string {
 	return fmt.Sprintf("the project does not declare environment %q (declared: %v): nothing is applied", env, snap.Environments())
 }
 
-// planOnly plans d and leaves a non-empty plan waiting for approval.
+// planOnly plans d, with opts, and leaves a non-empty plan waiting for approval.
 // An empty plan is a success: the revision needs no change, so it
 // counts as applied.
-func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired) outcome {
-	p, err := w.roll.Plan(ctx, d)
+func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired, opts ...rollout.PlanOption) outcome {
+	p, err := w.roll.Plan(ctx, d, opts...)
 	if err != nil {
 		return failed(d.Revision, err)
 	}

@@ -32,6 +32,10 @@ type envWorker struct {
 	secrets string
 	// busy serialises reconciles with approve and rollback.
 	busy sync.Mutex
+	// prune, guarded by busy, says whether the last reconcile was
+	// permitted to delete (not after a force-push): an approval of its
+	// plan applies with the same permission.
+	prune bool
 
 	mu       sync.Mutex
 	status   Status
@@ -57,11 +61,8 @@ type envWorker struct {
 	retry     bool
 	// failing says the last attempt failed.
 	failing bool
-	// lastLogged, lastLoggedAt and suppressed rate-limit the log of a
-	// failure that repeats (see logDecision).
-	lastLogged   string
-	lastLoggedAt time.Time
-	suppressed   int
+	// errLog rate-limits the log of a failure that repeats.
+	errLog repeatLimit
 	// savedSuccess is when a success was last saved in the store.
 	savedSuccess time.Time
 	desired      *rollout.Desired

@@ -55,9 +55,14 @@ type outcome struct {
 	setPending bool
 }
 
-// failed returns the outcome of a failure of revision.
+// failed returns the outcome of a failure of revision. Its message ends
+// with the failure's reason, when it carries one (sluice.ReasonOf).
 func failed(revision string, err error) outcome {
-	return outcome{result: resultFailed, state: StateFailed, message: err.Error(), revision: revision, err: err}
+	msg := err.Error()
+	if reason := sluice.ReasonOf(err); reason != sluice.ReasonNone {
+		msg += " (reason: " + string(reason) + ")"
+	}
+	return outcome{result: resultFailed, state: StateFailed, message: msg, revision: revision, err: err}
 }
 
 // record stores o: the status, the retry and next wake, the metrics and
@@ -98,6 +103,7 @@ func (w *envWorker) update(start, now time.Time, o outcome) {
 	}
 	if o.state != "" {
 		w.status.State, w.status.Message, w.status.Reconciled = o.state, o.message, true
+		w.status.Reason = string(sluice.ReasonOf(o.err))
 	}
 	if o.result != "" {
 		w.status.LastAttempt = start
@@ -214,25 +220,45 @@ func (w *envWorker) saveMeta(o outcome, now time.Time) {
 	}
 }
 
-// logDecision decides whether o's failure is logged; w.mu held. A
-// failure is logged when its root cause differs from the last one
-// logged, or errorLogEvery after it; suppressed counts the repeats in
-// between.
+// logDecision decides whether o's failure is logged; w.mu held (see
+// repeatLimit).
 func (w *envWorker) logDecision(now time.Time, o outcome) (log bool, suppressed int) {
 	if o.err == nil {
 		if o.result != "" {
-			suppressed, w.suppressed, w.lastLogged = w.suppressed, 0, ""
+			suppressed = w.errLog.succeeded()
 		}
 		return false, suppressed
 	}
-	cause := rootCause(o.err)
-	if cause == w.lastLogged && now.Sub(w.lastLoggedAt) < errorLogEvery {
-		w.suppressed++
+	return w.errLog.failed(now, o.err)
+}
+
+// repeatLimit rate-limits the log of a failure that repeats. A failure
+// is logged when its root cause differs from the last one logged, or
+// errorLogEvery after it; the repeats in between are counted, and the
+// count is logged with the next line.
+type repeatLimit struct {
+	last       string
+	at         time.Time
+	suppressed int
+}
+
+// failed reports whether err is logged, and how many repeats were
+// suppressed since the last line.
+func (l *repeatLimit) failed(now time.Time, err error) (log bool, suppressed int) {
+	cause := rootCause(err)
+	if cause == l.last && now.Sub(l.at) < errorLogEvery {
+		l.suppressed++
 		return false, 0
 	}
-	suppressed, w.suppressed = w.suppressed, 0
-	w.lastLogged, w.lastLoggedAt = cause, now
+	suppressed, l.suppressed = l.suppressed, 0
+	l.last, l.at = cause, now
 	return true, suppressed
+}
+
+// succeeded ends a run of failures and returns how many were not logged.
+func (l *repeatLimit) succeeded() (suppressed int) {
+	suppressed, l.suppressed, l.last = l.suppressed, 0, ""
+	return suppressed
 }
 
 // rootCause returns the message of err's innermost cause (the first of
@@ -261,8 +287,8 @@ func rootCause(err error) string {
 func (w *envWorker) logOutcome(o outcome, logErr bool, suppressed int) {
 	if logErr {
 		decision, _ := sluice.RetryOf(o.err)
-		w.log.Error("reconcile failed", "revision", o.revision, "decision", decision.String(), "err", o.message,
-			"retry_in", w.retryIn(), "suppressed", suppressed)
+		w.log.Error("reconcile failed", "revision", o.revision, "decision", decision.String(), "reason", string(sluice.ReasonOf(o.err)),
+			"err", o.message, "retry_in", w.retryIn(), "suppressed", suppressed)
 		return
 	}
 	if o.err == nil && o.result != "" && suppressed > 0 {

@@ -161,9 +161,14 @@ func sum(m map[string]int) int {
 }
 
 // recordOperations counts each mutating change by kind, action and
-// result.
+// result, and logs what a change left in place on purpose (job
+// definition revisions that are not Sluice's: reconcile.Result.Note).
 func (w *envWorker) recordOperations(out *rollout.Outcome) {
 	for _, r := range out.Results {
+		if r.Note != "" {
+			w.log.Info("change done, something left in place", "revision", out.Desired.Revision, "resource", string(r.Change.ID),
+				"action", string(r.Change.Action), "note", r.Note)
+		}
 		if !r.Change.Action.Mutates() {
 			continue
 		}

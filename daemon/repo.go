@@ -26,6 +26,7 @@ type repoWatcher struct {
 	metrics *metrics.Metrics
 	poll    chan struct{}
 	timer   func(time.Duration) (<-chan time.Time, func())
+	now     func() time.Time
 
 	loadMu sync.Mutex
 	loader *project.Loader
@@ -34,7 +35,9 @@ type repoWatcher struct {
 	heads map[string]string
 	err   error
 	polls int
-	envs  []*envWorker
+	// errLog rate-limits the log of a poll failure that repeats.
+	errLog repeatLimit
+	envs   []*envWorker
 	// fetched is the commit last fetched per branch: a head that has
 	// not moved since is in the cache and is not fetched again.
 	fetched map[string]string
@@ -63,7 +66,7 @@ func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1), timer: c.timer,
+	return &repoWatcher{cfg: cfg, git: g, log: log, metrics: m, loader: l, poll: make(chan struct{}, 1), timer: c.timer, now: c.now,
 		fetched: map[string]string{}}, nil
 }
 
@@ -127,7 +130,8 @@ func (r *repoWatcher) run(ctx context.Context, stop <-chan struct{}) {
 // reconciles, one whose head has not moved counts the poll as a success
 // when it is in sync. A failed poll wakes an environment only when the
 // previous poll did not fail, so that a remote that stays unreachable
-// costs the environment no attempt beyond its backoff.
+// costs the environment no attempt beyond its backoff. A failure that
+// repeats is logged as reconcile failures are (see repeatLimit).
 func (r *repoWatcher) pollOnce(ctx context.Context) {
 	heads, err := r.git.Heads(ctx)
 	r.mu.Lock()
@@ -137,11 +141,22 @@ func (r *repoWatcher) pollOnce(ctx context.Context) {
 	}
 	r.err = err
 	envs := r.envs
+	logErr, suppressed := false, 0
+	if err != nil {
+		logErr, suppressed = r.errLog.failed(r.now(), err)
+	} else {
+		suppressed = r.errLog.succeeded()
+	}
 	r.mu.Unlock()
 	result := metrics.PollUnchanged
+	switch {
+	case logErr:
+		r.log.Warn("poll failed", "repository", r.cfg.Name, "err", err, "suppressed", suppressed)
+	case err == nil && suppressed > 0:
+		r.log.Info("poll succeeded after failures", "repository", r.cfg.Name, "suppressed", suppressed)
+	}
 	if err != nil {
 		result = metrics.PollFailed
-		r.log.Warn("poll failed", "repository", r.cfg.Name, "err", err)
 	}
 	for _, e := range envs {
 		changed := e.headChanged(heads, err)

@@ -30,6 +30,11 @@ type Status struct {
 	State string `json:"state"`
 	// Message says why the environment is in its state.
 	Message string `json:"message,omitempty"`
+	// Reason is the machine-readable word for the failure the state is
+	// in, when the failure carries one (sluice.Reason: NotOwned,
+	// PermissionDenied, ...); empty otherwise. It is not a metric label:
+	// its values are the backends' to add to.
+	Reason string `json:"reason,omitempty"`
 	// Head is the branch head last seen on the remote.
 	Head string `json:"head,omitempty"`
 	// Applied is the revision last applied completely.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"maps"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -81,6 +83,49 @@ func driftFields(a *Applied, obs sluice.Observation) []FieldDiff {
 		out = append(out, DiffTags(obs.Tags, base)...)
 	}
 	return out
+}
+
+// alsoDrifted lists, for a resource changed in the documents, the fields
+// that drifted outside Sluice (see driftFields) and that the change in
+// the documents does not cover (changed: its fields), marked Drift, so
+// that a plan shows both. A field of changed that drifted too (the same
+// path) takes the observed value as its old one, what is there now, and
+// is marked Drift. Nothing when obs was not read, is missing or in
+// progress.
+func alsoDrifted(a *Applied, obs sluice.Observation, changed []FieldDiff) []FieldDiff {
+	if !obs.Exists || obs.InProgress || len(obs.Spec) == 0 {
+		return nil
+	}
+	var out []FieldDiff
+	for _, f := range driftFields(a, obs) {
+		if i := slices.IndexFunc(changed, func(c FieldDiff) bool { return c.Path == f.Path }); i >= 0 {
+			if !changed[i].Sensitive {
+				changed[i].Old = f.Old
+			}
+			changed[i].Drift = true
+			continue
+		}
+		if covers(changed, f.Path) {
+			continue
+		}
+		f.Drift = true
+		out = append(out, f)
+	}
+	return out
+}
+
+// covers reports whether one of fields is path, or contains it, or lies
+// within it.
+func covers(fields []FieldDiff, path string) bool {
+	within := func(inner, outer string) bool {
+		return strings.HasPrefix(inner, outer) && len(inner) > len(outer) && (inner[len(outer)] == '.' || inner[len(outer)] == '[')
+	}
+	for _, f := range fields {
+		if f.Path == path || within(path, f.Path) || within(f.Path, path) {
+			return true
+		}
+	}
+	return false
 }
 
 // deletionFields is the deletion policy's field when it changes.

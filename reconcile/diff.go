@@ -32,11 +32,17 @@ import (
 // the string "(sensitive)" instead of the values (a boolean, which no
 // secret is, is shown), and a value that is an object or list is
 // redacted the same way where it holds such a field.
+//
+// Drift is set on a field of a change in the documents that also drifted
+// outside Sluice: Old is then what AWS reports. In a field the documents
+// did not change, New is the value last applied, which the update
+// restores; in one they change, New is the documents' value.
 type FieldDiff struct {
 	Path      string          `json:"path"`
 	Old       json.RawMessage `json:"old,omitempty"`
 	New       json.RawMessage `json:"new,omitempty"`
 	Sensitive bool            `json:"sensitive,omitempty"`
+	Drift     bool            `json:"drift,omitempty"`
 }
 
 // sensitiveText is what stands for a secret's value.

@@ -109,6 +109,21 @@ func TestPlanFields(t *testing.T) {
 			desired("h2", `{"maxvCpus":32,"role":"arn:aws:iam::1:role/r"}`, sluice.DeletionRetain, ownTags("h2")),
 			last("h1", spec64, spec64, ownTags("h1"), ownTags("h1")), nil,
 			"update\nspec.maxvCpus: 64 -> 32\ndeletion: \"delete\" -> \"retain\""},
+		{"a change in the documents and drift of other fields: both, the drifted ones marked",
+			desired("h2", `{"maxvCpus":32,"role":"arn:aws:iam::1:role/r"}`, sluice.DeletionDelete, ownTags("h2")),
+			last("h1", spec64, spec64, ownTags("h1"), ownTags("h1")),
+			&sluice.Observation{Exists: true, Tags: without(ownTags("h1"), "team"), Spec: json.RawMessage(`{"maxvCpus":64,"role":"arn:aws:iam::1:role/hand"}`)},
+			"update drift\nspec.maxvCpus: 64 -> 32\nspec.role: \"arn:aws:iam::1:role/hand\" -> \"arn:aws:iam::1:role/r\" (drifted)\ntags.team: - -> \"ml\" (drifted)"},
+		{"a field changed in the documents and by hand: listed once, from what AWS holds, marked",
+			desired("h2", `{"maxvCpus":32,"role":"arn:aws:iam::1:role/r"}`, sluice.DeletionDelete, ownTags("h2")),
+			last("h1", spec64, spec64, ownTags("h1"), ownTags("h1")),
+			&sluice.Observation{Exists: true, Tags: ownTags("h1"), Spec: json.RawMessage(`{"maxvCpus":8,"role":"arn:aws:iam::1:role/r"}`)},
+			"update drift\nspec.maxvCpus: 8 -> 32 (drifted)"},
+		{"a change in the documents, the resource in progress: no drift read",
+			desired("h2", `{"maxvCpus":32,"role":"arn:aws:iam::1:role/r"}`, sluice.DeletionDelete, ownTags("h2")),
+			last("h1", spec64, spec64, ownTags("h1"), ownTags("h1")),
+			&sluice.Observation{Exists: true, InProgress: true, Tags: ownTags("h1"), Spec: json.RawMessage(`{"maxvCpus":64,"role":"arn:aws:iam::1:role/hand"}`)},
+			"update\nspec.maxvCpus: 64 -> 32"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

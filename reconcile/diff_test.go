@@ -19,7 +19,11 @@ func fieldText(fs []reconcile.FieldDiff) string {
 		if f.New != nil {
 			new = string(f.New)
 		}
-		lines = append(lines, f.Path+": "+old+" -> "+new)
+		line := f.Path + ": " + old + " -> " + new
+		if f.Drift {
+			line += " (drifted)"
+		}
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -46,6 +46,41 @@ func (in PlanInput) holdInHeldFile(c Change) Change {
 	return c
 }
 
+// holdDependants holds the creations and updates that need a resource
+// whose creation is held because its file is (see holdInHeldFile): they
+// would fail, or create something that refers to nothing. The reason
+// names the resource and its held file. Holding a creation holds what
+// needs it in turn, so the rule is applied until nothing changes.
+func holdDependants(changes []Change) {
+	missing := make(map[sluice.ResourceID]string) // ID → why it will not exist
+	for _, c := range changes {
+		if c.Action == ActionHold && c.Applied == nil && c.Desired != nil && c.Desired.File != "" {
+			missing[c.ID] = "its file " + c.Desired.File + " is held"
+		}
+	}
+	for held := len(missing) > 0; held; {
+		held = false
+		for i := range changes {
+			c := &changes[i]
+			if !c.Action.Mutates() || c.Desired == nil {
+				continue
+			}
+			for _, dep := range c.Desired.DependsOn {
+				why, ok := missing[dep]
+				if !ok {
+					continue
+				}
+				c.Reason = string(c.Action) + " (" + c.Reason + ") not done: it needs " + string(dep) + ", whose creation is held (" + why + ")"
+				if c.Action == ActionCreate {
+					missing[c.ID] = "it needs " + string(dep) + ", " + why
+				}
+				c.Action, held = ActionHold, true
+				break
+			}
+		}
+	}
+}
+
 func firstKey(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -3,6 +3,7 @@ package reconcile_test
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -187,5 +188,42 @@ func TestDeletionWaitsForReferrerUpdate(t *testing.T) {
 	}
 	if got := be.mutations(); !slices.Contains(got, "delete p-dev-cpu") {
 		t.Errorf("mutations %v: the queue was not deleted after its referrer stopped referring to it", got)
+	}
+}
+
+// TestHoldDependantsOfHeldCreation: a resource to create whose file is
+// held is not created, so what needs it, in other files, is held too
+// (transitively), with the held file named; what does not need it goes
+// ahead, and an update that needs an existing resource is not held.
+func TestHoldDependantsOfHeldCreation(t *testing.T) {
+	ce := rec("ComputeEnvironment/gpu", "deploy/gpu.yaml", `{}`)
+	queue := rec("JobQueue/gpu", "deploy/queues.yaml", `{}`, "ComputeEnvironment/gpu")
+	sm := rec("StateMachine/train", "deploy/train.yaml", `{}`, "JobQueue/gpu")
+	other := rec("StateMachine/other", "deploy/other.yaml", `{}`)
+	existing := rec("JobQueue/cpu", "deploy/queues.yaml", `{}`)
+	uses := rec("StateMachine/uses", "deploy/uses.yaml", `{}`, "JobQueue/cpu")
+	in := reconcile.PlanInput{
+		Desired: []sluice.Resource{desiredFrom(ce, "h"), desiredFrom(queue, "h"), desiredFrom(sm, "h2"), desiredFrom(other, "h"),
+			desiredFrom(existing, "h"), desiredFrom(uses, "h2")},
+		Applied:   []reconcile.Applied{sm, existing, uses},
+		HeldFiles: map[string]string{"deploy/gpu.yaml": "deploy/gpu.yaml:2:1: yaml.syntax: found a tab"},
+	}
+	want := map[sluice.ResourceID]string{"ComputeEnvironment/gpu": "hold", "JobQueue/gpu": "hold", "StateMachine/train": "hold",
+		"StateMachine/other": "create", "StateMachine/uses": "update"}
+	p := reconcile.ComputePlan(in)
+	got := map[sluice.ResourceID]string{}
+	for _, c := range p.Changes {
+		got[c.ID] = string(c.Action)
+		if c.Action == reconcile.ActionHold && !strings.Contains(c.Reason, "deploy/gpu.yaml is held") {
+			t.Errorf("%s held for %q: want the held file named", c.ID, c.Reason)
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("plan %v, want %v", got, want)
+	}
+	for _, c := range p.Changes {
+		if c.ID == "JobQueue/gpu" && !strings.Contains(c.Reason, "it needs ComputeEnvironment/gpu") {
+			t.Errorf("the queue's reason %q does not name what it needs", c.Reason)
+		}
 	}
 }

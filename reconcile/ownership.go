@@ -48,9 +48,34 @@ func notOwnedMessage(id sluice.ResourceID, name, project, env string, obs sluice
 	if what == "" {
 		what = name
 	}
+	if old, ok := renamedFrom(obs.Tags, project, env, id); ok {
+		return renamedMessage(id, what, name, old, project, env, obs.Tags)
+	}
 	return fmt.Sprintf("%s does not carry Sluice's ownership tags for %s/%s (%s): refusing to adopt it. "+
 		"If it is the resource the documents describe, take it back with `sluice adopt --env %s %s`; otherwise remove it or rename it",
 		what, project, env, ownershipSays(obs.Tags, project, env, id), env, id)
+}
+
+// renamedFrom returns the project named by tags that are Sluice's for
+// env and id in every way but the project: what a rename of the project
+// leaves on the resources applied under the old name.
+func renamedFrom(tags map[string]string, project, env string, id sluice.ResourceID) (string, bool) {
+	old := tags[sluice.TagProject]
+	return old, old != "" && old != project && tags[sluice.TagManagedBy] == sluice.ManagedByValue &&
+		tags[sluice.TagEnvironment] == env && tags[sluice.TagResource] == string(id)
+}
+
+// renamedMessage says that the project was renamed (or another project
+// of that environment claims the resource), what Sluice does about it
+// (nothing: it does not move resources between projects) and the two
+// ways out.
+func renamedMessage(id sluice.ResourceID, what, name, old, project, env string, tags map[string]string) string {
+	return fmt.Sprintf("%s is Sluice's for project %q, not %q (%s): the project was renamed from %q to %q, or project %q claims this name. "+
+		"Sluice does not move resources between projects: it neither changes, deletes nor adopts this one, and creates %s anew only once "+
+		"its inventory no longer holds it. To keep it, set the project's name back to %q in sluice.yaml. To replace it with %s: "+
+		"with the project named %q, remove %s from the documents and apply with prune (a bucket or database is retained, not deleted: "+
+		"copy its data and delete it yourself), then rename the project and apply",
+		what, old, project, ownershipSays(tags, project, env, id), old, project, old, name, old, name, old, id)
 }
 
 // ownershipSays describes what a resource's ownership tags say instead

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 
 	"github.com/sluice-dev/sluice"
@@ -196,6 +197,7 @@ func ComputePlan(in PlanInput) Plan {
 			p.Unchanged++
 		}
 	}
+	holdDependants(p.Changes)
 	p.Changes = orderByDependencies(p.Changes)
 	p.Changes = append(p.Changes, planGone(in, applied, desired, p.Changes)...)
 	return p
@@ -211,6 +213,11 @@ func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]
 		c.Action, c.Reason, c.Fields = ActionUpdate, "changed in the documents", changedFields(r, a)
 		if len(a.Spec) == 0 {
 			c.Reason = "the spec it was last applied with is unknown (its spec-hash tag does not match the documents): updated to the documents"
+		} else {
+			c.Fields = append(c.Fields, alsoDrifted(a, observed[r.ID], c.Fields)...)
+			if slices.ContainsFunc(c.Fields, func(f FieldDiff) bool { return f.Drift }) {
+				c.Reason, c.Drift = "changed in the documents, and drifted outside Sluice (fields marked drifted)", true
+			}
 		}
 		return c, true
 	}

@@ -119,3 +119,38 @@ func TestRefusedButOwnedAfterAllIsUpdated(t *testing.T) {
 		t.Errorf("calls %v, want the update made", got)
 	}
 }
+
+// TestNotOwnedSaysWhenTheProjectWasRenamed: a resource whose tags are
+// Sluice's for the environment and resource but name another project is
+// explained as a rename, with both ways out; other missing or differing
+// tags are not.
+func TestNotOwnedSaysWhenTheProjectWasRenamed(t *testing.T) {
+	tags := func(project, env string) map[string]string {
+		return map[string]string{sluice.TagManagedBy: sluice.ManagedByValue, sluice.TagProject: project, sluice.TagEnvironment: env,
+			sluice.TagResource: "JobQueue/cpu"}
+	}
+	tests := []struct {
+		name    string
+		tags    map[string]string
+		renamed bool
+	}{
+		{"another project's name", tags("churn", "dev"), true},
+		{"another environment", tags("churn", "prod"), false},
+		{"no tags", nil, false},
+		{"not Sluice's", map[string]string{sluice.TagProject: "churn", sluice.TagEnvironment: "dev", sluice.TagResource: "JobQueue/cpu"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := reconcile.NotOwned("JobQueue/cpu", "attrition-dev-cpu", "attrition", "dev", sluice.Observation{Exists: true, ARN: "arn:q/churn-dev-cpu", Tags: tc.tags})
+			msg := err.Error()
+			says := strings.Contains(msg, `renamed from "churn" to "attrition"`) && strings.Contains(msg, `set the project's name back to "churn"`) &&
+				strings.Contains(msg, "remove JobQueue/cpu from the documents and apply with prune")
+			if says != tc.renamed {
+				t.Errorf("message says a rename: %v, want %v: %s", says, tc.renamed, msg)
+			}
+			if !tc.renamed && !strings.Contains(msg, "sluice adopt --env dev JobQueue/cpu") {
+				t.Errorf("message lacks the way out by adoption: %s", msg)
+			}
+		})
+	}
+}

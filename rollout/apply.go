@@ -42,10 +42,7 @@ func (o *Outcome) Failed() []reconcile.Result {
 // *PlanChangedError, applying nothing, when Expect was given and the
 // plan is not the expected one.
 func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outcome, error) {
-	var o applyOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := newApplyOptions(opts)
 	if e.Store == nil {
 		return nil, errNoStore
 	}
@@ -55,11 +52,11 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 	}
 	store := envStore{store: e.Store, env: e.Name, revision: d.Revision}
 	applier := &reconcile.Applier{Backends: t.Backends, Store: store, Project: d.Project(), Env: e.Name, Workers: e.Workers,
-		FollowUntil: e.FollowUntil, OnWait: e.OnWait}
+		FollowUntil: o.followUntil, OnWait: o.onWait}
 	if err := recoverJournal(ctx, applier, e.Store, e.Name); err != nil {
 		return nil, err
 	}
-	p, err := e.planForApply(ctx, d, store)
+	p, err := e.planForApply(ctx, d, store, o.planOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -67,8 +64,8 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 		return nil, err
 	}
 	applier.Vars = reconcile.Vars(t.Vars, p.Applied)
-	if e.BeforeApply != nil {
-		e.BeforeApply(p)
+	if o.beforeApply != nil {
+		o.beforeApply(p)
 	}
 	results, err := applier.Apply(ctx, p.Plan)
 	if err != nil {
@@ -83,14 +80,14 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 // planForApply plans as Plan does, saving a rebuilt inventory first so
 // that what the apply creates joins a complete inventory. Rebuilt
 // records carry no revision: the one that applied them is not known.
-func (e *Env) planForApply(ctx context.Context, d *Desired, store envStore) (*Planned, error) {
+func (e *Env) planForApply(ctx context.Context, d *Desired, store envStore, o planOptions) (*Planned, error) {
 	applied, err := Inventory(e.Store, e.Name)
 	if err != nil {
 		return nil, err
 	}
 	p := &Planned{Desired: d, Applied: applied}
 	if len(applied) == 0 {
-		if err := e.rebuild(ctx, p); err != nil {
+		if err := e.rebuild(ctx, p, o); err != nil {
 			return nil, err
 		}
 		store.revision = ""
@@ -100,10 +97,10 @@ func (e *Env) planForApply(ctx context.Context, d *Desired, store envStore) (*Pl
 			}
 		}
 	}
-	if err := e.refresh(ctx, p); err != nil {
+	if err := e.refresh(ctx, p, o); err != nil {
 		return nil, err
 	}
-	p.Plan = reconcile.ComputePlan(e.planInput(p))
+	p.Plan = reconcile.ComputePlan(e.planInput(p, o))
 	return p, nil
 }
 

@@ -51,20 +51,6 @@ func (e *PlanChangedError) Error() string {
 // Unwrap makes errors.Is(err, ErrPlanChanged) hold.
 func (e *PlanChangedError) Unwrap() error { return ErrPlanChanged }
 
-// ApplyOption changes one Apply.
-type ApplyOption func(*applyOptions)
-
-type applyOptions struct {
-	expect string
-}
-
-// Expect makes Apply carry out its plan only when the plan's PlanHash is
-// hash (the plan a person approved); otherwise it applies nothing and
-// returns a *PlanChangedError with the new plan.
-func Expect(hash string) ApplyOption {
-	return func(o *applyOptions) { o.expect = hash }
-}
-
 // check returns a *PlanChangedError when p is not the expected plan.
 func (o applyOptions) check(p *Planned) error {
 	if o.expect == "" {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -27,27 +26,9 @@ type Env struct {
 	// Workers bounds how many changes of each resource type run at once
 	// (default 4).
 	Workers int
-	// Prune permits deletions; AllowEmpty permits them when the desired
-	// set is empty.
-	Prune, AllowEmpty bool
-	// Refresh reads applied resources back to find drift.
-	Refresh bool
-	// RefreshShare, when set, limits a refresh to the applied resources
-	// it accepts: a drift check spread over several cycles reads one
-	// share of the inventory each time. Resources not read are not
-	// checked for drift this time.
-	RefreshShare func(id sluice.ResourceID) bool
 	// Notice, when set, is told what a person would want to know
 	// ("inventory rebuilt from ownership tags").
 	Notice func(msg string)
-	// BeforeApply, when set, is shown the plan Apply is about to carry
-	// out.
-	BeforeApply func(p *Planned)
-	// FollowUntil and OnWait are the applier's (reconcile.Applier): when
-	// FollowUntil is set, changes that are waiting are applied again in
-	// the same Apply until then, and OnWait is told of each wait.
-	FollowUntil time.Time
-	OnWait      func(c reconcile.Change, err error, after time.Duration)
 
 	mu     sync.Mutex
 	target *Target
@@ -83,8 +64,9 @@ func (e *Env) Target(ctx context.Context) (*Target, error) {
 
 // Plan computes d's plan without changing anything: the inventory is the
 // store's or, when it holds none, rebuilt from ownership tags (and not
-// saved); with Refresh, applied resources are read back for drift.
-func (e *Env) Plan(ctx context.Context, d *Desired) (*Planned, error) {
+// saved); with the option Refresh, applied resources are read back for drift.
+func (e *Env) Plan(ctx context.Context, d *Desired, opts ...PlanOption) (*Planned, error) {
+	o := newPlanOptions(opts)
 	p := &Planned{Desired: d}
 	if e.Store != nil {
 		applied, err := Inventory(e.Store, e.Name)
@@ -94,23 +76,23 @@ func (e *Env) Plan(ctx context.Context, d *Desired) (*Planned, error) {
 		p.Applied = applied
 	}
 	if len(p.Applied) == 0 {
-		if err := e.rebuild(ctx, p); err != nil {
+		if err := e.rebuild(ctx, p, o); err != nil {
 			return nil, err
 		}
 	}
-	if err := e.refresh(ctx, p); err != nil {
+	if err := e.refresh(ctx, p, o); err != nil {
 		return nil, err
 	}
-	p.Plan = reconcile.ComputePlan(e.planInput(p))
+	p.Plan = reconcile.ComputePlan(e.planInput(p, o))
 	return p, nil
 }
 
-func (e *Env) rebuild(ctx context.Context, p *Planned) error {
+func (e *Env) rebuild(ctx context.Context, p *Planned, o planOptions) error {
 	t, err := e.Target(ctx)
 	if err != nil {
 		return err
 	}
-	applied, observed, err := rebuild(ctx, t, p.Desired, e.Refresh)
+	applied, observed, err := rebuild(ctx, t, p.Desired, o.refresh)
 	if err != nil {
 		return err
 	}
@@ -119,37 +101,23 @@ func (e *Env) rebuild(ctx context.Context, p *Planned) error {
 	return nil
 }
 
-// refresh reads the applied resources back when Refresh is set and
+// refresh reads the applied resources back when o asks for it and
 // rebuilding has not already read them.
-func (e *Env) refresh(ctx context.Context, p *Planned) error {
-	if !e.Refresh || len(p.Applied) == 0 || p.Observed != nil {
+func (e *Env) refresh(ctx context.Context, p *Planned, o planOptions) error {
+	if !o.refresh || len(p.Applied) == 0 || p.Observed != nil {
 		return nil
 	}
 	t, err := e.Target(ctx)
 	if err != nil {
 		return err
 	}
-	p.Observed, err = Observe(ctx, t.Backends, e.share(p.Applied))
+	p.Observed, err = Observe(ctx, t.Backends, o.shareOf(p.Applied))
 	return err
 }
 
-// share returns the applied resources this refresh reads.
-func (e *Env) share(applied []reconcile.Applied) []reconcile.Applied {
-	if e.RefreshShare == nil {
-		return applied
-	}
-	var out []reconcile.Applied
-	for _, a := range applied {
-		if e.RefreshShare(a.ID) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func (e *Env) planInput(p *Planned) reconcile.PlanInput {
+func (e *Env) planInput(p *Planned, o planOptions) reconcile.PlanInput {
 	return reconcile.PlanInput{Desired: p.Desired.Resources, Applied: p.Applied, Observed: p.Observed,
-		Held: p.Desired.Held, HeldFiles: p.Desired.HeldFiles, HoldAll: p.Desired.HoldAll, AllowPrune: e.Prune, AllowEmpty: e.AllowEmpty,
+		Held: p.Desired.Held, HeldFiles: p.Desired.HeldFiles, HoldAll: p.Desired.HoldAll, AllowPrune: o.prune, AllowEmpty: o.allowEmpty,
 		Project: p.Desired.Project(), Env: e.Name}
 }
 

@@ -14,8 +14,9 @@ import (
 // tags the backends hold, for when the state store holds nothing for it.
 // Each rebuilt record the documents still declare takes their Source and
 // Deletion policy; when its spec-hash tag equals the desired hash, what
-// was applied is the desired spec, so it takes that spec (resolved) and
-// the desired tags, and they are its drift baseline: what AWS reports now
+// was applied is the desired spec, so it takes that spec (resolved), the
+// desired tags, file and dependencies, and spec and tags are its drift
+// baseline: what AWS reports now
 // is compared with them, so drift made while the state file was gone
 // shows. A record whose spec-hash tag matches nothing keeps no spec and
 // is planned as an update. With refresh, the resources are read back and
@@ -90,6 +91,10 @@ func completeFromDesired(applied []reconcile.Applied, desired []sluice.Resource,
 		if a.SpecHash != r.Hash {
 			continue
 		}
+		// What was applied is what the documents say now: it came from
+		// their file and needs their dependencies, so holds by file
+		// cover it precisely.
+		a.File, a.DependsOn = r.File, slices.Clone(r.DependsOn)
 		if spec, err := reconcile.Resolve(r.Spec, vars); err == nil {
 			a.Spec, a.Tags = spec, maps.Clone(r.Tags)
 		}

@@ -60,8 +60,9 @@ func TestRebuiltBaseline(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			desired := sluice.Resource{ID: sluice.ResourceID(tc.id), Type: tc.typ, Name: applied[0].Name, Source: "X/a",
-				Deletion: sluice.DeletionDelete, Tags: tags(tc.id, "h1"), Spec: json.RawMessage(spec), Hash: "h1"}
+			desired := sluice.Resource{ID: sluice.ResourceID(tc.id), Type: tc.typ, Name: applied[0].Name, Source: "X/a", File: "deploy/a.yaml",
+				DependsOn: []sluice.ResourceID{"JobQueue/q"},
+				Deletion:  sluice.DeletionDelete, Tags: tags(tc.id, "h1"), Spec: json.RawMessage(spec), Hash: "h1"}
 			completeFromDesired(applied, []sluice.Resource{desired}, map[string]string{"${aws.region}": "eu-west-1"})
 			tagBaselines(applied, map[sluice.ResourceType]reconcile.Backend{sluice.TypeSchedule: tagless{}})
 			p := reconcile.ComputePlan(reconcile.PlanInput{Desired: []sluice.Resource{desired}, Applied: applied,
@@ -77,8 +78,13 @@ func TestRebuiltBaseline(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("plan from the rebuilt inventory: %q, want %q (%+v)", got, tc.want, p.Changes)
 			}
-			if tc.tagHash != "h1" && (applied[0].Tags != nil || applied[0].Spec != nil) {
-				t.Errorf("a record whose spec-hash tag matches nothing took the desired spec or tags: %+v", applied[0])
+			if tc.tagHash != "h1" && (applied[0].Tags != nil || applied[0].Spec != nil || applied[0].File != "") {
+				t.Errorf("a record whose spec-hash tag matches nothing took the desired spec, tags or file: %+v", applied[0])
+			}
+			// A record whose tag matches was applied from the documents'
+			// file, so that holds by file cover it (not every file's hold).
+			if tc.tagHash == "h1" && (applied[0].File != "deploy/a.yaml" || len(applied[0].DependsOn) != 1) {
+				t.Errorf("a rebuilt record matching the documents: file %q, depends on %v; want deploy/a.yaml and JobQueue/q", applied[0].File, applied[0].DependsOn)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -135,26 +136,34 @@ func (w *World) execute(ctx context.Context, j *job) (jobDescription, error) {
 		return jobDescription{}, fmt.Errorf("job %s: log: %w", j.Name, err)
 	}
 	defer func() { _ = logf.Close() }()
+	// Everything written to the log (the step's output and Sluice's
+	// lines) goes through Options.Redact, so no secret a step printed
+	// lands in the file.
+	out := newRedactWriter(logf, w.opts.Redact)
+	defer func() { _ = out.Close() }()
 	w.imageOnce.Do(func() {
 		w.log.Info("container images are not pulled: jobs run as local processes", "workdir", w.opts.Workdir, "sandbox", !w.opts.Sandbox.Off)
 	})
 	desc := jobDescription{JobArn: arn("batch", "job/"+j.ID), JobID: j.ID, JobName: j.Name, JobQueue: j.QueueARN,
 		JobDefinition: j.DefinitionARN, CreatedAt: j.CreatedAt, StartedAt: time.Now().UnixMilli(),
 		Container: containerDetail{Image: j.Image, Command: j.Command, Vcpus: j.VCPUs, LogStreamName: logPath}}
-	r, err := w.start(ctx, j, logf)
+	r, err := w.start(ctx, j, out, logPath)
 	if err == nil {
 		err = r.wait()
 	}
 	desc.StoppedAt = time.Now().UnixMilli()
 	if ctx.Err() != nil {
-		fmt.Fprintf(logf, "[sluice] job stopped: %v\n", ctx.Err())
+		fmt.Fprintf(out, "[sluice] job stopped: %v\n", ctx.Err())
 		return jobDescription{}, fmt.Errorf("job %s (%s) stopped: %w", j.Name, j.ID, ctx.Err())
 	}
 	if r != nil {
 		desc.Container.Command = r.args
 	}
 	describeExit(&desc, err)
-	fmt.Fprintf(logf, "[sluice] job %s: %s\n", desc.Status, desc.StatusReason)
+	fmt.Fprintf(out, "[sluice] job %s: %s\n", desc.Status, desc.StatusReason)
+	if err := out.Close(); err != nil {
+		return jobDescription{}, fmt.Errorf("job %s: log: %w", j.Name, err)
+	}
 	return desc, nil
 }
 
@@ -182,7 +191,7 @@ func describeExit(desc *jobDescription, runErr error) {
 }
 
 // header writes what the job runs with at the top of its log.
-func (w *World) header(logf *os.File, j *job, args []string) {
+func (w *World) header(logf io.Writer, j *job, args []string) {
 	fmt.Fprintf(logf, "[sluice] job %s (%s) on queue %s, compute environment %s, %g vCPUs, definition %s\n",
 		j.Name, j.ID, j.Queue, j.ComputeEnvironment, j.VCPUs, j.DefinitionARN)
 	where := "in a sandbox (bubblewrap) as user nobody"

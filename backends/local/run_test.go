@@ -20,7 +20,13 @@ import (
 // queue, and a job definition running command with 1 vCPU.
 func jobWorld(tb testing.TB, command []string, env map[string]string) *local.World {
 	tb.Helper()
-	w := mustWorld(tb, local.Options{Workdir: tb.TempDir()})
+	return jobWorldWith(tb, local.Options{Workdir: tb.TempDir()}, command, env)
+}
+
+// jobWorldWith is jobWorld with the World's options.
+func jobWorldWith(tb testing.TB, opts local.Options, command []string, env map[string]string) *local.World {
+	tb.Helper()
+	w := mustWorld(tb, opts)
 	mustCreate(tb, backend(tb, w, sluice.TypeComputeEnvironment), target(sluice.TypeComputeEnvironment, "cpu", "churn-dev-cpu", ceSpec))
 	mustCreate(tb, backend(tb, w, sluice.TypeJobQueue), target(sluice.TypeJobQueue, "cpu", "churn-dev-cpu", jqSpec))
 	mustCreate(tb, backend(tb, w, sluice.TypeJobDefinition), target(sluice.TypeJobDefinition, "step", "churn-dev-step", jobDefSpec(command, "1", env)))

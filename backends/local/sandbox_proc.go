@@ -2,7 +2,9 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,15 +22,19 @@ type running struct {
 	// job runs unsandboxed.
 	status *os.File
 	log    string
+	// out is what the process writes to; wait flushes it before reading
+	// the log.
+	out io.Writer
 }
 
 // start starts j's command, in its sandbox unless the World's
-// configuration turned that off, with its output going to logf. It
+// configuration turned that off, with its output going to logf (the log
+// at logPath, through its filter). It
 // fails when the sandbox cannot be set up (ErrSandbox) or the process
 // cannot be started; the returned running is nil only when ctx ended
 // first.
-func (w *World) start(ctx context.Context, j *job, logf *os.File) (*running, error) {
-	r := &running{args: make([]string, len(j.Command)), log: logf.Name()}
+func (w *World) start(ctx context.Context, j *job, logf io.Writer, logPath string) (*running, error) {
+	r := &running{args: make([]string, len(j.Command)), log: logPath, out: logf}
 	for i, a := range j.Command {
 		r.args[i] = w.rewrite(a)
 	}
@@ -85,6 +91,14 @@ func (w *World) stepDir() string {
 // exited.
 func (r *running) wait() error {
 	err := r.cmd.Wait()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		// The command succeeded, but something it left running held its
+		// output open past WaitDelay: the output is cut there.
+		err = nil
+	}
+	if f, ok := r.out.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
 	if r.status == nil {
 		return err
 	}

@@ -70,7 +70,6 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	var conn *awsEnv
 	env := o.rolloutEnv(g, store, &conn)
 	env.Workers = o.workers
-	env.BeforeApply = func(p *rollout.Planned) { _ = writePlanText(g.stdout, o.env, p.Plan) }
 	_ = writeText(g.stderr, run.Findings)
 	out, err := o.applyAndWait(ctx, g, env, run)
 	if err != nil {
@@ -89,20 +88,21 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired) (*rollout.Outcome, error) {
 	deadline := time.Now().Add(o.wait)
 	start := time.Now()
+	opts := append(rollout.ApplyOptions(o.planOptions()...),
+		rollout.BeforeApply(func(p *rollout.Planned) { _ = writePlanText(g.stdout, o.env, p.Plan) }))
 	if o.wait > 0 {
 		// Changes waiting on another (a queue on its compute
 		// environment) are taken further within each apply, so that
 		// what depends on them starts as soon as they are done.
 		var mu sync.Mutex
-		env.FollowUntil = deadline
-		env.OnWait = func(c reconcile.Change, err error, after time.Duration) {
+		opts = append(opts, rollout.Follow(deadline, func(c reconcile.Change, err error, after time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()
 			fmt.Fprintf(g.stdout, "  [%s] in progress: %v (checking again in %s)\n", time.Since(start).Round(time.Second), err, after)
-		}
+		}))
 	}
 	for {
-		out, err := env.Apply(ctx, run)
+		out, err := env.Apply(ctx, run, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		fmt.Fprintf(g.stdout, "  checking again in %s...\n", after)
 		// The next rounds read back only what was in progress: the rest
 		// was read (or created) a moment ago.
-		env.BeforeApply, env.RefreshShare = nil, func(id sluice.ResourceID) bool { return pending[id] }
+		opts = append(opts, rollout.BeforeApply(nil), rollout.RefreshOnly(func(id sluice.ResourceID) bool { return pending[id] }))
 		select {
 		case <-ctx.Done():
 			return out, ctx.Err()

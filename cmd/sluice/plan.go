@@ -66,7 +66,8 @@ Each update lists the fields that differ, as paths with the value there now
 and the value planned (spec.computeResources.maxvCpus: 16 → 64): against the
 spec last applied for a change in Git, against the state read back after the
 last apply for drift, where a value the service did not take counts as
-drift. Tags (Sluice's ownership tags included) and the deletion policy are
+drift. A resource changed in Git that also drifted lists both, the
+drifted fields marked (drifted). Tags (Sluice's ownership tags included) and the deletion policy are
 compared too; a change of the deletion policy alone is recorded without an
 AWS call. Values of secrets show as (sensitive).
 
@@ -125,7 +126,7 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	}
 	var conn *awsEnv
 	env := o.rolloutEnv(g, store, &conn)
-	planned, err := env.Plan(ctx, run)
+	planned, err := env.Plan(ctx, run, o.planOptions()...)
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func (o *planOptions) detailedError(g *globalOptions, err error) error {
 // rolloutEnv is the environment as the rollout drives it, connecting to
 // AWS only when needed; conn is set to the connection when one is made.
 func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, conn **awsEnv) *rollout.Env {
-	return &rollout.Env{Name: o.env, Store: store, Prune: o.prune, Refresh: o.refresh,
+	return &rollout.Env{Name: o.env, Store: store,
 		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
 		Connect: func(ctx context.Context) (*rollout.Target, error) {
 			env, err := o.aws.connect(ctx, o.env)
@@ -169,6 +170,12 @@ func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, co
 			*conn = env
 			return o.aws.target(env), nil
 		}}
+}
+
+// planOptions are the options of a plan, and of the plan an apply makes,
+// as the flags say.
+func (o *targetOptions) planOptions() []rollout.PlanOption {
+	return []rollout.PlanOption{rollout.Prune(o.prune, false), rollout.Refresh(o.refresh)}
 }
 
 // desired loads and compiles the repository for the environment: the

@@ -34,7 +34,7 @@ func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
 		reason := strings.ReplaceAll(c.Reason, "\n", " ")
 		fmt.Fprintf(&b, "  %-3s %-8s %s (%s)\n", symbol(c.Action), c.Action, c.ID, reason)
 		for _, f := range c.Fields {
-			fmt.Fprintf(&b, "        %s: %s → %s\n", f.Path, fieldValue(f.Old), fieldValue(f.New))
+			fmt.Fprintf(&b, "        %s: %s → %s%s\n", f.Path, fieldValue(f.Old), fieldValue(f.New), driftMark(f))
 		}
 		for _, n := range changeNotes(c) {
 			fmt.Fprintf(&b, "        note: %s\n", n)
@@ -134,10 +134,19 @@ func markdownChange(c reconcile.Change) string {
 	}
 	b.WriteString("\n  | field | now | planned |\n  |---|---|---|\n")
 	for _, f := range c.Fields {
-		fmt.Fprintf(&b, "  | %s | %s | %s |\n", code(f.Path), code(fieldValue(f.Old)), code(fieldValue(f.New)))
+		fmt.Fprintf(&b, "  | %s%s | %s | %s |\n", code(f.Path), driftMark(f), code(fieldValue(f.Old)), code(fieldValue(f.New)))
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// driftMark marks a field that drifted outside Sluice in a change that
+// the documents make too (reconcile.FieldDiff.Drift).
+func driftMark(f reconcile.FieldDiff) string {
+	if f.Drift {
+		return " (drifted)"
+	}
+	return ""
 }
 
 // codeEscaper escapes what would end inline HTML code or a table cell.
