@@ -91,10 +91,12 @@ func (w *World) StartExecution(ctx context.Context, stateMachine, name string, i
 		ID: executionARN(sm.Name, name), Name: name, StateMachine: sm.ARN,
 		Status: sluice.ExecutionRunning, Started: time.Now().UTC(), Input: input,
 	})
+	le.run = runRecord(sm, le.rec)
 	runCtx, err := w.admit(le)
 	if err != nil {
 		return "", err
 	}
+	w.recordRun(le)
 	go w.runExecution(runCtx, le, m)
 	return le.rec.ID, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +25,8 @@ const (
 // kept up to date from the interpreter's events.
 type liveExecution struct {
 	path string
+	// run is the run store's record as the execution started.
+	run sluice.RunRecord
 
 	mu  sync.Mutex
 	rec sluice.Execution
@@ -151,12 +155,17 @@ func (r stepRunner) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, e
 		return r.w.RunTask(ctx, t)
 	}
 	r.le.stepStarted(t)
+	a := attemptOf(r.le.rec.ID, t)
+	r.w.recordAttempt(a)
 	out, err := r.w.runJob(ctx, t, func(log string) {
 		r.le.update(t.Path, t.Attempt, func(s *sluice.StepRun) { s.Log = log })
+		a.Log, a.JobID = log, strings.TrimSuffix(filepath.Base(log), ".log")
+		r.w.recordAttempt(a)
 	})
 	if ctx.Err() != nil {
 		r.le.update(t.Path, t.Attempt, stopStep)
 	}
+	r.w.attemptEnded(a, t, out, err)
 	return out, err
 }
 
@@ -177,6 +186,7 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 		select {
 		case o := <-done:
 			le.finish(o)
+			w.recordRun(le)
 			err := w.persist(le, true)
 			if err != nil {
 				w.log.Error("execution record not saved", "execution", le.rec.ID, "err", err)
