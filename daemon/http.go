@@ -35,7 +35,9 @@ const maxRequestBody = 64 << 10
 //	POST /api/v1/environments/{env}/suspend
 //	POST /api/v1/environments/{env}/resume
 //	POST /api/v1/environments/{env}/sync         reconcile now, with a drift check
-//	GET  /api/v1/environments/{env}/runs         runs the daemon started, newest first (read)
+//	GET  /api/v1/environments/{env}/runs         recorded runs, newest first (read; ?pipeline=&status=&limit=)
+//	GET  /api/v1/environments/{env}/runs/{id}    one recorded run (id or name) with attempts and artifacts (read)
+//	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a local step's log, text (read; ?attempt=N)
 //	POST /api/v1/environments/{env}/pipelines/{pipeline}/runs         {"parameters": {...}, "name": "..."}
 //	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps (read)
 //
@@ -62,6 +64,8 @@ func (d *Daemon) Handler() http.Handler {
 		return map[string]string{"status": "reconcile requested"}, d.Sync(env)
 	}))
 	route("GET /api/v1/environments/{env}/runs", tierRead, d.listRuns)
+	route("GET /api/v1/environments/{env}/runs/{id}", tierRead, d.getRecordedRun)
+	route("GET /api/v1/environments/{env}/runs/{id}/steps/{step}/log", tierRead, d.getRunLog)
 	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
 	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)
 	route("GET /{$}", tierOpen, d.page)
@@ -215,6 +219,10 @@ func (d *Daemon) writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func (d *Daemon) listRuns(w http.ResponseWriter, r *http.Request) {
+	if d.opts.Runs != nil {
+		d.listRecordedRuns(w, r)
+		return
+	}
 	runs, err := d.Runs(r.Context(), r.PathValue("env"))
 	if err != nil {
 		d.writeError(w, err)
