@@ -53,6 +53,8 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newStatusCmd(g),
 		newHistoryCmd(g),
 		newRunCmd(g),
+		newRunsCmd(g),
+		newLogsCmd(g),
 		newDemoCmd(g),
 		newStateCmd(g),
 	)
