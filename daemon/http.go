@@ -38,6 +38,7 @@ const maxRequestBody = 64 << 10
 //	GET  /api/v1/environments/{env}/runs         recorded runs, newest first (read; ?pipeline=&status=&limit=)
 //	GET  /api/v1/environments/{env}/runs/{id}    one recorded run (id or name) with attempts and artifacts (read)
 //	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a local step's log, text (read; ?attempt=N)
+//	POST /api/v1/environments/{env}/runs/{id}/stop                stop a running run (local backend)
 //	POST /api/v1/environments/{env}/pipelines/{pipeline}/runs         {"parameters": {...}, "name": "..."}
 //	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps (read)
 //
@@ -66,6 +67,7 @@ func (d *Daemon) Handler() http.Handler {
 	route("GET /api/v1/environments/{env}/runs", tierRead, d.listRuns)
 	route("GET /api/v1/environments/{env}/runs/{id}", tierRead, d.getRecordedRun)
 	route("GET /api/v1/environments/{env}/runs/{id}/steps/{step}/log", tierRead, d.getRunLog)
+	route("POST /api/v1/environments/{env}/runs/{id}/stop", tierAdmin, d.stopRun)
 	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
 	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)
 	route("GET /{$}", tierOpen, d.page)

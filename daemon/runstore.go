@@ -160,3 +160,47 @@ func (d *Daemon) getRunLog(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = w.Write(d.redact.Bytes(b))
 }
+
+// stopper is a runner that can stop an execution.
+type stopper interface {
+	StopExecution(ctx context.Context, id, cause string) error
+}
+
+// StopRun stops a running run of env (by id or name). It fails with
+// ErrNotFound for an unknown run or one no longer running, and
+// ErrConflict when the environment's backend cannot stop runs.
+func (d *Daemon) StopRun(ctx context.Context, env, id string) (sluice.RunRecord, error) {
+	r, err := d.RecordedRun(ctx, env, id)
+	if err != nil {
+		return sluice.RunRecord{}, err
+	}
+	if r.Status != sluice.ExecutionRunning {
+		return sluice.RunRecord{}, fmt.Errorf("%w: run %s already ended %s", ErrConflict, r.Name, r.Status)
+	}
+	w, err := d.env(env)
+	if err != nil {
+		return sluice.RunRecord{}, err
+	}
+	runner, _, err := w.runnerFor(ctx, r.Pipeline)
+	if err != nil {
+		return sluice.RunRecord{}, err
+	}
+	s, ok := runner.(stopper)
+	if !ok {
+		return sluice.RunRecord{}, fmt.Errorf("%w: environment %s's backend cannot stop runs yet", ErrConflict, env)
+	}
+	if err := s.StopExecution(ctx, r.ID, "stopped through the API"); err != nil {
+		return sluice.RunRecord{}, runError(err)
+	}
+	d.log.Info("run stopped", "env", env, "pipeline", r.Pipeline, "run", r.Name)
+	return r.RunRecord, nil
+}
+
+func (d *Daemon) stopRun(w http.ResponseWriter, r *http.Request) {
+	run, err := d.StopRun(r.Context(), r.PathValue("env"), r.PathValue("id"))
+	if err != nil {
+		d.writeError(w, err)
+		return
+	}
+	d.writeJSON(w, http.StatusOK, map[string]string{"status": "stop requested", "run": run.Name, "id": run.ID})
+}

@@ -97,6 +97,7 @@ func (w *World) StartExecution(ctx context.Context, stateMachine, name string, i
 		return "", err
 	}
 	w.recordRun(le)
+	runCtx, le.cancel = context.WithCancel(runCtx)
 	go w.runExecution(runCtx, le, m)
 	return le.rec.ID, nil
 }

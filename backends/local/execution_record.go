@@ -273,3 +273,30 @@ func (w *World) readOutputs(uri string) json.RawMessage {
 	}
 	return c
 }
+
+// StopExecution stops the execution id while it runs in this World, as
+// Step Functions' StopExecution does: its running jobs are killed and it
+// ends ABORTED with the error Sluice.Stopped and cause. It fails with
+// KindNotFound when no execution id runs here (one that ended, or one a
+// stopped process ran).
+func (w *World) StopExecution(ctx context.Context, id, cause string) error {
+	const op = "local.StopExecution"
+	if err := ctx.Err(); err != nil {
+		return sluice.E(op, sluice.KindTransient, err)
+	}
+	le := w.runs.running(id)
+	if le == nil {
+		return sluice.E(op, sluice.KindNotFound, errors.New("execution "+id+" is not running"))
+	}
+	le.mu.Lock()
+	if cause == "" {
+		cause = "stopped on request"
+	}
+	le.stopCause = cause
+	cancel := le.cancel
+	le.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	return nil
+}

@@ -106,3 +106,24 @@ func TestFailedAndForeachExecutionsAreRecorded(t *testing.T) {
 		t.Fatalf("failed runs listed: %v, %v", runs, err)
 	}
 }
+
+func TestStopExecution(t *testing.T) {
+	w, store := recordingWorld(t)
+	ctx := context.Background()
+	id := mustStart(t, w, machineARN("slow"), "run-s", "")
+	waitFor(t, w, id, func(e sluice.Execution) bool { return len(e.Steps) == 1 && e.Steps[0].Log != "" })
+	if err := w.StopExecution(ctx, id, "stopped by a test"); err != nil {
+		t.Fatal(err)
+	}
+	e := waitDone(t, w, id)
+	if e.Status != sluice.ExecutionAborted || e.Cause != "stopped by a test" || e.Steps[0].Status != sluice.ExecutionFailed {
+		t.Fatalf("stopped execution: %s %s %s", e.Status, e.Cause, stepStates(e.Steps))
+	}
+	r, err := store.Run(ctx, env, "run-s")
+	if err != nil || r.Status != sluice.ExecutionAborted || r.Attempts[0].Status != sluice.ExecutionFailed {
+		t.Fatalf("recorded: %+v, %v", r, err)
+	}
+	if err := w.StopExecution(ctx, id, ""); sluice.KindOf(err) != sluice.KindNotFound {
+		t.Fatalf("stopping an ended execution: %v, want not found", err)
+	}
+}

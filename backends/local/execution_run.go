@@ -27,6 +27,9 @@ type liveExecution struct {
 	path string
 	// run is the run store's record as the execution started.
 	run sluice.RunRecord
+	// cancel stops the execution; stopCause, set before, says why.
+	cancel    context.CancelFunc
+	stopCause string
 
 	mu  sync.Mutex
 	rec sluice.Execution
@@ -128,6 +131,8 @@ func (le *liveExecution) finish(o outcome) {
 	switch {
 	case o.err == nil:
 		e.Status, e.Output = sluice.ExecutionSucceeded, o.out
+	case le.stopCause != "":
+		e.Status, e.Error, e.Cause = sluice.ExecutionAborted, "Sluice.Stopped", le.stopCause
 	case errors.As(o.err, &f):
 		e.Status, e.Error, e.Cause = sluice.ExecutionFailed, f.Name, f.Cause
 		if n := len(o.history); n > 0 && o.history[n-1].Type == asl.EventExecutionTimedOut {
@@ -173,6 +178,9 @@ func (r stepRunner) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, e
 // most every flushEvery while it runs and once more when it ends.
 func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Machine) {
 	defer w.runs.wg.Done()
+	if le.cancel != nil {
+		defer le.cancel()
+	}
 	done := make(chan outcome, 1)
 	go func() {
 		opts := asl.Options{Runner: stepRunner{w: w, le: le}, Resources: w, Observer: le.observe}

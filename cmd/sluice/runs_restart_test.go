@@ -24,6 +24,14 @@ spec:
   steps:
     - name: fit
       command: [sh, -c, 'mkdir -p "$SLUICE_OUTPUT" && echo model > "$SLUICE_OUTPUT/model.pkl" && echo "{\"accuracy\": 0.9}" > "$SLUICE_OUTPUT/outputs.json" && echo fitted']
+---
+apiVersion: sluice.dev/v1
+kind: Pipeline
+metadata: {name: nap}
+spec:
+  steps:
+    - name: sleep
+      command: [sleep, "300"]
 `
 
 // TestRunsSurviveDaemonKill runs a pipeline through a daemon on the
@@ -75,9 +83,47 @@ func TestRunsSurviveDaemonKill(t *testing.T) {
 	if len(list) != 1 || list[0].Name != "r1" {
 		t.Fatalf("runs listed after a restart: %+v", list)
 	}
-	code, out, errOut := runCLI(t, "logs", "r1", "fit", "--server", server, "--token-file", filepath.Join(dir, "token"), "--env", "dev")
-	if code != 0 || !strings.Contains(out, "fitted") {
-		t.Fatalf("sluice logs r1 fit: exit %d\n%s\n%s", code, out, errOut)
+	client = []string{"--server", server, "--token-file", filepath.Join(dir, "token"), "--env", "dev"}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"logs", "r1", "fit"}, "fitted"},
+		{[]string{"runs", "list", "--pipeline", "train"}, "r1   train     SUCCEEDED"},
+		{[]string{"runs", "show", "r1"}, "model.pkl"},
+		{[]string{"runs", "show", "r1", "--format", "json"}, `"revision": "` + head + `"`},
+	} {
+		code, out, errOut := runCLI(t, append(c.args, client...)...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("sluice %s: exit %d, want %q in\n%s\n%s", strings.Join(c.args, " "), code, c.want, out, errOut)
+		}
+	}
+	testStopRun(t, server, client)
+}
+
+// testStopRun starts a long run, waits for its step to be recorded
+// running, stops it and waits for it to be recorded ABORTED.
+func testStopRun(t *testing.T, server string, client []string) {
+	if code, out, errOut := runCLI(t, append([]string{"run", "nap", "--name", "nap1", "--detach"}, client...)...); code != 0 {
+		t.Fatalf("sluice run nap: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var run sluice.RunDetail
+	waitRun := func(until func() bool) {
+		for deadline := time.Now().Add(time.Minute); !until(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("run nap1 as recorded: %+v", run)
+			}
+			run = sluice.RunDetail{}
+			getJSON(t, server+"/api/v1/environments/dev/runs/nap1", &run)
+		}
+	}
+	waitRun(func() bool { return len(run.Attempts) == 1 && run.Attempts[0].Log != "" })
+	if code, out, errOut := runCLI(t, append([]string{"runs", "stop", "nap1"}, client...)...); code != 0 || !strings.Contains(out, "Stop requested") {
+		t.Fatalf("sluice runs stop: exit %d\n%s\n%s", code, out, errOut)
+	}
+	waitRun(func() bool { return run.Status == sluice.ExecutionAborted })
+	if run.Attempts[0].Status != sluice.ExecutionFailed || run.Error != "Sluice.Stopped" {
+		t.Fatalf("stopped run: %+v", run)
 	}
 }
 
