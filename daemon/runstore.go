@@ -204,3 +204,37 @@ func (d *Daemon) stopRun(w http.ResponseWriter, r *http.Request) {
 	}
 	d.writeJSON(w, http.StatusOK, map[string]string{"status": "stop requested", "run": run.Name, "id": run.ID})
 }
+
+// Lineage returns what wrote the artifact uri in env: the run, its
+// revision and parameters, and the step's attempt. It fails with
+// ErrNotFound when no recorded step of env wrote it.
+func (d *Daemon) Lineage(ctx context.Context, env, uri string) (sluice.Lineage, error) {
+	if _, err := d.env(env); err != nil {
+		return sluice.Lineage{}, err
+	}
+	if d.opts.Runs == nil {
+		return sluice.Lineage{}, fmt.Errorf("%w: this daemon records no runs", ErrConflict)
+	}
+	l, err := d.opts.Runs.Lineage(ctx, uri)
+	if err != nil {
+		return sluice.Lineage{}, storeError(err)
+	}
+	if l.Run.Environment != env {
+		return sluice.Lineage{}, fmt.Errorf("%w: no recorded step of %s wrote %s", ErrNotFound, env, uri)
+	}
+	return l, nil
+}
+
+func (d *Daemon) getLineage(w http.ResponseWriter, r *http.Request) {
+	uri := r.URL.Query().Get("uri")
+	if uri == "" {
+		d.writeError(w, errBadRequest("lineage needs the artifact's ?uri=s3://BUCKET/KEY"))
+		return
+	}
+	l, err := d.Lineage(r.Context(), r.PathValue("env"), uri)
+	if err != nil {
+		d.writeError(w, err)
+		return
+	}
+	d.writeJSON(w, http.StatusOK, l)
+}

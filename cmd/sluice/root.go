@@ -55,6 +55,8 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newRunCmd(g),
 		newRunsCmd(g),
 		newLogsCmd(g),
+		newArtifactsCmd(g),
+		newLineageCmd(g),
 		newDemoCmd(g),
 		newStateCmd(g),
 	)

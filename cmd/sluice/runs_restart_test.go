@@ -92,6 +92,8 @@ func TestRunsSurviveDaemonKill(t *testing.T) {
 		{[]string{"runs", "list", "--pipeline", "train"}, "r1   train     SUCCEEDED"},
 		{[]string{"runs", "show", "r1"}, "model.pkl"},
 		{[]string{"runs", "show", "r1", "--format", "json"}, `"revision": "` + head + `"`},
+		{[]string{"artifacts", "r1", "fit"}, "s3://crash-dev-artifacts/train/r1/fit/model.pkl"},
+		{[]string{"lineage", "s3://crash-dev-artifacts/train/r1/fit/model.pkl"}, "written by run r1 of train in dev, step fit attempt 1"},
 	} {
 		code, out, errOut := runCLI(t, append(c.args, client...)...)
 		if code != 0 || !strings.Contains(out, c.want) {
