@@ -31,6 +31,9 @@ type RunRecord struct {
 	Stopped time.Time `json:"stopped,omitzero"`
 	Error   string    `json:"error,omitempty"`
 	Cause   string    `json:"cause,omitempty"`
+	// Origin is the ID of the run this one resumed, whose succeeded
+	// steps it reused instead of running them again.
+	Origin string `json:"origin,omitempty"`
 }
 
 // AttemptRecord is one try of one step (or of one copy of a step inside

@@ -72,7 +72,7 @@ func statements(text string) []string {
 // its own transaction; lock, when not empty, is run first in each so
 // that two processes opening one database migrate it once. It fails when
 // the database was migrated by a newer Sluice.
-func migrate(ctx context.Context, db *sql.DB, lock string) (int, error) {
+func migrate(ctx context.Context, db *sql.DB, lock string, maxVersion int) (int, error) {
 	ms, err := migrations()
 	if err != nil {
 		return 0, err
@@ -80,11 +80,15 @@ func migrate(ctx context.Context, db *sql.DB, lock string) (int, error) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS runstore_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("runstore: migrations table: %w", err)
 	}
-	latest := ms[len(ms)-1].version
+	latest, known := ms[len(ms)-1].version, ms[len(ms)-1].version
 	for _, m := range ms {
-		if err := apply(ctx, db, lock, m, latest); err != nil {
+		if maxVersion > 0 && m.version > maxVersion {
+			break
+		}
+		if err := apply(ctx, db, lock, m, known); err != nil {
 			return 0, err
 		}
+		latest = m.version
 	}
 	return latest, nil
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/sluice-dev/sluice"
 )
 
-const runColumns = `id, name, project, pipeline, environment, backend, revision, spec_hash, parameters, status, started, stopped, error, cause`
+const runColumns = `id, name, project, pipeline, environment, backend, revision, spec_hash, parameters, status, started, stopped, error, cause,
+	origin`
 
 const attemptColumns = `run_id, path, attempt, step, foreach_index, foreach_item, job_id, status, started, stopped, exit_code,
 	error, cause, log, outputs`
@@ -146,7 +147,7 @@ func scanRun(rows *sql.Rows) (sluice.RunRecord, error) {
 	var params string
 	var started, stopped int64
 	err := rows.Scan(&r.ID, &r.Name, &r.Project, &r.Pipeline, &r.Environment, &r.Backend, &r.Revision, &r.SpecHash,
-		&params, &r.Status, &started, &stopped, &r.Error, &r.Cause)
+		&params, &r.Status, &started, &stopped, &r.Error, &r.Cause, &r.Origin)
 	r.Parameters, r.Started, r.Stopped = raw(params), fromMicros(started), fromMicros(stopped)
 	return r, err
 }

@@ -25,13 +25,16 @@ type Options struct {
 	// transaction to keep other processes out (PostgreSQL: an advisory
 	// transaction lock); empty for a database with one writer at a time.
 	MigrationLock string
+	// MaxVersion, when not 0, stops the migrations at that version (to
+	// test upgrades from an older schema).
+	MaxVersion int
 }
 
 // Open applies the embedded migrations to db and returns the store over
 // it. Close closes db. It fails when a migration fails or the database's
 // schema is newer than this Sluice knows.
 func Open(ctx context.Context, db *sql.DB, opts Options) (*Store, error) {
-	v, err := migrate(ctx, db, opts.MigrationLock)
+	v, err := migrate(ctx, db, opts.MigrationLock, opts.MaxVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -47,13 +50,13 @@ func (s *Store) Close() error { return s.db.Close() }
 // PutRun inserts or replaces the run r.ID.
 func (s *Store) PutRun(ctx context.Context, r sluice.RunRecord) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO runs (id, name, project, pipeline, environment, backend, revision, spec_hash,
-		parameters, status, started, stopped, error, cause) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		parameters, status, started, stopped, error, cause, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, project = excluded.project, pipeline = excluded.pipeline,
 		environment = excluded.environment, backend = excluded.backend, revision = excluded.revision, spec_hash = excluded.spec_hash,
 		parameters = excluded.parameters, status = excluded.status, started = excluded.started, stopped = excluded.stopped,
-		error = excluded.error, cause = excluded.cause`,
+		error = excluded.error, cause = excluded.cause, origin = excluded.origin`,
 		r.ID, r.Name, r.Project, r.Pipeline, r.Environment, r.Backend, r.Revision, r.SpecHash, text(r.Parameters),
-		r.Status, micros(r.Started), micros(r.Stopped), r.Error, r.Cause)
+		r.Status, micros(r.Started), micros(r.Stopped), r.Error, r.Cause, r.Origin)
 	return wrap("PutRun", err)
 }
 

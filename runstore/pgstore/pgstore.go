@@ -24,6 +24,12 @@ const migrationLock = `SELECT pg_advisory_xact_lock(7307329651)`
 // fails when the server cannot be reached within ctx or a migration
 // fails. The DSN, which may hold a password, is never in the error.
 func Open(ctx context.Context, dsn string) (*runstore.Store, error) {
+	return OpenVersion(ctx, dsn, 0)
+}
+
+// OpenVersion is Open with the migrations stopped at version (0: all),
+// to test upgrades from an older schema.
+func OpenVersion(ctx context.Context, dsn string, version int) (*runstore.Store, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("run store: the PostgreSQL DSN cannot be read")
@@ -34,7 +40,7 @@ func Open(ctx context.Context, dsn string) (*runstore.Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("run store: reach PostgreSQL: %w", err)
 	}
-	s, err := runstore.Open(ctx, db, runstore.Options{MigrationLock: migrationLock})
+	s, err := runstore.Open(ctx, db, runstore.Options{MigrationLock: migrationLock, MaxVersion: version})
 	if err != nil {
 		_ = db.Close()
 		return nil, err

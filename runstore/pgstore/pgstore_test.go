@@ -32,6 +32,18 @@ func factory(tb testing.TB) storetest.Factory {
 			return strings.Replace(srv.DSN, "dbname=postgres", "dbname="+name, 1)
 		},
 		Open: func(ctx context.Context, loc string) (sluice.RunStore, error) { return pgstore.Open(ctx, loc) },
+		OpenVersion: func(ctx context.Context, loc string, v int) (sluice.RunStore, error) {
+			return pgstore.OpenVersion(ctx, loc, v)
+		},
+		Exec: func(ctx context.Context, loc, stmt string) error {
+			db, err := sql.Open("pgx", loc)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = db.Close() }()
+			_, err = db.ExecContext(ctx, stmt)
+			return err
+		},
 	}
 }
 

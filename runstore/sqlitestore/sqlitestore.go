@@ -25,6 +25,12 @@ import (
 // second process reading) share it. It fails when the file cannot be
 // created or opened or a migration fails.
 func Open(ctx context.Context, path string) (*runstore.Store, error) {
+	return OpenVersion(ctx, path, 0)
+}
+
+// OpenVersion is Open with the migrations stopped at version (0: all),
+// to test upgrades from an older schema.
+func OpenVersion(ctx context.Context, path string, version int) (*runstore.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("run store: %w", err)
 	}
@@ -48,7 +54,7 @@ func Open(ctx context.Context, path string) (*runstore.Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("run store: %w", err)
 	}
-	s, err := runstore.Open(ctx, db, runstore.Options{})
+	s, err := runstore.Open(ctx, db, runstore.Options{MaxVersion: version})
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("run store %s: %w", path, err)

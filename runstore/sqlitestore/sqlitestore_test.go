@@ -2,6 +2,7 @@ package sqlitestore_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -15,6 +16,18 @@ func factory() storetest.Factory {
 		New: func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "state", "runs.db") },
 		Open: func(ctx context.Context, loc string) (sluice.RunStore, error) {
 			return sqlitestore.Open(ctx, loc)
+		},
+		OpenVersion: func(ctx context.Context, loc string, v int) (sluice.RunStore, error) {
+			return sqlitestore.OpenVersion(ctx, loc, v)
+		},
+		Exec: func(ctx context.Context, loc, stmt string) error {
+			db, err := sql.Open("sqlite", "file:"+loc)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = db.Close() }()
+			_, err = db.ExecContext(ctx, stmt)
+			return err
 		},
 	}
 }

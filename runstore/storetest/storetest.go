@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,11 @@ type Factory struct {
 	New func(tb testing.TB) string
 	// Open opens the store at loc, migrating it.
 	Open func(ctx context.Context, loc string) (sluice.RunStore, error)
+	// OpenVersion opens it migrated only up to version.
+	OpenVersion func(ctx context.Context, loc string, version int) (sluice.RunStore, error)
+	// Exec runs one SQL statement on the database at loc, outside the
+	// store (to write what an older Sluice wrote).
+	Exec func(ctx context.Context, loc, stmt string) error
 }
 
 // open opens the store at loc, closing it when the test ends.
@@ -38,6 +44,7 @@ func (f Factory) open(tb testing.TB, loc string) sluice.RunStore {
 func Run(t *testing.T, f Factory) {
 	for name, test := range map[string]func(*testing.T, Factory){
 		"MigrationsFromEmpty": testMigrations,
+		"MigrationFromV1":     testUpgrade,
 		"RoundTrip":           testRoundTrip,
 		"Upsert":              testUpsert,
 		"Filters":             testFilters,
@@ -57,7 +64,7 @@ func run(env, pipeline, name string, m int) sluice.RunRecord {
 	return sluice.RunRecord{ID: "arn:aws:states:local:000000000000:execution:" + env + "-" + pipeline + ":" + name, Name: name,
 		Project: "demo", Pipeline: pipeline, Environment: env, Backend: "local", Revision: "abc123", SpecHash: "h1",
 		Parameters: json.RawMessage(`{"epochs":3,"lr":0.1}`), Status: sluice.ExecutionSucceeded,
-		Started: t0.Add(time.Duration(m) * time.Minute), Stopped: t0.Add(time.Duration(m+1) * time.Minute)}
+		Started: t0.Add(time.Duration(m) * time.Minute), Stopped: t0.Add(time.Duration(m+1) * time.Minute), Origin: "arn:origin"}
 }
 
 func testMigrations(t *testing.T, f Factory) {
@@ -79,6 +86,50 @@ func testMigrations(t *testing.T, f Factory) {
 	got, err := again.Run(context.Background(), "", r.ID)
 	if err != nil || !reflect.DeepEqual(got.RunRecord, r) {
 		t.Fatalf("after reopening: %+v, %v; want %+v", got.RunRecord, err, r)
+	}
+}
+
+// testUpgrade writes a run as the first schema held it, opens the store
+// (which migrates), and reads the run back, then writes a run with what
+// the newer schema adds.
+func testUpgrade(t *testing.T, f Factory) {
+	ctx := context.Background()
+	loc := f.New(t)
+	old, err := f.OpenVersion(ctx, loc, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := old.(interface{ Version() int }).Version(); v != 1 {
+		t.Fatalf("opened at version %d, want 1", v)
+	}
+	_ = old.Close()
+	err = f.Exec(ctx, loc, `INSERT INTO runs (id, name, project, pipeline, environment, backend, revision, spec_hash, parameters,
+		status, started, stopped, error, cause) VALUES ('arn:old', 'old', 'demo', 'training', 'dev', 'local', 'abc', 'h1',
+		'{"epochs":3}', 'SUCCEEDED', 1000, 2000, '', '')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.open(t, loc)
+	if v := s.(interface{ Version() int }).Version(); v < 2 {
+		t.Fatalf("after reopening: version %d, want the newest", v)
+	}
+	got, err := s.Run(ctx, "dev", "old")
+	want := sluice.RunRecord{ID: "arn:old", Name: "old", Project: "demo", Pipeline: "training", Environment: "dev", Backend: "local",
+		Revision: "abc", SpecHash: "h1", Parameters: json.RawMessage(`{"epochs":3}`), Status: sluice.ExecutionSucceeded,
+		Started: time.UnixMicro(1000).UTC(), Stopped: time.UnixMicro(2000).UTC()}
+	if err != nil || !reflect.DeepEqual(got.RunRecord, want) {
+		t.Fatalf("a run written at version 1, read after the upgrade: %+v, %v; want %+v", got.RunRecord, err, want)
+	}
+	mustPut(t, s, run("dev", "training", "new", 5), nil, nil)
+	// A database a newer Sluice migrated is refused, not written.
+	if err := f.Exec(ctx, loc, `INSERT INTO runstore_migrations (version, name, applied) VALUES (9999, '9999_future.sql', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := f.Open(ctx, loc); err == nil || !strings.Contains(err.Error(), "newer than this Sluice knows") {
+		if err == nil {
+			_ = s.Close()
+		}
+		t.Fatalf("opening a database of a newer schema: %v, want it refused", err)
 	}
 }
 
