@@ -27,6 +27,8 @@ type liveExecution struct {
 	path string
 	// run is the run store's record as the execution started.
 	run sluice.RunRecord
+	// origin, when set, is the run whose succeeded steps this one reuses.
+	origin *origin
 	// cancel stops the execution; stopCause, set before, says why.
 	cancel    context.CancelFunc
 	stopCause string
@@ -158,6 +160,9 @@ type stepRunner struct {
 func (r stepRunner) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, error) {
 	if t.Resource != ResourceSubmitJobSync && t.Resource != ResourceSubmitJob {
 		return r.w.RunTask(ctx, t)
+	}
+	if out, ok := r.w.reuse(r.le, t); ok {
+		return out, nil
 	}
 	r.le.stepStarted(t)
 	a := attemptOf(r.le.rec.ID, t)
