@@ -165,6 +165,8 @@ func TestHTTPAccess(t *testing.T) {
 		{"recorded run with the read token", "GET", env + "/runs/x", canaryRead, "", nil, 404},
 		{"lineage with the read token", "GET", env + "/lineage?uri=s3://b/k", canaryRead, "", nil, 404},
 		{"read token stops no run", "POST", env + "/runs/x/stop", canaryRead, "", nil, 401},
+		{"read token resumes no run", "POST", env + "/runs/x/resume", canaryRead, "", nil, 401},
+		{"API token resumes an unknown run", "POST", env + "/runs/x/resume", testToken, "", nil, 404},
 		{"API token stops an unknown run", "POST", env + "/runs/x/stop", testToken, "", nil, 404},
 		{"API token syncs", "POST", env + "/sync", testToken, "", nil, 200},
 		{"rebinding Host refused", "GET", "/api/v1/environments", "", "rebind.attacker.example:8080", nil, 421},

@@ -39,6 +39,7 @@ const maxRequestBody = 64 << 10
 //	GET  /api/v1/environments/{env}/runs/{id}    one recorded run (id or name) with attempts and artifacts (read)
 //	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a local step's log, text (read; ?attempt=N)
 //	POST /api/v1/environments/{env}/runs/{id}/stop                stop a running run (local backend)
+//	POST /api/v1/environments/{env}/runs/{id}/resume              {"name": "..."}: a new run from the failed step (local backend)
 //	GET  /api/v1/environments/{env}/lineage?uri=s3://...          the run, step and attempt that wrote an artifact (read)
 //	POST /api/v1/environments/{env}/pipelines/{pipeline}/runs         {"parameters": {...}, "name": "..."}
 //	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps (read)
@@ -69,6 +70,7 @@ func (d *Daemon) Handler() http.Handler {
 	route("GET /api/v1/environments/{env}/runs/{id}", tierRead, d.getRecordedRun)
 	route("GET /api/v1/environments/{env}/runs/{id}/steps/{step}/log", tierRead, d.getRunLog)
 	route("POST /api/v1/environments/{env}/runs/{id}/stop", tierAdmin, d.stopRun)
+	route("POST /api/v1/environments/{env}/runs/{id}/resume", tierAdmin, d.resumeRun)
 	route("GET /api/v1/environments/{env}/lineage", tierRead, d.getLineage)
 	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
 	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)

@@ -238,3 +238,57 @@ func (d *Daemon) getLineage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.writeJSON(w, http.StatusOK, l)
 }
+
+// resumer is a runner that can resume a failed execution.
+type resumer interface {
+	ResumeExecution(ctx context.Context, id, name string) (string, error)
+}
+
+// ResumeRun starts a new run of env that resumes the failed run id (by
+// id or name) from its failed step, reusing what succeeded; name names
+// it (empty: generated). It fails with ErrNotFound for an unknown run,
+// ErrConflict for one running or succeeded, or when the environment's
+// backend cannot resume runs.
+func (d *Daemon) ResumeRun(ctx context.Context, env, id, name string) (sluice.RunRecord, error) {
+	r, err := d.RecordedRun(ctx, env, id)
+	if err != nil {
+		return sluice.RunRecord{}, err
+	}
+	if name != "" && !runNameRE.MatchString(name) {
+		return sluice.RunRecord{}, errBadRequest(fmt.Sprintf("run name %q: use up to 80 letters, digits, - and _", name))
+	}
+	w, err := d.env(env)
+	if err != nil {
+		return sluice.RunRecord{}, err
+	}
+	runner, _, err := w.runnerFor(ctx, r.Pipeline)
+	if err != nil {
+		return sluice.RunRecord{}, err
+	}
+	rs, ok := runner.(resumer)
+	if !ok {
+		return sluice.RunRecord{}, fmt.Errorf("%w: environment %s's backend cannot resume runs yet", ErrConflict, env)
+	}
+	newID, err := rs.ResumeExecution(ctx, r.ID, name)
+	if err != nil {
+		return sluice.RunRecord{}, runError(err)
+	}
+	d.log.Info("run resumed", "env", env, "pipeline", r.Pipeline, "origin", r.Name, "run", nameOf(newID))
+	d.metrics.ExecutionRunning(env, r.Pipeline, 1)
+	go d.follow(w, runner, r.Pipeline, newID)
+	return sluice.RunRecord{ID: newID, Name: nameOf(newID), Pipeline: r.Pipeline, Environment: env, Origin: r.ID,
+		Status: sluice.ExecutionRunning}, nil
+}
+
+func (d *Daemon) resumeRun(w http.ResponseWriter, r *http.Request) {
+	var req RunRequest
+	if !d.decode(w, r, &req) {
+		return
+	}
+	run, err := d.ResumeRun(r.Context(), r.PathValue("env"), r.PathValue("id"), req.Name)
+	if err != nil {
+		d.writeError(w, err)
+		return
+	}
+	d.writeJSON(w, http.StatusOK, run)
+}

@@ -146,7 +146,8 @@ runs go on. To stop a run: "sluice runs stop RUN --env ENV".`}),
 			short: "Lift a suspension or a rollback's hold: the branch head is applied again",
 			long: `Resume lifts an environment's suspension or a rollback's hold: the daemon
 applies its branch head again. It is about deployments, not runs: the runs
-of a pipeline are under "sluice runs" (list, show, diff, stop), with "sluice logs", "sluice artifacts" and "sluice lineage"; resuming a
-failed run from its failed step is not available yet.`}),
+of a pipeline are under "sluice runs" (list, show, diff, stop), with "sluice
+logs", "sluice artifacts" and "sluice lineage"; to resume a failed run from
+its failed step: "sluice runs resume RUN --env ENV".`}),
 	}
 }

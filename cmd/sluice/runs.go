@@ -26,7 +26,7 @@ func newRunsCmd(g *globalOptions) *cobra.Command {
 the daemon's configuration gives runs.postgresDSN, otherwise an embedded
 database (runs.db beside its state file). They outlive daemon restarts.`,
 	}
-	cmd.AddCommand(newRunsListCmd(g), newRunsShowCmd(g), newRunsStopCmd(g), newRunsDiffCmd(g))
+	cmd.AddCommand(newRunsListCmd(g), newRunsShowCmd(g), newRunsStopCmd(g), newRunsDiffCmd(g), newRunsResumeCmd(g))
 	return cmd
 }
 

@@ -40,7 +40,8 @@ spec:
 // its step's outputs and artifact, and its log.
 func TestRunsSurviveDaemonKill(t *testing.T) {
 	dir := t.TempDir()
-	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra, "deploy/pipelines.yaml": trainPipeline}
+	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra,
+		"deploy/pipelines.yaml": trainPipeline + "---\n" + mendPipeline(filepath.Join(dir, "fixed"))}
 	bare := gitserver.NewRepo(t, files, "dev")
 	if err := os.WriteFile(filepath.Join(dir, "token"), []byte("run-token\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -101,6 +102,49 @@ func TestRunsSurviveDaemonKill(t *testing.T) {
 		}
 	}
 	testStopRun(t, server, client)
+	testResumeRun(t, server, client, filepath.Join(dir, "fixed"))
+}
+
+// mendPipeline fails at its second step until the file marker exists.
+func mendPipeline(marker string) string {
+	return `apiVersion: sluice.dev/v1
+kind: Pipeline
+metadata: {name: mend}
+spec:
+  steps:
+    - name: prepare
+      command: [sh, -c, 'mkdir -p "$SLUICE_OUTPUT" && echo data > "$SLUICE_OUTPUT/data.txt"']
+      next: check
+    - name: check
+      command: [sh, -c, 'test -e ` + marker + ` && cat "$SLUICE_ARTIFACTS/prepare/data.txt"']
+`
+}
+
+// testResumeRun fails a run on purpose, fixes the cause, resumes it and
+// finds the new run succeeded with prepare reused and check run again.
+func testResumeRun(t *testing.T, server string, client []string, marker string) {
+	if code, out, errOut := runCLI(t, append([]string{"run", "mend", "--name", "m1", "--poll", "100ms"}, client...)...); code == 0 {
+		t.Fatalf("sluice run mend succeeded before the fix\n%s\n%s", out, errOut)
+	}
+	if err := os.WriteFile(marker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, append([]string{"runs", "resume", "m1", "--name", "m2"}, client...)...)
+	if code != 0 || !strings.Contains(out, "Run m2 resumes m1") {
+		t.Fatalf("sluice runs resume: exit %d\n%s\n%s", code, out, errOut)
+	}
+	var run sluice.RunDetail
+	for deadline := time.Now().Add(time.Minute); run.Status != sluice.ExecutionSucceeded; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) || run.Status == sluice.ExecutionFailed {
+			t.Fatalf("resumed run m2: %+v", run)
+		}
+		run = sluice.RunDetail{}
+		getJSON(t, server+"/api/v1/environments/dev/runs/m2", &run)
+	}
+	if !strings.HasSuffix(run.Origin, ":m1") || len(run.Attempts) != 2 || !strings.Contains(run.Attempts[0].Cause, "reused") ||
+		strings.Contains(run.Attempts[1].Cause, "reused") {
+		t.Fatalf("resumed run m2: origin %s, attempts %+v; want prepare reused from m1 and check run", run.Origin, run.Attempts)
+	}
 }
 
 // testStopRun starts a long run, waits for its step to be recorded
