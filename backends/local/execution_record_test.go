@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/local"
@@ -125,5 +127,46 @@ func TestStopExecution(t *testing.T) {
 	}
 	if err := w.StopExecution(ctx, id, ""); sluice.KindOf(err) != sluice.KindNotFound {
 		t.Fatalf("stopping an ended execution: %v, want not found", err)
+	}
+}
+
+// TestSettleRuns settles a run whose record a stopped process left
+// RUNNING (here: a copy of a running execution's record in another data
+// directory): the store ends it ABORTED, its running attempt FAILED.
+func TestSettleRuns(t *testing.T) {
+	w, store := recordingWorld(t)
+	ctx := context.Background()
+	id := mustStart(t, w, machineARN("slow"), "run-k", "")
+	waitFor(t, w, id, func(e sluice.Execution) bool { return len(e.Steps) == 1 && e.Steps[0].Log != "" })
+	// The record is written every 100 ms while it changes: wait for the
+	// step's log to be in the file, as a killed process would leave it.
+	sm := machineARN("slow")[strings.LastIndex(machineARN("slow"), ":")+1:]
+	src := filepath.Join(w.Dir(), "executions", sm, "run-k.json")
+	var data []byte
+	for !strings.Contains(string(data), `"log"`) {
+		var err error
+		if data, err = os.ReadFile(src); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	dead := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dead, "executions", sm), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dead, "executions", sm, "run-k.json"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n, err := local.SettleRuns(ctx, dead, store)
+	if err != nil || n != 1 {
+		t.Fatalf("SettleRuns = %d, %v; want 1 run settled", n, err)
+	}
+	r, err := store.Run(ctx, env, "run-k")
+	if err != nil || r.Status != sluice.ExecutionAborted || !strings.Contains(r.Cause, "stopped") ||
+		r.Attempts[0].Status != sluice.ExecutionFailed || r.Stopped.IsZero() {
+		t.Fatalf("settled run: %+v, %v", r, err)
+	}
+	if n, err := local.SettleRuns(ctx, dead, store); err != nil || n != 0 {
+		t.Fatalf("settling again: %d, %v; want nothing to do", n, err)
 	}
 }

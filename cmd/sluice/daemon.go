@@ -71,6 +71,9 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	}
 	// Closed last: the local worlds record their runs' ends on close.
 	defer func() { err = errors.Join(err, runs.Close()) }()
+	if err := settleLocalRuns(ctx, cfg, runs, log); err != nil {
+		return err
+	}
 	red := redact.New()
 	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
 	conn.redact = red

@@ -91,6 +91,9 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, runs.Close()) }()
+	if err := settleLocalRuns(ctx, cfg, runs, log); err != nil {
+		return err
+	}
 	red := redact.New()
 	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
 	conn.redact = red

@@ -32,6 +32,14 @@ spec:
   steps:
     - name: sleep
       command: [sleep, "300"]
+---
+apiVersion: sluice.dev/v1
+kind: Pipeline
+metadata: {name: doze}
+spec:
+  steps:
+    - name: sleep
+      command: [sleep, "20"]
 `
 
 // TestRunsSurviveDaemonKill runs a pipeline through a daemon on the
@@ -60,10 +68,19 @@ func TestRunsSurviveDaemonKill(t *testing.T) {
 	if code, out, errOut := runCLI(t, append([]string{"run", "train", "--name", "r1", "-p", "lr=0.5"}, client...)...); code != 0 {
 		t.Fatalf("sluice run: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// A run in flight when the daemon is killed.
+	if code, out, errOut := runCLI(t, append([]string{"run", "doze", "--name", "doze1", "--detach"}, client...)...); code != 0 {
+		t.Fatalf("sluice run doze: exit %d\n%s\n%s", code, out, errOut)
+	}
+	waitRecorded(t, server, "doze1", func(r sluice.RunDetail) bool { return len(r.Attempts) == 1 && r.Attempts[0].Log != "" })
 	_ = daemon.Process.Kill()
 	_ = daemon.Wait()
 
 	_, server = startDaemonProcess(t, config)
+	doze := waitRecorded(t, server, "doze1", func(r sluice.RunDetail) bool { return r.Status != sluice.ExecutionRunning })
+	if doze.Status != sluice.ExecutionAborted || !strings.Contains(doze.Cause, "stopped") || doze.Attempts[0].Status != sluice.ExecutionFailed {
+		t.Errorf("a run in flight when the daemon was killed, after the restart: %+v", doze)
+	}
 	var run sluice.RunDetail
 	getJSON(t, server+"/api/v1/environments/dev/runs/r1", &run)
 	var params map[string]any
@@ -153,23 +170,31 @@ func testStopRun(t *testing.T, server string, client []string) {
 	if code, out, errOut := runCLI(t, append([]string{"run", "nap", "--name", "nap1", "--detach"}, client...)...); code != 0 {
 		t.Fatalf("sluice run nap: exit %d\n%s\n%s", code, out, errOut)
 	}
-	var run sluice.RunDetail
-	waitRun := func(until func() bool) {
-		for deadline := time.Now().Add(time.Minute); !until(); time.Sleep(50 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("run nap1 as recorded: %+v", run)
-			}
-			run = sluice.RunDetail{}
-			getJSON(t, server+"/api/v1/environments/dev/runs/nap1", &run)
-		}
-	}
-	waitRun(func() bool { return len(run.Attempts) == 1 && run.Attempts[0].Log != "" })
+	waitRecorded(t, server, "nap1", func(r sluice.RunDetail) bool { return len(r.Attempts) == 1 && r.Attempts[0].Log != "" })
 	if code, out, errOut := runCLI(t, append([]string{"runs", "stop", "nap1"}, client...)...); code != 0 || !strings.Contains(out, "Stop requested") {
 		t.Fatalf("sluice runs stop: exit %d\n%s\n%s", code, out, errOut)
 	}
-	waitRun(func() bool { return run.Status == sluice.ExecutionAborted })
+	run := waitRecorded(t, server, "nap1", func(r sluice.RunDetail) bool { return r.Status == sluice.ExecutionAborted })
 	if run.Attempts[0].Status != sluice.ExecutionFailed || run.Error != "Sluice.Stopped" {
 		t.Fatalf("stopped run: %+v", run)
+	}
+}
+
+// waitRecorded reads the recorded run name from the API until until
+// holds, for up to a minute.
+func waitRecorded(t *testing.T, server, name string, until func(sluice.RunDetail) bool) sluice.RunDetail {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var run sluice.RunDetail
+		getJSON(t, server+"/api/v1/environments/dev/runs/"+name, &run)
+		if until(run) {
+			return run
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s as recorded: %+v", name, run)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
