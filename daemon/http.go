@@ -35,7 +35,8 @@ const maxRequestBody = 64 << 10
 //	POST /api/v1/environments/{env}/suspend
 //	POST /api/v1/environments/{env}/resume
 //	POST /api/v1/environments/{env}/sync         reconcile now, with a drift check
-//	GET  /api/v1/environments/{env}/runs         recorded runs, newest first (read; ?pipeline=&status=&limit=)
+//	GET  /api/v1/environments/{env}/runs         recorded runs, newest first (read; ?pipeline=&status=&limit=);
+//	                                             on AWS, the runs this daemon started, from memory
 //	GET  /api/v1/environments/{env}/runs/{id}    one recorded run (id or name) with attempts and artifacts (read)
 //	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a local step's log, text (read; ?attempt=N)
 //	POST /api/v1/environments/{env}/runs/{id}/stop                stop a running run (local backend)
@@ -225,7 +226,7 @@ func (d *Daemon) writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func (d *Daemon) listRuns(w http.ResponseWriter, r *http.Request) {
-	if d.opts.Runs != nil {
+	if d.recordsRuns(r.PathValue("env")) {
 		d.listRecordedRuns(w, r)
 		return
 	}

@@ -10,7 +10,16 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/daemon/config"
 )
+
+// recordsRuns reports whether env's runs are in the run store: a store
+// is configured and env is on the local backend, whose runs are recorded
+// as they happen. Runs on AWS are not recorded yet.
+func (d *Daemon) recordsRuns(env string) bool {
+	w, err := d.env(env)
+	return err == nil && d.opts.Runs != nil && w.cfg.Backend == config.BackendLocal
+}
 
 // maxLogServed bounds the bytes of one log the API serves: the end of a
 // longer log.
