@@ -121,9 +121,11 @@ func (w *World) record(what string, put func(ctx context.Context, r RunRecorder)
 }
 
 // recordRun records le's run as it stands, secret values masked.
-func (w *World) recordRun(le *liveExecution) {
-	e := w.redacted(le.snapshot())
-	r := le.run
+func (w *World) recordRun(le *liveExecution) { w.recordRunAs(le.run, le.snapshot()) }
+
+// recordRunAs records the run r as execution e stands.
+func (w *World) recordRunAs(r sluice.RunRecord, e sluice.Execution) {
+	e = w.redacted(e)
 	r.Status, r.Stopped, r.Error, r.Cause = e.Status, e.Stopped, e.Error, e.Cause
 	if w.opts.Redact != nil {
 		r.Parameters = json.RawMessage(w.opts.Redact(string(r.Parameters)))
@@ -289,6 +291,10 @@ func (w *World) StopExecution(ctx context.Context, id, cause string) error {
 		return sluice.E(op, sluice.KindNotFound, errors.New("execution "+id+" is not running"))
 	}
 	le.mu.Lock()
+	if le.rec.Status != sluice.ExecutionRunning {
+		le.mu.Unlock()
+		return sluice.E(op, sluice.KindNotFound, errors.New("execution "+id+" is not running"))
+	}
 	if cause == "" {
 		cause = "stopped on request"
 	}

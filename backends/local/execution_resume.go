@@ -35,14 +35,14 @@ type origin struct {
 // StartExecution does otherwise.
 func (w *World) ResumeExecution(ctx context.Context, id, name string) (string, error) {
 	const op = "local.ResumeExecution"
-	if w.runs.running(id) != nil {
-		return "", sluice.E(op, sluice.KindConflict, fmt.Errorf("execution %s is still running", id))
-	}
 	e, err := w.DescribeExecution(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	if e.Status == sluice.ExecutionSucceeded {
+	switch e.Status {
+	case sluice.ExecutionRunning:
+		return "", sluice.E(op, sluice.KindConflict, fmt.Errorf("execution %s is still running", id))
+	case sluice.ExecutionSucceeded:
 		return "", sluice.E(op, sluice.KindConflict, fmt.Errorf("execution %s succeeded: there is nothing to resume", e.Name))
 	}
 	from := &origin{id: e.ID, name: e.Name, succeeded: map[string]sluice.StepRun{}}

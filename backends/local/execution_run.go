@@ -123,18 +123,24 @@ type outcome struct {
 	err     error
 }
 
-// finish records how the execution ended.
-func (le *liveExecution) finish(o outcome) {
+// finish records how the execution ended. before, when not nil, sees
+// the final record before it is published, so that the run store says a
+// run ended no later than DescribeExecution does. No step changes once
+// the interpreter has returned.
+func (le *liveExecution) finish(o outcome, before func(sluice.Execution)) {
 	le.mu.Lock()
-	defer le.mu.Unlock()
-	e := &le.rec
+	rec := le.rec
+	rec.Steps = slices.Clone(le.rec.Steps)
+	stopCause := le.stopCause
+	le.mu.Unlock()
+	e := &rec
 	e.Stopped = time.Now().UTC()
 	var f *asl.Failure
 	switch {
 	case o.err == nil:
 		e.Status, e.Output = sluice.ExecutionSucceeded, o.out
-	case le.stopCause != "":
-		e.Status, e.Error, e.Cause = sluice.ExecutionAborted, "Sluice.Stopped", le.stopCause
+	case stopCause != "":
+		e.Status, e.Error, e.Cause = sluice.ExecutionAborted, "Sluice.Stopped", stopCause
 	case errors.As(o.err, &f):
 		e.Status, e.Error, e.Cause = sluice.ExecutionFailed, f.Name, f.Cause
 		if n := len(o.history); n > 0 && o.history[n-1].Type == asl.EventExecutionTimedOut {
@@ -146,7 +152,12 @@ func (le *liveExecution) finish(o outcome) {
 	for i := range e.Steps {
 		stopStep(&e.Steps[i])
 	}
-	le.dirty = true
+	if before != nil {
+		before(rec)
+	}
+	le.mu.Lock()
+	defer le.mu.Unlock()
+	le.rec, le.dirty = rec, true
 }
 
 // stepRunner runs an execution's tasks on the World, recording each
@@ -198,8 +209,7 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 	for {
 		select {
 		case o := <-done:
-			le.finish(o)
-			w.recordRun(le)
+			le.finish(o, func(e sluice.Execution) { w.recordRunAs(le.run, e) })
 			err := w.persist(le, true)
 			if err != nil {
 				w.log.Error("execution record not saved", "execution", le.rec.ID, "err", err)
