@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/daemon/webhook"
@@ -63,6 +64,11 @@ type Options struct {
 	// Environ returns the process environment, whose secret-looking
 	// variables are redacted too; nil is os.Environ.
 	Environ func() []string
+	// Runs is the run store the API's runs are served from (the same
+	// the backends record in); runs older than the configuration's
+	// runs.retention are deleted from it hourly. Nil: the API lists only
+	// the runs this process started, from memory.
+	Runs sluice.RunStore
 	// ShutdownGrace is how long a shutdown lets reconciles in flight
 	// finish before cancelling them (the journal makes a cancelled apply
 	// safe to resume); default 30 s.

@@ -19,6 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/internal/gitserver"
 	"github.com/sluice-dev/sluice/redact"
+	"github.com/sluice-dev/sluice/runstore/sqlitestore"
 )
 
 // Canary secrets: each is configured as a secret (or sits in the
@@ -98,8 +99,14 @@ func guardedDaemon(t *testing.T, extra string) (*harness, *logBuffer) {
 	text = strings.Replace(text, "local: {dir: "+filepath.Join(dir, "world")+"}",
 		"local: {dir: "+filepath.Join(dir, "world")+", postgresDSN: {env: SLUICE_TEST_PG_DSN}}", -1)
 	logs := &logBuffer{}
+	store, err := sqlitestore.Open(context.Background(), filepath.Join(dir, "runs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
 	h := startDaemonWith(t, dir, text, harnessOptions{change: func(o *daemon.Options) {
 		o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		o.Runs = store
 	}})
 	h.bare = bare
 	h.applied("dev", gitserver.Head(t, bare, "dev"), daemon.StateSynced)
@@ -152,6 +159,15 @@ func TestHTTPAccess(t *testing.T) {
 		{"runs with the API token", "GET", env + "/runs", testToken, "", nil, 200},
 		{"read token changes nothing", "POST", env + "/sync", canaryRead, "", nil, 401},
 		{"read token starts no run", "POST", env + "/pipelines/leaky/runs", canaryRead, "", nil, 401},
+		{"recorded run needs a token", "GET", env + "/runs/x", "", "", nil, 401},
+		{"run log needs a token", "GET", env + "/runs/x/steps/leak/log", "", "", nil, 401},
+		{"lineage needs a token", "GET", env + "/lineage?uri=s3://b/k", "", "", nil, 401},
+		{"recorded run with the read token", "GET", env + "/runs/x", canaryRead, "", nil, 404},
+		{"lineage with the read token", "GET", env + "/lineage?uri=s3://b/k", canaryRead, "", nil, 404},
+		{"read token stops no run", "POST", env + "/runs/x/stop", canaryRead, "", nil, 401},
+		{"read token resumes no run", "POST", env + "/runs/x/resume", canaryRead, "", nil, 401},
+		{"API token resumes an unknown run", "POST", env + "/runs/x/resume", testToken, "", nil, 404},
+		{"API token stops an unknown run", "POST", env + "/runs/x/stop", testToken, "", nil, 404},
 		{"API token syncs", "POST", env + "/sync", testToken, "", nil, 200},
 		{"rebinding Host refused", "GET", "/api/v1/environments", "", "rebind.attacker.example:8080", nil, 421},
 		{"rebinding Host refused with a token", "GET", env + "/runs", canaryRead, "rebind.attacker.example", nil, 421},
@@ -212,7 +228,9 @@ func TestSecretsNeverLeave(t *testing.T) {
 	}
 	canaries := []string{testToken, testSecret, canaryRead, canaryPG, canaryAWS}
 	var answers []string
-	for _, p := range []string{runs + "/leak-1", "/api/v1/environments/dev/runs", "/api/v1/environments", "/api/v1/environments/dev", "/", "/metrics"} {
+	recorded := "/api/v1/environments/dev/runs/leak-1"
+	for _, p := range []string{runs + "/leak-1", "/api/v1/environments/dev/runs", recorded, recorded + "/steps/leak/log",
+		"/api/v1/environments", "/api/v1/environments/dev", "/", "/metrics"} {
 		code, body := h.request("GET", p, testToken, "", nil)
 		if code != http.StatusOK {
 			t.Errorf("GET %s: %d", p, code)

@@ -139,12 +139,15 @@ func startDaemonWith(t *testing.T, dir, cfgText string, o harnessOptions) *harne
 	red := redact.New()
 	worlds := map[string]*local.World{}
 	var mu sync.Mutex
+	// runs is the daemon's run store (Options.Runs), which the worlds
+	// record in as the CLI wires them.
+	var runs local.RunRecorder
 	connect := func(_ context.Context, env config.Environment, _ awsapi.Recorder) (*rollout.Target, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		w := worlds[env.Local.Dir]
 		if w == nil {
-			if w, err = local.New(env.Local.Dir, local.Options{Redact: red.String}); err != nil {
+			if w, err = local.New(env.Local.Dir, local.Options{Redact: red.String, Runs: runs}); err != nil {
 				return nil, err
 			}
 			worlds[env.Local.Dir] = w
@@ -164,6 +167,9 @@ func startDaemonWith(t *testing.T, dir, cfgText string, o harnessOptions) *harne
 	}
 	if o.change != nil {
 		o.change(&opts)
+	}
+	if opts.Runs != nil {
+		runs = opts.Runs
 	}
 	h.d, err = daemon.New(ctx, opts)
 	if err != nil {

@@ -35,7 +35,13 @@ const maxRequestBody = 64 << 10
 //	POST /api/v1/environments/{env}/suspend
 //	POST /api/v1/environments/{env}/resume
 //	POST /api/v1/environments/{env}/sync         reconcile now, with a drift check
-//	GET  /api/v1/environments/{env}/runs         runs the daemon started, newest first (read)
+//	GET  /api/v1/environments/{env}/runs         recorded runs, newest first (read; ?pipeline=&status=&limit=);
+//	                                             on AWS, the runs this daemon started, from memory
+//	GET  /api/v1/environments/{env}/runs/{id}    one recorded run (id or name) with attempts and artifacts (read)
+//	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a local step's log, text (read; ?attempt=N)
+//	POST /api/v1/environments/{env}/runs/{id}/stop                stop a running run (local backend)
+//	POST /api/v1/environments/{env}/runs/{id}/resume              {"name": "..."}: a new run from the failed step (local backend)
+//	GET  /api/v1/environments/{env}/lineage?uri=s3://...          the run, step and attempt that wrote an artifact (read)
 //	POST /api/v1/environments/{env}/pipelines/{pipeline}/runs         {"parameters": {...}, "name": "..."}
 //	GET  /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}  one run with its steps (read)
 //
@@ -62,6 +68,11 @@ func (d *Daemon) Handler() http.Handler {
 		return map[string]string{"status": "reconcile requested"}, d.Sync(env)
 	}))
 	route("GET /api/v1/environments/{env}/runs", tierRead, d.listRuns)
+	route("GET /api/v1/environments/{env}/runs/{id}", tierRead, d.getRecordedRun)
+	route("GET /api/v1/environments/{env}/runs/{id}/steps/{step}/log", tierRead, d.getRunLog)
+	route("POST /api/v1/environments/{env}/runs/{id}/stop", tierAdmin, d.stopRun)
+	route("POST /api/v1/environments/{env}/runs/{id}/resume", tierAdmin, d.resumeRun)
+	route("GET /api/v1/environments/{env}/lineage", tierRead, d.getLineage)
 	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
 	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)
 	if err := d.routePages(route); err != nil {
@@ -217,6 +228,10 @@ func (d *Daemon) writeJSON(w http.ResponseWriter, code int, v any) {
 }
 
 func (d *Daemon) listRuns(w http.ResponseWriter, r *http.Request) {
+	if d.recordsRuns(r.PathValue("env")) {
+		d.listRecordedRuns(w, r)
+		return
+	}
 	runs, err := d.Runs(r.Context(), r.PathValue("env"))
 	if err != nil {
 		d.writeError(w, err)

@@ -24,6 +24,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.work = work
 	d.mu.Unlock()
 	d.startAll()
+	go d.pruneRuns(work)
 	<-ctx.Done()
 	d.mu.Lock()
 	d.work = nil // a reload racing the shutdown starts nothing

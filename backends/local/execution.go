@@ -68,6 +68,12 @@ type executions struct {
 // when the state machine already had an execution of that name
 // (Step Functions' ExecutionAlreadyExists).
 func (w *World) StartExecution(ctx context.Context, stateMachine, name string, input json.RawMessage) (string, error) {
+	return w.startExecution(ctx, stateMachine, name, input, nil)
+}
+
+// startExecution starts an execution as StartExecution says; one with an
+// origin reuses the origin's succeeded steps (execution_resume.go).
+func (w *World) startExecution(ctx context.Context, stateMachine, name string, input json.RawMessage, from *origin) (string, error) {
 	const op = "local.StartExecution"
 	if err := ctx.Err(); err != nil {
 		return "", sluice.E(op, sluice.KindTransient, err)
@@ -91,10 +97,16 @@ func (w *World) StartExecution(ctx context.Context, stateMachine, name string, i
 		ID: executionARN(sm.Name, name), Name: name, StateMachine: sm.ARN,
 		Status: sluice.ExecutionRunning, Started: time.Now().UTC(), Input: input,
 	})
+	le.run, le.origin = runRecord(sm, le.rec), from
+	if from != nil {
+		le.run.Origin = from.id
+	}
 	runCtx, err := w.admit(le)
 	if err != nil {
 		return "", err
 	}
+	w.recordRun(le)
+	runCtx, le.cancel = context.WithCancel(runCtx)
 	go w.runExecution(runCtx, le, m)
 	return le.rec.ID, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +25,13 @@ const (
 // kept up to date from the interpreter's events.
 type liveExecution struct {
 	path string
+	// run is the run store's record as the execution started.
+	run sluice.RunRecord
+	// origin, when set, is the run whose succeeded steps this one reuses.
+	origin *origin
+	// cancel stops the execution; stopCause, set before, says why.
+	cancel    context.CancelFunc
+	stopCause string
 
 	mu  sync.Mutex
 	rec sluice.Execution
@@ -114,16 +123,24 @@ type outcome struct {
 	err     error
 }
 
-// finish records how the execution ended.
-func (le *liveExecution) finish(o outcome) {
+// finish records how the execution ended. before, when not nil, sees
+// the final record before it is published, so that the run store says a
+// run ended no later than DescribeExecution does. No step changes once
+// the interpreter has returned.
+func (le *liveExecution) finish(o outcome, before func(sluice.Execution)) {
 	le.mu.Lock()
-	defer le.mu.Unlock()
-	e := &le.rec
+	rec := le.rec
+	rec.Steps = slices.Clone(le.rec.Steps)
+	stopCause := le.stopCause
+	le.mu.Unlock()
+	e := &rec
 	e.Stopped = time.Now().UTC()
 	var f *asl.Failure
 	switch {
 	case o.err == nil:
 		e.Status, e.Output = sluice.ExecutionSucceeded, o.out
+	case stopCause != "":
+		e.Status, e.Error, e.Cause = sluice.ExecutionAborted, "Sluice.Stopped", stopCause
 	case errors.As(o.err, &f):
 		e.Status, e.Error, e.Cause = sluice.ExecutionFailed, f.Name, f.Cause
 		if n := len(o.history); n > 0 && o.history[n-1].Type == asl.EventExecutionTimedOut {
@@ -135,7 +152,12 @@ func (le *liveExecution) finish(o outcome) {
 	for i := range e.Steps {
 		stopStep(&e.Steps[i])
 	}
-	le.dirty = true
+	if before != nil {
+		before(rec)
+	}
+	le.mu.Lock()
+	defer le.mu.Unlock()
+	le.rec, le.dirty = rec, true
 }
 
 // stepRunner runs an execution's tasks on the World, recording each
@@ -150,13 +172,21 @@ func (r stepRunner) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, e
 	if t.Resource != ResourceSubmitJobSync && t.Resource != ResourceSubmitJob {
 		return r.w.RunTask(ctx, t)
 	}
+	if out, ok := r.w.reuse(r.le, t); ok {
+		return out, nil
+	}
 	r.le.stepStarted(t)
+	a := attemptOf(r.le.rec.ID, t)
+	r.w.recordAttempt(a)
 	out, err := r.w.runJob(ctx, t, func(log string) {
 		r.le.update(t.Path, t.Attempt, func(s *sluice.StepRun) { s.Log = log })
+		a.Log, a.JobID = log, strings.TrimSuffix(filepath.Base(log), ".log")
+		r.w.recordAttempt(a)
 	})
 	if ctx.Err() != nil {
 		r.le.update(t.Path, t.Attempt, stopStep)
 	}
+	r.w.attemptEnded(a, t, out, err)
 	return out, err
 }
 
@@ -164,6 +194,9 @@ func (r stepRunner) RunTask(ctx context.Context, t asl.Task) (json.RawMessage, e
 // most every flushEvery while it runs and once more when it ends.
 func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Machine) {
 	defer w.runs.wg.Done()
+	if le.cancel != nil {
+		defer le.cancel()
+	}
 	done := make(chan outcome, 1)
 	go func() {
 		opts := asl.Options{Runner: stepRunner{w: w, le: le}, Resources: w, Observer: le.observe}
@@ -176,7 +209,7 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 	for {
 		select {
 		case o := <-done:
-			le.finish(o)
+			le.finish(o, func(e sluice.Execution) { w.recordRunAs(le.run, e) })
 			err := w.persist(le, true)
 			if err != nil {
 				w.log.Error("execution record not saved", "execution", le.rec.ID, "err", err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -91,6 +92,8 @@ type StateMachine struct {
 	Definition json.RawMessage
 	// Version counts the definitions the state machine has had.
 	Version int
+	// Tags are its ownership and user tags.
+	Tags map[string]string
 }
 
 // StateMachine returns the state machine stored under name or ARN. It
@@ -112,5 +115,5 @@ func (w *World) StateMachine(nameOrARN string) (StateMachine, error) {
 	if err != nil {
 		return StateMachine{}, sluice.E("local.StateMachine", sluice.KindInvalid, err)
 	}
-	return StateMachine{Name: r.Name, ARN: r.ARN, Definition: def, Version: len(r.Revisions)}, nil
+	return StateMachine{Name: r.Name, ARN: r.ARN, Definition: def, Version: len(r.Revisions), Tags: maps.Clone(r.Tags)}, nil
 }

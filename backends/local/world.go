@@ -47,6 +47,10 @@ type Options struct {
 	// Sandbox says how steps are isolated; the zero value runs each
 	// under bubblewrap (sandbox.go).
 	Sandbox Sandbox
+	// Runs, when set, records every execution as it happens: the run
+	// when it starts and ends, each step's attempts, the artifacts and
+	// outputs they wrote (execution_record.go).
+	Runs RunRecorder
 }
 
 // World is the local stand-in for an AWS account: the resources Sluice

@@ -138,8 +138,16 @@ not the one given): the new plan is printed, and waits for its own approval.`}),
 environment at it: newer heads of its branch are not applied until
 "sluice resume --env ENV". See docs/rollback.md.`}),
 		newActionCmd(g, actionCmd{use: "suspend --env ENV", path: "suspend",
-			short: "Stop automatic reconciles of an environment until resume"}),
+			short: "Stop automatic reconciles of an environment until resume",
+			long: `Suspend stops the daemon from applying an environment's branch (and from
+correcting drift) until "sluice resume --env ENV". It is about deployments:
+runs go on. To stop a run: "sluice runs stop RUN --env ENV".`}),
 		newActionCmd(g, actionCmd{use: "resume --env ENV", path: "resume",
-			short: "Lift a suspension or a rollback's hold: the branch head is applied again"}),
+			short: "Lift a suspension or a rollback's hold: the branch head is applied again",
+			long: `Resume lifts an environment's suspension or a rollback's hold: the daemon
+applies its branch head again. It is about deployments, not runs: the runs
+of a pipeline are under "sluice runs" (list, show, diff, stop), with "sluice
+logs", "sluice artifacts" and "sluice lineage"; to resume a failed run from
+its failed step: "sluice runs resume RUN --env ENV".`}),
 	}
 }

@@ -30,6 +30,8 @@ type connector struct {
 	// redact masks secret values in what local steps print, before
 	// their runs are stored; the daemon keeps its values current.
 	redact *redact.Redactor
+	// runs records the local worlds' executions; nil records none.
+	runs local.RunRecorder
 }
 
 // localWorld is the world of a data directory and the settings it was
@@ -133,7 +135,7 @@ func (c *connector) world(env config.Environment) (*local.World, error) {
 		return old.World, nil
 	}
 	w, err := local.New(l.Dir, local.Options{Workdir: want.workdir, Logger: c.log, PostgresDSN: want.dsn, Redact: c.redact.String,
-		Sandbox: want.sandbox})
+		Sandbox: want.sandbox, Runs: c.runs})
 	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}

@@ -65,11 +65,22 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	runs, err := openRunStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	// Closed last: the local worlds record their runs' ends on close.
+	defer func() { err = errors.Join(err, runs.Close()) }()
+	if err := settleLocalRuns(ctx, cfg, runs, log); err != nil {
+		return err
+	}
 	red := redact.New()
 	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
 	conn.redact = red
+	conn.runs = runs
 	defer func() { _ = conn.close() }()
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
+		Runs: runs})
 	if err != nil {
 		return err
 	}

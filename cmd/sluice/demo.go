@@ -82,15 +82,25 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Parse(filepath.Join(dm.dir, "daemon.yaml"), []byte(dm.config()))
+	cfg, err := dm.writeConfig()
 	if err != nil {
+		return err
+	}
+	runs, err := openRunStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, runs.Close()) }()
+	if err := settleLocalRuns(ctx, cfg, runs, log); err != nil {
 		return err
 	}
 	red := redact.New()
 	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
 	conn.redact = red
+	conn.runs = runs
 	defer func() { _ = conn.close() }()
-	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact})
+	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
+		Runs: runs})
 	if err != nil {
 		return err
 	}
@@ -158,6 +168,17 @@ func (dm *demo) config() string {
 	return fmt.Sprintf("listen: %s\nstateFile: %s\napiToken: {file: %s}\nrepositories:\n  - name: demo\n    url: file://%s\n    pollInterval: 5s\n    environments:\n%s%s%s",
 		dm.o.listen, filepath.Join(dm.dir, "state.db"), filepath.Join(dm.dir, "api-token"), dm.repo.dir,
 		env("dev", "auto"), env("staging", "auto"), env("prod", "manual"))
+}
+
+// writeConfig writes the daemon's configuration to DIR/daemon.yaml, so
+// that "sluice daemon --config DIR/daemon.yaml" brings the demo back
+// with its state and recorded runs, and returns it parsed.
+func (dm *demo) writeConfig() (*config.Config, error) {
+	path, text := filepath.Join(dm.dir, "daemon.yaml"), []byte(dm.config())
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		return nil, err
+	}
+	return config.Parse(path, text)
 }
 
 // serve starts the daemon's HTTP server.

@@ -126,6 +126,10 @@ func (dm *demo) summary(run daemon.Run) {
 	}
 	dm.say("  Status page: %s/   Metrics: %s/metrics   API: %s/api/v1/environments", dm.url, dm.url, dm.url)
 	dm.say("  Repository: %s (branches dev, staging, prod)", dm.repo.dir)
+	dm.say("  Runs are recorded in %s (the embedded database; runs.postgresDSN in daemon.yaml moves them to PostgreSQL):",
+		filepath.Join(dm.dir, "runs.db"))
+	dm.say("       SLUICE_TOKEN_FILE=%s sluice runs show %s --env dev --server %s", filepath.Join(dm.dir, "api-token"), run.Name, dm.url)
+	dm.say("  After Ctrl-C, bring the demo back with its runs: sluice daemon --config %s", filepath.Join(dm.dir, "daemon.yaml"))
 	dm.say("  Try: sluice status --server %s", dm.url)
 	dm.say("       SLUICE_TOKEN_FILE=%s sluice run training --env dev --server %s -p epochs=20", filepath.Join(dm.dir, "api-token"), dm.url)
 }

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice"
 )
 
 // TestDemo runs `sluice demo --exit` end to end: the three environments
@@ -44,5 +46,28 @@ func TestDemo(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(m[2], step)); err != nil {
 			t.Errorf("step %s left no artifacts: %v", step, err)
 		}
+	}
+	demoComesBack(t, dir, m[1])
+}
+
+// demoComesBack starts "sluice daemon" on the configuration the demo
+// wrote into dir and finds the demo's training run in the API, with its
+// revision and every parameter.
+func demoComesBack(t *testing.T, dir, run string) {
+	_, server := startDaemonProcess(t, filepath.Join(dir, "daemon.yaml"))
+	token, err := os.ReadFile(filepath.Join(dir, "api-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SLUICE_TOKEN", strings.TrimSpace(string(token)))
+	code, out, errOut := runCLI(t, "runs", "show", run, "--env", "dev", "--server", server, "--format", "json")
+	var got sluice.RunDetail
+	if code != exitOK || json.Unmarshal([]byte(out), &got) != nil {
+		t.Fatalf("sluice runs show %s after the demo: exit %d\n%s\n%s", run, code, out, errOut)
+	}
+	var params map[string]any
+	_ = json.Unmarshal(got.Parameters, &params)
+	if got.Pipeline != "training" || len(got.Revision) != 40 || len(params) == 0 || len(got.Attempts) == 0 || len(got.Artifacts) == 0 {
+		t.Fatalf("the demo's run as the daemon serves it after the demo ended: %s", out)
 	}
 }

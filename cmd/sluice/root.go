@@ -53,6 +53,10 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newStatusCmd(g),
 		newHistoryCmd(g),
 		newRunCmd(g),
+		newRunsCmd(g),
+		newLogsCmd(g),
+		newArtifactsCmd(g),
+		newLineageCmd(g),
 		newDemoCmd(g),
 		newStateCmd(g),
 	)

@@ -61,8 +61,11 @@ type Config struct {
 	AnonymousRead bool `json:"anonymousRead"`
 	// HTTP shapes the HTTP server: allowed hosts, connection cap and
 	// timeouts.
-	HTTP         HTTP         `json:"http"`
-	HistoryDepth int          `json:"historyDepth"`
+	HTTP         HTTP `json:"http"`
+	HistoryDepth int  `json:"historyDepth"`
+	// Runs says where runs are recorded: PostgreSQL, or by default an
+	// embedded database beside the state file.
+	Runs         Runs         `json:"runs"`
 	Repositories []Repository `json:"repositories"`
 	// Warnings are findings that do not stop the daemon, such as a plain
 	// http:// repository URL on a non-loopback host.

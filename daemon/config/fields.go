@@ -9,7 +9,7 @@ const literalHint = "a secret is never written in the configuration: give {file:
 
 // config decodes the root mapping.
 func (d *decoder) config(n *yaml.Node) *Config {
-	c := &Config{Listen: DefaultListen, HistoryDepth: DefaultHistoryDepth, HTTP: defaultHTTP()}
+	c := &Config{Listen: DefaultListen, HistoryDepth: DefaultHistoryDepth, HTTP: defaultHTTP(), Runs: Runs{Retention: DefaultRunRetention}}
 	repos := names{}
 	present := d.mapping(n, "", map[string]field{
 		"listen":    func(v *yaml.Node, p string) { c.Listen = d.listen(v, p) },
@@ -25,6 +25,7 @@ func (d *decoder) config(n *yaml.Node) *Config {
 		"anonymousRead": func(v *yaml.Node, p string) { c.AnonymousRead = d.boolean(v, p) },
 		"http":          func(v *yaml.Node, p string) { d.httpSection(v, p, &c.HTTP) },
 		"historyDepth":  func(v *yaml.Node, p string) { c.HistoryDepth = d.integer(v, p, 1) },
+		"runs":          func(v *yaml.Node, p string) { d.runsSection(v, p, &c.Runs) },
 		"repositories": func(v *yaml.Node, p string) {
 			d.list(v, p, func(item *yaml.Node, ip string) {
 				c.Repositories = append(c.Repositories, d.repository(item, ip, repos))
@@ -32,6 +33,9 @@ func (d *decoder) config(n *yaml.Node) *Config {
 		},
 	}, "")
 	d.require(n, "", present, "stateFile", "repositories")
+	if c.Runs.File == "" && c.Runs.Embedded() {
+		c.Runs.File = defaultRunsFile(c.StateFile)
+	}
 	c.HTTP.allowHosts(c.Listen)
 	d.checkExposures(c)
 	return c
