@@ -209,8 +209,14 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 	for {
 		select {
 		case o := <-done:
-			le.finish(o, func(e sluice.Execution) { w.recordRunAs(le.run, e) })
-			err := w.persist(le, true)
+			// The final record reaches the run store and the file before
+			// it is published: whoever sees the run ended (a waiter, a
+			// second World on this directory) reads the same ending.
+			var err error
+			le.finish(o, func(e sluice.Execution) {
+				w.recordRunAs(le.run, e)
+				err = w.persistRecord(le.path, e, true)
+			})
 			if err != nil {
 				w.log.Error("execution record not saved", "execution", le.rec.ID, "err", err)
 			}
@@ -230,9 +236,14 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 // persist writes le's record (synced to disk when durable), compact so
 // the input and output keep the bytes they have in memory.
 func (w *World) persist(le *liveExecution, durable bool) error {
-	b, err := json.Marshal(w.redacted(le.snapshot()))
+	return w.persistRecord(le.path, le.snapshot(), durable)
+}
+
+// persistRecord writes e to path (synced to disk when durable), masked.
+func (w *World) persistRecord(path string, e sluice.Execution, durable bool) error {
+	b, err := json.Marshal(w.redacted(e))
 	if err != nil {
 		return err
 	}
-	return writeAtomic(le.path, append(b, '\n'), durable)
+	return writeAtomic(path, append(b, '\n'), durable)
 }
