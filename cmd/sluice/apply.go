@@ -22,6 +22,7 @@ type applyOptions struct {
 	targetOptions
 	workers int
 	wait    time.Duration
+	format  string
 }
 
 func newApplyCmd(g *globalOptions) *cobra.Command {
@@ -44,15 +45,13 @@ takes them further itself, showing each one's progress, until nothing is in
 progress or DURATION has passed.
 
 Invalid documents do not stop the rest: what they produced is held, the
-other documents are applied, and the findings are printed.
-
-Exit status: 0 everything applied, 1 a finding in the repository, a change
-that failed or one still in progress, 2 usage error.`,
+other documents are applied, and the findings are printed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
 	}
 	o.flags(cmd)
 	cmd.Flags().IntVar(&o.workers, "workers", 16, "how many changes of each resource type run at once (AWS calls are paced by the quota limiter, not by this)")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "follow changes in progress for up to `DURATION` (e.g. 30m) instead of leaving them to the next apply")
 	return cmd
 }
@@ -69,14 +68,30 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	defer func() { err = errors.Join(err, store.Close()) }()
 	var conn *awsEnv
 	env := o.rolloutEnv(g, store, &conn)
+	defer func() { err = errors.Join(err, o.be.close()) }()
 	env.Workers = o.workers
-	env.BeforeApply = func(p *rollout.Planned) { _ = writePlanText(g.stdout, o.env, p.Plan) }
+	var planned reconcile.Plan
+	env.BeforeApply = func(p *rollout.Planned) {
+		planned = p.Plan
+		if o.format == "text" {
+			_ = writePlanTerminal(g, o.env, p.Plan)
+		}
+	}
 	_ = writeText(g.stderr, run.Findings)
 	out, err := o.applyAndWait(ctx, g, env, run)
 	if err != nil {
 		return err
 	}
-	reportResults(g, out.Results, conn)
+	if err := o.keepCheckout(g); err != nil {
+		return err
+	}
+	if o.format != "text" {
+		if err := writeOutput(g.stdout, o.format, applyDocument(o.env, planned, out.Results), nil); err != nil {
+			return err
+		}
+	} else {
+		reportResults(g, out.Results, conn)
+	}
 	if out.Incomplete > 0 || run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
 	}
@@ -88,6 +103,10 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 // until none is in progress, one fails, or the wait is over.
 func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired) (*rollout.Outcome, error) {
 	deadline := time.Now().Add(o.wait)
+	progress := g.stdout
+	if o.format != "text" {
+		progress = g.stderr
+	}
 	start := time.Now()
 	if o.wait > 0 {
 		// Changes waiting on another (a queue on its compute
@@ -98,7 +117,7 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		env.OnWait = func(c reconcile.Change, err error, after time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()
-			fmt.Fprintf(g.stdout, "  [%s] in progress: %v (checking again in %s)\n", time.Since(start).Round(time.Second), err, after)
+			fmt.Fprintf(progress, "  [%s] in progress: %v (checking again in %s)\n", time.Since(start).Round(time.Second), err, after)
 		}
 	}
 	for {
@@ -113,9 +132,9 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		pending := map[sluice.ResourceID]bool{}
 		for _, r := range out.Failed() {
 			pending[r.Change.ID] = true
-			fmt.Fprintf(g.stdout, "  [%s] in progress: %v\n", time.Since(start).Round(time.Second), r.Err)
+			fmt.Fprintf(progress, "  [%s] in progress: %v\n", time.Since(start).Round(time.Second), r.Err)
 		}
-		fmt.Fprintf(g.stdout, "  checking again in %s...\n", after)
+		fmt.Fprintf(progress, "  checking again in %s...\n", after)
 		// The next rounds read back only what was in progress: the rest
 		// was read (or created) a moment ago.
 		env.BeforeApply, env.RefreshShare = nil, func(id sluice.ResourceID) bool { return pending[id] }

@@ -82,12 +82,12 @@ func (dm *demo) runTraining(ctx context.Context) (daemon.Run, error) {
 		if run, err = dm.d.DescribeRun(ctx, "dev", "training", run.Name); err != nil {
 			return run, err
 		}
-		printSteps(dm.out, run.Steps, seen)
+		printSteps(&terminalWriter{Writer: dm.out, term: newTerminal(dm.out)}, run.Steps, seen)
 		if time.Now().After(deadline) {
 			return run, fmt.Errorf("the run did not end within %s", dm.o.timeout)
 		}
 	}
-	printEnd(dm.out, run)
+	printEnd(&terminalWriter{Writer: dm.out, term: newTerminal(dm.out)}, run)
 	return run, nil
 }
 

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -44,10 +46,12 @@ func (o *clientOptions) status(ctx context.Context, g *globalOptions) error {
 		}
 		list = []daemon.Status{s}
 	}
-	if o.format == "json" {
-		return writeJSONOut(g.stdout, list)
-	}
-	return writeStatuses(g.stdout, list, o.env != "")
+	return writeOutput(g.stdout, o.format, list, func() error {
+		var b strings.Builder
+		err := writeStatuses(&b, list, o.env != "")
+		_, werr := io.WriteString(g.stdout, g.terminal().fit(b.String()))
+		return errors.Join(err, werr)
+	})
 }
 
 // writeStatuses prints a table of environments and, for one environment,

@@ -26,21 +26,16 @@ func newValidateCmd(g *globalOptions) *cobra.Command {
 folder, checks them against the JSON Schemas and the rules a schema cannot
 express (step graphs, references, parameter types, AWS limits), for every
 environment the project declares, and prints each finding as
-"file:line:col: code: message".
-
-Exit status: 0 valid, 1 invalid, 2 usage or internal error.`,
+"file:line:col: code: message".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
-	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or github (workflow-command annotations)")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml", "github")
 	return cmd
 }
 
 func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	write, ok := diagnosticWriters()[o.format]
-	if !ok {
-		return fmt.Errorf("unknown --format %q; use text, json or github", o.format)
-	}
+	write := diagnosticWriters()[o.format]
 	snap, err := loadRepo(cmd.Context(), g)
 	if err != nil {
 		return err
@@ -72,7 +67,8 @@ func summary(ds sluice.Diagnostics) string {
 type diagnosticWriter func(io.Writer, sluice.Diagnostics) error
 
 func diagnosticWriters() map[string]diagnosticWriter {
-	return map[string]diagnosticWriter{"text": writeText, "json": writeJSON, "github": writeGitHub}
+	return map[string]diagnosticWriter{"text": writeText, "json": writeJSON, "github": writeGitHub,
+		"yaml": func(w io.Writer, ds sluice.Diagnostics) error { return writeYAMLOut(w, ds) }}
 }
 
 func writeText(w io.Writer, ds sluice.Diagnostics) error {
