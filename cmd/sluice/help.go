@@ -76,7 +76,7 @@ var helpOf = map[string]commandHelp{
 		example: "  sluice history --env prod\n  sluice rollback --env prod --to 3f2a9c1"},
 	"sluice suspend": {group: groupOperating, exits: exitsDaemon, example: "  sluice suspend --env prod"},
 	"sluice resume":  {group: groupOperating, exits: exitsDaemon, example: "  sluice resume --env prod"},
-	"sluice run": {group: groupRunning, exits: "  0  the run succeeded\n  1  the run failed, timed out or was aborted\n  2  usage error, or the run could not be started",
+	"sluice run": {group: groupRunning, readsRepo: true, exits: "  0  the run succeeded\n  1  the run failed, timed out or was aborted\n  2  usage error, or the run could not be started",
 		example: "  sluice run training --env dev -p epochs=3\n  sluice run training --env dev --backend local\n  sluice run training --env prod --detach -o json"},
 	"sluice demo": {group: groupRunning, exits: "  0  the demo ran to the end\n  1  its pipeline run failed\n  2  usage error, or the demo could not start",
 		example: "  sluice demo\n  sluice demo --exit --dir /tmp/sluice-demo"},

@@ -36,9 +36,19 @@ func (o *backendOptions) flags(cmd *cobra.Command) {
 	o.backend = backendAWS
 	cmd.Flags().Lookup("backend").DefValue = backendAWS
 	cmd.Flags().StringVar(&o.dir, "local-dir", "", "with --backend local, the data `DIR` (default $XDG_STATE_HOME/sluice/local/PROJECT)")
-	cmd.Flags().StringVar(&o.pgDSN, "postgres-dsn", os.Getenv("SLUICE_PG_DSN"),
-		"with --backend local, the PostgreSQL `DSN` on which MetadataStores become databases (SLUICE_PG_DSN); without one they are held")
+	// The DSN may hold a password: the environment's value is read when
+	// used, never shown as the flag's default in help.
+	cmd.Flags().StringVar(&o.pgDSN, "postgres-dsn", "",
+		"with --backend local, the PostgreSQL `DSN` on which MetadataStores become databases (default $SLUICE_PG_DSN); without one they are held")
 	cmd.Flags().BoolVar(&o.noBox, "no-sandbox", false, "with --backend local, run steps without the bubblewrap sandbox")
+}
+
+// dsn is the PostgreSQL DSN given by --postgres-dsn or SLUICE_PG_DSN.
+func (o *backendOptions) dsn() string {
+	if o.pgDSN != "" {
+		return o.pgDSN
+	}
+	return os.Getenv("SLUICE_PG_DSN")
 }
 
 // local reports whether the local backend was chosen.
@@ -73,7 +83,7 @@ func (o *backendOptions) connect(project, workdir string) (*rollout.Target, erro
 	if err != nil {
 		return nil, err
 	}
-	w, err := local.New(dir, local.Options{Workdir: workdir, PostgresDSN: o.pgDSN, Sandbox: local.Sandbox{Off: o.noBox}})
+	w, err := local.New(dir, local.Options{Workdir: workdir, PostgresDSN: o.dsn(), Sandbox: local.Sandbox{Off: o.noBox}})
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +149,7 @@ func (v *choiceValue) Set(s string) error {
 // backend never fakes a database, and the rest of the environment
 // deploys and runs without one. A database applied before stays as it is.
 func (o *backendOptions) holdDatabases(d *rollout.Desired, notice func(string)) {
-	if !o.local() || o.pgDSN != "" {
+	if !o.local() || o.dsn() != "" {
 		return
 	}
 	kept := d.Resources[:0]

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +61,11 @@ func (o *runOptions) startLocal(ctx context.Context, g *globalOptions, runner sl
 	}
 	name := o.name
 	if name == "" {
-		name = "run-" + time.Now().UTC().Format("20060102-150405")
+		// As the daemon names runs: the time, and a random part so that
+		// two runs started in one second have different names.
+		suffix := make([]byte, 3)
+		_, _ = rand.Read(suffix)
+		name = "run-" + time.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(suffix)
 	}
 	id, err := runner.StartExecution(ctx, arn, name, input)
 	if err != nil {

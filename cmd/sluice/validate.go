@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -46,7 +47,13 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		return ds
 	})
 	ds := snap.Diagnostics.Collapse(snap.Environments())
-	if err := write(g.stdout, ds); err != nil {
+	out := ds
+	if o.format == "github" {
+		// GitHub places annotations by path from the repository's root:
+		// in a monorepo the project is a folder of it.
+		out = underFolder(ds, repoSubdir(g.repo))
+	}
+	if err := write(g.stdout, out); err != nil {
 		return err
 	}
 	if ds.HasErrors() {
@@ -54,6 +61,22 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		return exitError{code: exitInvalid}
 	}
 	return nil
+}
+
+// underFolder returns ds with each file's path prefixed by dir, a
+// slash-separated folder ("." for none).
+func underFolder(ds sluice.Diagnostics, dir string) sluice.Diagnostics {
+	if dir == "." || dir == "" {
+		return ds
+	}
+	out := make(sluice.Diagnostics, len(ds))
+	for i, d := range ds {
+		if d.Pos.File != "" {
+			d.Pos.File = path.Join(dir, d.Pos.File)
+		}
+		out[i] = d
+	}
+	return out
 }
 
 func summary(ds sluice.Diagnostics) string {
