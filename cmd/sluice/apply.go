@@ -23,12 +23,14 @@ type applyOptions struct {
 	workers int
 	wait    time.Duration
 	format  string
+	// auto: apply without asking, even on a terminal.
+	auto bool
 }
 
 func newApplyCmd(g *globalOptions) *cobra.Command {
 	o := &applyOptions{}
 	cmd := &cobra.Command{
-		Use:   "apply --env ENV",
+		Use:   "apply --env ENV [PLANFILE]",
 		Short: "Bring an environment's AWS resources in line with the repository",
 		Long: `Apply plans as "sluice plan" does, then carries the plan out: creations and
 updates in dependency order, deletions (with --prune) in reverse. Every
@@ -45,18 +47,31 @@ takes them further itself, showing each one's progress, until nothing is in
 progress or DURATION has passed.
 
 Invalid documents do not stop the rest: what they produced is held, the
-other documents are applied, and the findings are printed.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
+other documents are applied, and the findings are printed.
+
+"sluice apply PLANFILE" applies exactly the plan "sluice plan -out PLANFILE"
+saved, and nothing when the plan made now differs from it (the files, the
+state or what AWS holds changed since): plan again. On a terminal, apply
+shows the plan and asks before deleting or replacing anything; only "yes"
+goes on, and then only that plan is applied. --auto-approve does not ask.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), g, args) },
 	}
 	o.flags(cmd)
 	cmd.Flags().IntVar(&o.workers, "workers", 16, "how many changes of each resource type run at once (AWS calls are paced by the quota limiter, not by this)")
 	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
+	cmd.Flags().BoolVar(&o.auto, "auto-approve", false, "on a terminal, apply deletions and replacements without asking")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "follow changes in progress for up to `DURATION` (e.g. 30m) instead of leaving them to the next apply")
 	return cmd
 }
 
-func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
+func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string) (err error) {
+	var saved *savedPlan
+	if len(args) == 1 {
+		if saved, err = o.readSavedPlan(args[0]); err != nil {
+			return err
+		}
+	}
 	run, err := o.desired(ctx, g)
 	if err != nil {
 		return err
@@ -71,16 +86,31 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	defer func() { err = errors.Join(err, o.be.close()) }()
 	env.Workers = o.workers
 	var planned reconcile.Plan
+	_ = writeText(g.stderr, run.Findings)
+	var expect []rollout.ApplyOption
+	what := "the plan you agreed to"
+	switch {
+	case saved != nil:
+		expect, what = []rollout.ApplyOption{rollout.Expect(saved.Hash)}, "the plan in "+args[0]
+	case !o.auto && o.format == "text" && g.interactive():
+		hash, err := o.confirm(ctx, g, env, run)
+		if err != nil {
+			return err
+		}
+		if hash != "" {
+			expect = []rollout.ApplyOption{rollout.Expect(hash)}
+		}
+	}
+	shown := len(expect) > 0 && saved == nil
 	env.BeforeApply = func(p *rollout.Planned) {
 		planned = p.Plan
-		if o.format == "text" {
+		if o.format == "text" && !shown {
 			_ = writePlanTerminal(g, o.env, p.Plan)
 		}
 	}
-	_ = writeText(g.stderr, run.Findings)
-	out, err := o.applyAndWait(ctx, g, env, run)
+	out, err := o.applyAndWait(ctx, g, env, run, expect...)
 	if err != nil {
-		return err
+		return planChanged(g, err, what)
 	}
 	if err := o.keepCheckout(g); err != nil {
 		return err
@@ -101,7 +131,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 // applyAndWait applies and, with --wait, applies again each time the
 // changes in progress are due to be looked at, printing their progress,
 // until none is in progress, one fails, or the wait is over.
-func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired) (*rollout.Outcome, error) {
+func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired, first ...rollout.ApplyOption) (*rollout.Outcome, error) {
 	deadline := time.Now().Add(o.wait)
 	progress := g.stdout
 	if o.format != "text" {
@@ -121,7 +151,8 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		}
 	}
 	for {
-		out, err := env.Apply(ctx, run)
+		out, err := env.Apply(ctx, run, first...)
+		first = nil // later rounds take further what the first applied
 		if err != nil {
 			return nil, err
 		}

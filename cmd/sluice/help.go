@@ -54,8 +54,8 @@ var helpOf = map[string]commandHelp{
 		exits:   "  0  success (with --detailed-exitcode: no changes)\n  1  a finding in the repository (the plan is still printed) or an error;\n     with --detailed-exitcode every error, usage errors included\n  2  usage error; with --detailed-exitcode: the plan has changes",
 		example: "  sluice plan --env dev\n  sluice plan --env dev --backend local\n  # in CI: 0 nothing to do, 1 error, 2 changes\n  sluice plan --env prod --detailed-exitcode -o json > plan.json\n  # what merging dev into staging would change\n  sluice plan --env staging --ref dev"},
 	"sluice apply": {group: groupDeploying, readsRepo: true,
-		exits:   "  0  everything applied\n  1  a finding in the repository, a change that failed or one still in progress\n  2  usage error",
-		example: "  sluice apply --env dev\n  sluice apply --env dev --backend local\n  sluice apply --env staging --prune --wait 30m"},
+		exits:   "  0  everything applied\n  1  a finding in the repository, a change that failed or one still in progress,\n     a saved plan gone stale, or a deletion not agreed to\n  2  usage error",
+		example: "  sluice apply --env dev\n  sluice apply --env dev --backend local\n  sluice apply --env staging --prune --wait 30m\n  # exactly the plan reviewed, refused if it went stale\n  sluice plan --env prod -out prod.plan && sluice apply prod.plan\n  sluice apply --env dev --prune --auto-approve"},
 	"sluice adopt": {group: groupDeploying, readsRepo: true,
 		exits: "  0  adopted (or shown, with --dry-run)\n  1  not adopted (already Sluice's, missing, or not declared by the documents)\n  2  usage error"},
 	"sluice iam-policy": {group: groupDeploying, readsRepo: true, exits: exitsRepo,
@@ -130,6 +130,19 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 	for _, sub := range c.Commands() {
 		walk(sub, fn)
 	}
+}
+
+// terraformFlags spells Terraform's single-dash "-out FILE" as "--out
+// FILE": as it is, "-out" would read as "-o ut", the output format "ut".
+func terraformFlags(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "-out" || strings.HasPrefix(a, "-out=") {
+			a = "-" + a
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // usesDetailedExitcode reports whether args ask plan for Terraform's

@@ -98,3 +98,34 @@ func countFiles(t *testing.T, dir, name string) int {
 	})
 	return n
 }
+
+// TestSavedPlanAppliedExactlyOrRefused saves a plan, applies it, then
+// saves another, changes the repository and applies it: refused, with
+// nothing applied.
+func TestSavedPlanAppliedExactlyOrRefused(t *testing.T) {
+	dir, local := freshRepo(t)
+	planFile := filepath.Join(t.TempDir(), "dev.plan")
+	target := append([]string{"--repo", dir}, local...)
+	cmd := func(args ...string) []string { return append(append([]string{args[0]}, target...), args[1:]...) }
+	if code, _, stderr := runCLI(t, cmd("plan", "--env", "dev", "-out", planFile)...); code != exitOK {
+		t.Fatalf("plan -out: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, cmd("apply", planFile)...)
+	if code != exitOK || strings.Count(out, ": done") != 8 {
+		t.Fatalf("apply of the saved plan (its --env taken from it): exit %d:\n%s%s", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, cmd("plan", "--env", "dev", "-out", planFile)...); code != exitOK {
+		t.Fatalf("second plan -out: exit %d: %s", code, stderr)
+	}
+	editPipeline(t, dir, "default: 100", "default: 120")
+	code, out, stderr = runCLI(t, cmd("apply", "--env", "dev", planFile)...)
+	if code != exitInvalid || !strings.Contains(stderr, "is stale") || strings.Contains(out, ": done") {
+		t.Errorf("apply of a stale plan: exit %d, want 1, stale and nothing done:\n%s%s", code, out, stderr)
+	}
+	if code, _, _ := runCLI(t, cmd("plan", "--env", "dev", "--detailed-exitcode")...); code != 2 {
+		t.Errorf("plan after the refused apply: exit %d, want 2 (the change is still to apply)", code)
+	}
+	if code, _, stderr := runCLI(t, cmd("apply", "--env", "prod", planFile)...); code != exitUsage || !strings.Contains(stderr, "not prod") {
+		t.Errorf("apply of dev's plan to prod: exit %d, want 2: %s", code, stderr)
+	}
+}

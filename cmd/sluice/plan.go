@@ -47,6 +47,7 @@ type planOptions struct {
 	targetOptions
 	format   string
 	detailed bool
+	out      string
 	// rest is the command that prints the whole plan, which a shortened
 	// markdown plan names.
 	rest string
@@ -82,6 +83,9 @@ pass GitHub's 65,536 characters is cut, creations first, saying how many
 changes it left out and the command that prints them all. --format json
 carries every field's values uncut.
 
+--out FILE (Terraform's -out FILE works too) saves the plan for "sluice
+apply FILE", which applies exactly it and refuses when it has gone stale.
+
 --ref REF plans the files of a Git branch, tag or commit instead of the
 checkout: "sluice plan --env staging --ref dev" shows what merging dev into
 staging would change in AWS, and says whether that merge is a fast-forward.`,
@@ -95,6 +99,7 @@ staging would change in AWS, and says whether that merge is a fast-forward.`,
 	outputFlag(cmd, &o.format, "text", "text", "json", "yaml", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan the files of Git `REF` (a branch, tag or commit) instead of the checkout: what merging it would deploy")
 	cmd.Flags().StringVar(&o.base, "base", "", "with --ref, the `BRANCH` it would be merged into, to say whether that is a fast-forward (default: the environment's name)")
+	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to `FILE`, for \"sluice apply FILE\" to apply exactly it")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	return cmd
 }
@@ -138,6 +143,11 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	_ = writeText(g.stderr, run.Findings)
 	if err := write(g, o.env, planned.Plan); err != nil {
 		return err
+	}
+	if o.out != "" {
+		if err := o.savePlan(g, run, planned.Plan); err != nil {
+			return err
+		}
 	}
 	if run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
@@ -253,7 +263,7 @@ func readInventory(path string, run *rollout.Desired) ([]reconcile.Applied, erro
 func restCommand(cmd *cobra.Command) string {
 	args := []string{"sluice"}
 	add := func(f *pflag.Flag) {
-		if f.Name == "format" || f.Name == "output" || f.Name == "detailed-exitcode" {
+		if f.Name == "format" || f.Name == "output" || f.Name == "detailed-exitcode" || f.Name == "out" {
 			return
 		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {

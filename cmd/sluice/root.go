@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -24,6 +25,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // globalOptions are the flags every subcommand shares.
 type globalOptions struct {
 	repo   string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	// term is stdout as a terminal, made on first use.
@@ -84,9 +86,14 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 // finding or a failure, 2 usage or internal error. Under plan's
 // --detailed-exitcode, where 2 means "changes", every error is 1.
 func run(args []string, stdout, stderr io.Writer) int {
-	g := &globalOptions{stdout: stdout, stderr: stderr}
+	return runWith(args, os.Stdin, stdout, stderr)
+}
+
+// runWith is run reading answers to its questions (apply's) from stdin.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globalOptions{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRootCmd(g)
-	root.SetArgs(args)
+	root.SetArgs(terraformFlags(args))
 	err := root.Execute()
 	var ee exitError
 	switch {

@@ -16,6 +16,7 @@ type terminal struct {
 	out   *termenv.Output
 	color bool
 	width int
+	tty   bool
 }
 
 // newTerminal inspects w; anything but a terminal is plain, unbounded.
@@ -26,12 +27,16 @@ func newTerminal(w io.Writer) *terminal {
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return t
 	}
+	t.tty = true
 	t.color = out.EnvColorProfile() != termenv.Ascii
 	if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
 		t.width = width
 	}
 	return t
 }
+
+// isTerminal reports whether the output is a terminal.
+func (t *terminal) isTerminal() bool { return t.tty }
 
 // Colours by meaning (ANSI numbers, which every colour terminal has).
 const (

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +15,13 @@ import (
 // onTerminal runs the CLI with its standard output on a pseudo-terminal
 // cols wide and returns what the terminal received.
 func onTerminal(t *testing.T, cols uint16, args ...string) (int, string) {
+	t.Helper()
+	return atTerminal(t, cols, "", args...)
+}
+
+// atTerminal is onTerminal with standard input on the terminal too, a
+// person having typed input.
+func atTerminal(t *testing.T, cols uint16, input string, args ...string) (int, string) {
 	t.Helper()
 	ptmx, tty, err := pty.Open()
 	if err != nil {
@@ -29,7 +38,14 @@ func onTerminal(t *testing.T, cols uint16, args ...string) (int, string) {
 		got <- b.Bytes()
 	}()
 	var stderr bytes.Buffer
-	code := run(args, tty, &stderr)
+	var stdin io.Reader = strings.NewReader("")
+	if input != "" {
+		stdin = tty
+		if _, err := ptmx.Write([]byte(input)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code := runWith(args, stdin, tty, &stderr)
 	_ = tty.Close()
 	return code, string(<-got)
 }
@@ -92,5 +108,36 @@ func TestFitCutsLinesToTheTerminal(t *testing.T) {
 	}
 	if plain := (&terminal{}).fit("0123456789abc\n"); plain != "0123456789abc\n" {
 		t.Errorf("off a terminal fit cut the line: %q", plain)
+	}
+}
+
+// TestApplyAsksBeforeDeleting removes the pipeline and applies with
+// --prune at a terminal: "no" changes nothing, "yes" deletes exactly the
+// plan shown (the first apply, piped, was not asked anything).
+func TestApplyAsksBeforeDeleting(t *testing.T) {
+	dir, local := freshRepo(t)
+	colourTerminal(t)
+	target := append([]string{"--repo", dir}, local...)
+	apply := append(append([]string{"apply"}, target...), "--env", "dev", "--prune")
+	plan := append(append([]string{"plan"}, target...), "--env", "dev", "--prune", "--detailed-exitcode")
+	if code, out, stderr := runCLI(t, apply...); code != exitOK {
+		t.Fatalf("first apply: exit %d:\n%s%s", code, out, stderr)
+	}
+	if err := os.Remove(filepath.Join(dir, "deploy", "pipeline.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	code, out := atTerminal(t, 120, "no\n", apply...)
+	if code != exitInvalid || !strings.Contains(out, `Only "yes" goes on`) || !strings.Contains(out, "Apply cancelled: nothing was changed.") {
+		t.Errorf("apply answered no: exit %d, want 1 and a cancelled apply:\n%s", code, out)
+	}
+	if code, _, _ := runCLI(t, plan...); code != 2 {
+		t.Errorf("plan after the cancelled apply: exit %d, want 2 (the deletions still to do)", code)
+	}
+	code, out = atTerminal(t, 120, "yes\n", apply...)
+	if code != exitOK || !strings.Contains(out, "delete   StateMachine/training: done") || strings.Count(out, "Plan for dev") != 1 {
+		t.Errorf("apply answered yes: exit %d, want the deletions done and the plan shown once:\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, plan...); code != exitOK {
+		t.Errorf("plan after the agreed apply: exit %d, want 0:\n%s", code, out)
 	}
 }
