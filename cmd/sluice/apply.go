@@ -25,6 +25,8 @@ type applyOptions struct {
 	format  string
 	// auto: apply without asking, even on a terminal.
 	auto bool
+	// debug shows errors whole, the SDK's chain included.
+	debug bool
 }
 
 func newApplyCmd(g *globalOptions) *cobra.Command {
@@ -60,6 +62,7 @@ goes on, and then only that plan is applied. --auto-approve does not ask.`,
 	o.flags(cmd)
 	cmd.Flags().IntVar(&o.workers, "workers", 16, "how many changes of each resource type run at once (AWS calls are paced by the quota limiter, not by this)")
 	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
+	cmd.Flags().BoolVar(&o.debug, "debug", false, "show errors whole (operation, retry decision and the AWS SDK's details) instead of one sentence")
 	cmd.Flags().BoolVar(&o.auto, "auto-approve", false, "on a terminal, apply deletions and replacements without asking")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "follow changes in progress for up to `DURATION` (e.g. 30m) instead of leaving them to the next apply")
 	return cmd
@@ -120,7 +123,7 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string)
 			return err
 		}
 	} else {
-		reportResults(g, out.Results, conn)
+		reportResults(g, out.Results, conn, o.debug)
 	}
 	if out.Incomplete > 0 || run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
@@ -147,7 +150,7 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		env.OnWait = func(c reconcile.Change, err error, after time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()
-			fmt.Fprintf(progress, "  [%s] in progress: %v (checking again in %s)\n", time.Since(start).Round(time.Second), err, after)
+			fmt.Fprintf(progress, "  [%s] %s still in progress: %s; checking again in %s\n", time.Since(start).Round(time.Second), c.ID, sentence(err, o.debug), after)
 		}
 	}
 	for {
@@ -163,7 +166,7 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		pending := map[sluice.ResourceID]bool{}
 		for _, r := range out.Failed() {
 			pending[r.Change.ID] = true
-			fmt.Fprintf(progress, "  [%s] in progress: %v\n", time.Since(start).Round(time.Second), r.Err)
+			fmt.Fprintf(progress, "  [%s] %s still in progress: %s\n", time.Since(start).Round(time.Second), r.Change.ID, sentence(r.Err, o.debug))
 		}
 		fmt.Fprintf(progress, "  checking again in %s...\n", after)
 		// The next rounds read back only what was in progress: the rest
@@ -211,7 +214,7 @@ func openStore(path string, run *rollout.Desired) (*statestore.Store, error) {
 }
 
 // reportResults prints each change's outcome and the AWS calls made.
-func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) {
+func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv, debug bool) {
 	for _, r := range results {
 		if !r.Change.Action.Mutates() && r.Err == nil {
 			continue
@@ -222,9 +225,9 @@ func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) {
 		}
 		if r.Err != nil {
 			decision, after := sluice.RetryOf(r.Err)
-			status = fmt.Sprintf("%s: %v", decision, r.Err)
+			status = fmt.Sprintf("%s: %s", decision, sentence(r.Err, debug))
 			if decision == sluice.RetryWaiting {
-				status = fmt.Sprintf("in progress, apply again in %s: %v", after, r.Err)
+				status = fmt.Sprintf("in progress, apply again in %s: %s", after, sentence(r.Err, debug))
 			}
 		}
 		fmt.Fprintf(g.stdout, "  %-8s %s: %s\n", r.Change.Action, r.Change.ID, status)
