@@ -62,7 +62,7 @@ var helpOf = map[string]commandHelp{
 		example: "  sluice iam-policy --env prod > policy.json"},
 	"sluice state": {group: groupDeploying, exits: exitsPlain,
 		example: "  sluice state check --state ~/.local/state/sluice/churn.db"},
-	"sluice state check": {exits: "  0  the file is sound\n  1  problems were found\n  2  the file could not be opened at all (missing, locked, unreadable), or usage error",
+	"sluice state check": {readsRepo: true, exits: "  0  the file is sound\n  1  problems were found\n  2  the file could not be opened at all (missing, locked, unreadable), or usage error",
 		example: "  sluice state check --state ~/.local/state/sluice/churn.db\n  sluice state check --state s.db -o json"},
 	"sluice daemon": {group: groupOperating, exits: "  0  stopped by a signal\n  1  the daemon failed while running\n  2  usage error, or a configuration that does not load",
 		example: "  sluice daemon --config /etc/sluice/daemon.yaml"},
