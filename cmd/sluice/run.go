@@ -20,6 +20,7 @@ type runOptions struct {
 	name   string
 	detach bool
 	poll   time.Duration
+	beat   time.Duration
 	state  string
 	be     backendOptions
 }
@@ -31,7 +32,10 @@ func newRunCmd(g *globalOptions) *cobra.Command {
 		Short: "Run a deployed pipeline and follow it to the end",
 		Long: `Run asks the daemon (--server) to start PIPELINE as deployed in ENV, on the
 environment's backend (AWS Step Functions, or the local backend), and follows
-it: each step as it starts and ends, the log of a step that failed.
+it: each step as it starts and ends, the log of a step that failed. While
+steps run, their elapsed times show on a live line on a terminal, and
+otherwise as a plain line every --heartbeat, so a log shows the run is
+alive during a long step.
 
 With --backend local there is no daemon: the pipeline as "sluice apply
 --backend local" last deployed it runs on this machine, its steps in a copy
@@ -51,6 +55,7 @@ record (its status, steps, errors and output) to standard output.
 	cmd.Flags().StringVar(&o.name, "name", "", "the run's `NAME` (default: generated)")
 	cmd.Flags().BoolVar(&o.detach, "detach", false, "start the run and exit without following it")
 	cmd.Flags().DurationVar(&o.poll, "poll", time.Second, "how often to check on the run")
+	cmd.Flags().DurationVar(&o.beat, "heartbeat", time.Minute, "when not on a terminal, how often to print the running steps' elapsed times (on a terminal a live line shows them)")
 	cmd.Flags().StringVar(&o.state, "state", "", "with --backend local, the state `FILE` apply wrote (default: in --local-dir)")
 	o.be.flags(cmd)
 	return cmd
@@ -104,19 +109,21 @@ func (o *runOptions) progress(g *globalOptions) *terminalWriter {
 
 // follow polls the run until it ends, printing each step's changes.
 func (o *runOptions) follow(ctx context.Context, w *terminalWriter, path string) (daemon.Run, error) {
-	seen := map[string]string{}
+	v := newWatcher(w, o.beat)
 	for {
 		var r daemon.Run
 		if err := o.call(ctx, http.MethodGet, path, nil, &r); err != nil {
+			v.clear()
 			return r, err
 		}
-		printSteps(w, r.Steps, seen)
+		v.update(r.Execution)
 		if r.Done() {
-			printEnd(w, r)
+			v.end(r)
 			return r, nil
 		}
 		select {
 		case <-ctx.Done():
+			v.clear()
 			return r, ctx.Err()
 		case <-time.After(o.poll):
 		}

@@ -73,20 +73,21 @@ func (o *runOptions) startLocal(ctx context.Context, g *globalOptions, runner sl
 	}
 	progress := o.progress(g)
 	fmt.Fprintf(progress, "run %s of %s in %s started (local backend)\n", name, pipeline, o.env)
-	seen := map[string]string{}
+	v := newWatcher(progress, o.beat)
 	for {
 		e, err := runner.DescribeExecution(ctx, id)
 		if err != nil {
+			v.clear()
 			return err
 		}
-		r := daemon.Run{Environment: o.env, Pipeline: pipeline, Execution: e}
-		printSteps(progress, e.Steps, seen)
+		v.update(e)
 		if e.Done() {
-			printEnd(progress, r)
-			return o.ended(g, r)
+			v.end(daemon.Run{Environment: o.env, Pipeline: pipeline, Execution: e})
+			return o.ended(g, daemon.Run{Environment: o.env, Pipeline: pipeline, Execution: e})
 		}
 		select {
 		case <-ctx.Done():
+			v.clear()
 			return ctx.Err()
 		case <-time.After(o.poll):
 		}

@@ -89,6 +89,18 @@ func (t *terminal) fit(text string) string {
 	return strings.Join(lines, "")
 }
 
+// fitLine cuts one line to the terminal's width less one column (a live
+// line must not wrap, or rewriting it in place leaves its head behind).
+func (t *terminal) fitLine(s string) string {
+	if t.width <= 1 {
+		return s
+	}
+	if r := []rune(s); len(r) > t.width-1 {
+		return string(r[:t.width-2]) + "…"
+	}
+	return s
+}
+
 // colorPlanLines colours each change line of a text plan by its action
 // symbol (creations green, updates yellow, deletions and replacements
 // red).
