@@ -35,7 +35,7 @@ type targetOptions struct {
 
 func (o *targetOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV`")
-	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` (default $XDG_STATE_HOME/sluice/PROJECT.db)")
+	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` (default $XDG_STATE_HOME/sluice/PROJECT.db; with --backend local, state.db in --local-dir)")
 	cmd.Flags().StringVar(&o.revision, "revision", "", "Git `REVISION` to stamp (default: the checked-out commit)")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete resources gone from the documents (stores are retained regardless)")
 	cmd.Flags().BoolVar(&o.refresh, "refresh", true, "read the applied resources back from AWS to find drift")
