@@ -79,6 +79,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 	root.AddCommand(actionCmds(g)...)
 	applyHelp(root)
 	addOutputAliases(root)
+	addCompletions(root, g)
 	return root
 }
 
