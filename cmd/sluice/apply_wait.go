@@ -23,7 +23,7 @@ func sentence(err error, debug bool) string {
 	}
 	for {
 		var next error
-		switch e := err.(type) {
+		switch e := err.(type) { //nolint:errorlint // peels Sluice's wrappers at the top of the chain only, in order
 		case *sluice.RetryError:
 			next = e.Err
 		case *sluice.Error:

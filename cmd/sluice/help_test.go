@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func sluiceCommands(t *testing.T) []*cobra.Command {
 func TestHelpGolden(t *testing.T) {
 	clearFlagDefaults(t)
 	for _, c := range sluiceCommands(t) {
-		args := append(strings.Fields(c.CommandPath())[1:], "--help")
+		args := slices.Concat(strings.Fields(c.CommandPath())[1:], []string{"--help"})
 		code, stdout, stderr := runCLI(t, args...)
 		if code != exitOK || stderr != "" {
 			t.Fatalf("%s --help: exit %d, stderr %q", c.CommandPath(), code, stderr)
@@ -57,7 +58,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		if !c.HasParent() {
 			continue
 		}
-		h, ok := helpOf[c.CommandPath()]
+		h, ok := helpOf()[c.CommandPath()]
 		switch {
 		case !ok:
 			t.Errorf("%s has no entry in helpOf", c.CommandPath())
@@ -69,7 +70,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		case c.Parent().Parent() == nil && c.GroupID == "" && c.Name() != "version":
 			t.Errorf("%s is in no group", c.CommandPath())
 		}
-		_, out, _ := runCLI(t, append(strings.Fields(c.CommandPath())[1:], "--help")...)
+		_, out, _ := runCLI(t, slices.Concat(strings.Fields(c.CommandPath())[1:], []string{"--help"})...)
 		if strings.Contains(out, "--repo DIR") != h.readsRepo {
 			t.Errorf("%s --help shows --repo: %v, reads the repository: %v", c.CommandPath(), !h.readsRepo, h.readsRepo)
 		}
@@ -90,7 +91,7 @@ func TestUnknownOutputFormatIsAUsageError(t *testing.T) {
 		}
 		n++
 		for _, flag := range []string{"-o", "--output", "--format"} {
-			args := append(strings.Fields(c.CommandPath())[1:], flag, "xml")
+			args := slices.Concat(strings.Fields(c.CommandPath())[1:], []string{flag, "xml"})
 			code, stdout, stderr := runCLI(t, args...)
 			if strings.Contains(stderr, "arg(s)") {
 				// A command that checks its format once it has its

@@ -107,7 +107,7 @@ staging would change in AWS, and says whether that merge is a fast-forward.`,
 func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	defer func() { err = o.detailedError(g, err) }()
 	write, ok := map[string]func(*globalOptions, string, reconcile.Plan) error{
-		"text": func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanTerminal(g, env, p) },
+		"text": writePlanTerminal,
 		"yaml": func(g *globalOptions, env string, p reconcile.Plan) error {
 			return writeYAMLOut(g.stdout, planDocument(env, p))
 		},

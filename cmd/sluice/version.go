@@ -12,9 +12,9 @@ import (
 // for builds where Go's own VCS stamping is off (-buildvcs=false, a
 // source archive); they win over the build information when set.
 var (
-	stampVersion string
-	stampCommit  string
-	stampDate    string
+	stampVersion string //nolint:gochecknoglobals // set by the linker (-X), never at run time
+	stampCommit  string //nolint:gochecknoglobals // set by the linker (-X), never at run time
+	stampDate    string //nolint:gochecknoglobals // set by the linker (-X), never at run time
 )
 
 // buildInfo says what the binary was built from, read from the build
