@@ -124,8 +124,14 @@ func (dm *demo) summary(run daemon.Run) {
 			dm.say("  Log of the failed step %s: %s", s.State, s.Log)
 		}
 	}
-	dm.say("  Status page: %s/   Metrics: %s/metrics   API: %s/api/v1/environments", dm.url, dm.url, dm.url)
 	dm.say("  Repository: %s (branches dev, staging, prod)", dm.repo.dir)
+	if dm.o.exit {
+		// The daemon stops with the demo: its pages and API go with it.
+		dm.say("  The daemon has stopped (--exit). Without it, on the local backend:")
+		dm.say("       cd %s && sluice apply --env dev --backend local && sluice run training --env dev --backend local", dm.repo.dir)
+		return
+	}
+	dm.say("  Status page: %s/   Metrics: %s/metrics   API: %s/api/v1/environments", dm.url, dm.url, dm.url)
 	dm.say("  Try: sluice status --server %s", dm.url)
 	dm.say("       SLUICE_TOKEN_FILE=%s sluice run training --env dev --server %s -p epochs=20", filepath.Join(dm.dir, "api-token"), dm.url)
 }
