@@ -105,7 +105,7 @@ func (o *clientOptions) act(ctx context.Context, g *globalOptions, path string, 
 		}
 		return err
 	}
-	return writeOutput(g.stdout, o.format, s, func() error { return writeStatuses(g.stdout, []daemon.Status{s}, false) })
+	return writeOutput(g.stdout, o.format, s, func() error { return writeStatuses(g, []daemon.Status{s}, false) })
 }
 
 // planChanged prints the plan now waiting after an approval refused

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -46,23 +45,24 @@ func (o *clientOptions) status(ctx context.Context, g *globalOptions) error {
 		}
 		list = []daemon.Status{s}
 	}
-	return writeOutput(g.stdout, o.format, list, func() error {
-		var b strings.Builder
-		err := writeStatuses(&b, list, o.env != "")
-		_, werr := io.WriteString(g.stdout, g.terminal().fit(b.String()))
-		return errors.Join(err, werr)
-	})
+	return writeOutput(g.stdout, o.format, list, func() error { return writeStatuses(g, list, o.env != "") })
 }
 
-// writeStatuses prints a table of environments and, for one environment,
-// its details.
-func writeStatuses(w io.Writer, list []daemon.Status, details bool) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+// writeStatuses prints a table of environments, fitted to the terminal
+// (the message last, so cut first), and, for one environment, its
+// details whole.
+func writeStatuses(g *globalOptions, list []daemon.Status, details bool) error {
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENVIRONMENT\tBRANCH\tSTATE\tAPPLIED\tHEAD\tMESSAGE")
 	for _, s := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.12s\t%.12s\t%s\n", s.Environment, s.Branch, s.State, s.Applied, s.Head, s.Message)
 	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	w := g.stdout
+	if _, err := io.WriteString(w, g.terminal().fit(table.String())); err != nil {
 		return err
 	}
 	for _, s := range list {
