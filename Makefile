@@ -15,8 +15,15 @@ BENCHTIME ?= 1x
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
 
-build: ## build bin/sluice
-	$(GO) build -o bin/sluice ./cmd/sluice
+# What "sluice version" reports, stamped by the linker (VCS stamping is
+# off in some builds: GOFLAGS=-buildvcs=false, a source archive).
+VERSION   ?= $(shell git describe --tags --always 2>/dev/null || echo devel)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+DATE      ?= $(shell git log -1 --format=%cI 2>/dev/null)
+LDFLAGS   := -X main.stampVersion=$(VERSION) -X main.stampCommit=$(COMMIT) -X main.stampDate=$(DATE)
+
+build: ## build bin/sluice, stamped with its version, commit and commit date
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/sluice ./cmd/sluice
 
 test: ## run every test (integration tests need kumo: make tools)
 	$(GO) test -count=1 ./...

@@ -147,6 +147,9 @@ func (w *World) execute(ctx context.Context, j *job) (jobDescription, error) {
 	desc := jobDescription{JobArn: arn("batch", "job/"+j.ID), JobID: j.ID, JobName: j.Name, JobQueue: j.QueueARN,
 		JobDefinition: j.DefinitionARN, CreatedAt: j.CreatedAt, StartedAt: time.Now().UnixMilli(),
 		Container: containerDetail{Image: j.Image, Command: j.Command, Vcpus: j.VCPUs, LogStreamName: logPath}}
+	if err := w.makeOutputDir(j); err != nil {
+		return jobDescription{}, err
+	}
 	r, err := w.start(ctx, j, out, logPath)
 	if err == nil {
 		err = r.wait()

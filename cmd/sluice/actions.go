@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -24,20 +26,27 @@ func newHistoryCmd(g *globalOptions) *cobra.Command {
 			if err := o.call(cmd.Context(), http.MethodGet, o.envPath("history"), nil, &entries); err != nil {
 				return err
 			}
-			if o.format == "json" {
-				return writeJSONOut(g.stdout, entries)
-			}
-			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "TIME\tREVISION\tRESULT\tCREATED\tUPDATED\tDELETED\tUNCHANGED")
-			for _, e := range entries {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", e.Time.Format("2006-01-02 15:04:05Z"), e.Revision, e.Result,
-					e.Created, e.Updated, e.Deleted, e.Unchanged)
-			}
-			return tw.Flush()
+			return writeOutput(g.stdout, o.format, entries, func() error { return writeHistory(g, entries) })
 		},
 	}
 	o.flags(cmd, true)
 	return cmd
+}
+
+// writeHistory prints history entries as a table fitted to the terminal.
+func writeHistory(g *globalOptions, entries []statestore.Entry) error {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tREVISION\tRESULT\tCREATED\tUPDATED\tDELETED\tUNCHANGED")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", e.Time.Format("2006-01-02 15:04:05Z"), e.Revision, e.Result,
+			e.Created, e.Updated, e.Deleted, e.Unchanged)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(g.stdout, g.terminal().fit(b.String()))
+	return err
 }
 
 // actionCmd is a command that changes an environment through the API and
@@ -96,21 +105,15 @@ func (o *clientOptions) act(ctx context.Context, g *globalOptions, path string, 
 		}
 		return err
 	}
-	if o.format == "json" {
-		return writeJSONOut(g.stdout, s)
-	}
-	return writeStatuses(g.stdout, []daemon.Status{s}, false)
+	return writeOutput(g.stdout, o.format, s, func() error { return writeStatuses(g, []daemon.Status{s}, false) })
 }
 
 // planChanged prints the plan now waiting after an approval refused
 // because the plan changed, and returns the refusal.
 func (o *clientOptions) planChanged(g *globalOptions, refused *apiError) error {
 	p := refused.pending
-	if o.format == "json" {
-		if err := writeJSONOut(g.stdout, p); err != nil {
-			return err
-		}
-		return refused
+	if o.format != "text" {
+		return errors.Join(writeOutput(g.stdout, o.format, p, nil), refused)
 	}
 	fmt.Fprintf(g.stdout, "The plan changed; nothing was applied. The plan now waiting (revision %.12s, plan %.12s):\n", p.Revision, p.Hash)
 	if err := writePlanText(g.stdout, o.env, p.Plan); err != nil {

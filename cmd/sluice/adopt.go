@@ -39,11 +39,7 @@ name), prints what it is and the tags it will carry, sets them (keeping the
 tags it has beside them; nothing else of the resource changes), reads it back
 and records it in the state file. The next plan then shows, as drift, whatever
 of its configuration differs from the documents, and the next apply makes it
-so. RESOURCE_ID is the Type/name a plan prints.
-
-Exit status: 0 adopted (or shown, with --dry-run), 1 not adopted (the
-resource is Sluice's already, does not exist, or the documents do not declare
-it), 2 usage error.`,
+so. RESOURCE_ID is the Type/name a plan prints.`,
 		Example: `  # a plan says: ! refuse JobDefinition/train.fit (refused: not owned: ...)
   sluice adopt --env dev JobDefinition/train.fit
 

@@ -22,12 +22,17 @@ type applyOptions struct {
 	targetOptions
 	workers int
 	wait    time.Duration
+	format  string
+	// auto: apply without asking, even on a terminal.
+	auto bool
+	// debug shows errors whole, the SDK's chain included.
+	debug bool
 }
 
 func newApplyCmd(g *globalOptions) *cobra.Command {
 	o := &applyOptions{}
 	cmd := &cobra.Command{
-		Use:   "apply --env ENV",
+		Use:   "apply --env ENV [PLANFILE]",
 		Short: "Bring an environment's AWS resources in line with the repository",
 		Long: `Apply plans as "sluice plan" does, then carries the plan out: creations and
 updates in dependency order, deletions (with --prune) in reverse. Every
@@ -46,18 +51,30 @@ progress or DURATION has passed.
 Invalid documents do not stop the rest: what they produced is held, the
 other documents are applied, and the findings are printed.
 
-Exit status: 0 everything applied, 1 a finding in the repository, a change
-that failed or one still in progress, 2 usage error.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
+"sluice apply PLANFILE" applies exactly the plan "sluice plan -out PLANFILE"
+saved, and nothing when the plan made now differs from it (the files, the
+state or what AWS holds changed since): plan again. On a terminal, apply
+shows the plan and asks before deleting or replacing anything; only "yes"
+goes on, and then only that plan is applied. --auto-approve does not ask.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), g, args) },
 	}
 	o.flags(cmd)
 	cmd.Flags().IntVar(&o.workers, "workers", 16, "how many changes of each resource type run at once (AWS calls are paced by the quota limiter, not by this)")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
+	cmd.Flags().BoolVar(&o.debug, "debug", false, "show errors whole (operation, retry decision and the AWS SDK's details) instead of one sentence")
+	cmd.Flags().BoolVar(&o.auto, "auto-approve", false, "on a terminal, apply deletions and replacements without asking")
 	cmd.Flags().DurationVar(&o.wait, "wait", 0, "follow changes in progress for up to `DURATION` (e.g. 30m) instead of leaving them to the next apply")
 	return cmd
 }
 
-func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
+func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string) (err error) {
+	var saved *savedPlan
+	if len(args) == 1 {
+		if saved, err = o.readSavedPlan(args[0]); err != nil {
+			return err
+		}
+	}
 	run, err := o.desired(ctx, g)
 	if err != nil {
 		return err
@@ -69,13 +86,45 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	defer func() { err = errors.Join(err, store.Close()) }()
 	var conn *awsEnv
 	env := o.rolloutEnv(g, store, &conn)
+	defer func() { err = errors.Join(err, o.be.close()) }()
 	env.Workers = o.workers
+	var planned reconcile.Plan
 	_ = writeText(g.stderr, run.Findings)
-	out, err := o.applyAndWait(ctx, g, env, run)
+	var expect []rollout.ApplyOption
+	what := "the plan you agreed to"
+	switch {
+	case saved != nil:
+		expect, what = []rollout.ApplyOption{rollout.Expect(saved.Hash)}, "the plan in "+args[0]
+	case !o.auto && o.format == "text" && g.interactive():
+		hash, err := o.confirm(ctx, g, env, run)
+		if err != nil {
+			return err
+		}
+		if hash != "" {
+			expect = []rollout.ApplyOption{rollout.Expect(hash)}
+		}
+	}
+	shown := len(expect) > 0 && saved == nil
+	before := func(p *rollout.Planned) {
+		planned = p.Plan
+		if o.format == "text" && !shown {
+			_ = writePlanTerminal(g, o.env, p.Plan)
+		}
+	}
+	out, err := o.applyAndWait(ctx, g, env, run, before, expect...)
 	if err != nil {
+		return planChanged(g, err, what)
+	}
+	if err := o.keepCheckout(g); err != nil {
 		return err
 	}
-	reportResults(g, out.Results, conn)
+	if o.format != "text" {
+		if err := writeOutput(g.stdout, o.format, applyDocument(o.env, planned, out.Results), nil); err != nil {
+			return err
+		}
+	} else {
+		reportResults(g, out.Results, conn, o.debug)
+	}
 	if out.Incomplete > 0 || run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
 	}
@@ -85,11 +134,15 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions) (err error) {
 // applyAndWait applies and, with --wait, applies again each time the
 // changes in progress are due to be looked at, printing their progress,
 // until none is in progress, one fails, or the wait is over.
-func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired) (*rollout.Outcome, error) {
+func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired,
+	before func(*rollout.Planned), first ...rollout.ApplyOption) (*rollout.Outcome, error) {
 	deadline := time.Now().Add(o.wait)
+	progress := g.stdout
+	if o.format != "text" {
+		progress = g.stderr
+	}
 	start := time.Now()
-	opts := append(rollout.ApplyOptions(o.planOptions()...),
-		rollout.BeforeApply(func(p *rollout.Planned) { _ = writePlanText(g.stdout, o.env, p.Plan) }))
+	opts := append(rollout.ApplyOptions(o.planOptions()...), rollout.BeforeApply(before))
 	if o.wait > 0 {
 		// Changes waiting on another (a queue on its compute
 		// environment) are taken further within each apply, so that
@@ -98,11 +151,12 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		opts = append(opts, rollout.Follow(deadline, func(c reconcile.Change, err error, after time.Duration) {
 			mu.Lock()
 			defer mu.Unlock()
-			fmt.Fprintf(g.stdout, "  [%s] in progress: %v (checking again in %s)\n", time.Since(start).Round(time.Second), err, after)
+			fmt.Fprintf(progress, "  [%s] %s still in progress: %s; checking again in %s\n", time.Since(start).Round(time.Second), c.ID, sentence(err, o.debug), after)
 		}))
 	}
 	for {
-		out, err := env.Apply(ctx, run, opts...)
+		out, err := env.Apply(ctx, run, append(opts, first...)...)
+		first = nil // later rounds take further what the first applied
 		if err != nil {
 			return nil, err
 		}
@@ -113,9 +167,9 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		pending := map[sluice.ResourceID]bool{}
 		for _, r := range out.Failed() {
 			pending[r.Change.ID] = true
-			fmt.Fprintf(g.stdout, "  [%s] in progress: %v\n", time.Since(start).Round(time.Second), r.Err)
+			fmt.Fprintf(progress, "  [%s] %s still in progress: %s\n", time.Since(start).Round(time.Second), r.Change.ID, sentence(r.Err, o.debug))
 		}
-		fmt.Fprintf(g.stdout, "  checking again in %s...\n", after)
+		fmt.Fprintf(progress, "  checking again in %s...\n", after)
 		// The next rounds read back only what was in progress: the rest
 		// was read (or created) a moment ago.
 		opts = append(opts, rollout.BeforeApply(nil), rollout.RefreshOnly(func(id sluice.ResourceID) bool { return pending[id] }))
@@ -161,7 +215,7 @@ func openStore(path string, run *rollout.Desired) (*statestore.Store, error) {
 }
 
 // reportResults prints each change's outcome and the AWS calls made.
-func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) {
+func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv, debug bool) {
 	for _, r := range results {
 		if !r.Change.Action.Mutates() && r.Err == nil {
 			continue
@@ -172,9 +226,9 @@ func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv) {
 		}
 		if r.Err != nil {
 			decision, after := sluice.RetryOf(r.Err)
-			status = fmt.Sprintf("%s: %v", decision, r.Err)
+			status = fmt.Sprintf("%s: %s", decision, sentence(r.Err, debug))
 			if decision == sluice.RetryWaiting {
-				status = fmt.Sprintf("in progress, apply again in %s: %v", after, r.Err)
+				status = fmt.Sprintf("in progress, apply again in %s: %s", after, sentence(r.Err, debug))
 			}
 		}
 		fmt.Fprintf(g.stdout, "  %-8s %s: %s\n", r.Change.Action, r.Change.ID, status)

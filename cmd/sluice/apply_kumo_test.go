@@ -274,8 +274,12 @@ func TestApplyKumoWait(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("apply --wait: exit %d\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "in progress:") || !strings.Contains(out, "checking again in") {
+	if !regexp.MustCompile(`\] \w+/[\w.-]+ still in progress: `).MatchString(out) || !strings.Contains(out, "checking again in") {
 		t.Errorf("apply --wait showed no progress of the changes it waited for:\n%s", out)
+	}
+	// One sentence per resource while waiting: no operation or SDK chain.
+	if strings.Contains(out, "batch.") || strings.Contains(out, "RequestID") || strings.Contains(out, ": waiting: ") {
+		t.Errorf("apply --wait printed error chains while waiting:\n%s", out)
 	}
 	if code, out, _ := runCLI(t, append([]string{"plan", "--detailed-exitcode"}, target...)...); code != exitOK {
 		t.Errorf("plan after apply --wait has changes (exit %d):\n%s", code, out)

@@ -32,7 +32,7 @@ func (o *clientOptions) flags(cmd *cobra.Command, needsEnv bool) {
 	cmd.Flags().StringVar(&o.server, "server", server, "`URL` of the daemon's API (SLUICE_SERVER)")
 	cmd.Flags().StringVar(&o.tokenFile, "token-file", os.Getenv("SLUICE_TOKEN_FILE"),
 		"`FILE` holding the API token for changes, or a read token for runs (SLUICE_TOKEN_FILE; SLUICE_TOKEN works too)")
-	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
 	if needsEnv {
 		cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV`")
 		_ = cmd.MarkFlagRequired("env")

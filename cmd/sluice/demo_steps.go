@@ -82,12 +82,12 @@ func (dm *demo) runTraining(ctx context.Context) (daemon.Run, error) {
 		if run, err = dm.d.DescribeRun(ctx, "dev", "training", run.Name); err != nil {
 			return run, err
 		}
-		printSteps(dm.out, run.Steps, seen)
+		printSteps(&terminalWriter{Writer: dm.out, term: newTerminal(dm.out)}, run.Steps, seen)
 		if time.Now().After(deadline) {
 			return run, fmt.Errorf("the run did not end within %s", dm.o.timeout)
 		}
 	}
-	printEnd(dm.out, run)
+	printEnd(&terminalWriter{Writer: dm.out, term: newTerminal(dm.out)}, run)
 	return run, nil
 }
 
@@ -124,12 +124,20 @@ func (dm *demo) summary(run daemon.Run) {
 			dm.say("  Log of the failed step %s: %s", s.State, s.Log)
 		}
 	}
-	dm.say("  Status page: %s/   Metrics: %s/metrics   API: %s/api/v1/environments", dm.url, dm.url, dm.url)
 	dm.say("  Repository: %s (branches dev, staging, prod)", dm.repo.dir)
+	if dm.o.exit {
+		// The daemon stops with the demo: its pages and API go with it.
+		dm.say("  Runs are recorded in %s (the embedded database).", filepath.Join(dm.dir, "runs.db"))
+		dm.say("  The daemon has stopped (--exit). Bring it back with its runs: sluice daemon --config %s", filepath.Join(dm.dir, "daemon.yaml"))
+		dm.say("  Or, without a daemon, on the local backend:")
+		dm.say("       cd %s && sluice apply --env dev --backend local && sluice run training --env dev --backend local", dm.repo.dir)
+		return
+	}
 	dm.say("  Runs are recorded in %s (the embedded database; runs.postgresDSN in daemon.yaml moves them to PostgreSQL):",
 		filepath.Join(dm.dir, "runs.db"))
 	dm.say("       SLUICE_TOKEN_FILE=%s sluice runs show %s --env dev --server %s", filepath.Join(dm.dir, "api-token"), run.Name, dm.url)
 	dm.say("  After Ctrl-C, bring the demo back with its runs: sluice daemon --config %s", filepath.Join(dm.dir, "daemon.yaml"))
+	dm.say("  Web pages: %s/   Metrics: %s/metrics   API: %s/api/v1/environments", dm.url, dm.url, dm.url)
 	dm.say("  Try: sluice status --server %s", dm.url)
 	dm.say("       SLUICE_TOKEN_FILE=%s sluice run training --env dev --server %s -p epochs=20", filepath.Join(dm.dir, "api-token"), dm.url)
 }

@@ -30,6 +30,10 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo's output lacks %q:\n%s", want, out)
 		}
 	}
+	// With --exit the daemon is gone: its pages and commands are not advertised.
+	if strings.Contains(out, "Status page:") || strings.Contains(out, "--server") || !strings.Contains(out, "The daemon has stopped (--exit)") {
+		t.Errorf("demo --exit advertises a daemon it has stopped:\n%s", out)
+	}
 	m := regexp.MustCompile(`Run (\S+)'s artifacts: (\S+)`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("the demo does not say where the run's artifacts are:\n%s", out)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/sluice-dev/sluice/project"
@@ -39,13 +37,9 @@ func desiredOf(g *globalOptions, snap *project.Snapshot, env, revision, fallback
 // defaultStatePath is where the CLI keeps its state file when --state is
 // not given: under the user's state directory, one file per project.
 func defaultStatePath(project string) (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("no --state given and no home directory to keep state in: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "state")
+	dir, err := stateHome()
+	if err != nil {
+		return "", err
 	}
 	return filepath.Join(dir, "sluice", project+".db"), nil
 }

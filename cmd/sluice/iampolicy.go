@@ -37,15 +37,12 @@ state file are granted too, so that pruning them is allowed; and the reads
 that find Sluice's resources by their tags when the state is lost are
 granted on every resource of their kind.
 
-Without --account and --region the ARNs carry "*" in their place.
-
-Exit status: 0 success, 1 a finding in the repository (the policy is still
-printed, for the valid documents), 2 usage error.`,
+Without --account and --region the ARNs carry "*" in their place.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV`")
-	cmd.Flags().StringVar(&o.format, "format", "json", "output `FORMAT`: json")
+	outputFlag(cmd, &o.format, "json", "json", "yaml")
 	cmd.Flags().StringVar(&o.partition, "partition", "aws", "AWS `PARTITION` of the environment")
 	cmd.Flags().StringVar(&o.region, "region", "", "AWS `REGION` of the environment (default \"*\")")
 	cmd.Flags().StringVar(&o.account, "account", "", "AWS `ACCOUNT` ID of the environment (default \"*\")")
@@ -59,9 +56,6 @@ printed, for the valid documents), 2 usage error.`,
 }
 
 func (o *iamPolicyOptions) run(ctx context.Context, g *globalOptions) error {
-	if o.format != "json" {
-		return fmt.Errorf("unknown --format %q; use json", o.format)
-	}
 	run, err := prepareEnv(ctx, g, o.env, o.revision)
 	if err != nil {
 		return err

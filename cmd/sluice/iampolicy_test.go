@@ -172,7 +172,7 @@ func TestIAMPolicyWildcardsAndRefusals(t *testing.T) {
 		{"no account or region", []string{"--env", "dev", "--states-role-arn", "arn:aws:iam::1:role/s", "--partition", "aws-cn"}, exitOK,
 			`"arn:aws-cn:states:*:*:stateMachine:churn-dev-training"`},
 		{"missing states role", []string{"--env", "dev", "--states-role-arn", ""}, exitUsage, "--states-role-arn"},
-		{"unknown format", []string{"--env", "dev", "--format", "yaml"}, exitUsage, `unknown --format "yaml"`},
+		{"unknown format", []string{"--env", "dev", "--format", "xml"}, exitUsage, `unknown output format "xml"`},
 		{"unknown environment", []string{"--env", "nope"}, exitUsage, "nope"},
 	}
 	for _, tc := range tests {

@@ -25,6 +25,9 @@ type targetOptions struct {
 	prune    bool
 	refresh  bool
 	aws      awsOptions
+	be       backendOptions
+	// project is the project's name, known once the repository is read.
+	project string
 	// ref and base: plan the tree of Git ref instead of the files on
 	// disk, a promotion into base (plan only).
 	ref, base string
@@ -32,17 +35,19 @@ type targetOptions struct {
 
 func (o *targetOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV`")
-	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` (default $XDG_STATE_HOME/sluice/PROJECT.db)")
+	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` (default $XDG_STATE_HOME/sluice/PROJECT.db; with --backend local, state.db in --local-dir)")
 	cmd.Flags().StringVar(&o.revision, "revision", "", "Git `REVISION` to stamp (default: the checked-out commit)")
 	cmd.Flags().BoolVar(&o.prune, "prune", false, "delete resources gone from the documents (stores are retained regardless)")
 	cmd.Flags().BoolVar(&o.refresh, "refresh", true, "read the applied resources back from AWS to find drift")
 	o.aws.flags(cmd)
+	o.be.flags(cmd)
 }
 
 type planOptions struct {
 	targetOptions
 	format   string
 	detailed bool
+	out      string
 	// rest is the command that prints the whole plan, which a shortened
 	// markdown plan names.
 	rest string
@@ -79,14 +84,12 @@ pass GitHub's 65,536 characters is cut, creations first, saying how many
 changes it left out and the command that prints them all. --format json
 carries every field's values uncut.
 
+--out FILE (Terraform's -out FILE works too) saves the plan for "sluice
+apply FILE", which applies exactly it and refuses when it has gone stale.
+
 --ref REF plans the files of a Git branch, tag or commit instead of the
 checkout: "sluice plan --env staging --ref dev" shows what merging dev into
-staging would change in AWS, and says whether that merge is a fast-forward.
-
-Exit status: 0 success, 1 a finding in the repository (the plan is still
-printed, for the valid documents) or a failure, 2 usage error; with
---detailed-exitcode (as Terraform's): 0 no changes, 1 error or finding,
-2 changes.`,
+staging would change in AWS, and says whether that merge is a fast-forward.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.rest = restCommand(cmd)
@@ -94,9 +97,10 @@ printed, for the valid documents) or a failure, 2 usage error; with
 		},
 	}
 	o.flags(cmd)
-	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or markdown")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan the files of Git `REF` (a branch, tag or commit) instead of the checkout: what merging it would deploy")
 	cmd.Flags().StringVar(&o.base, "base", "", "with --ref, the `BRANCH` it would be merged into, to say whether that is a fast-forward (default: the environment's name)")
+	cmd.Flags().StringVar(&o.out, "out", "", "save the plan to `FILE`, for \"sluice apply FILE\" to apply exactly it")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when the plan has changes, 0 when it has none")
 	return cmd
 }
@@ -104,14 +108,17 @@ printed, for the valid documents) or a failure, 2 usage error; with
 func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	defer func() { err = o.detailedError(g, err) }()
 	write, ok := map[string]func(*globalOptions, string, reconcile.Plan) error{
-		"text": func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanText(g.stdout, env, p) },
+		"text": writePlanTerminal,
+		"yaml": func(g *globalOptions, env string, p reconcile.Plan) error {
+			return writeYAMLOut(g.stdout, planDocument(env, p))
+		},
 		"json": func(g *globalOptions, env string, p reconcile.Plan) error { return writePlanJSON(g.stdout, env, p) },
 		"markdown": func(g *globalOptions, env string, p reconcile.Plan) error {
 			return writePlanMarkdown(g.stdout, env, p, o.rest)
 		},
 	}[o.format]
 	if !ok {
-		return fmt.Errorf("unknown --format %q; use text, json or markdown", o.format)
+		return fmt.Errorf("unknown output format %q; use text, json, yaml or markdown", o.format)
 	}
 	run, err := o.desired(ctx, g)
 	if err != nil {
@@ -124,6 +131,7 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if store != nil {
 		defer func() { err = errors.Join(err, store.Close()) }()
 	}
+	defer func() { err = errors.Join(err, o.be.close()) }()
 	var conn *awsEnv
 	env := o.rolloutEnv(g, store, &conn)
 	planned, err := env.Plan(ctx, run, o.planOptions()...)
@@ -136,6 +144,11 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	_ = writeText(g.stderr, run.Findings)
 	if err := write(g, o.env, planned.Plan); err != nil {
 		return err
+	}
+	if o.out != "" {
+		if err := o.savePlan(g, run, planned.Plan); err != nil {
+			return err
+		}
 	}
 	if run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
@@ -163,6 +176,13 @@ func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, co
 	return &rollout.Env{Name: o.env, Store: store,
 		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
 		Connect: func(ctx context.Context) (*rollout.Target, error) {
+			if o.be.local() {
+				workdir, err := o.be.checkoutDir(o.project, o.env)
+				if err != nil {
+					return nil, err
+				}
+				return o.be.connect(o.project, workdir)
+			}
 			env, err := o.aws.connect(ctx, o.env)
 			if err != nil {
 				return nil, err
@@ -180,11 +200,17 @@ func (o *targetOptions) planOptions() []rollout.PlanOption {
 
 // desired loads and compiles the repository for the environment: the
 // checkout or, with --ref, the tree of that Git reference.
-func (o *targetOptions) desired(ctx context.Context, g *globalOptions) (*rollout.Desired, error) {
+func (o *targetOptions) desired(ctx context.Context, g *globalOptions) (d *rollout.Desired, err error) {
+	defer func() {
+		if err == nil {
+			o.be.holdDatabases(d, func(msg string) { fmt.Fprintln(g.stderr, msg) })
+			err = o.useProject(d.Project())
+		}
+	}()
 	if o.ref == "" {
 		return prepareEnv(ctx, g, o.env, o.revision)
 	}
-	d, _, err := refDesired(ctx, g, o.env, o.ref, o.revision)
+	d, _, err = refDesired(ctx, g, o.env, o.ref, o.revision)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +220,18 @@ func (o *targetOptions) desired(ctx context.Context, g *globalOptions) (*rollout
 	}
 	reportPromotion(ctx, g.stderr, g.repo, o.ref, base)
 	return d, nil
+}
+
+// useProject records the project's name and, on the local backend, makes
+// the state file default to the one in its data directory.
+func (o *targetOptions) useProject(project string) error {
+	o.project = project
+	if !o.be.local() || o.state != "" {
+		return nil
+	}
+	state, err := o.be.localState(project)
+	o.state = state
+	return err
 }
 
 // openStoreReadOnly opens the state file read-only; a missing file is a
@@ -232,7 +270,7 @@ func readInventory(path string, run *rollout.Desired) ([]reconcile.Applied, erro
 func restCommand(cmd *cobra.Command) string {
 	args := []string{"sluice"}
 	add := func(f *pflag.Flag) {
-		if f.Name == "format" || f.Name == "detailed-exitcode" {
+		if f.Name == "format" || f.Name == "output" || f.Name == "detailed-exitcode" || f.Name == "out" {
 			return
 		}
 		if sv, ok := f.Value.(pflag.SliceValue); ok {

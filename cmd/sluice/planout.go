@@ -49,14 +49,30 @@ func writePlanText(w io.Writer, env string, p reconcile.Plan) error {
 func writePlanJSON(w io.Writer, env string, p reconcile.Plan) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
+	return enc.Encode(planDocument(env, p))
+}
+
+// planDocument is the plan as -o json and -o yaml print it.
+func planDocument(env string, p reconcile.Plan) any {
+	return struct {
 		Environment string         `json:"environment"`
 		Summary     string         `json:"summary"`
 		Empty       bool           `json:"empty"`
 		Plan        reconcile.Plan `json:"plan"`
 		// Notes holds, by resource, what changes leave as it is on purpose.
 		Notes map[sluice.ResourceID][]string `json:"notes,omitempty"`
-	}{env, planSummary(p), p.Empty(), p, planNotes(p)})
+	}{env, planSummary(p), p.Empty(), p, planNotes(p)}
+}
+
+// writePlanTerminal writes the text plan, its actions coloured on a
+// colour terminal.
+func writePlanTerminal(g *globalOptions, env string, p reconcile.Plan) error {
+	var b strings.Builder
+	if err := writePlanText(&b, env, p); err != nil {
+		return err
+	}
+	_, err := io.WriteString(g.stdout, g.terminal().colorPlanLines(b.String()))
+	return err
 }
 
 // fieldValue is a field's value as text and markdown show it: its JSON,

@@ -35,7 +35,7 @@ findings and exits 1 without rendering.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
 	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV` to render")
-	cmd.Flags().StringVar(&o.format, "format", "json", "output `FORMAT`: json or yaml")
+	outputFlag(cmd, &o.format, "json", "json", "yaml")
 	cmd.Flags().StringVar(&o.revision, "revision", "", "Git `REVISION` to stamp (default: the checked-out commit)")
 	return cmd
 }
@@ -49,9 +49,6 @@ type rendering struct {
 }
 
 func (o *renderOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	if o.format != "json" && o.format != "yaml" {
-		return fmt.Errorf("unknown --format %q; use json or yaml", o.format)
-	}
 	snap, err := loadRepo(cmd.Context(), g)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 )
@@ -24,8 +25,19 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // globalOptions are the flags every subcommand shares.
 type globalOptions struct {
 	repo   string
+	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// term is stdout as a terminal, made on first use.
+	term *terminal
+}
+
+// terminal returns what the CLI knows of its standard output.
+func (g *globalOptions) terminal() *terminal {
+	if g.term == nil {
+		g.term = newTerminal(g.stdout)
+	}
+	return g.term
 }
 
 func newRootCmd(g *globalOptions) *cobra.Command {
@@ -34,7 +46,14 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		Short:         "GitOps for ML pipelines on AWS Step Functions and Batch",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       readBuildInfo().String(),
+		Example: `  sluice init --template training demo && cd demo
+  sluice validate
+  sluice plan --env dev --backend local
+  sluice apply --env dev --backend local
+  sluice run training --env dev --backend local`,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringVar(&g.repo, "repo", ".", "repository `DIR` to read")
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
@@ -59,17 +78,27 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newLineageCmd(g),
 		newDemoCmd(g),
 		newStateCmd(g),
+		newVersionCmd(g),
 	)
 	root.AddCommand(actionCmds(g)...)
+	applyHelp(root)
+	addOutputAliases(root)
+	addCompletions(root, g)
 	return root
 }
 
-// run executes the CLI and returns its exit code: 0 success, 1 invalid
-// input (validate), 2 usage or internal error.
+// run executes the CLI and returns its exit code: 0 success, 1 a
+// finding or a failure, 2 usage or internal error. Under plan's
+// --detailed-exitcode, where 2 means "changes", every error is 1.
 func run(args []string, stdout, stderr io.Writer) int {
-	g := &globalOptions{stdout: stdout, stderr: stderr}
+	return runWith(args, os.Stdin, stdout, stderr)
+}
+
+// runWith is run reading answers to its questions (apply's) from stdin.
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globalOptions{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRootCmd(g)
-	root.SetArgs(args)
+	root.SetArgs(terraformFlags(args))
 	err := root.Execute()
 	var ee exitError
 	switch {
@@ -79,6 +108,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return ee.code
 	default:
 		fmt.Fprintln(stderr, "sluice:", err)
+		if usesDetailedExitcode(args) {
+			return exitInvalid
+		}
 		return exitUsage
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -21,6 +20,9 @@ type runOptions struct {
 	name   string
 	detach bool
 	poll   time.Duration
+	beat   time.Duration
+	state  string
+	be     backendOptions
 }
 
 func newRunCmd(g *globalOptions) *cobra.Command {
@@ -30,16 +32,24 @@ func newRunCmd(g *globalOptions) *cobra.Command {
 		Short: "Run a deployed pipeline and follow it to the end",
 		Long: `Run asks the daemon (--server) to start PIPELINE as deployed in ENV, on the
 environment's backend (AWS Step Functions, or the local backend), and follows
-it: each step as it starts and ends, the log of a step that failed.
+it: each step as it starts and ends, the log of a step that failed. While
+steps run, their elapsed times show on a live line on a terminal, and
+otherwise as a plain line every --heartbeat, so a log shows the run is
+alive during a long step.
+
+With --backend local there is no daemon: the pipeline as "sluice apply
+--backend local" last deployed it runs on this machine, its steps in a copy
+of the files that apply deployed (not the working tree), and run follows it
+to the end (Ctrl-C stops it).
+
+With -o json or -o yaml, the progress goes to standard error and the run's
+record (its status, steps, errors and output) to standard output.
 
 -p key=value sets a parameter; a value that reads as JSON (42, 0.5, true,
 [0.1, 0.3], {"a": 1}) is taken as such, anything else as a string. The
 daemon checks them against the pipeline's declared parameters before the
 run starts (undeclared names, wrong types, required ones missing) and
-refuses the run with every problem named.
-
-Exit status: 0 the run succeeded, 1 it failed, timed out or was aborted,
-2 usage error or the run could not be started.`,
+refuses the run with every problem named.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), g, args[0]) },
 	}
@@ -48,6 +58,9 @@ Exit status: 0 the run succeeded, 1 it failed, timed out or was aborted,
 	cmd.Flags().StringVar(&o.name, "name", "", "the run's `NAME` (default: generated)")
 	cmd.Flags().BoolVar(&o.detach, "detach", false, "start the run and exit without following it")
 	cmd.Flags().DurationVar(&o.poll, "poll", time.Second, "how often to check on the run")
+	cmd.Flags().DurationVar(&o.beat, "heartbeat", time.Minute, "when not on a terminal, how often to print the running steps' elapsed times (on a terminal a live line shows them)")
+	cmd.Flags().StringVar(&o.state, "state", "", "with --backend local, the state `FILE` apply wrote (default: in --local-dir)")
+	o.be.flags(cmd)
 	return cmd
 }
 
@@ -56,17 +69,30 @@ func (o *runOptions) run(ctx context.Context, g *globalOptions, pipeline string)
 	if err != nil {
 		return err
 	}
+	if o.be.local() {
+		return o.runLocal(ctx, g, pipeline, params)
+	}
+	progress := o.progress(g)
 	var r daemon.Run
 	path := o.envPath("pipelines/" + pipeline + "/runs")
 	if err := o.call(ctx, http.MethodPost, path, daemon.RunRequest{Parameters: params, Name: o.name}, &r); err != nil {
 		return err
 	}
-	fmt.Fprintf(g.stdout, "run %s of %s in %s started\n", r.Name, pipeline, o.env)
+	fmt.Fprintf(progress, "run %s of %s in %s started\n", r.Name, pipeline, o.env)
 	if o.detach {
-		return nil
+		return writeOutput(g.stdout, o.format, r, func() error { return nil })
 	}
-	r, err = o.follow(ctx, g.stdout, path+"/"+r.Name)
+	r, err = o.follow(ctx, progress, path+"/"+r.Name)
 	if err != nil {
+		return err
+	}
+	return o.ended(g, r)
+}
+
+// ended prints a run's record for -o json|yaml and returns its exit
+// code: 0 when it succeeded, 1 otherwise.
+func (o *runOptions) ended(g *globalOptions, r daemon.Run) error {
+	if err := writeOutput(g.stdout, o.format, r, func() error { return nil }); err != nil {
 		return err
 	}
 	if r.Status != sluice.ExecutionSucceeded {
@@ -75,21 +101,32 @@ func (o *runOptions) run(ctx context.Context, g *globalOptions, pipeline string)
 	return nil
 }
 
+// progress is where a run's progress goes: standard output for text,
+// standard error when standard output carries JSON or YAML.
+func (o *runOptions) progress(g *globalOptions) *terminalWriter {
+	if o.format == "text" {
+		return &terminalWriter{Writer: g.stdout, term: g.terminal()}
+	}
+	return &terminalWriter{Writer: g.stderr, term: newTerminal(g.stderr)}
+}
+
 // follow polls the run until it ends, printing each step's changes.
-func (o *runOptions) follow(ctx context.Context, w io.Writer, path string) (daemon.Run, error) {
-	seen := map[string]string{}
+func (o *runOptions) follow(ctx context.Context, w *terminalWriter, path string) (daemon.Run, error) {
+	v := newWatcher(w, o.beat)
 	for {
 		var r daemon.Run
 		if err := o.call(ctx, http.MethodGet, path, nil, &r); err != nil {
+			v.clear()
 			return r, err
 		}
-		printSteps(w, r.Steps, seen)
+		v.update(r.Execution)
 		if r.Done() {
-			printEnd(w, r)
+			v.end(r)
 			return r, nil
 		}
 		select {
 		case <-ctx.Done():
+			v.clear()
 			return r, ctx.Err()
 		case <-time.After(o.poll):
 		}
@@ -97,7 +134,8 @@ func (o *runOptions) follow(ctx context.Context, w io.Writer, path string) (daem
 }
 
 // printSteps prints the steps whose status changed since seen.
-func printSteps(w io.Writer, steps []sluice.StepRun, seen map[string]string) {
+func printSteps(w *terminalWriter, steps []sluice.StepRun, seen map[string]string) {
+	t := w.term
 	for _, s := range steps {
 		key := fmt.Sprintf("%s#%d", stepName(s), s.Attempt)
 		if seen[key] == s.Status {
@@ -106,11 +144,11 @@ func printSteps(w io.Writer, steps []sluice.StepRun, seen map[string]string) {
 		seen[key] = s.Status
 		switch s.Status {
 		case sluice.ExecutionRunning:
-			fmt.Fprintf(w, "  ... %s started%s\n", stepName(s), attempt(s))
+			fmt.Fprintf(w, "  %s %s started%s\n", t.mark("▶", "...", colorInfo), stepName(s), attempt(s))
 		case sluice.ExecutionSucceeded:
-			fmt.Fprintf(w, "  ok  %s (%s)\n", stepName(s), s.Stopped.Sub(s.Started).Round(10*time.Millisecond))
+			fmt.Fprintf(w, "  %s  %s (%s)\n", t.mark("✓", "ok", colorGood), stepName(s), s.Stopped.Sub(s.Started).Round(10*time.Millisecond))
 		default:
-			fmt.Fprintf(w, "  FAIL %s%s: %s\n", stepName(s), attempt(s), s.Error)
+			fmt.Fprintf(w, "  %s %s%s: %s\n", t.mark("✗", "FAIL", colorBad), stepName(s), attempt(s), s.Error)
 			if s.Cause != "" {
 				fmt.Fprintf(w, "%s\n", indent(s.Cause))
 			}
@@ -143,13 +181,13 @@ func indent(text string) string {
 	return strings.Join(lines, "\n")
 }
 
-func printEnd(w io.Writer, r daemon.Run) {
+func printEnd(w *terminalWriter, r daemon.Run) {
 	took := r.Stopped.Sub(r.Started).Round(10 * time.Millisecond)
 	if r.Status == sluice.ExecutionSucceeded {
-		fmt.Fprintf(w, "run %s SUCCEEDED in %s\n", r.Name, took)
+		fmt.Fprintf(w, "run %s %s in %s\n", r.Name, w.term.paint("SUCCEEDED", colorGood), took)
 		return
 	}
-	fmt.Fprintf(w, "run %s %s after %s: %s\n", r.Name, r.Status, took, r.Error)
+	fmt.Fprintf(w, "run %s %s after %s: %s\n", r.Name, w.term.paint(r.Status, colorBad), took, r.Error)
 	if r.Cause != "" {
 		fmt.Fprintln(w, indent(r.Cause))
 	}

@@ -42,22 +42,16 @@ format and what each environment holds. A corrupt, empty or unreadable file is
 reported with what to do, never a crash.
 
 The file is opened with a shared lock: stop the daemon that holds it, or check
-a copy taken while it was stopped.
-
-Exit status: 0 the file is sound, 1 problems were found, 2 the file could not be
-opened at all (missing, locked, unreadable).`,
+a copy taken while it was stopped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context(), g) },
 	}
 	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` (default $XDG_STATE_HOME/sluice/PROJECT.db, PROJECT from --repo)")
-	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
 	return cmd
 }
 
 func (o *stateCheckOptions) run(ctx context.Context, g *globalOptions) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("--format %q: want text or json", o.format)
-	}
 	path, err := o.path(ctx, g)
 	if err != nil {
 		return err
@@ -66,12 +60,7 @@ func (o *stateCheckOptions) run(ctx context.Context, g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.format == "json" {
-		err = writeJSONOut(g.stdout, r)
-	} else {
-		err = writeStateReport(g.stdout, r)
-	}
-	if err != nil {
+	if err := writeOutput(g.stdout, o.format, r, func() error { return writeStateReport(g.stdout, r) }); err != nil {
 		return err
 	}
 	if len(r.Problems) > 0 {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -44,21 +45,24 @@ func (o *clientOptions) status(ctx context.Context, g *globalOptions) error {
 		}
 		list = []daemon.Status{s}
 	}
-	if o.format == "json" {
-		return writeJSONOut(g.stdout, list)
-	}
-	return writeStatuses(g.stdout, list, o.env != "")
+	return writeOutput(g.stdout, o.format, list, func() error { return writeStatuses(g, list, o.env != "") })
 }
 
-// writeStatuses prints a table of environments and, for one environment,
-// its details.
-func writeStatuses(w io.Writer, list []daemon.Status, details bool) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+// writeStatuses prints a table of environments, fitted to the terminal
+// (the message last, so cut first), and, for one environment, its
+// details whole.
+func writeStatuses(g *globalOptions, list []daemon.Status, details bool) error {
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENVIRONMENT\tBRANCH\tSTATE\tAPPLIED\tHEAD\tMESSAGE")
 	for _, s := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.12s\t%.12s\t%s\n", s.Environment, s.Branch, s.State, s.Applied, s.Head, s.Message)
 	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	w := g.stdout
+	if _, err := io.WriteString(w, g.terminal().fit(table.String())); err != nil {
 		return err
 	}
 	for _, s := range list {

@@ -27,34 +27,20 @@ spec.template: {name: NAME, values: {...}} may set.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error { return o.run(g, args) },
 	}
-	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text or json")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml")
 	return cmd
 }
 
 func (o *templatesOptions) run(g *globalOptions, args []string) error {
-	if o.format != "text" && o.format != "json" {
-		return fmt.Errorf("unknown --format %q; use text or json", o.format)
-	}
 	if len(args) == 0 {
-		if o.format == "json" {
-			return writeJSONValue(g.stdout, templates.List())
-		}
-		return writeTemplateList(g.stdout, templates.List())
+		list := templates.List()
+		return writeOutput(g.stdout, o.format, list, func() error { return writeTemplateList(g.stdout, list) })
 	}
 	t, err := templates.Get(args[0])
 	if err != nil {
 		return err
 	}
-	if o.format == "json" {
-		return writeJSONValue(g.stdout, t)
-	}
-	return writeTemplate(g.stdout, t)
-}
-
-func writeJSONValue(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	return writeOutput(g.stdout, o.format, t, func() error { return writeTemplate(g.stdout, t) })
 }
 
 func writeTemplateList(w io.Writer, list []templates.Info) error {

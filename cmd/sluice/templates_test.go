@@ -27,7 +27,8 @@ func TestTemplatesCommand(t *testing.T) {
 		{[]string{"templates", "training"}, exitOK, []string{"sluice init --template training", "learningRates  list", "image          string  (required)"}},
 		{[]string{"templates", "--format", "json", "batch-prediction"}, exitOK, []string{`"name": "shardSize"`, `"type": "integer"`, `"default": 500`}},
 		{[]string{"templates", "trainng"}, exitUsage, []string{`unknown template "trainng" (did you mean "training"?)`}},
-		{[]string{"templates", "--format", "yaml"}, exitUsage, []string{`unknown --format "yaml"`}},
+		{[]string{"templates", "--format", "xml"}, exitUsage, []string{`unknown output format "xml"`}},
+		{[]string{"templates", "-o", "yaml"}, exitOK, []string{"- description: ", "  name: training"}},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, tt.args...)

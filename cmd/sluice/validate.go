@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,21 +27,16 @@ func newValidateCmd(g *globalOptions) *cobra.Command {
 folder, checks them against the JSON Schemas and the rules a schema cannot
 express (step graphs, references, parameter types, AWS limits), for every
 environment the project declares, and prints each finding as
-"file:line:col: code: message".
-
-Exit status: 0 valid, 1 invalid, 2 usage or internal error.`,
+"file:line:col: code: message".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
-	cmd.Flags().StringVar(&o.format, "format", "text", "output `FORMAT`: text, json or github (workflow-command annotations)")
+	outputFlag(cmd, &o.format, "text", "text", "json", "yaml", "github")
 	return cmd
 }
 
 func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
-	write, ok := diagnosticWriters()[o.format]
-	if !ok {
-		return fmt.Errorf("unknown --format %q; use text, json or github", o.format)
-	}
+	write := diagnosticWriters()[o.format]
 	snap, err := loadRepo(cmd.Context(), g)
 	if err != nil {
 		return err
@@ -51,7 +47,13 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		return ds
 	})
 	ds := snap.Diagnostics.Collapse(snap.Environments())
-	if err := write(g.stdout, ds); err != nil {
+	out := ds
+	if o.format == "github" {
+		// GitHub places annotations by path from the repository's root:
+		// in a monorepo the project is a folder of it.
+		out = underFolder(ds, repoSubdir(g.repo))
+	}
+	if err := write(g.stdout, out); err != nil {
 		return err
 	}
 	if ds.HasErrors() {
@@ -59,6 +61,22 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		return exitError{code: exitInvalid}
 	}
 	return nil
+}
+
+// underFolder returns ds with each file's path prefixed by dir, a
+// slash-separated folder ("." for none).
+func underFolder(ds sluice.Diagnostics, dir string) sluice.Diagnostics {
+	if dir == "." || dir == "" {
+		return ds
+	}
+	out := make(sluice.Diagnostics, len(ds))
+	for i, d := range ds {
+		if d.Pos.File != "" {
+			d.Pos.File = path.Join(dir, d.Pos.File)
+		}
+		out[i] = d
+	}
+	return out
 }
 
 func summary(ds sluice.Diagnostics) string {
@@ -72,7 +90,8 @@ func summary(ds sluice.Diagnostics) string {
 type diagnosticWriter func(io.Writer, sluice.Diagnostics) error
 
 func diagnosticWriters() map[string]diagnosticWriter {
-	return map[string]diagnosticWriter{"text": writeText, "json": writeJSON, "github": writeGitHub}
+	return map[string]diagnosticWriter{"text": writeText, "json": writeJSON, "github": writeGitHub,
+		"yaml": func(w io.Writer, ds sluice.Diagnostics) error { return writeYAMLOut(w, ds) }}
 }
 
 func writeText(w io.Writer, ds sluice.Diagnostics) error {
