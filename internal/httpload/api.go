@@ -60,16 +60,16 @@ func getOnce(c *http.Client, url string) (int, int64, error) {
 	return resp.StatusCode, n, err
 }
 
-// waitReconciled waits up to a minute for /readyz: the environment's
+// waitReconciled waits up to ten minutes for /readyz: the environment's
 // first reconcile done, so that its status is the one an idle daemon
 // serves.
 func waitReconciled(d *daemon) error {
-	deadline := time.Now().Add(time.Minute)
+	deadline := time.Now().Add(10 * time.Minute)
 	for time.Now().Before(deadline) {
 		if code, _, err := getOnce(http.DefaultClient, d.url+"/readyz"); err == nil && code == http.StatusOK {
 			return nil
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return fmt.Errorf("the daemon was not ready in a minute")
+	return fmt.Errorf("the daemon was not ready in ten minutes")
 }
