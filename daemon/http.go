@@ -41,7 +41,8 @@ const maxRequestBody = 64 << 10
 //
 // A body larger than 64 KiB gets 413. Every JSON answer and the status
 // page pass through the redactor: no secret value the daemon knows is
-// written out.
+// written out. The status answers are kept encoded between changes of
+// what they show (answers.go).
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	route := func(pattern string, t tier, h http.HandlerFunc) { mux.Handle(pattern, d.guard(t, h)) }
