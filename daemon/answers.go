@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"sync"
 	"unsafe"
+
+	"github.com/sluice-dev/sluice/redact"
 )
 
 // maxCachedAnswer is the largest answer kept encoded: a status carrying
@@ -32,9 +34,10 @@ const smallSlice = 64
 // change (record.go, outcome.go) and never changes them in place; a new
 // status field of any kind is covered without a change here. Short
 // slices of comparable elements (the newest runs, rebuilt on each read)
-// are compared by value. Answers are stored before redaction, which runs
-// on every write, so a secret learned after an answer was encoded is
-// still masked.
+// are compared by value. Answers are stored before redaction too, and
+// redacted again whenever the redactor's secrets changed since (its
+// generation), so a secret learned after an answer was encoded is still
+// masked.
 type answerCache struct {
 	mu      sync.Mutex
 	entries map[string]cachedAnswer
@@ -43,6 +46,10 @@ type answerCache struct {
 type cachedAnswer struct {
 	key  []any
 	body []byte
+	// redacted is body redacted under the redactor's generation gen;
+	// nil until the first write.
+	redacted []byte
+	gen      uint64
 }
 
 // sliceRef identifies a slice by its backing array and length; the
@@ -113,15 +120,21 @@ func sameKey(a, b []any) bool {
 	return true
 }
 
-// encoded returns the indented JSON of encode's value for the answer
-// called name, from the cache while key is unchanged; false when the
-// value cannot be encoded.
-func (c *answerCache) encoded(name string, key []any, value func() any) ([]byte, bool) {
+// encoded returns the indented JSON of value's result for the answer
+// called name, redacted by r, from the cache while key and r's secrets
+// are unchanged; false when the value cannot be encoded.
+func (c *answerCache) encoded(name string, key []any, r *redact.Redactor, value func() any) ([]byte, bool) {
+	gen := r.Generation() // before redacting: a Set meanwhile makes the next call redact again
 	c.mu.Lock()
 	e, ok := c.entries[name]
 	c.mu.Unlock()
 	if ok && sameKey(key, e.key) {
-		return e.body, true
+		if e.redacted != nil && e.gen == gen {
+			return e.redacted, true
+		}
+		e.redacted, e.gen = r.Bytes(e.body), gen
+		c.store(name, e)
+		return e.redacted, true
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -129,23 +142,30 @@ func (c *answerCache) encoded(name string, key []any, value func() any) ([]byte,
 	if err := enc.Encode(value()); err != nil {
 		return nil, false
 	}
+	e = cachedAnswer{key: key, body: b.Bytes(), redacted: r.Bytes(b.Bytes()), gen: gen}
+	if key != nil && b.Len() <= maxCachedAnswer {
+		c.store(name, e)
+	} else {
+		c.mu.Lock()
+		delete(c.entries, name)
+		c.mu.Unlock()
+	}
+	return e.redacted, true
+}
+
+func (c *answerCache) store(name string, e cachedAnswer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.entries == nil {
 		c.entries = map[string]cachedAnswer{}
 	}
-	if key != nil && b.Len() <= maxCachedAnswer {
-		c.entries[name] = cachedAnswer{key: key, body: b.Bytes()}
-	} else {
-		delete(c.entries, name)
-	}
-	return b.Bytes(), true
+	c.entries[name] = e
 }
 
 // writeStatusJSON answers 200 with value, a view of statuses, through the
 // answer cache; name identifies the view (route and environment).
 func (d *Daemon) writeStatusJSON(w http.ResponseWriter, name string, statuses []Status, value func() any) {
-	body, ok := d.answers.encoded(name, answerKey(statuses...), value)
+	body, ok := d.answers.encoded(name, answerKey(statuses...), d.redact, value)
 	if !ok {
 		d.writeJSON(w, http.StatusOK, value())
 		return
@@ -153,5 +173,5 @@ func (d *Daemon) writeStatusJSON(w http.ResponseWriter, name string, statuses []
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(d.redact.Bytes(body))
+	_, _ = w.Write(body)
 }
