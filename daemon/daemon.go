@@ -86,6 +86,8 @@ type Daemon struct {
 	redact  *redact.Redactor
 	// access is who may call what under the configuration applied.
 	access atomic.Pointer[access]
+	// answers keeps the encoded status answers between changes.
+	answers answerCache
 
 	mu    sync.RWMutex
 	cfg   *config.Config

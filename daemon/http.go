@@ -47,7 +47,8 @@ const maxRequestBody = 64 << 10
 //
 // A body larger than 64 KiB gets 413. Every JSON answer and the status
 // page pass through the redactor: no secret value the daemon knows is
-// written out.
+// written out. The status answers are kept encoded between changes of
+// what they show (answers.go).
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
 	route := func(pattern string, t tier, h http.HandlerFunc) { mux.Handle(pattern, d.guard(t, h)) }
@@ -55,10 +56,13 @@ func (d *Daemon) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", d.readyz)
 	mux.Handle("/webhooks/", d.hooks)
 	mux.Handle("GET /metrics", d.guard(tierOpen, promhttp.HandlerFor(d.opts.Registry, promhttp.HandlerOpts{})))
-	route("GET /api/v1/environments", tierOpen, func(w http.ResponseWriter, _ *http.Request) { d.writeJSON(w, http.StatusOK, d.Statuses()) })
-	route("GET /api/v1/environments/{env}", tierOpen, d.get(func(s Status) any { return s }))
-	route("GET /api/v1/environments/{env}/plan", tierOpen, d.get(func(s Status) any { return s.Pending }))
-	route("GET /api/v1/environments/{env}/pipelines", tierOpen, d.get(func(s Status) any { return s.Pipelines }))
+	route("GET /api/v1/environments", tierOpen, func(w http.ResponseWriter, _ *http.Request) {
+		s := d.Statuses()
+		d.writeStatusJSON(w, "environments", s, func() any { return s })
+	})
+	route("GET /api/v1/environments/{env}", tierOpen, d.get("status", func(s Status) any { return s }))
+	route("GET /api/v1/environments/{env}/plan", tierOpen, d.get("plan", func(s Status) any { return s.Pending }))
+	route("GET /api/v1/environments/{env}/pipelines", tierOpen, d.get("pipelines", func(s Status) any { return s.Pipelines }))
 	route("GET /api/v1/environments/{env}/history", tierOpen, d.history)
 	route("POST /api/v1/environments/{env}/approve", tierAdmin, d.mutate(d.approve))
 	route("POST /api/v1/environments/{env}/rollback", tierAdmin, d.mutate(d.rollback))
@@ -90,14 +94,16 @@ func (d *Daemon) readyz(w http.ResponseWriter, _ *http.Request) {
 	d.writeJSON(w, http.StatusOK, map[string]any{"ready": true})
 }
 
-func (d *Daemon) get(view func(Status) any) http.HandlerFunc {
+// get answers a view of one environment's status, through the answer
+// cache under the view's name.
+func (d *Daemon) get(name string, view func(Status) any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, err := d.Status(r.PathValue("env"))
 		if err != nil {
 			d.writeError(w, err)
 			return
 		}
-		d.writeJSON(w, http.StatusOK, view(s))
+		d.writeStatusJSON(w, name+" "+s.Environment, []Status{s}, func() any { return view(s) })
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 
@@ -11,7 +12,10 @@ import (
 )
 
 // Document is one Sluice document of a file: its identity, its content as
-// plain values, and the YAML node tree kept to locate any part of it.
+// plain values, and the YAML node tree kept to locate any part of it. The
+// tree may be released (ReleaseTree) once a document has been checked: it
+// is then built again from the file's source, once, the first time a
+// position is asked for.
 type Document struct {
 	File       string
 	APIVersion string
@@ -21,8 +25,13 @@ type Document struct {
 	Index int
 	// Value is the whole document as plain values.
 	Value map[string]any
-	node  *yaml.Node
-	typed typedCache
+	// node is the document's root node; nil once released.
+	node atomic.Pointer[yaml.Node]
+	// src is the file's source and srcIndex the document's place among
+	// its non-empty documents, to build node again.
+	src      *source
+	srcIndex int
+	typed    typedCache
 
 	overridesOnce sync.Once
 	overrides     map[string]map[string]any
@@ -32,7 +41,47 @@ type Document struct {
 func (d *Document) ID() string { return d.Kind + "/" + d.Name }
 
 // Pos returns the position of the document's first key.
-func (d *Document) Pos() sluice.Position { return nodePos(d.File, d.node) }
+func (d *Document) Pos() sluice.Position { return nodePos(d.File, d.root()) }
+
+// source is a file's content, shared by its documents.
+type source struct {
+	mu   sync.Mutex
+	data []byte
+}
+
+// ReleaseTree drops the document's YAML node tree, most of the memory a
+// loaded document holds; its positions are found again by parsing the
+// file's source, once, when one is next asked for.
+func (d *Document) ReleaseTree() {
+	if d.src != nil {
+		d.node.Store(nil)
+	}
+}
+
+// root returns the document's root node, parsing the source again when
+// the tree was released.
+func (d *Document) root() *yaml.Node {
+	if n := d.node.Load(); n != nil {
+		return n
+	}
+	if d.src == nil {
+		return &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
+	}
+	d.src.mu.Lock()
+	defer d.src.mu.Unlock()
+	if n := d.node.Load(); n != nil {
+		return n
+	}
+	nodes, diag := splitDocuments(d.File, d.src.data)
+	if diag != nil || d.srcIndex >= len(nodes) {
+		// The source parsed once; it cannot fail now. Should it, the
+		// document's positions fall back to its file's first line.
+		return &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
+	}
+	n := nodes[d.srcIndex].Content[0]
+	d.node.Store(n)
+	return n
+}
 
 // Spec returns the document's spec as plain values, nil when absent.
 func (d *Document) Spec() map[string]any {
@@ -75,7 +124,7 @@ func (d *Document) OverrideEnvs() []string {
 // newDocument reads the identity of one document node. A document whose
 // apiVersion or kind Sluice does not know is reported and dropped; the rest
 // is left for the schema to judge.
-func newDocument(path string, n *yaml.Node, budget *int) (*Document, sluice.Diagnostics) {
+func newDocument(path string, n *yaml.Node, budget *int, src *source, index int) (*Document, sluice.Diagnostics) {
 	root := n.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, sluice.Diagnostics{sluice.Errorf(nodePos(path, root), "document.not-mapping",
@@ -86,7 +135,8 @@ func newDocument(path string, n *yaml.Node, budget *int) (*Document, sluice.Diag
 	if len(c.diags) > 0 {
 		return nil, c.diags
 	}
-	d := &Document{File: path, Value: value, node: root}
+	d := &Document{File: path, Value: value, src: src, srcIndex: index}
+	d.node.Store(root)
 	if diag := d.identify(); diag != nil {
 		return nil, sluice.Diagnostics{*diag}
 	}
@@ -168,7 +218,7 @@ func (d *Document) KeyTag(path ...string) string {
 
 // Has reports whether the path exists in the document as written.
 func (d *Document) Has(path ...string) bool {
-	n := d.node
+	n := d.root()
 	for _, seg := range path {
 		_, child := step(n, seg)
 		if child == nil {
@@ -180,7 +230,7 @@ func (d *Document) Has(path ...string) bool {
 }
 
 func (d *Document) walk(path []string) (key, value *yaml.Node) {
-	n := d.node
+	n := d.root()
 	for _, seg := range path {
 		k, child := step(n, seg)
 		if child == nil {

@@ -63,8 +63,9 @@ func ParseFile(path string, data []byte, lim Limits) (*File, sluice.Diagnostics)
 	if budget <= 0 {
 		budget = DefaultLimits().MaxAliasValues
 	}
-	for _, n := range nodes {
-		doc, ds := newDocument(path, n, &budget)
+	src := &source{data: bytes.Clone(data)}
+	for i, n := range nodes {
+		doc, ds := newDocument(path, n, &budget, src, i)
 		diags = append(diags, ds...)
 		if doc != nil {
 			f.Documents = append(f.Documents, doc)

@@ -19,6 +19,12 @@ func (l *Loader) checkFile(path string, data []byte, envs []string) fileResult {
 	for _, doc := range f.Documents {
 		r.diags = append(r.diags, l.checkDocument(doc, envs)...)
 	}
+	// The node trees are most of a loaded document's memory and are
+	// needed only to place a finding: a later one (a cross-document
+	// check, the compiler) parses the file again, once.
+	for _, doc := range f.Documents {
+		doc.ReleaseTree()
+	}
 	return r
 }
 

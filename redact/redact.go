@@ -25,6 +25,7 @@ type Redactor struct {
 	mu       sync.RWMutex
 	replacer *strings.Replacer
 	short    int
+	gen      uint64
 }
 
 // New returns a Redactor holding values.
@@ -59,7 +60,20 @@ func (r *Redactor) Set(values ...[]byte) {
 	}
 	r.mu.Lock()
 	r.replacer, r.short = replacer, short
+	r.gen++
 	r.mu.Unlock()
+}
+
+// Generation counts the calls to Set: text redacted while it was the
+// same is redacted alike, so a caller may keep redacted text until it
+// changes (read it before redacting). A nil Redactor's is 0.
+func (r *Redactor) Generation() uint64 {
+	if r == nil {
+		return 0
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.gen
 }
 
 // Short returns how many values the last Set ignored as shorter than

@@ -99,3 +99,15 @@ func TestDSNPassword(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerationCountsSets(t *testing.T) {
+	var none *redact.Redactor
+	r := redact.New()
+	if none.Generation() != 0 || r.Generation() != 1 {
+		t.Fatalf("generations %d and %d, want 0 and 1", none.Generation(), r.Generation())
+	}
+	r.Set([]byte("a-secret-value"))
+	if r.Generation() != 2 {
+		t.Errorf("generation %d after a Set, want 2", r.Generation())
+	}
+}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -81,12 +84,11 @@ func invalid(g *globalOptions, ds sluice.Diagnostics) error {
 }
 
 func writeRendering(g *globalOptions, format string, r rendering) error {
+	if format == "json" {
+		return streamRenderingJSON(g.stdout, r)
+	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
-		return err
-	}
-	if format == "json" {
-		_, err = fmt.Fprintf(g.stdout, "%s\n", b)
 		return err
 	}
 	var plain any
@@ -99,4 +101,59 @@ func writeRendering(g *globalOptions, format string, r rendering) error {
 		return err
 	}
 	return enc.Close()
+}
+
+// streamRenderingJSON writes r as json.MarshalIndent(r, "", "  ") and a
+// newline would, byte for byte, one resource at a time: the rendering of
+// 1,000 pipelines is about 40 MB of indented JSON, which is never held
+// whole.
+func streamRenderingJSON(w io.Writer, r rendering) error {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var compact, indented bytes.Buffer
+	enc := json.NewEncoder(&compact)
+	field := func(name, value string, last bool) error {
+		compact.Reset()
+		if err := enc.Encode(value); err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "  %q: %s", name, bytes.TrimSuffix(compact.Bytes(), []byte("\n")))
+		if !last {
+			bw.WriteString(",\n")
+		}
+		return nil
+	}
+	bw.WriteString("{\n")
+	for _, f := range []struct{ name, value string }{{"project", r.Project}, {"environment", r.Environment}, {"revision", r.Revision}} {
+		if err := field(f.name, f.value, false); err != nil {
+			return err
+		}
+	}
+	switch {
+	case r.Resources == nil:
+		bw.WriteString(`  "resources": null`)
+	case len(r.Resources) == 0:
+		bw.WriteString(`  "resources": []`)
+	default:
+		bw.WriteString("  \"resources\": [")
+		for i := range r.Resources {
+			compact.Reset()
+			if err := enc.Encode(&r.Resources[i]); err != nil {
+				return err
+			}
+			indented.Reset()
+			if err := json.Indent(&indented, bytes.TrimSuffix(compact.Bytes(), []byte("\n")), "    ", "  "); err != nil {
+				return err
+			}
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			if _, err := bw.Write(indented.Bytes()); err != nil {
+				return err
+			}
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }

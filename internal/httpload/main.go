@@ -1,7 +1,7 @@
 // Command httpload measures the daemon's HTTP server under the loads of
-// docs/performance.md: 1,000 idle keep-alive connections, then a flood of
-// 2,000 forged webhooks from 127.0.0.2 with genuine ones from 127.0.0.1
-// among them. It runs `sluice daemon` as a separate process on a
+// docs/performance.md: GET /api/v1/environments from 50 connections at
+// once, 1,000 idle keep-alive connections, then a flood of 2,000 forged
+// webhooks from 127.0.0.2 with genuine ones from 127.0.0.1 among them. It runs `sluice daemon` as a separate process on a
 // temporary repository (local backend) and reads the daemon's CPU time
 // and resident memory from /proc (Linux only).
 //
@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sluice-dev/sluice/internal/benchrepo"
 	"github.com/sluice-dev/sluice/templates"
 )
 
@@ -31,25 +32,39 @@ func main() {
 	idle := flag.Int("idle", 1000, "idle keep-alive connections to hold")
 	forged := flag.Int("forged", 2000, "forged webhooks to send")
 	hold := flag.Duration("hold", 10*time.Second, "how long to hold the idle connections")
+	api := flag.Int("api", 20000, "GET /api/v1/environments requests to send over 50 connections (0: none)")
+	only := flag.Bool("api-only", false, "run only the API phase")
+	pipelines := flag.Int("pipelines", 0, "serve a generated repository of `N` pipelines (internal/benchrepo) instead of the training template")
 	flag.Parse()
-	if err := run(*sluice, *idle, *forged, *hold); err != nil {
+	if err := run(*sluice, *idle, *forged, *hold, *api, *only, *pipelines); err != nil {
 		fmt.Fprintln(os.Stderr, "httpload:", err)
 		os.Exit(1)
 	}
 }
 
-func run(sluice string, idle, forged int, hold time.Duration) error {
+func run(sluice string, idle, forged int, hold time.Duration, api int, apiOnly bool, pipelines int) error {
 	dir, err := os.MkdirTemp("", "httpload")
 	if err != nil {
 		return err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	d, err := startDaemon(sluice, dir)
+	d, err := startDaemon(sluice, dir, pipelines)
 	if err != nil {
 		return err
 	}
 	defer d.stop()
 	fmt.Printf("daemon pid %d on %s; at rest: %s\n", d.cmd.Process.Pid, d.url, d.sample())
+	if api > 0 {
+		if err := waitReconciled(d); err != nil {
+			return err
+		}
+		if err := apiPhase(d, "/api/v1/environments", 50, api); err != nil {
+			return err
+		}
+	}
+	if apiOnly {
+		return nil
+	}
 	if err := idlePhase(d, idle, hold); err != nil {
 		return err
 	}
@@ -64,9 +79,9 @@ type daemon struct {
 
 // startDaemon writes a repository and a configuration under dir, starts
 // the daemon and waits for /healthz.
-func startDaemon(sluice, dir string) (*daemon, error) {
+func startDaemon(sluice, dir string, pipelines int) (*daemon, error) {
 	repo := filepath.Join(dir, "repo")
-	if err := templates.Scaffold("training", repo, "load"); err != nil {
+	if err := writeRepo(repo, pipelines); err != nil {
 		return nil, err
 	}
 	for _, args := range [][]string{{"init", "-q", "-b", "dev"}, {"add", "."},
@@ -112,6 +127,23 @@ repositories:
 	}
 	d.stop()
 	return nil, errors.New("the daemon did not answer /healthz in 30 s")
+}
+
+// writeRepo writes the training template, or n generated pipelines.
+func writeRepo(repo string, n int) error {
+	if n == 0 {
+		return templates.Scaffold("training", repo, "load")
+	}
+	for p, data := range benchrepo.Files(n) {
+		full := filepath.Join(repo, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (d *daemon) stop() {

@@ -1,0 +1,46 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/sluice-dev/sluice"
+)
+
+// The streamed rendering is what json.MarshalIndent gave before, byte for
+// byte: scripts diff render's output.
+func TestStreamRenderingJSONMatchesMarshalIndent(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	mustRun(t, exitOK, "init", "--template", "training", dir)
+	var full rendering
+	if err := json.Unmarshal([]byte(mustRun(t, exitOK, "--repo", dir, "render", "--env", "prod")), &full); err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Resources) < 3 {
+		t.Fatalf("rendered %d resources, want a few", len(full.Resources))
+	}
+	tests := map[string]rendering{
+		"training":     full,
+		"no resources": {Project: "p", Environment: "dev", Revision: "r"},
+		"empty":        {Project: "p", Environment: "dev", Resources: []sluice.Resource{}},
+		"escapes":      {Project: `<a&b> "q"`, Environment: "dév", Revision: "\u2028", Resources: full.Resources[:1]},
+	}
+	for name, r := range tests {
+		t.Run(name, func(t *testing.T) {
+			want, err := json.MarshalIndent(r, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, '\n')
+			var got bytes.Buffer
+			if err := streamRenderingJSON(&got, r); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("streamed rendering differs from MarshalIndent:\ngot  %.300q\nwant %.300q", got.Bytes(), want)
+			}
+		})
+	}
+}
