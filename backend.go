@@ -38,6 +38,13 @@ type Observation struct {
 	InProgress bool `json:"inProgress,omitempty"`
 }
 
+// OwnershipTags returns the ownership tags of resource id in project and
+// env whose spec hash is specHash: what Owned checks, and the hash.
+func OwnershipTags(project, env string, id ResourceID, specHash string) map[string]string {
+	return map[string]string{TagManagedBy: ManagedByValue, TagProject: project, TagEnvironment: env,
+		TagResource: string(id), TagSpecHash: specHash}
+}
+
 // Owned reports whether the observation carries Sluice's ownership tags
 // for project, environment and resource id.
 func (o Observation) Owned(project, env string, id ResourceID) bool {
