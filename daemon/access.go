@@ -130,7 +130,7 @@ func (d *Daemon) guard(t tier, next http.Handler) http.Handler {
 // setSecrets installs the access cfg grants and gives the redactor every
 // secret value the daemon knows under it.
 func (d *Daemon) setSecrets(cfg *config.Config, a *access, tokens [][]byte) {
-	values := append(tokens, secretValues(cfg, d.opts.Environ())...)
+	values := append(append([][]byte(nil), tokens...), secretValues(cfg, d.opts.Environ())...)
 	d.redact.Set(values...)
 	if n := d.redact.Short(); n > 0 {
 		d.log.Warn("secrets too short to be redacted from run output", "count", n, "min_length", redact.MinLength)

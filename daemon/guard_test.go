@@ -96,8 +96,8 @@ func guardedDaemon(t *testing.T, extra string) (*harness, *logBuffer) {
 	text := configText(dir, gitserver.FileURL(bare), time.Hour)
 	text = strings.Replace(text, "apiToken: {env: SLUICE_TEST_API_TOKEN}\n",
 		"apiToken: {env: SLUICE_TEST_API_TOKEN}\nreadTokens: [{file: "+tokenFile+"}]\n"+extra, 1)
-	text = strings.Replace(text, "local: {dir: "+filepath.Join(dir, "world")+"}",
-		"local: {dir: "+filepath.Join(dir, "world")+", postgresDSN: {env: SLUICE_TEST_PG_DSN}}", -1)
+	text = strings.ReplaceAll(text, "local: {dir: "+filepath.Join(dir, "world")+"}",
+		"local: {dir: "+filepath.Join(dir, "world")+", postgresDSN: {env: SLUICE_TEST_PG_DSN}}")
 	logs := &logBuffer{}
 	store, err := sqlitestore.Open(context.Background(), filepath.Join(dir, "runs.db"))
 	if err != nil {

@@ -266,7 +266,7 @@ func (l *repeatLimit) succeeded() (suppressed int) {
 // around the same cause is the same failure.
 func rootCause(err error) string {
 	for {
-		switch u := err.(type) {
+		switch u := err.(type) { //nolint:errorlint // walks the chain itself, one Unwrap at a time
 		case interface{ Unwrap() error }:
 			if next := u.Unwrap(); next != nil {
 				err = next

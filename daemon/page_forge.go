@@ -8,9 +8,11 @@ import (
 
 // forges are the hosts whose commit pages the status links to, with
 // the path of a commit under a repository.
-var forges = map[string]string{
-	"github.com": "/commit/",
-	"gitlab.com": "/-/commit/",
+func forges() map[string]string {
+	return map[string]string{
+		"github.com": "/commit/",
+		"gitlab.com": "/-/commit/",
+	}
 }
 
 var revisionRE = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
@@ -41,7 +43,7 @@ func commitLink(repoURL, revision string) string {
 		}
 		path = "/" + p
 	}
-	sep, ok := forges[strings.ToLower(host)]
+	sep, ok := forges()[strings.ToLower(host)]
 	path = strings.TrimSuffix(strings.Trim(path, "/"), ".git")
 	if !ok || strings.Count(path, "/") < 1 || strings.ContainsAny(path, "?#") {
 		return ""

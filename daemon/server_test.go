@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -130,7 +131,7 @@ func TestIdleConnectionsDoNotStarve(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_ = c.SetReadDeadline(deadline)
-			if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			if _, err := c.Read(make([]byte, 1)); errors.Is(err, io.EOF) {
 				closed.Add(1)
 			}
 		}()

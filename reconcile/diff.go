@@ -209,7 +209,7 @@ func (d *differ) same(old, new any) bool {
 
 func (d *differ) add(path string, old, new any) {
 	f := FieldDiff{Path: path}
-	secret := sensitivePath(path) && !(boolOrNil(old) && boolOrNil(new))
+	secret := sensitivePath(path) && (!boolOrNil(old) || !boolOrNil(new))
 	f.Sensitive = secret
 	if old != nil {
 		f.Old = valueJSON(path, old, secret)
@@ -258,7 +258,9 @@ func redact(path string, v any) any {
 // secrets list and its valueFrom, passwords, tokens, credentials, keys to
 // an API. A boolean under such a path (ManageMasterUserPassword) is
 // shown: a secret is never true or false.
-var sensitiveWords = []string{"secret", "password", "passwd", "valuefrom", "token", "credential", "apikey", "api_key", "private_key", "privatekey"}
+func sensitiveWords() []string {
+	return []string{"secret", "password", "passwd", "valuefrom", "token", "credential", "apikey", "api_key", "private_key", "privatekey"}
+}
 
 // sensitivePath reports whether path names a secret. The whole path
 // counts, names of items and states included: a step called
@@ -266,7 +268,7 @@ var sensitiveWords = []string{"secret", "password", "passwd", "valuefrom", "toke
 // value and never leaks one.
 func sensitivePath(path string) bool {
 	p := strings.ToLower(path)
-	for _, w := range sensitiveWords {
+	for _, w := range sensitiveWords() {
 		if strings.Contains(p, w) {
 			return true
 		}

@@ -84,12 +84,12 @@ func allObjects(list []any) bool {
 }
 
 // nameKeys are the keys that name an item of a list, in the order tried.
-var nameKeys = []string{"name", "Name", "ID", "Id", "id"}
+func nameKeys() []string { return []string{"name", "Name", "ID", "Id", "id"} }
 
 // nameKey returns the key naming every item of both lists uniquely, ""
 // when there is none.
 func nameKey(old, new []any) string {
-	for _, k := range nameKeys {
+	for _, k := range nameKeys() {
 		if namedBy(old, k) && namedBy(new, k) {
 			return k
 		}

@@ -229,7 +229,8 @@ func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]
 		case !obs.InProgress && len(obs.Spec) > 0:
 			if fs := driftFields(a, obs); len(fs) > 0 {
 				c.Action, c.Reason, c.Drift = ActionUpdate, "drifted: changed outside Sluice, or not taken by the service", true
-				c.Fields = append(fs, deletionFields(a, r)...)
+				fs = append(fs, deletionFields(a, r)...)
+				c.Fields = fs
 				return c, true
 			}
 		}

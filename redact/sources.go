@@ -7,7 +7,9 @@ import (
 
 // secretNames are the parts of an environment variable's name that mark
 // its value as secret.
-var secretNames = []string{"SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE_KEY", "API_KEY", "ACCESS_KEY", "DSN"}
+func secretNames() []string {
+	return []string{"SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE_KEY", "API_KEY", "ACCESS_KEY", "DSN"}
+}
 
 // FromEnviron returns the values of the variables in environ (as
 // os.Environ gives them, "NAME=value") whose names mark them as secret:
@@ -31,7 +33,7 @@ func FromEnviron(environ []string) [][]byte {
 }
 
 func secretName(name string) bool {
-	for _, part := range secretNames {
+	for _, part := range secretNames() {
 		if strings.Contains(name, part) {
 			return true
 		}

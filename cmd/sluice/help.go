@@ -81,7 +81,17 @@ func helpOf() map[string]commandHelp {
 			example: "  sluice run training --env dev -p epochs=3\n  sluice run training --env dev --backend local\n  sluice run training --env prod --detach -o json"},
 		"sluice demo": {group: groupRunning, exits: "  0  the demo ran to the end\n  1  its pipeline run failed\n  2  usage error, or the demo could not start",
 			example: "  sluice demo\n  sluice demo --exit --dir /tmp/sluice-demo"},
-		"sluice version": {exits: exitsPlain, example: "  sluice version\n  sluice version -o json"},
+		"sluice runs": {group: groupRunning, exits: exitsPlain,
+			example: "  sluice runs list --env dev\n  sluice runs show RUN --env dev\n  sluice runs diff RUN1 RUN2 --env dev"},
+		"sluice runs list":   {exits: exitsDaemon},
+		"sluice runs show":   {exits: exitsDaemon},
+		"sluice runs diff":   {exits: exitsDaemon},
+		"sluice runs stop":   {exits: exitsDaemon},
+		"sluice runs resume": {exits: exitsDaemon},
+		"sluice logs":        {group: groupRunning, exits: exitsDaemon},
+		"sluice artifacts":   {group: groupRunning, exits: exitsDaemon},
+		"sluice lineage":     {group: groupRunning, exits: exitsDaemon},
+		"sluice version":     {exits: exitsPlain, example: "  sluice version\n  sluice version -o json"},
 	}
 }
 

@@ -15,10 +15,6 @@ import (
 // for a pull-request comment, with room for the summary.
 const maxMarkdown = 60000
 
-// maxValue is the longest a field's value is shown in text and markdown;
-// --format json carries it whole.
-const maxValue = planview.MaxValue
-
 // planSummary is one line: what the plan creates, updates, replaces,
 // deletes, retains and holds.
 func planSummary(p reconcile.Plan) string { return planview.Summary(p) }
@@ -166,11 +162,13 @@ func driftMark(f reconcile.FieldDiff) string {
 }
 
 // codeEscaper escapes what would end inline HTML code or a table cell.
-var codeEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "&#124;")
+func codeEscaper() *strings.Replacer {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "&#124;")
+}
 
 // code is s as inline code that a table cell cannot break.
 func code(s string) string {
-	return "<code>" + codeEscaper.Replace(s) + "</code>"
+	return "<code>" + codeEscaper().Replace(s) + "</code>"
 }
 
 func escapeCell(s string) string {

@@ -133,7 +133,7 @@ func TestPlanMarkdownFitsAComment(t *testing.T) {
 	if got := strings.Count(md, "<code>spec.computeResources.maxvCpus</code> | <code>16</code> | <code>64</code>"); got != updates {
 		t.Errorf("%d updates shown with their field, want all %d", got, updates)
 	}
-	if d, u, c := strings.Index(md, "#### Deletions"), strings.Index(md, "#### Updates"), strings.Index(md, "#### Creations"); !(d < u && u < c) {
+	if d, u, c := strings.Index(md, "#### Deletions"), strings.Index(md, "#### Updates"), strings.Index(md, "#### Creations"); d >= u || u >= c {
 		t.Errorf("sections out of order: deletions at %d, updates at %d, creations at %d", d, u, c)
 	}
 	m := regexp.MustCompile("…and (\\d+) more creations not shown: `([^`]+)` prints them all").FindStringSubmatch(md)

@@ -106,7 +106,8 @@ func writeRendering(g *globalOptions, format string, r rendering) error {
 // streamRenderingJSON writes r as json.MarshalIndent(r, "", "  ") and a
 // newline would, byte for byte, one resource at a time: the rendering of
 // 1,000 pipelines is about 40 MB of indented JSON, which is never held
-// whole.
+// whole. Writes to the buffered writer are not checked one by one: bufio keeps
+// the first error and Flush returns it.
 func streamRenderingJSON(w io.Writer, r rendering) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	var compact, indented bytes.Buffer
@@ -118,11 +119,11 @@ func streamRenderingJSON(w io.Writer, r rendering) error {
 		}
 		fmt.Fprintf(bw, "  %q: %s", name, bytes.TrimSuffix(compact.Bytes(), []byte("\n")))
 		if !last {
-			bw.WriteString(",\n")
+			_, _ = bw.WriteString(",\n")
 		}
 		return nil
 	}
-	bw.WriteString("{\n")
+	_, _ = bw.WriteString("{\n")
 	for _, f := range []struct{ name, value string }{{"project", r.Project}, {"environment", r.Environment}, {"revision", r.Revision}} {
 		if err := field(f.name, f.value, false); err != nil {
 			return err
@@ -130,11 +131,11 @@ func streamRenderingJSON(w io.Writer, r rendering) error {
 	}
 	switch {
 	case r.Resources == nil:
-		bw.WriteString(`  "resources": null`)
+		_, _ = bw.WriteString(`  "resources": null`)
 	case len(r.Resources) == 0:
-		bw.WriteString(`  "resources": []`)
+		_, _ = bw.WriteString(`  "resources": []`)
 	default:
-		bw.WriteString("  \"resources\": [")
+		_, _ = bw.WriteString("  \"resources\": [")
 		for i := range r.Resources {
 			compact.Reset()
 			if err := enc.Encode(&r.Resources[i]); err != nil {
@@ -145,15 +146,15 @@ func streamRenderingJSON(w io.Writer, r rendering) error {
 				return err
 			}
 			if i > 0 {
-				bw.WriteByte(',')
+				_ = bw.WriteByte(',')
 			}
-			bw.WriteString("\n    ")
+			_, _ = bw.WriteString("\n    ")
 			if _, err := bw.Write(indented.Bytes()); err != nil {
 				return err
 			}
 		}
-		bw.WriteString("\n  ]")
+		_, _ = bw.WriteString("\n  ]")
 	}
-	bw.WriteString("\n}\n")
+	_, _ = bw.WriteString("\n}\n")
 	return bw.Flush()
 }

@@ -25,7 +25,7 @@ const (
 // LoopbackHosts are always allowed in a request's Host header: a page on
 // another site cannot make a browser send them (DNS rebinding sends the
 // attacker's name).
-var LoopbackHosts = []string{"localhost", "127.0.0.1", "::1"}
+func LoopbackHosts() []string { return []string{"localhost", "127.0.0.1", "::1"} }
 
 // HTTP shapes the daemon's HTTP server: which Host headers it answers,
 // how many connections it keeps and how long it waits for each part of a
@@ -110,7 +110,7 @@ func (h *HTTP) allowHosts(listen string) {
 	if slices.Equal(h.AllowedHosts, []string{AnyHost}) {
 		return
 	}
-	hosts := append([]string(nil), LoopbackHosts...)
+	hosts := LoopbackHosts()
 	if host, _, err := net.SplitHostPort(listen); err == nil && host != "" {
 		if ip := net.ParseIP(host); (ip == nil || !ip.IsUnspecified()) && !slices.Contains(hosts, strings.ToLower(host)) {
 			hosts = append(hosts, strings.ToLower(host))

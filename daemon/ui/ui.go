@@ -20,7 +20,9 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // Pages lists the page templates, each drawn inside layout.html.
-var Pages = []string{"environments", "pipeline", "history", "plan", "run", "log", "signin", "error"}
+func Pages() []string {
+	return []string{"environments", "pipeline", "history", "plan", "run", "log", "signin", "error"}
+}
 
 // Parse parses every page with the layout and the shared parts, funcs
 // available to all, and returns them by name. It fails when a template
@@ -30,8 +32,9 @@ func Parse(funcs template.FuncMap) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
-	out := make(map[string]*template.Template, len(Pages))
-	for _, p := range Pages {
+	pages := Pages()
+	out := make(map[string]*template.Template, len(pages))
+	for _, p := range pages {
 		t, err := template.Must(base.Clone()).ParseFS(templateFS, "templates/"+p+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: %w", err)

@@ -106,7 +106,7 @@ func (r *remote) commit(msg string) error {
 
 func git(args ...string) error {
 	if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("git %v: %v: %s", args, err, out)
+		return fmt.Errorf("git %v: %w: %s", args, err, out)
 	}
 	return nil
 }

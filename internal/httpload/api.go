@@ -17,7 +17,7 @@ func apiPhase(d *daemon, path string, conns, n int) error {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}, Timeout: 30 * time.Second}
 	// Warm up: the first answer may be encoded while the rest are cached.
 	if code, _, err := getOnce(client, d.url+path); err != nil || code != http.StatusOK {
-		return fmt.Errorf("GET %s: %d %v", path, code, err)
+		return fmt.Errorf("GET %s: %d %w", path, code, err)
 	}
 	before := d.sample()
 	var sent, failed atomic.Int64

@@ -87,7 +87,7 @@ func startDaemon(sluice, dir string, pipelines int) (*daemon, error) {
 	for _, args := range [][]string{{"init", "-q", "-b", "dev"}, {"add", "."},
 		{"-c", "user.name=load", "-c", "user.email=load@example.com", "commit", "-qm", "load"}} {
 		if out, err := exec.Command("git", append([]string{"-C", repo}, args...)...).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("git %v: %v: %s", args, err, out)
+			return nil, fmt.Errorf("git %v: %w: %s", args, err, out)
 		}
 	}
 	port, err := freePort()

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -70,7 +71,7 @@ func countClosed(conns []net.Conn) int {
 		go func() {
 			defer wg.Done()
 			_ = c.SetReadDeadline(deadline)
-			if _, err := c.Read(make([]byte, 1)); err == io.EOF {
+			if _, err := c.Read(make([]byte, 1)); errors.Is(err, io.EOF) {
 				closed.Add(1)
 			}
 		}()

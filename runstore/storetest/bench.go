@@ -48,16 +48,16 @@ func writeForeachRun(b *testing.B, s sluice.RunStore, name string) string {
 	must(b, s.PutRun(ctx, r))
 	for i := range ForeachCopies {
 		a := sluice.AttemptRecord{RunID: r.ID, Step: "score", Path: fmt.Sprintf("fan.foreach/%d/score", i), Attempt: 1,
-			ForeachIndex: []int{i}, ForeachItem: json.RawMessage(fmt.Sprintf(`{"shard":%d}`, i)), Status: sluice.ExecutionRunning, Started: t0}
+			ForeachIndex: []int{i}, ForeachItem: json.RawMessage(fmt.Sprintf(`{"shard":%d}`, i)), Status: sluice.ExecutionRunning, Started: t0()}
 		must(b, s.PutAttempt(ctx, a))
 		code := 0
-		a.Status, a.Stopped, a.ExitCode, a.Log = sluice.ExecutionSucceeded, t0.Add(time.Second), &code, "/data/jobs/x.log"
+		a.Status, a.Stopped, a.ExitCode, a.Log = sluice.ExecutionSucceeded, t0().Add(time.Second), &code, "/data/jobs/x.log"
 		must(b, s.PutAttempt(ctx, a))
 		must(b, s.PutArtifacts(ctx, []sluice.ArtifactRecord{{RunID: r.ID, Path: a.Path, Attempt: 1,
-			URI: fmt.Sprintf("s3://b/wide/%s/score/%d/scores.csv", name, i), Size: 100, Checksum: "sha256:00", Written: t0}}))
+			URI: fmt.Sprintf("s3://b/wide/%s/score/%d/scores.csv", name, i), Size: 100, Checksum: "sha256:00", Written: t0()}}))
 	}
-	must(b, s.PutAttempt(ctx, sluice.AttemptRecord{RunID: r.ID, Step: "join", Path: "join", Attempt: 1, Status: sluice.ExecutionSucceeded, Started: t0}))
-	r.Status, r.Stopped = sluice.ExecutionSucceeded, t0.Add(time.Minute)
+	must(b, s.PutAttempt(ctx, sluice.AttemptRecord{RunID: r.ID, Step: "join", Path: "join", Attempt: 1, Status: sluice.ExecutionSucceeded, Started: t0()}))
+	r.Status, r.Stopped = sluice.ExecutionSucceeded, t0().Add(time.Minute)
 	must(b, s.PutRun(ctx, r))
 	return r.ID
 }

@@ -57,14 +57,16 @@ func Run(t *testing.T, f Factory) {
 	}
 }
 
-var t0 = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+const t0Unix = 1796119200 // 2026-12-01T10:00:00Z
+
+func t0() time.Time { return time.Unix(t0Unix, 0).UTC() }
 
 // run returns a finished run of pipeline in env, started at minute m.
 func run(env, pipeline, name string, m int) sluice.RunRecord {
 	return sluice.RunRecord{ID: "arn:aws:states:local:000000000000:execution:" + env + "-" + pipeline + ":" + name, Name: name,
 		Project: "demo", Pipeline: pipeline, Environment: env, Backend: "local", Revision: "abc123", SpecHash: "h1",
 		Parameters: json.RawMessage(`{"epochs":3,"lr":0.1}`), Status: sluice.ExecutionSucceeded,
-		Started: t0.Add(time.Duration(m) * time.Minute), Stopped: t0.Add(time.Duration(m+1) * time.Minute), Origin: "arn:origin"}
+		Started: t0().Add(time.Duration(m) * time.Minute), Stopped: t0().Add(time.Duration(m+1) * time.Minute), Origin: "arn:origin"}
 }
 
 func testMigrations(t *testing.T, f Factory) {
@@ -141,16 +143,16 @@ func testRoundTrip(t *testing.T, f Factory) {
 	zero, two := 0, 2
 	attempts := []sluice.AttemptRecord{
 		{RunID: r.ID, Step: "prepare", Path: "prepare", Attempt: 1, JobID: "j1", Status: sluice.ExecutionSucceeded,
-			Started: t0, Stopped: t0.Add(time.Second), ExitCode: &zero, Log: "/data/jobs/j1.log", Outputs: json.RawMessage(`{"shards":[1,2]}`)},
+			Started: t0(), Stopped: t0().Add(time.Second), ExitCode: &zero, Log: "/data/jobs/j1.log", Outputs: json.RawMessage(`{"shards":[1,2]}`)},
 		{RunID: r.ID, Step: "train", Path: "shard.foreach/1/train", Attempt: 2, ForeachIndex: []int{1},
-			ForeachItem: json.RawMessage(`{"shard":2}`), JobID: "j3", Status: sluice.ExecutionFailed, Started: t0.Add(2 * time.Second),
-			Stopped: t0.Add(3 * time.Second), ExitCode: &two, Error: "States.TaskFailed", Cause: "exited with status 2"},
+			ForeachItem: json.RawMessage(`{"shard":2}`), JobID: "j3", Status: sluice.ExecutionFailed, Started: t0().Add(2 * time.Second),
+			Stopped: t0().Add(3 * time.Second), ExitCode: &two, Error: "States.TaskFailed", Cause: "exited with status 2"},
 		{RunID: r.ID, Step: "train", Path: "shard.foreach/0/train", Attempt: 1, ForeachIndex: []int{0}, Status: sluice.ExecutionRunning,
-			Started: t0.Add(4 * time.Second)},
+			Started: t0().Add(4 * time.Second)},
 	}
 	arts := []sluice.ArtifactRecord{
-		{RunID: r.ID, Path: "prepare", Attempt: 1, URI: "s3://b/training/r1/prepare/data.csv", Size: 42, Checksum: "sha256:00ff", Written: t0},
-		{RunID: r.ID, Path: "prepare", Attempt: 1, URI: "s3://b/training/r1/prepare/outputs.json", Size: 16, Checksum: "sha256:ab", Written: t0},
+		{RunID: r.ID, Path: "prepare", Attempt: 1, URI: "s3://b/training/r1/prepare/data.csv", Size: 42, Checksum: "sha256:00ff", Written: t0()},
+		{RunID: r.ID, Path: "prepare", Attempt: 1, URI: "s3://b/training/r1/prepare/outputs.json", Size: 16, Checksum: "sha256:ab", Written: t0()},
 	}
 	mustPut(t, s, r, attempts, arts)
 	got, err := s.Run(ctx, "dev", "r1")
@@ -168,13 +170,13 @@ func testUpsert(t *testing.T, f Factory) {
 	s := f.open(t, f.New(t))
 	r := run("dev", "training", "r1", 0)
 	r.Status, r.Stopped = sluice.ExecutionRunning, time.Time{}
-	a := sluice.AttemptRecord{RunID: r.ID, Step: "train", Path: "train", Attempt: 1, Status: sluice.ExecutionRunning, Started: t0}
+	a := sluice.AttemptRecord{RunID: r.ID, Step: "train", Path: "train", Attempt: 1, Status: sluice.ExecutionRunning, Started: t0()}
 	// An attempt seen before its run (events arrive in any order).
 	mustPut(t, s, sluice.RunRecord{}, []sluice.AttemptRecord{a}, nil)
 	mustPut(t, s, r, []sluice.AttemptRecord{a}, nil)
-	r.Status, r.Stopped = sluice.ExecutionSucceeded, t0.Add(time.Minute)
+	r.Status, r.Stopped = sluice.ExecutionSucceeded, t0().Add(time.Minute)
 	code := 0
-	a.Status, a.Stopped, a.ExitCode, a.Log = sluice.ExecutionSucceeded, t0.Add(time.Minute), &code, "/x.log"
+	a.Status, a.Stopped, a.ExitCode, a.Log = sluice.ExecutionSucceeded, t0().Add(time.Minute), &code, "/x.log"
 	mustPut(t, s, r, []sluice.AttemptRecord{a}, nil)
 	got, err := s.Run(ctx, "", r.ID)
 	if err != nil {
@@ -267,8 +269,8 @@ func testLineage(t *testing.T, f Factory) {
 	ctx := context.Background()
 	s := f.open(t, f.New(t))
 	r := run("dev", "training", "r1", 0)
-	a := sluice.AttemptRecord{RunID: r.ID, Step: "train", Path: "train", Attempt: 2, Status: sluice.ExecutionSucceeded, Started: t0}
-	art := sluice.ArtifactRecord{RunID: r.ID, Path: "train", Attempt: 2, URI: "s3://b/training/r1/train/model.pkl", Size: 9, Written: t0}
+	a := sluice.AttemptRecord{RunID: r.ID, Step: "train", Path: "train", Attempt: 2, Status: sluice.ExecutionSucceeded, Started: t0()}
+	art := sluice.ArtifactRecord{RunID: r.ID, Path: "train", Attempt: 2, URI: "s3://b/training/r1/train/model.pkl", Size: 9, Written: t0()}
 	mustPut(t, s, r, []sluice.AttemptRecord{a}, []sluice.ArtifactRecord{art})
 	l, err := s.Lineage(ctx, art.URI)
 	if err != nil {
@@ -287,12 +289,12 @@ func testPrune(t *testing.T, f Factory) {
 	s := f.open(t, f.New(t))
 	old, recent, going := run("dev", "t", "old", 0), run("dev", "t", "recent", 100), run("dev", "t", "going", 1)
 	going.Status, going.Stopped = sluice.ExecutionRunning, time.Time{}
-	a := sluice.AttemptRecord{RunID: old.ID, Step: "s", Path: "s", Attempt: 1, Status: sluice.ExecutionSucceeded, Started: t0}
-	art := sluice.ArtifactRecord{RunID: old.ID, Path: "s", Attempt: 1, URI: "s3://b/t/old/s/x", Written: t0}
+	a := sluice.AttemptRecord{RunID: old.ID, Step: "s", Path: "s", Attempt: 1, Status: sluice.ExecutionSucceeded, Started: t0()}
+	art := sluice.ArtifactRecord{RunID: old.ID, Path: "s", Attempt: 1, URI: "s3://b/t/old/s/x", Written: t0()}
 	mustPut(t, s, old, []sluice.AttemptRecord{a}, []sluice.ArtifactRecord{art})
 	mustPut(t, s, recent, nil, nil)
 	mustPut(t, s, going, nil, nil)
-	n, err := s.Prune(ctx, t0.Add(50*time.Minute))
+	n, err := s.Prune(ctx, t0().Add(50*time.Minute))
 	if err != nil || n != 1 {
 		t.Fatalf("Prune = %d, %v; want 1 run", n, err)
 	}

@@ -112,12 +112,12 @@ func match(rules []Rule, ae smithy.APIError) (sluice.Kind, bool) {
 // kindOfStatus returns the kind an HTTP status says, KindTransient for
 // none or another.
 func kindOfStatus(status int) sluice.Kind {
-	switch {
-	case status == 403:
+	switch status {
+	case 403:
 		return sluice.KindPermission
-	case status == 404:
+	case 404:
 		return sluice.KindNotFound
-	case status == 429:
+	case 429:
 		return sluice.KindThrottled
 	default:
 		return sluice.KindTransient

@@ -118,7 +118,7 @@ func TestKumoLeftOutFields(t *testing.T) {
 			t.Fatalf("%s: Update: %v", s.name, err)
 		}
 		assertCalls(t, s.name, client.puts(), s.wantCalls)
-		obs = converged(t, b, client, tg)
+		converged(t, b, client, tg)
 	}
 
 	_, err := raw.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("churn-dev-lean")})
@@ -150,7 +150,7 @@ func TestKumoLeftOutFields(t *testing.T) {
 			t.Errorf("tag team left on the bucket after it was removed: %v", tags.TagSet)
 		}
 	}
-	obs = converged(t, b, client, tg)
+	converged(t, b, client, tg)
 
 	// A rule added by hand to a bucket whose document has none is drift,
 	// and the next update removes it.
@@ -189,7 +189,7 @@ func TestLeftOutReplication(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCalls(t, "Update without a storage class", client.puts(), map[string]int{"PutBucketReplication": 1})
-	obs = converged(t, b, client, tg)
+	converged(t, b, client, tg)
 	fake.mu.Lock()
 	class := fake.buckets["churn-dev-artifacts"].replication.Rules[0].Destination.StorageClass
 	fake.mu.Unlock()
