@@ -48,6 +48,9 @@ type Env struct {
 	// the same Apply until then, and OnWait is told of each wait.
 	FollowUntil time.Time
 	OnWait      func(c reconcile.Change, err error, after time.Duration)
+	// Local says the environment runs on the embedded local backend,
+	// which does not manage some types (reconcile.PlanInput.Local).
+	Local bool
 
 	mu     sync.Mutex
 	target *Target
@@ -150,7 +153,7 @@ func (e *Env) share(applied []reconcile.Applied) []reconcile.Applied {
 func (e *Env) planInput(p *Planned) reconcile.PlanInput {
 	return reconcile.PlanInput{Desired: p.Desired.Resources, Applied: p.Applied, Observed: p.Observed,
 		Held: p.Desired.Held, HeldFiles: p.Desired.HeldFiles, HoldAll: p.Desired.HoldAll, AllowPrune: e.Prune, AllowEmpty: e.AllowEmpty,
-		Project: p.Desired.Project(), Env: e.Name}
+		Project: p.Desired.Project(), Env: e.Name, Local: e.Local}
 }
 
 func (e *Env) notice(msg string) {
