@@ -27,6 +27,11 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/eventbridge v1.45.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sqs v1.42.27 // indirect
+)
+
+require (
 	dario.cat/mergo v1.0.0 // indirect
 	github.com/Microsoft/go-winio v0.6.2 // indirect
 	github.com/ProtonMail/go-crypto v1.1.6 // indirect

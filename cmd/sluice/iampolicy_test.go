@@ -17,10 +17,12 @@ import (
 	"github.com/sluice-dev/sluice"
 
 	"github.com/sluice-dev/sluice/backends/aws/batch"
+	"github.com/sluice-dev/sluice/backends/aws/events"
 	"github.com/sluice-dev/sluice/backends/aws/rds"
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/backends/aws/sqs"
 	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/statestore"
 )
@@ -85,6 +87,8 @@ func TestIAMPolicyGolden(t *testing.T) {
 func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 	clients := map[string]reflect.Type{
 		"batch":     reflect.TypeFor[batch.Client](),
+		"events":    reflect.TypeFor[events.API](),
+		"sqs":       reflect.TypeFor[sqs.API](),
 		"rds":       reflect.TypeFor[rds.Client](),
 		"s3":        reflect.TypeFor[s3.Client](),
 		"scheduler": reflect.TypeFor[scheduler.API](),
@@ -154,7 +158,7 @@ func TestIAMPolicyScopesResources(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"PassRoleToStates", "PassRoleToScheduler", "PassRoleToEcsTasks", "PassRoleToEc2", "StatesStateMachines", "SchedulerSchedules", "S3Buckets", "RDSInstances", "BatchJobQueues"} {
+	for _, want := range []string{"PassRoleToStates", "PassRoleToScheduler", "PassRoleToEcsTasks", "PassRoleToEc2", "StatesStateMachines", "SchedulerSchedules", "S3Buckets", "RDSInstances", "BatchJobQueues", "SQSEventQueues", "EventsRules"} {
 		if !sids[want] {
 			t.Errorf("no %s statement", want)
 		}
