@@ -170,6 +170,14 @@ func policyGrants() []grant {
 		{"sfnruns", "StartExecution", "states:StartExecution", sidStateMachines},
 		{"sfnruns", "DescribeExecution", "states:DescribeExecution", sidExecutions},
 		{"sfnruns", "GetExecutionHistory", "states:GetExecutionHistory", sidExecutions},
+		// Runs recorded whoever started them: the daemon drains the run
+		// events' queue and lists executions to catch up; a failed run
+		// is resumed by redriving it.
+		{"ingestqueue", "ReceiveMessage", "sqs:ReceiveMessage", sidEventQueues},
+		{"ingestqueue", "DeleteMessageBatch", "sqs:DeleteMessage", sidEventQueues},
+		{"ingestlist", "ListExecutions", "states:ListExecutions", sidStateMachines},
+		{"sfnredrive", "DescribeExecution", "states:DescribeExecution", sidExecutions},
+		{"sfnredrive", "RedriveExecution", "states:RedriveExecution", sidExecutions},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
 		{"batch", "CreateComputeEnvironment", "iam:CreateServiceLinkedRole", sidBatchServiceLinkedRole},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},

@@ -24,6 +24,7 @@ import (
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
 	"github.com/sluice-dev/sluice/backends/aws/sqs"
 	"github.com/sluice-dev/sluice/backends/aws/tagging"
+	"github.com/sluice-dev/sluice/runs/ingest"
 	"github.com/sluice-dev/sluice/statestore"
 )
 
@@ -86,16 +87,19 @@ func TestIAMPolicyGolden(t *testing.T) {
 // grants an action for a method no client has.
 func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 	clients := map[string]reflect.Type{
-		"batch":     reflect.TypeFor[batch.Client](),
-		"events":    reflect.TypeFor[events.API](),
-		"sqs":       reflect.TypeFor[sqs.API](),
-		"rds":       reflect.TypeFor[rds.Client](),
-		"s3":        reflect.TypeFor[s3.Client](),
-		"scheduler": reflect.TypeFor[scheduler.API](),
-		"sfn":       reflect.TypeFor[sfn.API](),
-		"sfnruns":   reflect.TypeFor[sfn.ExecutionAPI](),
-		"sts":       reflect.TypeFor[*sts.Client](),
-		"tagging":   reflect.TypeFor[tagging.API](),
+		"batch":       reflect.TypeFor[batch.Client](),
+		"events":      reflect.TypeFor[events.API](),
+		"sqs":         reflect.TypeFor[sqs.API](),
+		"rds":         reflect.TypeFor[rds.Client](),
+		"s3":          reflect.TypeFor[s3.Client](),
+		"scheduler":   reflect.TypeFor[scheduler.API](),
+		"sfn":         reflect.TypeFor[sfn.API](),
+		"sfnruns":     reflect.TypeFor[sfn.ExecutionAPI](),
+		"sfnredrive":  reflect.TypeFor[sfn.RedriveAPI](),
+		"ingestqueue": reflect.TypeFor[ingest.QueueAPI](),
+		"ingestlist":  reflect.TypeFor[ingest.ListAPI](),
+		"sts":         reflect.TypeFor[*sts.Client](),
+		"tagging":     reflect.TypeFor[tagging.API](),
 	}
 	_, doc := trainingPolicy(t)
 	granted := map[string]bool{}
