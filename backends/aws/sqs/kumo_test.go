@@ -1,8 +1,8 @@
 package sqs_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"encoding/json"
 	"maps"
 	"os"
