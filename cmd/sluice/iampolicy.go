@@ -173,6 +173,7 @@ func policyGrants() []grant {
 		// Runs recorded whoever started them: the daemon drains the run
 		// events' queue and lists executions to catch up; a failed run
 		// is resumed by redriving it.
+		{"ingesturl", "GetQueueUrl", "sqs:GetQueueUrl", sidEventQueues},
 		{"ingestqueue", "ReceiveMessage", "sqs:ReceiveMessage", sidEventQueues},
 		{"ingestqueue", "DeleteMessageBatch", "sqs:DeleteMessage", sidEventQueues},
 		{"ingestlist", "ListExecutions", "states:ListExecutions", sidStateMachines},

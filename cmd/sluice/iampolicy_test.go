@@ -97,6 +97,7 @@ func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 		"sfnruns":     reflect.TypeFor[sfn.ExecutionAPI](),
 		"sfnredrive":  reflect.TypeFor[sfn.RedriveAPI](),
 		"ingestqueue": reflect.TypeFor[ingest.QueueAPI](),
+		"ingesturl":   reflect.TypeFor[ingest.URLAPI](),
 		"ingestlist":  reflect.TypeFor[ingest.ListAPI](),
 		"sts":         reflect.TypeFor[*sts.Client](),
 		"tagging":     reflect.TypeFor[tagging.API](),

@@ -18,7 +18,7 @@ import (
 // queue starts kumo, makes a queue with the given visibility timeout and
 // returns a plain client, a client counted by the returned Counter and
 // kept to a Limiter as the daemon's are, and the queue's URL.
-func queue(t *testing.T, visibility string) (*sqs.Client, *sqs.Client, *awsapi.Counter, string) {
+func queue(t testing.TB, visibility string) (*sqs.Client, *sqs.Client, *awsapi.Counter, string) {
 	t.Helper()
 	srv := kumotest.Start(t)
 	plain := sqs.NewFromConfig(srv.Config)
@@ -36,7 +36,7 @@ func queue(t *testing.T, visibility string) (*sqs.Client, *sqs.Client, *awsapi.C
 // runEvents returns the events of one run of a pipeline of steps steps
 // as EventBridge delivers them: the execution's RUNNING, each step's
 // Batch job through its six states, the execution's SUCCEEDED.
-func runEvents(t *testing.T, run string, steps int) []string {
+func runEvents(t testing.TB, run string, steps int) []string {
 	t.Helper()
 	sm := "arn:aws:states:us-east-1:000000000000:stateMachine:churn-dev-training"
 	exec := func(status string, stop any) string {
@@ -60,7 +60,7 @@ func runEvents(t *testing.T, run string, steps int) []string {
 }
 
 // send puts bodies in the queue, ten a call.
-func send(t *testing.T, c *sqs.Client, url string, bodies []string) {
+func send(t testing.TB, c *sqs.Client, url string, bodies []string) {
 	t.Helper()
 	for i := 0; i < len(bodies); i += 10 {
 		var entries []types.SendMessageBatchRequestEntry
