@@ -49,6 +49,9 @@ type Drainer struct {
 	// Wait is ReceiveMessage's WaitTimeSeconds: DefaultWait when 0;
 	// negative for no wait (tests).
 	Wait int
+	// Backoff is Run's first delay after a failure (one second when
+	// 0), doubled after each failure in a row up to a minute.
+	Backoff time.Duration
 }
 
 // Drained counts what one DrainOnce did.
@@ -133,11 +136,15 @@ func (d *Drainer) delete(ctx context.Context, done []types.DeleteMessageBatchReq
 	return nil
 }
 
-// Run drains the queue until ctx is done, backing off (one second,
+// Run drains the queue until ctx is done, backing off (Backoff,
 // doubling up to a minute) after a failed receive or delete. It returns
 // ctx's error.
 func (d *Drainer) Run(ctx context.Context) error {
-	backoff := backoffFirst
+	first := d.Backoff
+	if first <= 0 {
+		first = backoffFirst
+	}
+	backoff := first
 	for {
 		if _, err := d.DrainOnce(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -154,7 +161,7 @@ func (d *Drainer) Run(ctx context.Context) error {
 			backoff = min(backoff*2, backoffMax)
 			continue
 		}
-		backoff = backoffFirst
+		backoff = first
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
