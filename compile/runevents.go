@@ -42,7 +42,10 @@ func ruleQueue() nameRule {
 }
 
 // runEvents emits the environment's event queue and rule when it has
-// pipelines.
+// pipelines. The queue is encrypted at rest as SQS encrypts every new
+// queue by default (SSE-SQS; assumed, as not checked here: the
+// attribute is left to that default rather than set, since an emulator
+// that does not report it would show it as drift for ever).
 func (c *compiler) runEvents() {
 	if len(c.docs[dsl.KindPipeline]) == 0 {
 		return
@@ -60,7 +63,6 @@ func (c *compiler) runEvents() {
 			{"MessageRetentionPeriod", queueRetention},
 			{"ReceiveMessageWaitTimeSeconds", "20"},
 			{"VisibilityTimeout", queueVisibility},
-			{"SqsManagedSseEnabled", "true"},
 			{"Policy", string(writeJSON(nil, queuePolicy(queue, rule)))},
 		}}}})
 	c.emit(draft{typ: sluice.TypeEventRule, name: c.project, phys: rule, doc: d, tags: tags,
@@ -78,8 +80,9 @@ func (c *compiler) runEvents() {
 // pipeline added later is matched without changing the rule.
 //
 // Assumed: an environment whose name is another's followed by "-" and
-// more ("dev" and "dev-eu") matches the other's events too; the drainer
-// keeps only the executions of state machines it knows.
+// more ("dev" and "dev-eu") matches the other's events too, and so does
+// a project named "P-E" with any environment; the run sink keeps only
+// the executions of the state machines the environment deployed.
 func (c *compiler) eventPattern() obj {
 	prefix := c.project + "-" + c.in.Env + "-"
 	arn := func(service, resource string) string {

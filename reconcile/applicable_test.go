@@ -37,3 +37,35 @@ func TestNotApplicableOnLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestRunEventsHeldWithADocument: the run events' queue and rule, gone
+// from the desired set because its only pipeline is invalid (or gone),
+// are held while any document is held, and pruned once none is.
+func TestRunEventsHeldWithADocument(t *testing.T) {
+	applied := []reconcile.Applied{
+		{ID: "EventQueue/p", Type: sluice.TypeEventQueue, Name: "p-dev-runs", Source: "Project/p", Deletion: sluice.DeletionDelete, SpecHash: "1"},
+		{ID: "EventRule/p", Type: sluice.TypeEventRule, Name: "p-dev-runs", Source: "Project/p", Deletion: sluice.DeletionDelete, SpecHash: "1",
+			DependsOn: []sluice.ResourceID{"EventQueue/p"}},
+		{ID: "StateMachine/t", Type: sluice.TypeStateMachine, Name: "p-dev-t", Source: "Pipeline/t", Deletion: sluice.DeletionDelete, SpecHash: "1"},
+	}
+	desired := []sluice.Resource{{ID: "Bucket/b", Type: sluice.TypeBucket, Name: "p-dev-b", Hash: "1"}}
+	for _, held := range []bool{true, false} {
+		in := reconcile.PlanInput{Desired: desired, Applied: applied, AllowPrune: true}
+		if held {
+			in.Held = map[string]bool{"Pipeline/t": true}
+		}
+		p := reconcile.ComputePlan(in)
+		for _, c := range p.Changes {
+			if c.ID == "Bucket/b" {
+				continue
+			}
+			want := reconcile.ActionDelete
+			if held {
+				want = reconcile.ActionHold
+			}
+			if c.Action != want {
+				t.Errorf("held %v: %s %s (%s), want %s", held, c.ID, c.Action, c.Reason, want)
+			}
+		}
+	}
+}

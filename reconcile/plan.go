@@ -271,6 +271,9 @@ func goneAction(in PlanInput, a *Applied) (Action, string) {
 	if why, held := in.fileHold(a); held {
 		return ActionHold, why
 	}
+	if why, held := in.environmentHold(a); held {
+		return ActionHold, why
+	}
 	switch {
 	case in.Held[a.Source]:
 		return ActionHold, "its document " + a.Source + " is invalid: held at its last applied state"

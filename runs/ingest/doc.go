@@ -16,5 +16,9 @@
 // same event may come twice, and a RUNNING event after its SUCCEEDED.
 // A RunSink must write idempotently and must not let an older status
 // replace a newer one (an execution's stop date, a job's attempts and
-// the event's time tell them apart).
+// the event's time tell them apart). The rule matches state machines and
+// job queues by the "PROJECT-ENV-" prefix of their names, which another
+// environment's names may share ("dev" and "dev-eu"): the sink keeps
+// only the executions of state machines the environment deployed, and
+// the jobs of those executions.
 package ingest

@@ -3,9 +3,9 @@
 // EventBridge rule) and the daemon drains into its run store.
 //
 // The spec is CreateQueue's input as the compiler emits it: QueueName
-// and Attributes (retention, long-poll wait, visibility timeout,
-// SQS-managed encryption, and the Policy that lets events.amazonaws.com
-// send from the environment's rule only). A queue's key is its name; its
+// and Attributes (retention, long-poll wait, visibility timeout, and the
+// Policy that lets events.amazonaws.com send from the environment's rule
+// only). A queue's key is its name; its
 // recorded identity is its ARN, arn:PARTITION:sqs:REGION:ACCOUNT:NAME.
 //
 // # Operations
