@@ -138,12 +138,16 @@ func (b *Backend) Update(ctx context.Context, t sluice.Target, current sluice.Ob
 	if have.QueueName != "" && want.QueueName != have.QueueName {
 		return current, fmt.Errorf("queue %s: QueueName changed: %w", t.Name, reconcile.ErrReplace)
 	}
+	changed := changedAttributes(want.Attributes, have.Attributes)
+	if len(changed) == 0 && maps.Equal(t.Tags, current.Tags) {
+		return current, nil
+	}
 	q := name(t)
 	url, err := b.api.GetQueueUrl(ctx, &awssqs.GetQueueUrlInput{QueueName: &q})
 	if err != nil {
 		return current, classify("get queue url", q, err)
 	}
-	if changed := changedAttributes(want.Attributes, have.Attributes); len(changed) > 0 {
+	if len(changed) > 0 {
 		if _, err := b.api.SetQueueAttributes(ctx, &awssqs.SetQueueAttributesInput{QueueUrl: url.QueueUrl, Attributes: changed}); err != nil {
 			return current, classify("set queue attributes", q, err)
 		}
