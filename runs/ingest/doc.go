@@ -6,7 +6,10 @@
 // machine's executions since the last one it saw, so that an event lost
 // on the way (a rule created after the execution started, a queue
 // deleted and made again, an event older than the queue's retention) is
-// found all the same.
+// found all the same. An Ingester runs both for an environment: the
+// drainer all the time, a catch-up round every interval over the state
+// machines of its inventory (ForConfig builds the drainer and catch-up
+// from the environment's AWS configuration).
 //
 // Both call AWS through clients built from awsapi.LoadConfig with the
 // account's shared awsapi.Limiter, so they keep to the same
