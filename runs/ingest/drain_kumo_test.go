@@ -67,27 +67,34 @@ func send(t testing.TB, c *sqs.Client, url string, bodies []string) {
 		for j, b := range bodies[i:min(i+10, len(bodies))] {
 			entries = append(entries, types.SendMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(j)), MessageBody: aws.String(b)})
 		}
-		if _, err := c.SendMessageBatch(context.Background(), &sqs.SendMessageBatchInput{QueueUrl: &url, Entries: entries}); err != nil {
+		out, err := c.SendMessageBatch(context.Background(), &sqs.SendMessageBatchInput{QueueUrl: &url, Entries: entries})
+		if err != nil {
 			t.Fatal(err)
+		}
+		if len(out.Failed) > 0 || len(out.Successful) != len(entries) {
+			t.Fatalf("sent %d of %d messages: %+v", len(out.Successful), len(entries), out.Failed)
 		}
 	}
 }
 
-// drain drains until a receive finds nothing, returning the totals.
-func drain(t *testing.T, d *ingest.Drainer) ingest.Drained {
+// drain drains until want messages were written or dropped, and returns
+// the totals. A receive may find nothing while messages wait (an SQS
+// short poll samples the queue's servers, and kumo's can answer empty
+// too): it decides by the count, not by an empty answer.
+func drain(t testing.TB, d *ingest.Drainer, want int) ingest.Drained {
 	t.Helper()
 	var total ingest.Drained
-	for range 100 {
+	for range 200 {
 		n, err := d.DrainOnce(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n == (ingest.Drained{}) {
+		total.Written, total.Dropped, total.Kept = total.Written+n.Written, total.Dropped+n.Dropped, total.Kept+n.Kept
+		if total.Written+total.Dropped >= want {
 			return total
 		}
-		total.Written, total.Dropped, total.Kept = total.Written+n.Written, total.Dropped+n.Dropped, total.Kept+n.Kept
 	}
-	t.Fatal("the queue never emptied")
+	t.Fatalf("drained %+v, never %d messages", total, want)
 	return total
 }
 
@@ -96,14 +103,20 @@ func drain(t *testing.T, d *ingest.Drainer) ingest.Drained {
 // left empty; the calls are counted against a batch of ten per receive
 // and one delete per batch.
 func TestDrainKumo(t *testing.T) {
-	plain, counted, calls, url := queue(t, "30")
+	// A receive whose answer is lost (the SDK retries it: seen on a
+	// loaded machine) leaves its messages hidden for the visibility
+	// timeout, then they come back: a short one keeps the test short,
+	// and the drain long-polls a second while it waits for them.
+	plain, counted, calls, url := queue(t, "3")
 	const steps = 5
 	events := runEvents(t, "run-1", steps)
 	send(t, plain, url, append(events, string(mustRead(t, "other-event.json"))))
 	sink := newSink()
-	total := drain(t, &ingest.Drainer{API: counted, QueueURL: url, Sink: sink, Wait: -1})
-	if total.Written != len(events) || total.Dropped != 1 || total.Kept != 0 {
-		t.Errorf("drained %+v, want %d written and 1 dropped", total, len(events))
+	total := drain(t, &ingest.Drainer{API: counted, QueueURL: url, Sink: sink, Wait: 1}, len(events)+1)
+	// At least once: a message back after its visibility timeout while
+	// being written would be written twice, harmlessly.
+	if total.Written < len(events) || total.Dropped != 1 || total.Kept != 0 {
+		t.Errorf("drained %+v, want %d written and 1 dropped (calls %v)", total, len(events), calls.Snapshot())
 	}
 	x := sink.executions["arn:aws:states:us-east-1:000000000000:execution:churn-dev-training:run-1"]
 	if x.Status != "SUCCEEDED" || len(sink.jobs) != steps {
@@ -116,8 +129,9 @@ func TestDrainKumo(t *testing.T) {
 	}
 	receives, deletes := calls.Calls("SQS", "ReceiveMessage"), calls.Calls("SQS", "DeleteMessageBatch")
 	batches := (len(events) + 1 + 9) / 10
-	if deletes < batches || receives < batches+1 || receives > 2*batches+1 {
-		t.Errorf("%d receives and %d deletes for %d messages, want about %d of each (a batch of ten)", receives, deletes, len(events)+1, batches)
+	if deletes < batches || deletes > receives {
+		t.Errorf("%d receives and %d deletes for %d messages, want at least %d deletes (a batch of ten), one a receive at most",
+			receives, deletes, len(events)+1, batches)
 	}
 	t.Logf("one run of %d steps: %d events, %d ReceiveMessage, %d DeleteMessageBatch", steps, len(events), receives, deletes)
 }
@@ -131,7 +145,7 @@ func TestDrainKeepsWhatTheSinkRefused(t *testing.T) {
 	sink := newSink()
 	sink.failures = 3
 	d := &ingest.Drainer{API: counted, QueueURL: url, Sink: sink, Wait: -1}
-	total := drain(t, d)
+	total := drain(t, d, len(events))
 	if total.Kept != 3 || total.Written != len(events) || len(sink.jobs) != 1 {
 		t.Errorf("drained %+v with %d jobs recorded, want 3 kept then all %d written", total, len(sink.jobs), len(events))
 	}

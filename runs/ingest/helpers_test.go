@@ -9,8 +9,9 @@ import (
 )
 
 // memSink records what it is given, keyed by execution ARN and job id,
-// keeping the newest status as a run store must; failures, when set,
-// fail that many writes first.
+// keeping the newest status as a run store must (events come at least
+// once and in any order); failures, when set, fail that many writes
+// first.
 type memSink struct {
 	mu         sync.Mutex
 	executions map[string]ingest.ExecutionEvent
@@ -47,6 +48,19 @@ func (s *memSink) UpsertJob(_ context.Context, e ingest.JobEvent) error {
 		return errSink
 	}
 	s.writes++
-	s.jobs[e.JobID] = e
+	if old, ok := s.jobs[e.JobID]; !ok || jobRank(e.Status) >= jobRank(old.Status) {
+		s.jobs[e.JobID] = e
+	}
 	return nil
+}
+
+// jobRank orders a Batch job's states as they follow one another, so
+// that a state delivered late does not replace a later one.
+func jobRank(status string) int {
+	for i, s := range []string{"SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING"} {
+		if s == status {
+			return i
+		}
+	}
+	return 5 // SUCCEEDED, FAILED
 }
