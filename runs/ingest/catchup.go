@@ -20,6 +20,13 @@ type ListAPI interface {
 // reference, ListExecutions: MaxResults up to 1000).
 const listPage = 1000
 
+// ConsistencyMargin is how far before the cursor the next listing
+// starts: ListExecutions "is eventually consistent" (its API reference),
+// so an execution that started just before the newest one listed may
+// not be listed yet. How long it may lag is not documented: five
+// minutes is assumed.
+const ConsistencyMargin = 5 * time.Minute
+
 // CatchUp finds, by listing, the executions whose events were lost.
 type CatchUp struct {
 	API  ListAPI
@@ -31,7 +38,8 @@ type CatchUp struct {
 // stops at the first page reaching older ones) and returns the next
 // since: the start of the oldest execution still running, so that its
 // end is listed next time too, else the start of the newest execution
-// listed, else since itself. A zero since lists them all. The executions
+// listed, else since itself; the first two ConsistencyMargin earlier. A
+// zero since lists them all. The executions
 // are written with what the listing says of them (status, start, stop,
 // name, redrive count); their input, output, error and cause come with
 // their events or a DescribeExecution. It fails on the first failed call
@@ -68,11 +76,15 @@ func (c *CatchUp) StateMachine(ctx context.Context, arn string, since time.Time)
 		}
 		in.NextToken = page.NextToken
 	}
+	next := since
 	switch {
 	case !oldestRunning.IsZero():
-		return oldestRunning, nil
+		next = oldestRunning.Add(-ConsistencyMargin)
 	case !newest.IsZero():
-		return newest, nil
+		next = newest.Add(-ConsistencyMargin)
 	}
-	return since, nil
+	if next.Before(since) {
+		next = since
+	}
+	return next, nil
 }

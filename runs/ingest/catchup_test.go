@@ -72,8 +72,8 @@ func TestCatchUpFindsLostEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.executions) != 2 || sink.executions[first].Status != "RUNNING" || !since.Equal(sink.executions[first].Started) {
-		t.Fatalf("first catch-up: %d executions, cursor %s; want both running and the cursor at run-1's start", len(sink.executions), since)
+	if len(sink.executions) != 2 || sink.executions[first].Status != "RUNNING" || !since.Equal(sink.executions[first].Started.Add(-ingest.ConsistencyMargin)) {
+		t.Fatalf("first catch-up: %d executions, cursor %s; want both running and the cursor at run-1's start, less the margin", len(sink.executions), since)
 	}
 	for range 2 { // run-1 ends; its end event is lost
 		if _, err := api.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &first}); err != nil {
@@ -89,8 +89,8 @@ func TestCatchUpFindsLostEnds(t *testing.T) {
 	if sink.executions[first].Status != "SUCCEEDED" || sink.executions[third].Status != "RUNNING" {
 		t.Errorf("second catch-up: run-1 %s, run-3 %s; want SUCCEEDED and RUNNING", sink.executions[first].Status, sink.executions[third].Status)
 	}
-	if !since.Equal(sink.executions[second].Started) {
-		t.Errorf("cursor %s, want run-2's start (the oldest still running)", since)
+	if !since.Equal(sink.executions[second].Started.Add(-ingest.ConsistencyMargin)) {
+		t.Errorf("cursor %s, want run-2's start (the oldest still running), less the margin", since)
 	}
 	if n := calls.Calls("SFN", "ListExecutions"); n != 2 {
 		t.Errorf("%d ListExecutions calls for two catch-ups, want 2", n)
@@ -108,6 +108,8 @@ func TestCatchUpStopsAtTheCursor(t *testing.T) {
 		if _, err := api.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &arn}); err != nil {
 			t.Fatal(err)
 		}
+		// Started a minute apart, the newest an hour ago.
+		srv.AgeExecution(arn, time.Hour+time.Duration(1000-i)*time.Minute)
 	}
 	since, err := c.StateMachine(context.Background(), machine, time.Time{})
 	if err != nil {
@@ -122,5 +124,16 @@ func TestCatchUpStopsAtTheCursor(t *testing.T) {
 	}
 	if n := calls.Calls("SFN", "ListExecutions"); n != 1 {
 		t.Errorf("a catch-up with nothing new: %d calls, want 1", n)
+	}
+	// An execution started just before the newest one listed, and not
+	// listed then (the listing is eventually consistent), is within the
+	// margin: the next catch-up finds it.
+	late := start(t, api, machine, "late")
+	srv.AgeExecution(late, time.Hour+90*time.Second)
+	if _, err := c.StateMachine(context.Background(), machine, since); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Sink.(*memSink).executions[late]; !ok {
+		t.Error("an execution started within the margin before the cursor was not listed")
 	}
 }
