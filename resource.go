@@ -14,6 +14,10 @@ const (
 	TypeJobDefinition      ResourceType = "JobDefinition"
 	TypeStateMachine       ResourceType = "StateMachine"
 	TypeSchedule           ResourceType = "Schedule"
+	// TypeEventQueue is the SQS queue an environment's run events are
+	// delivered to; TypeEventRule the EventBridge rule that sends them.
+	TypeEventQueue ResourceType = "EventQueue"
+	TypeEventRule  ResourceType = "EventRule"
 )
 
 // ResourceID is the stable identity of a desired resource: "Type/name",

@@ -30,13 +30,20 @@ type TypeInfo struct {
 	// logical name; nil when they are the same.
 	documentName func(name string) string
 	// IAMService is the IAM service prefix of the type's actions and ARNs
-	// ("states", "batch", "s3", "rds", "scheduler").
+	// ("states", "batch", "s3", "rds", "scheduler", "sqs", "events").
 	IAMService string
 	// arn formats the ARN of a resource of the type named name.
 	arn func(partition, region, account, name string) string
 	// Local reports whether the embedded local backend manages the type.
 	Local bool
+	// NotLocal says why the local backend does not manage the type, when
+	// Local is false: what stands in for it on one machine.
+	NotLocal string
 }
+
+// notLocalRunEvents is why the run events' rule and queue have no local
+// counterpart.
+const notLocalRunEvents = "not applicable on the local backend: its interpreter records runs directly, no events are needed"
 
 // Types returns every resource type the compiler emits, in apply order.
 func Types() []TypeInfo {
@@ -60,6 +67,14 @@ func Types() []TypeInfo {
 			arn: regional("batch", "job-queue/")},
 		{Type: TypeJobDefinition, Deletion: DeletionDelete, Document: "Pipeline", documentName: pipelineOfStep,
 			IAMService: "batch", arn: regional("batch", "job-definition/")},
+		// The run events of an environment: its queue before its rule
+		// (the rule's target), both before the state machines whose
+		// executions they record. One of each per project and
+		// environment, named after the project.
+		{Type: TypeEventQueue, Deletion: DeletionDelete, Document: "Project", IAMService: "sqs",
+			arn: regional("sqs", ""), NotLocal: notLocalRunEvents},
+		{Type: TypeEventRule, Deletion: DeletionDelete, Document: "Project", IAMService: "events",
+			arn: regional("events", "rule/"), NotLocal: notLocalRunEvents},
 		{Type: TypeStateMachine, Deletion: DeletionDelete, Document: "Pipeline", IAMService: "states",
 			arn: regional("states", "stateMachine:")},
 		// A schedule's ARN names its group, which only its spec says.
@@ -67,7 +82,7 @@ func Types() []TypeInfo {
 			arn: regional("scheduler", "schedule/*/")},
 	}
 	for i := range types {
-		types[i].Rank, types[i].Local = i, true
+		types[i].Rank, types[i].Local = i, types[i].NotLocal == ""
 	}
 	return types
 }
@@ -97,7 +112,8 @@ func TypeOfID(id ResourceID) (TypeInfo, error) {
 // resource id from: an ArtifactStore makes a Bucket, a MetadataStore a
 // DBInstance, a ComputeEnvironment its compute environment and queue, a
 // Pipeline its state machine, schedule and job definitions (named
-// "pipeline.step"). It fails for an ID of an unknown type.
+// "pipeline.step"), a Project its environment's run events' queue and
+// rule (named after the project). It fails for an ID of an unknown type.
 func SourceOf(id ResourceID) (string, error) {
 	info, err := TypeOfID(id)
 	if err != nil {

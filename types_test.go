@@ -13,6 +13,7 @@ func allTypes() []sluice.ResourceType {
 	return []sluice.ResourceType{
 		sluice.TypeBucket, sluice.TypeDBInstance, sluice.TypeComputeEnvironment, sluice.TypeJobQueue,
 		sluice.TypeJobDefinition, sluice.TypeStateMachine, sluice.TypeSchedule,
+		sluice.TypeEventQueue, sluice.TypeEventRule,
 	}
 }
 
@@ -30,6 +31,9 @@ func TestRegistryHasEveryTypeOnce(t *testing.T) {
 		}
 		if info.ARN("aws", "r", "1", "n") == "" {
 			t.Errorf("%s: no ARN", info.Type)
+		}
+		if info.Local == (info.NotLocal != "") {
+			t.Errorf("%s: local %v with reason %q: a type the local backend does not manage says why, and only then", info.Type, info.Local, info.NotLocal)
 		}
 	}
 	for _, typ := range allTypes() {
@@ -53,6 +57,8 @@ func TestRegistryOrderAndDeletion(t *testing.T) {
 		{sluice.TypeJobQueue, sluice.TypeStateMachine},
 		{sluice.TypeJobDefinition, sluice.TypeStateMachine},
 		{sluice.TypeStateMachine, sluice.TypeSchedule},
+		{sluice.TypeEventQueue, sluice.TypeEventRule},
+		{sluice.TypeEventRule, sluice.TypeStateMachine},
 	}
 	for _, b := range before {
 		if rank(b[0]) >= rank(b[1]) {
@@ -92,6 +98,8 @@ func TestSourceOfAndARN(t *testing.T) {
 		{"JobDefinition/train.fit", "Pipeline/train", "arn:aws:batch:eu-west-1:123:job-definition/n"},
 		{"StateMachine/train", "Pipeline/train", "arn:aws:states:eu-west-1:123:stateMachine:n"},
 		{"Schedule/train", "Pipeline/train", "arn:aws:scheduler:eu-west-1:123:schedule/*/n"},
+		{"EventQueue/churn", "Project/churn", "arn:aws:sqs:eu-west-1:123:n"},
+		{"EventRule/churn", "Project/churn", "arn:aws:events:eu-west-1:123:rule/n"},
 	}
 	for _, c := range cases {
 		got, err := sluice.SourceOf(c.id)
@@ -101,6 +109,17 @@ func TestSourceOfAndARN(t *testing.T) {
 		info, _ := sluice.TypeOfID(c.id)
 		if arn := info.ARN("aws", "eu-west-1", "123", "n"); arn != c.arn {
 			t.Errorf("%s: ARN %s, want %s", c.id, arn, c.arn)
+		}
+	}
+}
+
+// TestRunEventsAreNotLocal: the run events' queue and rule are AWS
+// only, and say so; every other type is managed by the local backend.
+func TestRunEventsAreNotLocal(t *testing.T) {
+	for _, info := range sluice.Types() {
+		aws := info.Type == sluice.TypeEventQueue || info.Type == sluice.TypeEventRule
+		if info.Local == aws {
+			t.Errorf("%s: local %v, want %v", info.Type, info.Local, !aws)
 		}
 	}
 }

@@ -75,6 +75,7 @@ func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
 			c.document(c.docs[kind][name])
 		}
 	}
+	c.runEvents()
 	pipelines := make([]*dsl.Document, 0, len(c.docs[dsl.KindPipeline]))
 	for _, name := range sortedKeys(c.docs[dsl.KindPipeline]) {
 		pipelines = append(pipelines, c.docs[dsl.KindPipeline][name])

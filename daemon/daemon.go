@@ -266,7 +266,7 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (
 		// changed): carry its state over rather than start unknown.
 		defer func() { w.inherit(old) }()
 	}
-	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16,
+	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16, Local: ec.Backend == config.BackendLocal,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
 	w = newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())

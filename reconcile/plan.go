@@ -110,6 +110,9 @@ type Plan struct {
 	Changes []Change `json:"changes"`
 	// Unchanged counts the desired resources that need nothing.
 	Unchanged int `json:"unchanged"`
+	// NotApplicable lists the desired resources the environment's
+	// backend does not manage (PlanInput.Local), with why.
+	NotApplicable []NotApplicable `json:"notApplicable,omitempty"`
 }
 
 // Empty reports whether the plan changes nothing in AWS nor in what
@@ -176,6 +179,10 @@ type PlanInput struct {
 	// carry for the plan to change them; when Project is empty the plan
 	// does not check ownership (apply still does).
 	Project, Env string
+	// Local says the environment runs on the embedded local backend:
+	// desired resources of the types the registry says it does not
+	// manage are listed in Plan.NotApplicable instead of planned.
+	Local bool
 }
 
 // ComputePlan compares desired with applied (a change in Git) and
@@ -191,6 +198,10 @@ func ComputePlan(in PlanInput) Plan {
 	for i := range in.Desired {
 		r := &in.Desired[i]
 		desired[r.ID] = true
+		if na, ok := in.notApplicable(r); ok {
+			p.NotApplicable = append(p.NotApplicable, na)
+			continue
+		}
 		if c, ok := planDesired(r, applied[r.ID], in.Observed); ok {
 			p.Changes = append(p.Changes, refuseNotOwned(in, in.holdInHeldFile(c)))
 		} else {
@@ -266,6 +277,9 @@ func goneAction(in PlanInput, a *Applied) (Action, string) {
 		return ActionHold, unknown.Error() + ": this version of Sluice neither updates nor deletes it"
 	}
 	if why, held := in.fileHold(a); held {
+		return ActionHold, why
+	}
+	if why, held := in.environmentHold(a); held {
 		return ActionHold, why
 	}
 	switch {

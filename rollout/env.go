@@ -29,6 +29,9 @@ type Env struct {
 	// Notice, when set, is told what a person would want to know
 	// ("inventory rebuilt from ownership tags").
 	Notice func(msg string)
+	// Local says the environment runs on the embedded local backend,
+	// which does not manage some types (reconcile.PlanInput.Local).
+	Local bool
 
 	mu     sync.Mutex
 	target *Target
@@ -118,7 +121,7 @@ func (e *Env) refresh(ctx context.Context, p *Planned, o planOptions) error {
 func (e *Env) planInput(p *Planned, o planOptions) reconcile.PlanInput {
 	return reconcile.PlanInput{Desired: p.Desired.Resources, Applied: p.Applied, Observed: p.Observed,
 		Held: p.Desired.Held, HeldFiles: p.Desired.HeldFiles, HoldAll: p.Desired.HoldAll, AllowPrune: o.prune, AllowEmpty: o.allowEmpty,
-		Project: p.Desired.Project(), Env: e.Name}
+		Project: p.Desired.Project(), Env: e.Name, Local: e.Local}
 }
 
 func (e *Env) notice(msg string) {

@@ -24,7 +24,7 @@ func TestApplyRecordsProvenance(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = world.Close() })
 	store := statestoretest.MustOpen(t, statestore.Options{})
-	env := &rollout.Env{Name: "dev", Store: store, Connect: func(context.Context) (*rollout.Target, error) {
+	env := &rollout.Env{Name: "dev", Store: store, Local: true, Connect: func(context.Context) (*rollout.Target, error) {
 		return &rollout.Target{Backends: world.Backends(), Vars: world.Vars()}, nil
 	}}
 	files := trainingRepo(t)

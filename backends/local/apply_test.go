@@ -81,7 +81,7 @@ func compileTemplate(t *testing.T, name, env string) (string, []sluice.Resource)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	return dir, res
+	return dir, localOnly(res)
 }
 
 // TestApplyTrainingTemplate drives the reconcile engine with the local

@@ -117,7 +117,7 @@ func compileFiles(tb testing.TB, files map[string]string, env string) []sluice.R
 	if diags.HasErrors() {
 		tb.Fatal(diags)
 	}
-	return res
+	return localOnly(res)
 }
 
 // runWorld is a World in a new data directory with runProject deployed,

@@ -35,7 +35,7 @@ func compileDir(t *testing.T, dir, env string) []sluice.Resource {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	return res
+	return localOnly(res)
 }
 
 // TestLeftOutLifecycleLocal removes every lifecycle rule and the

@@ -40,7 +40,7 @@ func compileAs(t *testing.T, name, projectName, env string) []sluice.Resource {
 		t.Fatal(diags)
 	}
 	var out []sluice.Resource
-	for _, r := range res {
+	for _, r := range localOnly(res) {
 		if r.Type != sluice.TypeDBInstance { // no PostgreSQL server here
 			out = append(out, r)
 		}

@@ -209,7 +209,9 @@ func TestApplyKumoRefusesToAdopt(t *testing.T) {
 }
 
 // TestApplyKumoPrunesDeletedPipeline removes the pipeline's file: with
-// --prune, its state machine and job definitions go, nothing else does.
+// --prune, its state machine and job definitions go and, the demo having
+// no other pipeline, the environment's run events' queue and rule;
+// nothing else does.
 func TestApplyKumoPrunesDeletedPipeline(t *testing.T) {
 	w := startAWS(t)
 	dir, base, target := appliedDemo(t, w, "dev")
@@ -223,12 +225,12 @@ func TestApplyKumoPrunesDeletedPipeline(t *testing.T) {
 			continue
 		}
 		deletes++
-		if !strings.Contains(line, "training") {
+		if !strings.Contains(line, "training") && !strings.Contains(line, "EventRule/demo") && !strings.Contains(line, "EventQueue/demo") {
 			t.Errorf("pruning the pipeline deletes something else: %s", line)
 		}
 	}
-	if deletes != 3 {
-		t.Errorf("%d deletions, want the state machine and its 2 job definitions:\n%s", deletes, planOut)
+	if deletes != 3+runEventsResources {
+		t.Errorf("%d deletions, want the state machine, its 2 job definitions and the run events' queue and rule:\n%s", deletes, planOut)
 	}
 	w.applyUntilDone(t, append(base, target...)...)
 	if code, out, _ := runCLI(t, append(append(base, "plan", "--detailed-exitcode"), target...)...); code != exitOK {

@@ -8,21 +8,25 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsbatch "github.com/aws/aws-sdk-go-v2/service/batch"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	awsrds "github.com/aws/aws-sdk-go-v2/service/rds"
 	rgt "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	awsscheduler "github.com/aws/aws-sdk-go-v2/service/scheduler"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+	awssqs "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 	"github.com/sluice-dev/sluice/backends/aws/batch"
+	"github.com/sluice-dev/sluice/backends/aws/events"
 	"github.com/sluice-dev/sluice/backends/aws/rds"
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/backends/aws/sqs"
 	"github.com/sluice-dev/sluice/backends/aws/tagging"
 	"github.com/sluice-dev/sluice/compile"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -142,7 +146,8 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 }
 
 // awsBackends returns the AWS backend of every resource type: Step
-// Functions, EventBridge Scheduler, S3, RDS, and one Batch backend for
+// Functions, EventBridge Scheduler, S3, RDS, SQS and EventBridge (the
+// run events' queue and rule), and one Batch backend for
 // compute environments, job queues and job definitions. tags, when not
 // nil, reads state machines' tags in bulk.
 func awsBackends(cfg aws.Config, t awsTarget, states *awssfn.Client, smOpts sfn.Options, tags *tagging.Discoverer) map[sluice.ResourceType]reconcile.Backend {
@@ -155,6 +160,8 @@ func awsBackends(cfg aws.Config, t awsTarget, states *awssfn.Client, smOpts sfn.
 		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
 		sluice.TypeBucket:       s3.New(s3client, cfg.Region),
 		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: t.env == "prod"}),
+		sluice.TypeEventQueue:   sqs.New(awssqs.NewFromConfig(cfg)),
+		sluice.TypeEventRule:    events.New(eventbridge.NewFromConfig(cfg)),
 	}
 	b := batch.New(awsbatch.NewFromConfig(cfg), batch.Options{})
 	for _, typ := range []sluice.ResourceType{sluice.TypeComputeEnvironment, sluice.TypeJobQueue, sluice.TypeJobDefinition} {

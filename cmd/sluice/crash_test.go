@@ -46,9 +46,9 @@ func TestApplyKumoCrash(t *testing.T) {
 	full := timedApply(t, w, flags)
 	setPipelines(t, dir, 1)
 	window := timedApply(t, w, flags)
-	t.Logf("applying %d resources takes %s, a trial's change %s", 3+crashPipelines*(1+crashSteps), full, window)
+	t.Logf("applying %d resources takes %s, a trial's change %s", 3+runEventsResources+crashPipelines*(1+crashSteps), full, window)
 	rng := rand.New(rand.NewPCG(3, uint64(time.Now().UnixNano())))
-	want := 3 + (crashPipelines-crashSlice)*(1+crashSteps)
+	want := 3 + runEventsResources + (crashPipelines-crashSlice)*(1+crashSteps)
 	killed, unsaved, trial := 0, 0, 2
 	for ; killed < crashKills && trial < crashMaxTrials; trial++ {
 		setPipelines(t, dir, trial)

@@ -118,7 +118,7 @@ func TestDaemonKumoKilledMidApply(t *testing.T) {
 	config := daemonConfig(t, gitserver.FileURL(bare), state)
 	first := gitserver.Head(t, bare, "dev")
 
-	want := 3 + pipelines*(1+crashSteps)
+	want := 3 + runEventsResources + pipelines*(1+crashSteps)
 	// Each daemon is killed once the apply has registered a share of
 	// the job definitions (cumulated over the restarts): mid-apply
 	// however fast the machine is, with more of it done at each round.

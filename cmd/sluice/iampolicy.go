@@ -134,6 +134,13 @@ const (
 	// account has none yet.
 	sidBatchServiceLinkedRole = "BatchServiceLinkedRole"
 	sidTaggingAny             = "TaggingAny"
+	// The run events' queue and rule.
+	sidEventQueues    = "SQSEventQueues"
+	sidSQSAny         = "SQSAny"
+	sidSQSDiscover    = "SQSDiscover"
+	sidEventRules     = "EventsRules"
+	sidEventsAny      = "EventsAny"
+	sidEventsDiscover = "EventsDiscover"
 )
 
 // policyGrants maps every method of every backend's client interface
@@ -157,6 +164,15 @@ func policyGrants() []grant {
 		{"sfnruns", "StartExecution", "states:StartExecution", sidStateMachines},
 		{"sfnruns", "DescribeExecution", "states:DescribeExecution", sidExecutions},
 		{"sfnruns", "GetExecutionHistory", "states:GetExecutionHistory", sidExecutions},
+		// Runs recorded whoever started them: the daemon drains the run
+		// events' queue and lists executions to catch up; a failed run
+		// is resumed by redriving it.
+		{"ingesturl", "GetQueueUrl", "sqs:GetQueueUrl", sidEventQueues},
+		{"ingestqueue", "ReceiveMessage", "sqs:ReceiveMessage", sidEventQueues},
+		{"ingestqueue", "DeleteMessageBatch", "sqs:DeleteMessage", sidEventQueues},
+		{"ingestlist", "ListExecutions", "states:ListExecutions", sidStateMachines},
+		{"sfnredrive", "DescribeExecution", "states:DescribeExecution", sidExecutions},
+		{"sfnredrive", "RedriveExecution", "states:RedriveExecution", sidExecutions},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
 		{"batch", "CreateComputeEnvironment", "iam:CreateServiceLinkedRole", sidBatchServiceLinkedRole},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},
@@ -217,6 +233,33 @@ func policyGrants() []grant {
 		{"scheduler", "DeleteSchedule", "scheduler:DeleteSchedule", sidSchedules},
 		{"scheduler", "ListSchedules", "scheduler:ListSchedules", sidSchedulerAny},
 		{"scheduler", "GetSchedule", "scheduler:GetSchedule", sidSchedulerDiscover},
+		// Tags given to CreateQueue and PutRule need the tagging action
+		// too (SQS developer guide, "Tagging your queues"; EventBridge
+		// API reference, PutRule).
+		{"sqs", "CreateQueue", "sqs:CreateQueue", sidEventQueues},
+		{"sqs", "CreateQueue", "sqs:TagQueue", sidEventQueues},
+		{"sqs", "GetQueueUrl", "sqs:GetQueueUrl", sidEventQueues},
+		{"sqs", "GetQueueAttributes", "sqs:GetQueueAttributes", sidEventQueues},
+		{"sqs", "SetQueueAttributes", "sqs:SetQueueAttributes", sidEventQueues},
+		{"sqs", "DeleteQueue", "sqs:DeleteQueue", sidEventQueues},
+		{"sqs", "ListQueueTags", "sqs:ListQueueTags", sidEventQueues},
+		{"sqs", "TagQueue", "sqs:TagQueue", sidEventQueues},
+		{"sqs", "UntagQueue", "sqs:UntagQueue", sidEventQueues},
+		{"sqs", "ListQueues", "sqs:ListQueues", sidSQSAny},
+		{"sqs", "ListQueueTags", "sqs:ListQueueTags", sidSQSDiscover},
+		{"sqs", "GetQueueAttributes", "sqs:GetQueueAttributes", sidSQSDiscover},
+		{"events", "PutRule", "events:PutRule", sidEventRules},
+		{"events", "PutRule", "events:TagResource", sidEventRules},
+		{"events", "DescribeRule", "events:DescribeRule", sidEventRules},
+		{"events", "DeleteRule", "events:DeleteRule", sidEventRules},
+		{"events", "PutTargets", "events:PutTargets", sidEventRules},
+		{"events", "RemoveTargets", "events:RemoveTargets", sidEventRules},
+		{"events", "ListTargetsByRule", "events:ListTargetsByRule", sidEventRules},
+		{"events", "ListTagsForResource", "events:ListTagsForResource", sidEventRules},
+		{"events", "TagResource", "events:TagResource", sidEventRules},
+		{"events", "UntagResource", "events:UntagResource", sidEventRules},
+		{"events", "ListRules", "events:ListRules", sidEventsAny},
+		{"events", "ListTagsForResource", "events:ListTagsForResource", sidEventsDiscover},
 		{"sts", "GetCallerIdentity", "sts:GetCallerIdentity", sidSTSAny},
 		{"tagging", "GetResources", "tag:GetResources", sidTaggingAny},
 	}

@@ -103,6 +103,8 @@ func scopeAdders() map[sluice.ResourceType]func(*policyScope, sluice.Resource, j
 		sluice.TypeComputeEnvironment: (*policyScope).addComputeEnvironment,
 		sluice.TypeJobQueue:           (*policyScope).addJobQueue,
 		sluice.TypeJobDefinition:      (*policyScope).addJobDefinition,
+		sluice.TypeEventQueue:         (*policyScope).addEventQueue,
+		sluice.TypeEventRule:          (*policyScope).addEventRule,
 	}
 }
 
@@ -234,6 +236,23 @@ func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage)
 	sc.allow(sidBatchAny, "*")
 	sc.pass(principalECSTasks, s.Container.JobRoleArn)
 	sc.pass(principalECSTasks, s.Container.ExecutionRoleArn)
+}
+
+// addEventQueue grants the run events' queue: managing it, and the
+// reads that find queues by their tags.
+func (sc *policyScope) addEventQueue(r sluice.Resource, _ json.RawMessage) {
+	sc.allow(sidEventQueues, sc.mustARN(r))
+	sc.allow(sidSQSAny, "*")
+	sc.allow(sidSQSDiscover, sc.arn("sqs", "*"))
+}
+
+// addEventRule grants the run events' rule: managing it and its targets
+// (a queue, which needs no role passed), and the reads that find rules
+// by their tags.
+func (sc *policyScope) addEventRule(r sluice.Resource, _ json.RawMessage) {
+	sc.allow(sidEventRules, sc.mustARN(r))
+	sc.allow(sidEventsAny, "*")
+	sc.allow(sidEventsDiscover, sc.arn("events", "rule/*"))
 }
 
 // addApplied grants what deleting a resource Sluice applied before needs:

@@ -17,11 +17,14 @@ import (
 	"github.com/sluice-dev/sluice"
 
 	"github.com/sluice-dev/sluice/backends/aws/batch"
+	"github.com/sluice-dev/sluice/backends/aws/events"
 	"github.com/sluice-dev/sluice/backends/aws/rds"
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
+	"github.com/sluice-dev/sluice/backends/aws/sqs"
 	"github.com/sluice-dev/sluice/backends/aws/tagging"
+	"github.com/sluice-dev/sluice/runs/ingest"
 	"github.com/sluice-dev/sluice/statestore"
 )
 
@@ -84,14 +87,20 @@ func TestIAMPolicyGolden(t *testing.T) {
 // grants an action for a method no client has.
 func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 	clients := map[string]reflect.Type{
-		"batch":     reflect.TypeFor[batch.Client](),
-		"rds":       reflect.TypeFor[rds.Client](),
-		"s3":        reflect.TypeFor[s3.Client](),
-		"scheduler": reflect.TypeFor[scheduler.API](),
-		"sfn":       reflect.TypeFor[sfn.API](),
-		"sfnruns":   reflect.TypeFor[sfn.ExecutionAPI](),
-		"sts":       reflect.TypeFor[*sts.Client](),
-		"tagging":   reflect.TypeFor[tagging.API](),
+		"batch":       reflect.TypeFor[batch.Client](),
+		"events":      reflect.TypeFor[events.API](),
+		"sqs":         reflect.TypeFor[sqs.API](),
+		"rds":         reflect.TypeFor[rds.Client](),
+		"s3":          reflect.TypeFor[s3.Client](),
+		"scheduler":   reflect.TypeFor[scheduler.API](),
+		"sfn":         reflect.TypeFor[sfn.API](),
+		"sfnruns":     reflect.TypeFor[sfn.ExecutionAPI](),
+		"sfnredrive":  reflect.TypeFor[sfn.RedriveAPI](),
+		"ingestqueue": reflect.TypeFor[ingest.QueueAPI](),
+		"ingesturl":   reflect.TypeFor[ingest.URLAPI](),
+		"ingestlist":  reflect.TypeFor[ingest.ListAPI](),
+		"sts":         reflect.TypeFor[*sts.Client](),
+		"tagging":     reflect.TypeFor[tagging.API](),
 	}
 	_, doc := trainingPolicy(t)
 	granted := map[string]bool{}
@@ -154,7 +163,7 @@ func TestIAMPolicyScopesResources(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"PassRoleToStates", "PassRoleToScheduler", "PassRoleToEcsTasks", "PassRoleToEc2", "StatesStateMachines", "SchedulerSchedules", "S3Buckets", "RDSInstances", "BatchJobQueues"} {
+	for _, want := range []string{"PassRoleToStates", "PassRoleToScheduler", "PassRoleToEcsTasks", "PassRoleToEc2", "StatesStateMachines", "SchedulerSchedules", "S3Buckets", "RDSInstances", "BatchJobQueues", "SQSEventQueues", "EventsRules"} {
 		if !sids[want] {
 			t.Errorf("no %s statement", want)
 		}

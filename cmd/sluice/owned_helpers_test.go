@@ -35,12 +35,14 @@ func (r awsResource) ownedBy(project, env string) bool {
 
 // live lists every live resource of the world: buckets in kumo, compute
 // environments, job queues and ACTIVE job definition revisions in the
-// Batch fake, state machines not being deleted in the Step Functions fake.
+// Batch fake, state machines not being deleted in the Step Functions fake,
+// the run events' queues and rules in kumo.
 func (w *awsWorld) live(t *testing.T) []awsResource {
 	t.Helper()
 	ctx := context.Background()
 	var all []awsResource
-	for _, list := range []func(context.Context) ([]awsResource, error){w.buckets, w.batchResources, w.jobDefinitions, w.stateMachines} {
+	for _, list := range []func(context.Context) ([]awsResource, error){w.buckets, w.batchResources, w.jobDefinitions, w.stateMachines,
+		w.eventQueues, w.eventRules} {
 		rs, err := list(ctx)
 		for try := 1; err != nil && try < 10; try++ {
 			// The listing clients make one attempt per call; a read cut

@@ -173,7 +173,7 @@ func (o *planOptions) detailedError(g *globalOptions, err error) error {
 // rolloutEnv is the environment as the rollout drives it, connecting to
 // AWS only when needed; conn is set to the connection when one is made.
 func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, conn **awsEnv) *rollout.Env {
-	return &rollout.Env{Name: o.env, Store: store,
+	return &rollout.Env{Name: o.env, Store: store, Local: o.be.local(),
 		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
 		Connect: func(ctx context.Context) (*rollout.Target, error) {
 			if o.be.local() {

@@ -40,6 +40,9 @@ func sfnRates() map[string]awsapi.Rate {
 		"SFN.ListTagsForResource":  {PerSecond: 1, Burst: 100},
 		// Assumed: the guide lists no figure; the create quota's.
 		"SFN.ValidateStateMachineDefinition": {PerSecond: 1, Burst: 100},
+		// Assumed: the guide's figure as recalled (bucket 100, refill 2),
+		// not checked against it here.
+		"SFN.ListExecutions": {PerSecond: 2, Burst: 100},
 	}
 }
 

@@ -166,3 +166,27 @@ func TestDecideCoversEveryKind(t *testing.T) {
 		}
 	}
 }
+
+func TestClassifyEventBridge(t *testing.T) {
+	check(t, awsapi.EventBridge(), []classifyCase{
+		{"concurrent", apiErr("ConcurrentModificationException", "x"), sluice.KindInProgress, waiting, sluice.ReasonInProgress},
+		{"pattern", apiErr("InvalidEventPatternException", "x"), sluice.KindInvalid, stalled, sluice.ReasonInvalid},
+		{"managed", apiErr("ManagedRuleException", "x"), sluice.KindConflict, stalled, sluice.ReasonConflict},
+		{"rules quota", apiErr("LimitExceededException", "x"), sluice.KindQuota, stalled, sluice.ReasonQuotaExceeded},
+		{"gone", apiErr("ResourceNotFoundException", "x"), sluice.KindNotFound, transient, sluice.ReasonNotFound},
+		{"5xx", apiErr("InternalException", "x"), sluice.KindTransient, transient, sluice.ReasonServiceError},
+	})
+}
+
+func TestClassifySQS(t *testing.T) {
+	check(t, awsapi.SQS(), []classifyCase{
+		{"gone", apiErr("QueueDoesNotExist", "x"), sluice.KindNotFound, transient, sluice.ReasonNotFound},
+		{"gone, query protocol", apiErr("AWS.SimpleQueueService.NonExistentQueue", "x"), sluice.KindNotFound, transient, sluice.ReasonNotFound},
+		{"deleted recently", apiErr("QueueDeletedRecently", "x"), sluice.KindInProgress, waiting, sluice.ReasonInProgress},
+		{"name taken", apiErr("QueueNameExists", "x"), sluice.KindConflict, stalled, sluice.ReasonConflict},
+		{"attribute", apiErr("InvalidAttributeValue", "x"), sluice.KindInvalid, stalled, sluice.ReasonInvalid},
+		{"kms", apiErr("KmsAccessDenied", "x"), sluice.KindPermission, stalled, sluice.ReasonPermissionDenied},
+		{"over limit", apiErr("OverLimit", "x"), sluice.KindQuota, stalled, sluice.ReasonQuotaExceeded},
+		{"throttled", apiErr("RequestThrottled", "x"), sluice.KindThrottled, transient, sluice.ReasonThrottled},
+	})
+}

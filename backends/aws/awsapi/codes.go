@@ -14,6 +14,11 @@ const (
 	waitS3        = 5 * time.Second
 	waitRDS       = 30 * time.Second
 	waitScheduler = 5 * time.Second
+	waitEvents    = 5 * time.Second
+	// waitSQS: a queue of the same name deleted less than 60 seconds
+	// ago cannot be created again (SQS API reference, CreateQueue:
+	// QueueDeletedRecently).
+	waitSQS = 60 * time.Second
 )
 
 // rules builds a table of codes with one kind each.
@@ -115,7 +120,45 @@ func Tagging() Service {
 	return Service{Name: "tagging", Rules: r}
 }
 
+// EventBridge is Amazon EventBridge's table (EventBridge API reference,
+// the Errors section of PutRule, PutTargets, DeleteRule, RemoveTargets,
+// DescribeRule, TagResource): another request changing the rule at the
+// same time is in progress; an event pattern it refuses is invalid; a
+// rule another service manages, which only that service may change, is
+// a conflict a person must resolve.
+func EventBridge() Service {
+	var r []Rule
+	r = append(r, rules(sluice.KindInProgress, "ConcurrentModificationException")...)
+	r = append(r, rules(sluice.KindInvalid, "InvalidEventPatternException", "OperationDisabledException")...)
+	r = append(r, rules(sluice.KindConflict, "ManagedRuleException", "ResourceAlreadyExistsException")...)
+	r = append(r, rules(sluice.KindTransient, "InternalException")...)
+	return Service{Name: "events", Rules: r, Wait: waitEvents}
+}
+
+// SQS is Amazon SQS's table (SQS API reference, the Errors section of
+// CreateQueue, GetQueueAttributes, SetQueueAttributes, ReceiveMessage,
+// DeleteMessageBatch), with the codes of both the JSON protocol and the
+// older query protocol ("AWS.SimpleQueueService.NonExistentQueue"). A
+// queue deleted less than 60 seconds ago cannot be created again yet: in
+// progress; so is a purge already running.
+func SQS() Service {
+	var r []Rule
+	r = append(r, rules(sluice.KindNotFound, "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue")...)
+	r = append(r, rules(sluice.KindInProgress, "QueueDeletedRecently", "AWS.SimpleQueueService.QueueDeletedRecently",
+		"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress")...)
+	r = append(r, rules(sluice.KindConflict, "QueueNameExists", "QueueAlreadyExists")...)
+	r = append(r, rules(sluice.KindInvalid, "InvalidAttributeName", "InvalidAttributeValue", "InvalidAddress",
+		"ReceiptHandleIsInvalid", "InvalidIdFormat", "TooManyEntriesInBatchRequest", "EmptyBatchRequest",
+		"BatchEntryIdsNotDistinct", "InvalidBatchEntryId", "UnsupportedOperation",
+		"AWS.SimpleQueueService.UnsupportedOperation")...)
+	r = append(r, rules(sluice.KindPermission, "InvalidSecurity", "KmsAccessDenied", "KmsDisabled", "KmsInvalidState",
+		"KmsNotFound", "KmsOptInRequired")...)
+	r = append(r, rules(sluice.KindQuota, "OverLimit")...)
+	r = append(r, rules(sluice.KindThrottled, "KmsThrottled")...)
+	return Service{Name: "sqs", Rules: r, Wait: waitSQS}
+}
+
 // Services returns the table of every service Sluice's AWS backends call.
 func Services() []Service {
-	return []Service{Batch(), StepFunctions(), S3(), RDS(0), Scheduler(), Tagging()}
+	return []Service{Batch(), StepFunctions(), S3(), RDS(0), Scheduler(), Tagging(), EventBridge(), SQS()}
 }

@@ -34,16 +34,19 @@ type Rate struct {
 // Accounts whose quotas differ override them (NewLimiter).
 func DefaultRates() map[string]Rate {
 	return map[string]Rate{
-		"*":                                        {PerSecond: 50, Burst: 50},
-		"SFN.CreateStateMachine":                   {PerSecond: 1, Burst: 100},
-		"SFN.UpdateStateMachine":                   {PerSecond: 1, Burst: 200},
-		"SFN.DeleteStateMachine":                   {PerSecond: 1, Burst: 100},
-		"SFN.DescribeStateMachine":                 {PerSecond: 20, Burst: 200},
-		"SFN.ListStateMachines":                    {PerSecond: 5, Burst: 100},
-		"SFN.TagResource":                          {PerSecond: 1, Burst: 200},
-		"SFN.UntagResource":                        {PerSecond: 1, Burst: 200},
-		"SFN.ListTagsForResource":                  {PerSecond: 1, Burst: 100},
-		"SFN.ValidateStateMachineDefinition":       {PerSecond: 1, Burst: 100},
+		"*":                                  {PerSecond: 50, Burst: 50},
+		"SFN.CreateStateMachine":             {PerSecond: 1, Burst: 100},
+		"SFN.UpdateStateMachine":             {PerSecond: 1, Burst: 200},
+		"SFN.DeleteStateMachine":             {PerSecond: 1, Burst: 100},
+		"SFN.DescribeStateMachine":           {PerSecond: 20, Burst: 200},
+		"SFN.ListStateMachines":              {PerSecond: 5, Burst: 100},
+		"SFN.TagResource":                    {PerSecond: 1, Burst: 200},
+		"SFN.UntagResource":                  {PerSecond: 1, Burst: 200},
+		"SFN.ListTagsForResource":            {PerSecond: 1, Burst: 100},
+		"SFN.ValidateStateMachineDefinition": {PerSecond: 1, Burst: 100},
+		// Assumed (the guide's figure as recalled, not checked here): the
+		// run catch-up's listing.
+		"SFN.ListExecutions":                       {PerSecond: 2, Burst: 100},
 		"Scheduler.CreateSchedule":                 {PerSecond: 50, Burst: 50},
 		"Scheduler.UpdateSchedule":                 {PerSecond: 50, Burst: 50},
 		"Scheduler.DeleteSchedule":                 {PerSecond: 50, Burst: 50},

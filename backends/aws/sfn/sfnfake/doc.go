@@ -26,5 +26,6 @@
 //
 // It also runs executions of its state machines as a test scripts them
 // (StartExecution, DescribeExecution, GetExecutionHistory, StopExecution):
-// see executions.go.
+// see executions.go; and it lists and redrives them (ListExecutions,
+// RedriveExecution): see redrive.go.
 package sfnfake

@@ -41,6 +41,14 @@ type execution struct {
 	events                    []*event // the whole scripted history
 	end                       *event   // its last event: how it ends
 	pollsLeft                 int
+	// definition is the one it started with, which a redrive runs.
+	definition string
+	// RedriveCount and RedriveDate count its redrives and date the last.
+	RedriveCount int
+	RedriveDate  float64
+	// base is how many events of an earlier attempt precede the current
+	// one's.
+	base int
 }
 
 type startInput struct {
@@ -92,7 +100,7 @@ func (s *Server) startNamed(m *machine, name, input string) (any, *apiError) {
 		return map[string]any{"executionArn": arn, "startDate": x.Start}, nil
 	}
 	x := &execution{ARN: arn, Machine: m.ARN, Name: name, Input: input, Status: "RUNNING", Start: now(),
-		pollsLeft: s.ExecutionPolls}
+		pollsLeft: s.ExecutionPolls, definition: m.Definition}
 	s.play(x, m)
 	s.executions[arn] = x
 	return map[string]any{"executionArn": arn, "startDate": x.Start}, nil
@@ -112,6 +120,12 @@ func (s *Server) play(x *execution, m *machine) {
 		last = run[len(run)-1]
 	}
 	x.events = append([]*event{first}, run...)
+	x.ending(o, f, last)
+}
+
+// ending scripts how x ends after its event last: succeeded unless f
+// failed it.
+func (x *execution) ending(o Outcome, f *failure, last *event) {
 	if f == nil {
 		x.Output = o.Output
 		if x.Output == "" {
@@ -165,14 +179,22 @@ func (s *Server) describeExecution(body []byte) (any, *apiError) {
 			x.finish()
 		}
 	}
-	return x.describe(), nil
+	out := x.describe()
+	out["redriveStatus"] = "REDRIVABLE"
+	if ok, why := s.redriveStatus(x); !ok {
+		out["redriveStatus"], out["redriveStatusReason"] = "NOT_REDRIVABLE", why
+	}
+	return out, nil
 }
 
 // describe returns DescribeExecution's answer for x.
 func (x *execution) describe() map[string]any {
 	out := map[string]any{"executionArn": x.ARN, "stateMachineArn": x.Machine, "name": x.Name,
 		"status": x.Status, "startDate": x.Start, "input": x.Input,
-		"inputDetails": map[string]any{"included": true}, "redriveCount": 0}
+		"inputDetails": map[string]any{"included": true}, "redriveCount": x.RedriveCount}
+	if x.RedriveDate != 0 {
+		out["redriveDate"] = x.RedriveDate
+	}
 	if x.Status == "RUNNING" {
 		return out
 	}

@@ -20,9 +20,9 @@ func (x *execution) shown() []*event {
 		return x.events
 	}
 	ends := taskEnds()
-	for i, e := range x.events {
+	for i, e := range x.events[x.base:] {
 		if ends[e.typ] {
-			return x.events[:i]
+			return x.events[:x.base+i]
 		}
 	}
 	return x.events

@@ -99,6 +99,8 @@ func (s *Server) handlers() map[string]handler {
 		"DescribeExecution":              s.describeExecution,
 		"GetExecutionHistory":            s.history,
 		"StopExecution":                  s.stopExecution,
+		"RedriveExecution":               s.redriveExecution,
+		"ListExecutions":                 s.listExecutions,
 	}
 }
 
