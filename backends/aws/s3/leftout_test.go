@@ -118,7 +118,7 @@ func TestKumoLeftOutFields(t *testing.T) {
 			t.Fatalf("%s: Update: %v", s.name, err)
 		}
 		assertCalls(t, s.name, client.puts(), s.wantCalls)
-		converged(t, b, client, tg)
+		obs = converged(t, b, client, tg)
 	}
 
 	_, err := raw.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("churn-dev-lean")})
@@ -189,7 +189,7 @@ func TestLeftOutReplication(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCalls(t, "Update without a storage class", client.puts(), map[string]int{"PutBucketReplication": 1})
-	converged(t, b, client, tg)
+	obs = converged(t, b, client, tg)
 	fake.mu.Lock()
 	class := fake.buckets["churn-dev-artifacts"].replication.Rules[0].Destination.StorageClass
 	fake.mu.Unlock()
