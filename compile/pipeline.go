@@ -28,6 +28,8 @@ type pipe struct {
 	cases map[*graph.Node][]caseValue
 	// targets are the steps a Catch hands an error to.
 	targets map[*graph.Node]bool
+	// reported holds the findings failOnce recorded, by place and code.
+	reported map[string]bool
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -66,6 +68,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	}
 	p.checkParameters()
 	p.checkTimeouts()
+	p.checkTimeZone()
 	p.cases = p.switchCases()
 	p.targets = p.failureTargets()
 	if !p.ok {
