@@ -50,6 +50,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	p.loc = &locator{doc: d, env: c.in.Env, steps: p.spec.Steps}
 	p.applyDefaults(c.spec.Defaults)
 	g, diags := graph.Build(&p.spec, p.loc.at)
+	diags = graph.OverrideTypos(d, c.in.Env, &p.spec, p.loc.at, diags)
 	for _, diag := range diags {
 		diag.Document, diag.Env = d.ID(), c.in.Env
 		c.diags = append(c.diags, diag)
