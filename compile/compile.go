@@ -42,10 +42,13 @@ type compiler struct {
 	docs     map[string]map[string]*dsl.Document // kind → name → document
 	stores   map[string]*storeInfo
 	computes map[string]*computeInfo
-	out      []sluice.Resource
-	diags    sluice.Diagnostics
-	buf      []byte // encodes a resource's spec
-	scratch  []byte // encodes a state machine's definition
+	// instanceTab is the table of instance types steps are checked
+	// against; only read once compilation starts.
+	instanceTab map[string]instanceSize
+	out         []sluice.Resource
+	diags       sluice.Diagnostics
+	buf         []byte // encodes a resource's spec
+	scratch     []byte // encodes a state machine's definition
 	// arena holds the encoded parts of the pipeline being compiled; it is
 	// reused from one pipeline to the next.
 	arena []byte
@@ -65,7 +68,8 @@ func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
 		return nil, sluice.Diagnostics{sluice.Errorf(sluice.Position{File: dsl.ProjectFile}, "compile.no-project",
 			"no Project document: add %s at the repository root (kind: Project)", dsl.ProjectFile)}
 	}
-	c := &compiler{in: in, project: in.Project.Name, stores: map[string]*storeInfo{}, computes: map[string]*computeInfo{}}
+	c := &compiler{in: in, project: in.Project.Name, stores: map[string]*storeInfo{}, computes: map[string]*computeInfo{},
+		instanceTab: instanceTypes()}
 	if !c.decode(in.Project, &c.spec) {
 		return nil, c.diags
 	}

@@ -63,6 +63,9 @@ func (c *compiler) computeEnvironment(d *dsl.Document) {
 		c.fail(d, d.LocateIn(c.in.Env, false, "spec"), "compute.subnets",
 			"compute environment %q needs subnets: the VPC subnets its instances or Fargate tasks run in", d.Name)
 	}
+	if !c.checkComputeLimits(d, s) {
+		failed = true
+	}
 	tags, ok := c.userTags(d, s.Tags)
 	if failed || !ok {
 		return

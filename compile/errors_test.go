@@ -140,6 +140,7 @@ func TestCompileErrors(t *testing.T) {
 			name: "secret of unknown kind",
 			repo: base + pipelineDoc("  secrets: {A: \"vault:x\"}\n  steps: [{name: a}]\n"),
 			want: []string{"28:11 pipeline.secret"},
+			msg:  "its value is not shown",
 		},
 		{
 			name: "access point and root directory",

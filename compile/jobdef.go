@@ -157,7 +157,8 @@ func (p *pipe) secrets(sc *stepConf) []any {
 		ref, ok := secretRef(sc.secrets[k])
 		if !ok {
 			p.failAt(p.stepPos(sc.n), "pipeline.secret",
-				"secret %s of step %q is %q; write ssm:/path/to/parameter or secretsmanager:name-or-arn", k, sc.n.Name, sc.secrets[k])
+				"secret %s of step %q is not a reference (its value is not shown: it may be the secret itself); write ssm:/path/to/parameter or secretsmanager:name-or-arn",
+				k, sc.n.Name)
 			continue
 		}
 		out = append(out, obj{{"name", k}, {"valueFrom", ref}})

@@ -28,6 +28,8 @@ type pipe struct {
 	cases map[*graph.Node][]caseValue
 	// targets are the steps a Catch hands an error to.
 	targets map[*graph.Node]bool
+	// reported holds the findings failOnce recorded, by place and code.
+	reported map[string]bool
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -48,6 +50,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	p.loc = &locator{doc: d, env: c.in.Env, steps: p.spec.Steps}
 	p.applyDefaults(c.spec.Defaults)
 	g, diags := graph.Build(&p.spec, p.loc.at)
+	diags = graph.OverrideTypos(d, c.in.Env, &p.spec, p.loc.at, diags)
 	for _, diag := range diags {
 		diag.Document, diag.Env = d.ID(), c.in.Env
 		c.diags = append(c.diags, diag)
@@ -66,6 +69,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	}
 	p.checkParameters()
 	p.checkTimeouts()
+	p.checkTimeZone()
 	p.cases = p.switchCases()
 	p.targets = p.failureTargets()
 	if !p.ok {

@@ -70,6 +70,7 @@ func (p *pipe) configure(n *graph.Node) *stepConf {
 	if sc.compute != nil && sc.compute.fargate {
 		p.checkFargate(sc)
 	}
+	p.checkResources(sc)
 	return sc
 }
 
@@ -90,6 +91,9 @@ func (p *pipe) stepTimeout(n *graph.Node) int {
 		p.failAt(pos(), "compile.duration", "%v", err)
 	case secs < minBatchTimeout:
 		p.failAt(pos(), "limit.timeout", "step %q would time out after %ds; AWS Batch needs at least %d seconds", n.Name, secs, minBatchTimeout)
+	case secs > maxTimeoutSeconds:
+		p.failOnce(pos(), "limit.timeout", "step %q may run for %s, longer than a run can last (365 days, Step Functions' limit for a Standard workflow)",
+			n.Name, text)
 	}
 	return secs
 }
@@ -103,9 +107,9 @@ const throttleRetrier = `{"BackoffRate":2,"ErrorEquals":["Batch.AWSBatchExceptio
 // tries after the first, as Step Functions' MaxAttempts does, so it is
 // MaxAttempts unchanged. Steps sharing a retry share its encoding.
 func (p *pipe) stepRetry(n *graph.Node) rawJSON {
-	r, pos := n.Step.Retry, func() sluice.Position { return p.stepPos(n, "retry") }
+	r, at := n.Step.Retry, func(rest ...string) sluice.Position { return p.stepPos(n, append([]string{"retry"}, rest...)...) }
 	if r == nil {
-		r, pos = p.spec.Retry, func() sluice.Position { return p.loc.at("retry") }
+		r, at = p.spec.Retry, p.retryPos
 	}
 	if cached, ok := p.retries[r]; ok {
 		return cached
@@ -113,9 +117,9 @@ func (p *pipe) stepRetry(n *graph.Node) rawJSON {
 	out := rawJSON("[" + throttleRetrier + "]")
 	if r != nil && r.Attempts > 0 {
 		retrier := obj{{"ErrorEquals", retryErrors(r.Errors)}, {"MaxAttempts", r.Attempts},
-			{"IntervalSeconds", p.seconds(r.Delay, 1, pos)}, {"BackoffRate", backoff(r.Backoff)}}
+			{"IntervalSeconds", p.retrySeconds(r.Delay, "delay", func() sluice.Position { return at("delay") })}, {"BackoffRate", backoff(r.Backoff)}}
 		if r.MaxDelay != "" {
-			retrier.set("MaxDelaySeconds", p.seconds(r.MaxDelay, 1, pos))
+			retrier.set("MaxDelaySeconds", p.retrySeconds(r.MaxDelay, "maxDelay", func() sluice.Position { return at("maxDelay") }))
 		}
 		jitter := "NONE"
 		if r.Jitter {

@@ -39,7 +39,7 @@ func (c *compiler) store(name string) *storeInfo {
 // can be without (the backend removes what is there).
 func (c *compiler) bucket(d *dsl.Document) {
 	s := c.store(d.Name)
-	if !s.ok {
+	if !s.ok || !c.checkReplication(d, s.spec) {
 		return
 	}
 	spec := obj{{"Bucket", s.bucket}}

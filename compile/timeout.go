@@ -24,7 +24,12 @@ func (p *pipe) runTimeout() int {
 	if p.spec.RunTimeout == "" {
 		return 0
 	}
-	return p.seconds(p.spec.RunTimeout, 1, p.runTimeoutPos)
+	secs := p.seconds(p.spec.RunTimeout, 1, p.runTimeoutPos)
+	if secs > maxTimeoutSeconds {
+		p.failOnce(p.runTimeoutPos(), "limit.timeout",
+			"runTimeout %s is longer than a run can last (365 days, Step Functions' limit for a Standard workflow)", p.spec.RunTimeout)
+	}
+	return secs
 }
 
 func (p *pipe) runTimeoutPos() sluice.Position { return p.fieldPos("runTimeout", p.own.RunTimeout) }
@@ -41,7 +46,7 @@ func (p *pipe) checkTimeouts() {
 		if sc.timeout > 0 {
 			bounded = true
 		}
-		if run == 0 || sc.timeout <= run {
+		if run == 0 || sc.timeout <= run || sc.timeout > maxTimeoutSeconds {
 			continue
 		}
 		if n.Step.Timeout != "" {

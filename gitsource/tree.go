@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/project"
 )
 
@@ -238,9 +239,21 @@ func (t *Tree) isDir(p string) bool {
 }
 
 // blob reads the blob h from the cache.
+//
+// A blob larger than the loader's default file limit is refused with a
+// *project.TooLargeError before it is read, from the size the object
+// store records; one that yields more than that size is cut at the limit.
 func (t *Tree) blob(h plumbing.Hash) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	limit := int64(dsl.DefaultLimits().MaxFileBytes)
+	size, err := t.s.EncodedObjectSize(h)
+	if err != nil {
+		return nil, fmt.Errorf("blob %s: %w", h, err)
+	}
+	if size > limit {
+		return nil, &project.TooLargeError{Size: size, Limit: limit}
+	}
 	obj, err := t.s.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", h, err)
@@ -249,7 +262,7 @@ func (t *Tree) blob(h plumbing.Hash) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", h, err)
 	}
-	data, err := io.ReadAll(rd)
+	data, err := project.ReadLimited(rd, size, limit)
 	if cerr := rd.Close(); err == nil {
 		err = cerr
 	}

@@ -20,6 +20,8 @@
 //	graph.unknown-step     a reference to a step that does not exist
 //	graph.successors       a step that continues in more than one way
 //	graph.unreachable      a step no path from the start leads to
+//	graph.override-step    a step an environment's override adds that no
+//	                       step leads to: most likely a misspelt name
 //	graph.cycle            steps that lead back to themselves (a → b → a)
 //	graph.join-not-closed  a branch or body path that ends before its join
 //	graph.scope-escape     a jump out of a branch or body

@@ -62,6 +62,10 @@ func (l *Loader) Load(ctx context.Context, src Source) (*Snapshot, error) {
 		return nil, sluice.E("project.Load", sluice.KindInternal, err)
 	}
 	entries = withoutProjectFile(entries)
+	if len(entries) == 0 {
+		snap.noDocuments()
+		return snap.finish(), nil
+	}
 	l.cache.resetUnless(projectHash)
 	results, err := l.readFiles(ctx, entries, snap.Spec.Environments)
 	if err != nil {
@@ -136,10 +140,14 @@ func (l *Loader) readFile(e Entry, envs []string) (fileResult, error) {
 		}
 	}
 	if lim := l.opts.Limits.MaxFileBytes; lim > 0 && e.Size > int64(lim) {
-		return tooLarge(e.Path, e.Size, lim), nil
+		return tooLarge(e.Path, &TooLargeError{Size: e.Size, Limit: int64(lim)}), nil
 	}
 	data, err := e.Read()
 	if err != nil {
+		var large *TooLargeError
+		if errors.As(err, &large) {
+			return tooLarge(e.Path, large), nil
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return fileResult{}, nil
 		}
@@ -152,9 +160,9 @@ func (l *Loader) readFile(e Entry, envs []string) (fileResult, error) {
 	return r, nil
 }
 
-func tooLarge(path string, size int64, limit int) fileResult {
+func tooLarge(path string, err *TooLargeError) fileResult {
 	d := sluice.Errorf(sluice.Position{File: path, Line: 1, Column: 1}, "file.too-large",
-		"file is %d bytes, more than the limit of %d; split it into several files", size, limit)
+		"%v; split it into several files", err)
 	return fileResult{diags: sluice.Diagnostics{d}, broken: true}
 }
 
@@ -168,4 +176,19 @@ func withoutProjectFile(entries []Entry) []Entry {
 		}
 	}
 	return out
+}
+
+// noDocuments records that the project's folder holds no YAML file: a
+// folder that is missing, misspelt or emptied by mistake is an error in
+// validate, never "deploy nothing" with exit 0. The project stays valid:
+// the daemon holds an empty desired set on its own, and prunes to it only
+// where the environment allows an empty set (allowEmpty).
+func (s *Snapshot) noDocuments() {
+	pos := sluice.Position{File: dsl.ProjectFile, Line: 1, Column: 1}
+	if s.Project.Has("spec", "folder") {
+		pos = s.Project.Locate("spec", "folder")
+	}
+	s.Diagnostics = append(s.Diagnostics, sluice.Errorf(pos, "project.no-documents",
+		"folder %q holds no YAML document (it is missing or empty); put the documents there or set folder in %s to where they are",
+		s.Spec.Folder, dsl.ProjectFile))
 }

@@ -21,6 +21,7 @@ func checkPipeline(doc *dsl.Document, env string, merged map[string]any) sluice.
 		return doc.LocateIn(env, false, append([]string{"spec"}, path...)...)
 	}
 	_, diags := graph.Build(spec, at)
+	diags = graph.OverrideTypos(doc, env, spec, at, diags)
 	raw, _ := merged["spec"].(map[string]any)
 	diags = append(diags, checkParameters(spec, raw, at)...)
 	for i := range diags {

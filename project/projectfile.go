@@ -21,6 +21,11 @@ func (l *Loader) loadProject(ctx context.Context, src Source, snap *Snapshot) (s
 			"no %s at the repository root; run \"sluice init\" or create one with kind: Project", dsl.ProjectFile))
 		return "", nil
 	}
+	var large *TooLargeError
+	if errors.As(err, &large) {
+		snap.Diagnostics = append(snap.Diagnostics, tooLarge(dsl.ProjectFile, large).diags...)
+		return "", nil
+	}
 	if err != nil {
 		return "", sluice.E("project.Load", sluice.KindInternal, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/dsl"
 )
 
 // Entry is one file of a repository as a source offers it: its path
@@ -45,18 +46,26 @@ type Source interface {
 
 // Dir is a Source reading a folder of the local file system.
 type Dir struct {
-	Root  string
-	stats *statCache
+	Root string
+	// MaxFileBytes is the largest file Dir reads; a larger one is not
+	// read at all (its size is checked first), and one that grows past it
+	// while read is cut there. Either is a *TooLargeError.
+	MaxFileBytes int64
+	stats        *statCache
 }
 
 // NewDir returns a Source over the folder root. It remembers each file's
 // size and modification time with its hash, so an unchanged file is not
-// read again to learn that it is unchanged.
-func NewDir(root string) *Dir { return &Dir{Root: root, stats: newStatCache()} }
+// read again to learn that it is unchanged. It reads files of up to the
+// default limit of dsl.DefaultLimits.
+func NewDir(root string) *Dir {
+	return &Dir{Root: root, MaxFileBytes: int64(dsl.DefaultLimits().MaxFileBytes), stats: newStatCache()}
+}
 
-// Read returns the content of the file name.
+// Read returns the content of the file name; a *TooLargeError when it is
+// larger than MaxFileBytes.
 func (d *Dir) Read(_ context.Context, name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(name)))
+	return readFileLimited(filepath.Join(d.Root, filepath.FromSlash(name)), d.MaxFileBytes)
 }
 
 // List walks dir for YAML files. Symlinks are followed only when they stay
@@ -114,10 +123,15 @@ func (d *Dir) entry(rel, full string, de fs.DirEntry) (Entry, bool) {
 	if err != nil {
 		return Entry{}, false
 	}
+	if st.Size() > d.MaxFileBytes {
+		// Not read, not even to hash it: the loader refuses it by size.
+		tooLarge := &TooLargeError{Size: st.Size(), Limit: d.MaxFileBytes}
+		return Entry{Path: rel, Size: st.Size(), Read: func() ([]byte, error) { return nil, tooLarge }}, true
+	}
 	hash := d.stats.lookup(rel, st)
-	read := func() ([]byte, error) { return os.ReadFile(full) }
+	read := func() ([]byte, error) { return readFileLimited(full, d.MaxFileBytes) }
 	if hash == "" {
-		data, err := os.ReadFile(full)
+		data, err := readFileLimited(full, d.MaxFileBytes)
 		if err != nil {
 			return Entry{Path: rel, Size: st.Size(), Read: func() ([]byte, error) { return nil, err }}, true
 		}

@@ -29,7 +29,11 @@ func (m *mapper) leaf(e *jsonschema.ValidationError) {
 		m.add(m.loc.pos(false, dup), "schema.unique-items", "%s lists %s twice; remove one",
 			subject(path), describeScalar(valueAt(m.value, dup)))
 	default:
-		code, msg := m.describe(e.ErrorKind, subject(path), valueAt(m.value, path), e.SchemaURL)
+		val := valueAt(m.value, path)
+		code, msg := m.describe(e.ErrorKind, subject(path), val, e.SchemaURL)
+		if holdsSecret(path) {
+			msg = withoutValue(msg, val)
+		}
 		m.add(m.loc.pos(false, path), code, "%s%s", msg, m.v.condition(e.SchemaURL))
 	}
 }
