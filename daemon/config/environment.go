@@ -25,6 +25,7 @@ func (d *decoder) environment(n *yaml.Node, path string, branches names) Environ
 		"sync":          func(v *yaml.Node, p string) { e.Sync = SyncPolicy(d.oneOf(v, p, "auto", "manual")) },
 		"prune":         func(v *yaml.Node, p string) { e.Prune = d.boolean(v, p) },
 		"allowEmpty":    func(v *yaml.Node, p string) { e.AllowEmpty = d.boolean(v, p) },
+		"protected":     func(v *yaml.Node, p string) { e.Protected = d.boolean(v, p) },
 		"driftInterval": func(v *yaml.Node, p string) { e.DriftInterval = d.duration(v, p, MinDriftInterval, true) },
 	}, "")
 	d.require(n, path, present, "name", "branch", "backend")
