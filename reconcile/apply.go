@@ -49,6 +49,11 @@ type Applier struct {
 	// OnWait, when set, is told of each change kept waiting in the apply
 	// and how long until it is looked at again.
 	OnWait func(c Change, err error, after time.Duration)
+	// OnResult, when set, is told of each change's outcome as soon as it
+	// is known, before Apply returns them all: the Result Apply returns
+	// for it. Calls are made one at a time, in the order the changes
+	// end.
+	OnResult func(Result)
 }
 
 // Result is the outcome of one change.
@@ -85,32 +90,45 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 		}
 	}
 	var wg sync.WaitGroup
+	var reporting sync.Mutex
 	for i, c := range p.Changes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer close(done[c.ID])
-			if dep := waitDeps(ctx, depsOf[c.ID], done, &failed); dep != "" {
-				err := notAttempted(dep, &failed)
-				results[i] = Result{Change: c, Err: err}
-				failed.Store(c.ID, err)
-				return
+			results[i] = a.applyAfterDeps(ctx, c, depsOf[c.ID], done, &failed, func() error {
+				return a.attempt(ctx, c, vars, bl, sems[changeType(c)])
+			})
+			if a.OnResult != nil {
+				reporting.Lock()
+				defer reporting.Unlock()
+				a.OnResult(results[i])
 			}
-			err := a.attempt(ctx, c, vars, bl, sems[changeType(c)])
-			var left *sluice.LeftBehind
-			if errors.As(err, &left) {
-				results[i] = Result{Change: c, Note: left.Error()}
-				return
-			}
-			if err != nil {
-				failed.Store(c.ID, err)
-			}
-			results[i] = Result{Change: c, Err: err}
 		}()
 	}
 	wg.Wait()
 	bl.flush(ctx)
 	return results, ctx.Err()
+}
+
+// applyAfterDeps waits for deps, then runs apply unless one of them
+// failed, and returns c's result, recording its failure in failed.
+func (a *Applier) applyAfterDeps(ctx context.Context, c Change, deps []sluice.ResourceID, done map[sluice.ResourceID]chan struct{},
+	failed *sync.Map, apply func() error) Result {
+	if dep := waitDeps(ctx, deps, done, failed); dep != "" {
+		err := notAttempted(dep, failed)
+		failed.Store(c.ID, err)
+		return Result{Change: c, Err: err}
+	}
+	err := apply()
+	var left *sluice.LeftBehind
+	if errors.As(err, &left) {
+		return Result{Change: c, Note: left.Error()}
+	}
+	if err != nil {
+		failed.Store(c.ID, err)
+	}
+	return Result{Change: c, Err: err}
 }
 
 // minFollow is the shortest wait before a change kept waiting in an apply

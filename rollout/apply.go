@@ -64,6 +64,7 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 		return nil, err
 	}
 	applier.Vars = reconcile.Vars(t.Vars, p.Applied)
+	applier.OnResult = o.onResult
 	if o.beforeApply != nil {
 		o.beforeApply(p)
 	}

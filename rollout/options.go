@@ -38,6 +38,7 @@ type applyOptions struct {
 	beforeApply func(*Planned)
 	followUntil time.Time
 	onWait      func(reconcile.Change, error, time.Duration)
+	onResult    func(reconcile.Result)
 }
 
 type planOption func(*planOptions)
@@ -86,6 +87,13 @@ func BeforeApply(show func(*Planned)) ApplyOption {
 // onWait, when not nil, of each wait.
 func Follow(until time.Time, onWait func(c reconcile.Change, err error, after time.Duration)) ApplyOption {
 	return applyOption(func(o *applyOptions) { o.followUntil, o.onWait = until, onWait })
+}
+
+// OnResult tells onResult of each change's outcome as soon as it ends
+// (see reconcile.Applier's OnResult), one call at a time, before Apply
+// returns them all in the Outcome.
+func OnResult(onResult func(reconcile.Result)) ApplyOption {
+	return applyOption(func(o *applyOptions) { o.onResult = onResult })
 }
 
 // ApplyOptions are opts as options of an Apply, for a caller that plans

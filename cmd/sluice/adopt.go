@@ -54,6 +54,7 @@ so. RESOURCE_ID is the Type/name a plan prints.`,
 	cmd.Flags().StringVar(&o.state, "state", "", "state `FILE` (default $XDG_STATE_HOME/sluice/PROJECT.db)")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "show what would be adopted and change nothing")
 	o.aws.flags(cmd)
+	_ = cmd.Flags().MarkHidden("protected") // adopt tags, it changes no database
 	return cmd
 }
 

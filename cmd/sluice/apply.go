@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,6 +46,11 @@ disabled before deletion) are not waited for: apply reports them as waiting,
 and the next apply takes them further. With --wait DURATION, apply stays and
 takes them further itself, showing each one's progress, until nothing is in
 progress or DURATION has passed.
+
+Each change is shown as soon as it ends, with the time since the apply
+started ("create   Bucket/data: done in 3s"), or why it failed; on a
+terminal a live line shows the changes still running. With -o json or
+-o yaml these lines go to standard error.
 
 Invalid documents do not stop the rest: what they produced is held, the
 other documents are applied, and the findings are printed.
@@ -105,16 +109,22 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string)
 		}
 	}
 	shown := len(expect) > 0 && saved == nil
+	progress := o.progress(g)
 	before := func(p *rollout.Planned) {
 		planned = p.Plan
 		if o.format == "text" && !shown {
 			_ = writePlanTerminal(g, o.env, p.Plan)
 		}
+		progress.begin(p.Plan)
 	}
-	out, err := o.applyAndWait(ctx, g, env, run, before, expect...)
+	stop := progress.ticking()
+	out, err := o.applyAndWait(ctx, env, run, progress, before, expect...)
+	stop()
 	if err != nil {
+		progress.finish(nil)
 		return planChanged(g, err, what)
 	}
+	progress.finish(out.Results)
 	if err := o.keepCheckout(g); err != nil {
 		return err
 	}
@@ -122,8 +132,8 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string)
 		if err := writeOutput(g.stdout, o.format, applyDocument(o.env, planned, out.Results), nil); err != nil {
 			return err
 		}
-	} else {
-		reportResults(g, out.Results, conn, o.debug)
+	} else if conn != nil {
+		fmt.Fprintf(g.stdout, "AWS calls: %d, of which %d changed something\n", totalCalls(conn), conn.calls.Mutations())
 	}
 	if out.Incomplete > 0 || run.Findings.HasErrors() {
 		return exitError{code: exitInvalid}
@@ -132,26 +142,19 @@ func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string)
 }
 
 // applyAndWait applies and, with --wait, applies again each time the
-// changes in progress are due to be looked at, printing their progress,
-// until none is in progress, one fails, or the wait is over.
-func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *rollout.Env, run *rollout.Desired,
+// changes in progress are due to be looked at, showing each change as it
+// ends and the progress of those in progress, until none is in progress,
+// one fails, or the wait is over.
+func (o *applyOptions) applyAndWait(ctx context.Context, env *rollout.Env, run *rollout.Desired, progress *applyProgress,
 	before func(*rollout.Planned), first ...rollout.ApplyOption) (*rollout.Outcome, error) {
 	deadline := time.Now().Add(o.wait)
-	progress := g.stdout
-	if o.format != "text" {
-		progress = g.stderr
-	}
-	start := time.Now()
-	opts := append(rollout.ApplyOptions(o.planOptions()...), rollout.BeforeApply(before))
+	opts := append(rollout.ApplyOptions(o.planOptions()...), rollout.BeforeApply(before), rollout.OnResult(progress.result))
 	if o.wait > 0 {
 		// Changes waiting on another (a queue on its compute
 		// environment) are taken further within each apply, so that
 		// what depends on them starts as soon as they are done.
-		var mu sync.Mutex
 		opts = append(opts, rollout.Follow(deadline, func(c reconcile.Change, err error, after time.Duration) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(progress, "  [%s] %s still in progress: %s; checking again in %s\n", time.Since(start).Round(time.Second), c.ID, sentence(err, o.debug), after)
+			progress.say("  [%s] %s still in progress: %s; checking again in %s", progress.elapsed(), c.ID, sentence(err, o.debug), after)
 		}))
 	}
 	for {
@@ -167,12 +170,14 @@ func (o *applyOptions) applyAndWait(ctx context.Context, g *globalOptions, env *
 		pending := map[sluice.ResourceID]bool{}
 		for _, r := range out.Failed() {
 			pending[r.Change.ID] = true
-			fmt.Fprintf(progress, "  [%s] %s still in progress: %s\n", time.Since(start).Round(time.Second), r.Change.ID, sentence(r.Err, o.debug))
+			progress.say("  [%s] %s still in progress: %s", progress.elapsed(), r.Change.ID, sentence(r.Err, o.debug))
 		}
-		fmt.Fprintf(progress, "  checking again in %s...\n", after)
+		progress.say("  checking again in %s...", after)
 		// The next rounds read back only what was in progress: the rest
-		// was read (or created) a moment ago.
-		opts = append(opts, rollout.BeforeApply(nil), rollout.RefreshOnly(func(id sluice.ResourceID) bool { return pending[id] }))
+		// was read (or created) a moment ago; their plan is not shown
+		// again.
+		opts = append(opts, rollout.BeforeApply(func(p *rollout.Planned) { progress.begin(p.Plan) }),
+			rollout.RefreshOnly(func(id sluice.ResourceID) bool { return pending[id] }))
 		select {
 		case <-ctx.Done():
 			return out, ctx.Err()
@@ -212,30 +217,6 @@ func openStore(path string, run *rollout.Desired) (*statestore.Store, error) {
 		return nil, err
 	}
 	return statestore.Open(path, statestore.Options{})
-}
-
-// reportResults prints each change's outcome and the AWS calls made.
-func reportResults(g *globalOptions, results []reconcile.Result, env *awsEnv, debug bool) {
-	for _, r := range results {
-		if !r.Change.Action.Mutates() && r.Err == nil {
-			continue
-		}
-		status := "done"
-		if r.Note != "" {
-			status = "done; " + r.Note
-		}
-		if r.Err != nil {
-			decision, after := sluice.RetryOf(r.Err)
-			status = fmt.Sprintf("%s: %s", decision, sentence(r.Err, debug))
-			if decision == sluice.RetryWaiting {
-				status = fmt.Sprintf("in progress, apply again in %s: %s", after, sentence(r.Err, debug))
-			}
-		}
-		fmt.Fprintf(g.stdout, "  %-8s %s: %s\n", r.Change.Action, r.Change.ID, status)
-	}
-	if env != nil {
-		fmt.Fprintf(g.stdout, "AWS calls: %d, of which %d changed something\n", totalCalls(env), env.calls.Mutations())
-	}
 }
 
 // totalCalls returns how many requests were sent to AWS, each attempt of

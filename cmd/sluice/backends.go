@@ -39,6 +39,9 @@ type awsOptions struct {
 	region, role, endpoint    string
 	statesRole, schedulerRole string
 	pathStyle                 bool
+	// protected defers disruptive database changes to the maintenance
+	// window, as an environment marked protected does in the daemon.
+	protected bool
 	// quotas override the client's per-operation quotas
 	// (awsapi.DefaultRates), for accounts whose quotas were raised.
 	quotas []string
@@ -52,6 +55,8 @@ func (o *awsOptions) flags(cmd *cobra.Command) {
 		"`ARN` of the role Step Functions runs pipelines with (SLUICE_STATES_ROLE_ARN)")
 	cmd.Flags().StringVar(&o.schedulerRole, "scheduler-role-arn", os.Getenv("SLUICE_SCHEDULER_ROLE_ARN"),
 		"`ARN` of the role EventBridge Scheduler starts pipelines with (SLUICE_SCHEDULER_ROLE_ARN)")
+	cmd.Flags().BoolVar(&o.protected, "protected", envBool(os.Getenv("SLUICE_PROTECTED")),
+		"treat the environment as protected: changes that restart a database (instance class, engine version) wait for its maintenance window instead of applying at once (SLUICE_PROTECTED=true)")
 	cmd.Flags().BoolVar(&o.pathStyle, "s3-path-style", os.Getenv("AWS_ENDPOINT_URL") != "", "address S3 buckets by path (emulators need it)")
 	cmd.Flags().StringArrayVar(&o.quotas, "aws-quota", envList(os.Getenv("SLUICE_AWS_QUOTAS")),
 		"an AWS API `QUOTA` the client keeps to instead of AWS's default, SERVICE.OPERATION=PERSECOND[/BURST] (e.g. SFN.CreateStateMachine=2/150), for an account whose quotas were raised; repeatable (SLUICE_AWS_QUOTAS: comma-separated)")
@@ -63,6 +68,16 @@ func envList(v string) []string {
 		return nil
 	}
 	return strings.Split(v, ",")
+}
+
+// envBool reads a boolean environment value: "1", "true", "yes" (any
+// case) are true, anything else false.
+func envBool(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes":
+		return true
+	}
+	return false
 }
 
 // awsEnv is a connected environment: a backend per resource type, the
@@ -87,18 +102,28 @@ func (o *awsOptions) connect(ctx context.Context, env string) (*awsEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	return connectAWS(ctx, awsTarget{
+	return connectAWS(ctx, o.targetFor(env), calls, awsapi.WithRecorder(calls), awsapi.WithLimiter(awsapi.NewLimiter(quotas)))
+}
+
+// targetFor is what connecting env to AWS needs, from the flags.
+func (o *awsOptions) targetFor(env string) awsTarget {
+	return awsTarget{
 		Target:    awsapi.Target{Region: o.region, RoleARN: o.role, Endpoint: o.endpoint},
 		env:       env,
+		protected: o.protected,
 		roles:     roles{states: o.statesRole, scheduler: o.schedulerRole},
 		pathStyle: o.pathStyle,
-	}, calls, awsapi.WithRecorder(calls), awsapi.WithLimiter(awsapi.NewLimiter(quotas)))
+	}
 }
 
 // awsTarget is everything connecting an environment to AWS needs.
 type awsTarget struct {
 	awsapi.Target
-	env       string
+	env string
+	// protected defers changes that restart a database to its
+	// maintenance window (rds.Options.DeferDisruptive); the
+	// environment's name plays no part.
+	protected bool
 	roles     roles
 	pathStyle bool
 }
@@ -159,7 +184,7 @@ func awsBackends(cfg aws.Config, t awsTarget, states *awssfn.Client, smOpts sfn.
 		sluice.TypeStateMachine: sfn.New(states, smOpts),
 		sluice.TypeSchedule:     scheduler.New(awsscheduler.NewFromConfig(cfg)),
 		sluice.TypeBucket:       s3.New(s3client, cfg.Region),
-		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: t.env == "prod"}),
+		sluice.TypeDBInstance:   rds.New(awsrds.NewFromConfig(cfg), rds.Options{DeferDisruptive: t.protected}),
 		sluice.TypeEventQueue:   sqs.New(awssqs.NewFromConfig(cfg)),
 		sluice.TypeEventRule:    events.New(eventbridge.NewFromConfig(cfg)),
 	}

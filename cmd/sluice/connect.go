@@ -66,14 +66,21 @@ func (c *connector) connectAWS(ctx context.Context, env config.Environment, rec 
 	if a == nil {
 		return nil, fmt.Errorf("environment %s: no aws settings", env.Name)
 	}
-	t := awsTarget{Target: awsapi.Target{Region: a.Region, RoleARN: a.RoleARN, ExternalID: a.ExternalID, Endpoint: a.Endpoint},
-		env: env.Name, roles: roles{states: a.StatesRoleARN, scheduler: a.SchedulerRoleARN}, pathStyle: a.S3PathStyle}
+	t := targetOf(env)
 	calls := &awsapi.Counter{}
 	e, err := connectAWS(ctx, t, calls, awsapi.WithRecorder(fanout{calls, rec}), awsapi.WithLimiter(c.limiter(a)))
 	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", env.Name, err)
 	}
 	return rolloutTarget(e), nil
+}
+
+// targetOf is what connecting env to AWS needs, from its configuration
+// (env.AWS set).
+func targetOf(env config.Environment) awsTarget {
+	a := env.AWS
+	return awsTarget{Target: awsapi.Target{Region: a.Region, RoleARN: a.RoleARN, ExternalID: a.ExternalID, Endpoint: a.Endpoint},
+		env: env.Name, protected: env.Protected, roles: roles{states: a.StatesRoleARN, scheduler: a.SchedulerRoleARN}, pathStyle: a.S3PathStyle}
 }
 
 // limiter returns the limiter of a's account and region, keeping to a's

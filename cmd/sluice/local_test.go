@@ -50,8 +50,11 @@ func TestLocalCycleFromInit(t *testing.T) {
 		t.Errorf("the plan still creates the MetadataStore without a server:\n%s", out)
 	}
 	code, out, stderr = runCLI(t, args("apply")...)
-	if code != exitOK || strings.Count(out, ": done") != 8 {
+	if code != exitOK || strings.Count(out, ": done in ") != 8 {
 		t.Fatalf("apply: exit %d, want 0 and 8 resources done:\n%s%s", code, out, stderr)
+	}
+	if strings.Contains(out, "\x1b[") || strings.Contains(out, " elapsed, applying ") {
+		t.Errorf("piped apply wrote a live line:\n%q", out)
 	}
 	if code, out, stderr = runCLI(t, args("plan", "--detailed-exitcode")...); code != exitOK {
 		t.Errorf("plan after apply: exit %d, want 0 (no changes):\n%s%s", code, out, stderr)

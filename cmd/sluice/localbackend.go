@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -41,6 +42,44 @@ func (o *backendOptions) flags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.pgDSN, "postgres-dsn", "",
 		"with --backend local, the PostgreSQL `DSN` on which MetadataStores become databases (default $SLUICE_PG_DSN); without one they are held")
 	cmd.Flags().BoolVar(&o.noBox, "no-sandbox", false, "with --backend local, run steps without the bubblewrap sandbox")
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error { return o.checkScope(cmd) }
+}
+
+// awsOnlyFlags and localOnlyFlags are the flags that mean something on
+// one backend only.
+func awsOnlyFlags() []string {
+	return []string{"region", "role-arn", "endpoint-url", "states-role-arn", "scheduler-role-arn", "s3-path-style", "aws-quota", "protected"}
+}
+
+func localOnlyFlags() []string { return []string{"local-dir", "postgres-dsn", "no-sandbox"} }
+
+// checkScope refuses a flag given on the command line that the chosen
+// backend would ignore, such as --aws-quota with --backend local, rather
+// than let it look as if it did something.
+func (o *backendOptions) checkScope(cmd *cobra.Command) error {
+	other, scoped := backendLocal, localOnlyFlags()
+	if o.local() {
+		other, scoped = backendAWS, awsOnlyFlags()
+	}
+	var given []string
+	for _, name := range scoped {
+		if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
+			given = append(given, "--"+name)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s only with --backend %s (this command uses --backend %s): leave %s out, or choose --backend %s",
+		strings.Join(given, ", "), other, o.backend, pronoun(len(given)), other)
+}
+
+// pronoun is "it" or "them".
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // dsn is the PostgreSQL DSN given by --postgres-dsn or SLUICE_PG_DSN.

@@ -97,6 +97,7 @@ staging would change in AWS, and says whether that merge is a fast-forward.`,
 		},
 	}
 	o.flags(cmd)
+	_ = cmd.Flags().MarkHidden("protected") // only apply changes databases
 	outputFlag(cmd, &o.format, "text", "text", "json", "yaml", "markdown")
 	cmd.Flags().StringVar(&o.ref, "ref", "", "plan the files of Git `REF` (a branch, tag or commit) instead of the checkout: what merging it would deploy")
 	cmd.Flags().StringVar(&o.base, "base", "", "with --ref, the `BRANCH` it would be merged into, to say whether that is a fast-forward (default: the environment's name)")

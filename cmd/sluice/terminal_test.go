@@ -134,8 +134,11 @@ func TestApplyAsksBeforeDeleting(t *testing.T) {
 		t.Errorf("plan after the cancelled apply: exit %d, want 2 (the deletions still to do)", code)
 	}
 	code, out = atTerminal(t, 120, "yes\n", apply...)
-	if code != exitOK || !strings.Contains(out, "delete   StateMachine/training: done") || strings.Count(out, "Plan for dev") != 1 {
+	if code != exitOK || !strings.Contains(out, "delete   StateMachine/training: done in ") || strings.Count(out, "Plan for dev") != 1 {
 		t.Errorf("apply answered yes: exit %d, want the deletions done and the plan shown once:\n%s", code, out)
+	}
+	if !strings.Contains(out, " elapsed, applying ") || !strings.Contains(out, "\r\x1b[K") {
+		t.Errorf("apply on a terminal: no live line naming the changes running:\n%q", out)
 	}
 	if code, out, _ := runCLI(t, plan...); code != exitOK {
 		t.Errorf("plan after the agreed apply: exit %d, want 0:\n%s", code, out)

@@ -117,6 +117,11 @@ type Environment struct {
 	Prune         bool          `json:"prune"`
 	AllowEmpty    bool          `json:"allowEmpty"`
 	DriftInterval time.Duration `json:"driftInterval"`
+	// Protected marks an environment whose disruptive changes wait:
+	// on AWS, a change that restarts a database (instance class,
+	// engine version) is applied in its next maintenance window rather
+	// than at once. Off by default, whatever the environment's name.
+	Protected bool `json:"protected,omitempty"`
 }
 
 // AWS is the account, region and roles of an environment on the aws

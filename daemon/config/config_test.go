@@ -72,7 +72,7 @@ func TestExample(t *testing.T) {
 	if len(cfg.Warnings) != 0 {
 		t.Errorf("warnings: %v", cfg.Warnings)
 	}
-	if env, ok := cfg.Environment("prod"); !ok || env.Sync != config.SyncManual || env.Repository != "ml" {
+	if env, ok := cfg.Environment("prod"); !ok || env.Sync != config.SyncManual || env.Repository != "ml" || !env.Protected {
 		t.Errorf("Environment(prod) = %+v, %v", env, ok)
 	}
 }

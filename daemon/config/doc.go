@@ -65,6 +65,8 @@
 //	    allowEmpty    prune an environment whose desired set is empty;
 //	                  default false
 //	    driftInterval default 10m, at least 1m, 0 disables
+//	    protected     true: changes that restart a database wait for its
+//	                  maintenance window; default false, whatever the name
 //
 // A Secret is {file: PATH} or {env: VARIABLE}, exactly one; a value
 // written in place is an error. Secret.Read returns the value.

@@ -6,14 +6,28 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// sharedEnvHint says why an environment name is unique across one
+// daemon's repositories and what to do when two repositories use one.
+const sharedEnvHint = "one daemon knows an environment by its name alone (API paths, sluice --env, " +
+	"the state file, the runs and the metrics' environment label), so two repositories cannot both deploy it here; " +
+	"serve the other repository from a second daemon (its own stateFile, runs and listen address), " +
+	"or rename the environment in that repository's documents and here, knowing that its AWS resources' names " +
+	"and tags carry the environment's name: renaming creates them again under the new name, and the old ones stay until pruned"
+
 // environment decodes one item of a repository's environments; branches
-// holds the repository's branches already mapped.
-func (d *decoder) environment(n *yaml.Node, path string, branches names) Environment {
+// and envs hold the repository's branches and environments already
+// mapped.
+func (d *decoder) environment(n *yaml.Node, path string, branches, envs names) Environment {
 	e := Environment{Sync: SyncAuto, DriftInterval: DefaultDriftInterval}
 	present := d.mapping(n, path, map[string]field{
 		"name": func(v *yaml.Node, p string) {
 			e.Name = d.name(v, p)
-			d.unique(d.envs, v, p, "environment", e.Name, "environment names are unique across the configuration")
+			if _, again := envs[e.Name]; again {
+				d.unique(envs, v, p, "environment", e.Name, "a repository deploys each of its environments once")
+				return
+			}
+			d.unique(envs, v, p, "environment", e.Name, "")
+			d.unique(d.envs, v, p, "environment", e.Name, sharedEnvHint)
 		},
 		"branch": func(v *yaml.Node, p string) {
 			e.Branch = d.branch(v, p)
@@ -25,6 +39,7 @@ func (d *decoder) environment(n *yaml.Node, path string, branches names) Environ
 		"sync":          func(v *yaml.Node, p string) { e.Sync = SyncPolicy(d.oneOf(v, p, "auto", "manual")) },
 		"prune":         func(v *yaml.Node, p string) { e.Prune = d.boolean(v, p) },
 		"allowEmpty":    func(v *yaml.Node, p string) { e.AllowEmpty = d.boolean(v, p) },
+		"protected":     func(v *yaml.Node, p string) { e.Protected = d.boolean(v, p) },
 		"driftInterval": func(v *yaml.Node, p string) { e.DriftInterval = d.duration(v, p, MinDriftInterval, true) },
 	}, "")
 	d.require(n, path, present, "name", "branch", "backend")

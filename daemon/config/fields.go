@@ -45,7 +45,7 @@ func (d *decoder) config(n *yaml.Node) *Config {
 // already declared.
 func (d *decoder) repository(n *yaml.Node, path string, repos names) Repository {
 	r := Repository{Path: DefaultPath, PollInterval: DefaultPollInterval}
-	branches := names{}
+	branches, envs := names{}, names{}
 	present := d.mapping(n, path, map[string]field{
 		"name": func(v *yaml.Node, p string) {
 			r.Name = d.name(v, p)
@@ -58,7 +58,7 @@ func (d *decoder) repository(n *yaml.Node, path string, repos names) Repository 
 		"webhooks":     func(v *yaml.Node, p string) { r.Webhooks = d.webhooks(v, p) },
 		"environments": func(v *yaml.Node, p string) {
 			d.list(v, p, func(item *yaml.Node, ip string) {
-				r.Environments = append(r.Environments, d.environment(item, ip, branches))
+				r.Environments = append(r.Environments, d.environment(item, ip, branches, envs))
 			})
 		},
 	}, "")

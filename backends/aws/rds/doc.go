@@ -16,7 +16,7 @@
 // Update sends one ModifyDBInstance holding only the fields that differ,
 // and only while the instance is available (else a waiting error). Its
 // ApplyImmediately rule: changes are applied at once, except that with
-// Options.DeferDisruptive (meant for production environments) a change of
+// Options.DeferDisruptive (set for environments marked protected) a change of
 // DBInstanceClass or EngineVersion, which restarts the database, waits
 // for the maintenance window, and the fields sent with it too. A field
 // RDS cannot change in place (Engine, DBName, MasterUsername,

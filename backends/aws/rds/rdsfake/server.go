@@ -30,6 +30,8 @@ type Server struct {
 	dbs       map[string]*dbInstance // by identifier
 	snapshots []string
 	calls     []string
+	// immediate holds the ApplyImmediately of each ModifyDBInstance.
+	immediate []string
 }
 
 // Instance is a copy of one DB instance as the fake holds it.
@@ -73,6 +75,15 @@ func (s *Server) Calls() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.calls)
+}
+
+// ApplyImmediately returns the ApplyImmediately parameter of each
+// ModifyDBInstance received so far, in order, as sent ("true", "false",
+// or "" when the call left it out).
+func (s *Server) ApplyImmediately() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.immediate)
 }
 
 // Snapshots returns the names of the final snapshots deletes have taken,
@@ -201,6 +212,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	action := form.Get("Action")
 	s.calls = append(s.calls, action)
+	if action == "ModifyDBInstance" {
+		s.immediate = append(s.immediate, form.Get("ApplyImmediately"))
+	}
 	h, ok := s.actions()[action]
 	if !ok {
 		writeError(w, http.StatusBadRequest, "InvalidAction", "rdsfake does not implement "+action)
