@@ -15,10 +15,10 @@ import (
 
 // recordsRuns reports whether env's runs are in the run store: a store
 // is configured and env is on the local backend, whose runs are recorded
-// as they happen. Runs on AWS are not recorded yet.
+// as they happen, or on AWS with the daemon ingesting its runs.
 func (d *Daemon) recordsRuns(env string) bool {
 	w, err := d.env(env)
-	return err == nil && d.opts.Runs != nil && w.cfg.Backend == config.BackendLocal
+	return err == nil && d.opts.Runs != nil && (w.cfg.Backend == config.BackendLocal || d.ingests(w))
 }
 
 // maxLogServed bounds the bytes of one log the API serves: the end of a
