@@ -23,9 +23,13 @@ import (
 type IngestConnector func(ctx context.Context, env config.Environment, rec awsapi.Recorder, queue string,
 	sink ingest.RunSink) (*ingest.Drainer, *ingest.CatchUp, error)
 
-// ingestRetry is how long the ingestion of an environment waits before
-// trying again to start: its queue not applied yet, or AWS unreachable.
-const ingestRetry = time.Minute
+// How long the ingestion of an environment waits before trying again to
+// start: while its queue is not in the inventory (a read of the state
+// file), and after a failure to reach it on AWS.
+const (
+	ingestWaitQueue = 5 * time.Second
+	ingestRetry     = time.Minute
+)
 
 // ingestKey keys an environment's ingestion among what the daemon
 // started.
@@ -40,7 +44,8 @@ func (d *Daemon) ingests(w *envWorker) bool {
 // ingest records w's runs in the run store until stop closes: once the
 // environment's run events queue is applied, it drains the queue and
 // catches up by listing its state machines' executions (ingest.Ingester).
-// Until then, and after a failure to start, it tries again every minute.
+// Until then it looks at the inventory every 5 seconds; after a failure
+// to reach the queue it tries again every minute.
 func (d *Daemon) ingest(ctx context.Context, stop <-chan struct{}, w *envWorker) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -71,15 +76,15 @@ func (d *Daemon) ingest(ctx context.Context, stop <-chan struct{}, w *envWorker)
 				return
 			}
 		}
-		why := "the run events queue is not applied yet"
+		why, wait := "the run events queue is not applied yet", ingestWaitQueue
 		if err != nil {
-			why = err.Error()
+			why, wait = err.Error(), ingestRetry
 		}
 		if why != waiting {
-			log.Warn("runs on AWS not recorded yet; trying again every minute", "reason", why)
+			log.Warn("runs on AWS not recorded yet", "reason", why, "retry", wait.String())
 			waiting = why
 		}
-		c, stopTimer := d.opts.NewTimer(ingestRetry)
+		c, stopTimer := d.opts.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 		case <-c:
