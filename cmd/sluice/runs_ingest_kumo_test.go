@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -66,10 +67,16 @@ func TestDaemonKumoIngestsOutsideRuns(t *testing.T) {
 		t.Fatalf("outside-2 ended %s, want SUCCEEDED", e.Status)
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
-	_ = cmd.Wait()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("the daemon did not stop cleanly on SIGTERM while ingesting: %v", err)
+	}
 	_, server = startDaemonProcess(t, config)
 	waitListed(t, server, "outside-2", "SUCCEEDED")
 	waitListed(t, server, "outside-1", "FAILED")
+	if m := scrapeMetrics(t, server); !strings.Contains(m, `sluice_run_events_total{environment="dev",result="written"}`) ||
+		!strings.Contains(m, `sluice_aws_api_calls_total{operation="ListExecutions",result="ok",service="SFN"}`) {
+		t.Errorf("after the catch-up /metrics counts no written run event or no ListExecutions call:\n%s", m)
+	}
 
 	w.sfn.ScriptExecution("outside-1", sfnfake.Outcome{})
 	code, out, errOut := runCLI(t, "runs", "resume", "outside-1", "--env", "dev", "--server", server)
@@ -162,4 +169,18 @@ func waitListed(t *testing.T, server, name, status string) sluice.RunRecord {
 	}
 	t.Fatalf("run %s never listed %s; last answer: %s", name, status, last)
 	return sluice.RunRecord{}
+}
+
+func scrapeMetrics(t *testing.T, server string) string {
+	t.Helper()
+	resp, err := http.Get(server + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
