@@ -69,6 +69,14 @@ type Options struct {
 	// runs.retention are deleted from it hourly. Nil: the API lists only
 	// the runs this process started, from memory.
 	Runs sluice.RunStore
+	// Ingest, with Runs, records the runs of the AWS environments in
+	// Runs, whoever started them: from each environment's run events
+	// queue and a periodic listing of its state machines' executions.
+	// Nil: AWS runs are not recorded.
+	Ingest IngestConnector
+	// IngestInterval is the time between two catch-up listings of an
+	// environment's executions (0: ingest.DefaultInterval).
+	IngestInterval time.Duration
 	// ShutdownGrace is how long a shutdown lets reconciles in flight
 	// finish before cancelling them (the journal makes a cancelled apply
 	// safe to resume); default 30 s.

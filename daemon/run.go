@@ -59,6 +59,7 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 	}
 	for _, w := range d.envs {
 		keep[w] = true
+		keep[ingestKey{w}] = true
 	}
 	d.mu.RUnlock()
 	// Replaced workers finish their reconcile in flight before their
@@ -84,6 +85,9 @@ func (d *Daemon) startAll() {
 	for _, name := range d.order {
 		w := d.envs[name]
 		d.start(w, w.run)
+		if d.ingests(w) {
+			d.start(ingestKey{w}, func(ctx context.Context, stop <-chan struct{}) { d.ingest(ctx, stop, w) })
+		}
 	}
 	for _, r := range d.repos {
 		d.start(r, r.run)

@@ -15,10 +15,10 @@ import (
 
 // recordsRuns reports whether env's runs are in the run store: a store
 // is configured and env is on the local backend, whose runs are recorded
-// as they happen. Runs on AWS are not recorded yet.
+// as they happen, or on AWS with the daemon ingesting its runs.
 func (d *Daemon) recordsRuns(env string) bool {
 	w, err := d.env(env)
-	return err == nil && d.opts.Runs != nil && w.cfg.Backend == config.BackendLocal
+	return err == nil && d.opts.Runs != nil && (w.cfg.Backend == config.BackendLocal || d.ingests(w))
 }
 
 // maxLogServed bounds the bytes of one log the API serves: the end of a
@@ -253,11 +253,14 @@ type resumer interface {
 	ResumeExecution(ctx context.Context, id, name string) (string, error)
 }
 
-// ResumeRun starts a new run of env that resumes the failed run id (by
-// id or name) from its failed step, reusing what succeeded; name names
-// it (empty: generated). It fails with ErrNotFound for an unknown run,
-// ErrConflict for one running or succeeded, or when the environment's
-// backend cannot resume runs.
+// ResumeRun resumes the failed run id (by id or name) of env from its
+// failed step, reusing what succeeded: on the local backend a new run,
+// which name names (empty: generated); on AWS the same execution,
+// redriven by Step Functions (name must be empty). It fails with
+// ErrNotFound for an unknown run, ErrConflict for one running or
+// succeeded, one the backend's rules do not let resume (with Step
+// Functions' reason), or when the environment's backend cannot resume
+// runs.
 func (d *Daemon) ResumeRun(ctx context.Context, env, id, name string) (sluice.RunRecord, error) {
 	r, err := d.RecordedRun(ctx, env, id)
 	if err != nil {
@@ -279,12 +282,22 @@ func (d *Daemon) ResumeRun(ctx context.Context, env, id, name string) (sluice.Ru
 		return sluice.RunRecord{}, fmt.Errorf("%w: environment %s's backend cannot resume runs yet", ErrConflict, env)
 	}
 	newID, err := rs.ResumeExecution(ctx, r.ID, name)
+	if sluice.KindOf(err) == sluice.KindInvalid {
+		// The backend's rules refuse the resume (on AWS, Step Functions'
+		// reason the execution cannot be redriven): the run's state, not
+		// the request, is at fault.
+		return sluice.RunRecord{}, fmt.Errorf("%w: %w", ErrConflict, err)
+	}
 	if err != nil {
 		return sluice.RunRecord{}, runError(err)
 	}
 	d.log.Info("run resumed", "env", env, "pipeline", r.Pipeline, "origin", r.Name, "run", nameOf(newID))
 	d.metrics.ExecutionRunning(env, r.Pipeline, 1)
 	go d.follow(w, runner, r.Pipeline, newID)
+	if newID == r.ID {
+		// Redriven (AWS): the same execution goes on.
+		return sluice.RunRecord{ID: r.ID, Name: r.Name, Pipeline: r.Pipeline, Environment: env, Status: sluice.ExecutionRunning}, nil
+	}
 	return sluice.RunRecord{ID: newID, Name: nameOf(newID), Pipeline: r.Pipeline, Environment: env, Origin: r.ID,
 		Status: sluice.ExecutionRunning}, nil
 }

@@ -41,6 +41,9 @@ type Metrics struct {
 	executions        *prometheus.CounterVec
 	executionsRunning *prometheus.GaugeVec
 
+	runEvents    *prometheus.CounterVec
+	runIngestLag *prometheus.GaugeVec
+
 	configSuccess     prometheus.Gauge
 	configSuccessTime prometheus.Gauge
 	configHash        prometheus.Gauge
@@ -59,6 +62,7 @@ func New(reg prometheus.Registerer) (*Metrics, error) {
 	m.sourceMetrics(b)
 	m.awsMetrics(b)
 	m.executionMetrics(b)
+	m.runMetrics(b)
 	m.processMetrics(b)
 	m.names = b.names
 	if b.err != nil {

@@ -226,6 +226,8 @@ func driveAll(m *metrics.Metrics, env string) {
 	m.SetEnvironment(env, "ml", env, "abc", metrics.StateSynced)
 	m.Execution(env, "training", "failed")
 	m.ExecutionRunning(env, "training", 1)
+	m.RunEvent(env, metrics.RunEventWritten)
+	m.SetRunIngestLag(env, time.Second)
 	m.GitFetch("ml", metrics.FetchSucceeded, time.Millisecond)
 	m.GitPoll("ml", metrics.PollChanged)
 	m.Webhook("generic", metrics.WebhookReplayed)

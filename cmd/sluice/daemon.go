@@ -80,7 +80,7 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	conn.runs = runs
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
-		Runs: runs})
+		Runs: runs, Ingest: conn.ingest})
 	if err != nil {
 		return err
 	}

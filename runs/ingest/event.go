@@ -70,6 +70,9 @@ type JobEvent struct {
 	// and "" until it has them.
 	ExitCode  *int
 	LogStream string
+	// Environment is the container's environment, with the SLUICE_*
+	// variables that name the run and step of a job Sluice submitted.
+	Environment map[string]string
 }
 
 // JobAttempt is one attempt of a Batch job.
@@ -130,6 +133,7 @@ func parseJob(e envelope) (JobEvent, error) {
 	type container struct {
 		ExitCode      *int
 		LogStreamName string
+		Environment   []struct{ Name, Value string }
 	}
 	var d struct {
 		JobArn, JobName, JobID, JobQueue, Status, StatusReason, JobDefinition string
@@ -152,6 +156,12 @@ func parseJob(e envelope) (JobEvent, error) {
 		Status: d.Status, StatusReason: d.StatusReason, JobDefinition: d.JobDefinition, Parameters: d.Parameters, Tags: d.Tags,
 		Created: millis(d.CreatedAt), Started: millis(d.StartedAt), Stopped: millis(d.StoppedAt),
 		ExitCode: d.Container.ExitCode, LogStream: d.Container.LogStreamName}
+	for _, nv := range d.Container.Environment {
+		if j.Environment == nil {
+			j.Environment = map[string]string{}
+		}
+		j.Environment[nv.Name] = nv.Value
+	}
 	for _, a := range d.Attempts {
 		j.Attempts = append(j.Attempts, JobAttempt{Started: millis(a.StartedAt), Stopped: millis(a.StoppedAt),
 			ExitCode: a.Container.ExitCode, LogStream: a.Container.LogStreamName, Reason: a.StatusReason})

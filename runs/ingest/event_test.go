@@ -38,7 +38,8 @@ func TestParse(t *testing.T) {
 	}
 	if j.JobID != "4c7599ae-0a82-49aa-ba5a-4727fcce14a8" || j.Status != "FAILED" || len(j.Attempts) != 2 ||
 		j.ExitCode == nil || *j.ExitCode != 1 || j.LogStream != "churn-dev-training-fit/default/t2" ||
-		j.Attempts[0].ExitCode == nil || *j.Attempts[0].ExitCode != 137 || j.JobQueue == "" {
+		j.Attempts[0].ExitCode == nil || *j.Attempts[0].ExitCode != 137 || j.JobQueue == "" ||
+		j.Environment["SLUICE_RUN_ID"] != "run-42" || j.Environment["SLUICE_STEP"] != "fit" {
 		t.Errorf("job event: %+v", j)
 	}
 	tests := []struct {
