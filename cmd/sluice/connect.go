@@ -13,6 +13,7 @@ import (
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/redact"
 	"github.com/sluice-dev/sluice/rollout"
+	"github.com/sluice-dev/sluice/runstore"
 )
 
 // connector connects the daemon's environments to their backends. AWS
@@ -44,6 +45,16 @@ type localWorld struct {
 
 func newConnector(log *slog.Logger) *connector {
 	return &connector{log: log, limiters: map[string]limiter{}, worlds: map[string]localWorld{}}
+}
+
+// daemonConnector returns the connector a daemon wires its backends
+// through: one redactor masks the secrets the daemon knows in its log,
+// in what local steps print and in the runs recorded in runs.
+func daemonConnector(log *slog.Logger, runs *runstore.Store) *connector {
+	red := redact.New()
+	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
+	conn.redact, conn.runs = red, runs
+	return conn
 }
 
 // connect connects env, counting its AWS calls with rec.

@@ -16,7 +16,6 @@ import (
 
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
-	"github.com/sluice-dev/sluice/redact"
 )
 
 type daemonOptions struct {
@@ -74,10 +73,7 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err := settleLocalRuns(ctx, cfg, runs, log); err != nil {
 		return err
 	}
-	red := redact.New()
-	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
-	conn.redact = red
-	conn.runs = runs
+	conn := daemonConnector(log, runs)
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
 		Runs: runs, Ingest: conn.ingest})

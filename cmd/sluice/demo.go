@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,7 +20,6 @@ import (
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
-	"github.com/sluice-dev/sluice/redact"
 )
 
 type demoOptions struct {
@@ -94,10 +92,7 @@ func (o *demoOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if err := settleLocalRuns(ctx, cfg, runs, log); err != nil {
 		return err
 	}
-	red := redact.New()
-	conn := newConnector(slog.New(redact.NewHandler(log.Handler(), red)))
-	conn.redact = red
-	conn.runs = runs
+	conn := daemonConnector(log, runs)
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
 		Runs: runs})
