@@ -9,9 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/internal/gitserver"
 	"github.com/sluice-dev/sluice/runstore/sqlitestore"
 )
 
@@ -19,7 +21,7 @@ const testReadToken = "read-token-for-the-page-tests"
 
 // newStoredPageRig is the page rig with a read token and a run store,
 // which the local backend records its runs in.
-func newStoredPageRig(t *testing.T) *pageRig {
+func newStoredPageRig(t *testing.T) (*pageRig, harnessOptions) {
 	t.Helper()
 	t.Setenv("SLUICE_TEST_READ_TOKEN", testReadToken)
 	store, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "runs.db"))
@@ -27,10 +29,11 @@ func newStoredPageRig(t *testing.T) *pageRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close() })
-	return newPageRig(t, harnessOptions{change: func(o *daemon.Options) {
+	o := harnessOptions{change: func(o *daemon.Options) {
 		o.Runs = store
 		o.Config.ReadTokens = []config.Secret{{Env: "SLUICE_TEST_READ_TOKEN"}}
-	}})
+	}}
+	return newPageRig(t, o), o
 }
 
 // signedIn returns a client signed in with token.
@@ -85,7 +88,7 @@ func postForm(t *testing.T, client *http.Client, base, path, origin string, form
 // result is shown once after the redirect; an approval applies the plan
 // shown, and a plan that moved is shown again, nothing applied.
 func TestPageActions(t *testing.T) {
-	r := newStoredPageRig(t)
+	r, _ := newStoredPageRig(t)
 	base := r.h.api.URL
 	forms := []string{`action="/ui/env/prod/approve"`, `action="/ui/env/dev/sync"`, `action="/ui/env/dev/suspend"`}
 
@@ -191,5 +194,72 @@ func TestPageActions(t *testing.T) {
 	}
 	if s := r.h.status("prod"); s.State != daemon.StateSynced || s.Applied != rev {
 		t.Errorf("prod after approval: %s at %s, want synced at %s", s.State, s.Applied, rev)
+	}
+}
+
+// TestRunPagesFromStore: a failed run is resumed from its page, and
+// after a restart, whose memory holds no run, the run pages and lists
+// read the runs from the run store.
+func TestRunPagesFromStore(t *testing.T) {
+	r, o := newStoredPageRig(t)
+	base := r.h.api.URL
+	admin := signedIn(t, base, testToken)
+	_, _, page := get(t, admin, base, r.run)
+	if strings.Contains(page, "Stop the run") || !strings.Contains(page, `action="/ui/env/dev/runs/f1/resume"`) {
+		t.Fatalf("the failed run's page offers no resume, or a stop:\n%.3000s", page)
+	}
+	csrf := csrfRE.FindStringSubmatch(page)[1]
+	code, path, body := postForm(t, admin, base, "/ui/env/dev/runs/f1/resume", base, url.Values{"csrf": {csrf}, "next": {r.run}})
+	if code != http.StatusOK || !strings.HasPrefix(path, "/ui/env/dev/pipelines/flaky/runs/") || path == r.run ||
+		!strings.Contains(body, "resumes f1 from its failed step") {
+		t.Fatalf("resume from the page: %d %s\n%.2000s", code, path, body)
+	}
+	resumed := path[strings.LastIndex(path, "/")+1:]
+	// The resumed run ends (its gather fails again) before the restart,
+	// so that nothing writes in the world while the daemon is down.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var run struct{ Status string }
+		r.h.getJSONWith("/api/v1/environments/dev/runs/"+resumed, testToken, &run)
+		if run.Status != "" && run.Status != "RUNNING" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the resumed run %s did not end", resumed)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	r.h.stop()
+	h := startDaemonWith(t, r.h.dir, configText(r.h.dir, gitserver.FileURL(r.h.bare), time.Hour), o)
+	h.bare = r.h.bare
+	h.waitFor("dev", 60*time.Second, "a first reconcile", func(s daemon.Status) bool { return s.Reconciled })
+	if s := h.status("dev"); len(s.Runs) != 0 {
+		t.Fatalf("the restarted daemon remembers runs %+v: the test needs them from the store", s.Runs)
+	}
+	reader := &http.Client{Transport: bearer(testReadToken)}
+	code, _, body = get(t, reader, h.api.URL, r.run)
+	if code != http.StatusOK || !strings.Contains(body, `<span class="badge bad">FAILED</span>`) || !strings.Contains(body, "gather (attempt 2)") ||
+		!strings.Contains(body, `class="step st-failed" data-step="gather"`) {
+		t.Fatalf("the run page after a restart: %d\n%.2000s", code, body)
+	}
+	i := strings.Index(body, `First failed step: <a href="`)
+	if i < 0 {
+		t.Fatal("no link to the failed step's log after a restart")
+	}
+	logPath := strings.SplitN(body[i+len(`First failed step: <a href="`):], `"`, 2)[0]
+	if code, _, body := get(t, reader, h.api.URL, logPath); code != http.StatusOK || !strings.Contains(body, "gathering failed on purpose") {
+		t.Errorf("the failed step's log after a restart: %d\n%.800s", code, body)
+	}
+	for _, p := range []string{"/", "/ui/env/dev/pipelines/flaky"} {
+		_, _, body := get(t, reader, h.api.URL, p)
+		for _, name := range []string{"f1", resumed} {
+			if !strings.Contains(body, `href="/ui/env/dev/pipelines/flaky/runs/`+name+`"`) {
+				t.Errorf("%s after a restart does not list run %s", p, name)
+			}
+		}
+	}
+	if code, _, _ := get(t, reader, h.api.URL, "/ui/env/dev/pipelines/slow/runs/f1"); code != http.StatusNotFound {
+		t.Errorf("run f1 under another pipeline: %d, want 404", code)
 	}
 }
