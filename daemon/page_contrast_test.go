@@ -87,6 +87,11 @@ func TestStyleContrast(t *testing.T) {
 	pairs = append(pairs, pair{"muted on a card", vars["muted"], vars["card"]}, pair{"muted on the page", vars["muted"], vars["bg"]},
 		pair{"links on a card", vars["link"], vars["card"]}, pair{"a primary button", "#ffffff", "#1d4ed8"},
 		pair{"the header", "#e2e8f0", "#0f172a"})
+	if m := regexp.MustCompile(`\.live \{[^}]*color:\s*(#[0-9a-f]+)`).FindStringSubmatch(css); m != nil {
+		pairs = append(pairs, pair{"the live status in the header", m[1], "#0f172a"})
+	} else {
+		t.Error("no colour for the live status in the header")
+	}
 	for _, p := range pairs {
 		if p.fg == "" || p.bg == "" {
 			t.Errorf("%s: colour not found in the style sheet", p.what)
