@@ -28,6 +28,12 @@ type pageData struct {
 	// Live is the event stream the page follows, "" for none.
 	Live     string
 	SignedIn bool
+	// Admin says the viewer holds the API token: the page offers its
+	// actions, each form carrying FormToken.
+	Admin     bool
+	FormToken string
+	// Flash is the result of the action that led here, shown once.
+	Flash *flash
 	// Path is the page's own path, where signing in returns to.
 	Path string
 	Now  time.Time
@@ -54,6 +60,8 @@ func parsePages() (map[string]*template.Template, error) {
 		"deref":      func(b *bool) bool { return b != nil && *b },
 		"link":       func(rev, link string) revLink { return revLink{rev, link} },
 		"runsOf":     func(env string, runs []RunSummary) runsOf { return runsOf{env, runs} },
+		"envActions": func(p pageData, e envView) envActionsOf { return envActionsOf{p, e} },
+		"approval":   func(p pageData, env string, plan *PendingPlan) approvalOf { return approvalOf{p, env, plan} },
 	})
 }
 
@@ -78,6 +86,7 @@ func (d *Daemon) routePages(route func(string, tier, http.HandlerFunc)) error {
 	route("POST /ui/signin", tierOpen, d.signin)
 	route("POST /ui/signout", tierOpen, d.signout)
 	route("GET /api/v1/events", tierOpen, d.events)
+	d.routeActions(route)
 	return nil
 }
 
@@ -87,6 +96,10 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 	t := d.pages[name]
 	data.Now = d.opts.Clock()
 	data.SignedIn = d.signedIn(r)
+	if data.Admin = d.isAdmin(r); data.Admin {
+		data.FormToken = formToken(requestToken(r))
+	}
+	data.Flash = takeFlash(w, r)
 	data.Path = r.URL.Path
 	var b bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&b, "layout.html", data) != nil {
@@ -97,7 +110,9 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", contentPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	// same-origin, not no-referrer: under no-referrer a browser posts
+	// forms with "Origin: null", which the forms' origin check refuses.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	_, _ = w.Write(d.redact.Bytes(b.Bytes()))
@@ -207,6 +222,19 @@ type revLink struct{ Rev, Link string }
 type runsOf struct {
 	Env  string
 	Runs []RunSummary
+}
+
+// envActionsOf is an environment's action forms on a page.
+type envActionsOf struct {
+	Page pageData
+	Env  envView
+}
+
+// approvalOf is the form that approves plan in env on a page.
+type approvalOf struct {
+	Page pageData
+	Env  string
+	Plan *PendingPlan
 }
 
 // human says a state in words: "waiting for approval", "out of sync".

@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -124,7 +125,10 @@ func browse(t *testing.T, bin, proxy, url, png, size string) string {
 // TestPagesInChromium opens every page in headless Chromium, from the
 // environments to a failed step's log: each renders with its pictures,
 // the live script subscribes to the event stream, and no page asks any
-// host but the daemon. Screenshots go to SLUICE_SCREENSHOTS when set
+// host but the daemon. Then, as a person would, it tabs to the skip
+// link, clicks from the environments page to a pipeline, its failed run
+// and the failed step's log, signs in with the API token through the
+// form and approves the plan waiting in prod from the page. Screenshots go to SLUICE_SCREENSHOTS when set
 // (docs/screenshots for the README).
 func TestPagesInChromium(t *testing.T) {
 	bin := chromium(t)
@@ -161,6 +165,7 @@ func TestPagesInChromium(t *testing.T) {
 	}
 	// A phone's width: the pages reflow rather than scroll sideways.
 	browse(t, bin, proxy.addr, base+"/", filepath.Join(shots, "environments-phone.png"), "390,844")
+	clickThrough(t, r, newCDP(t, bin, proxy.addr), base, shots)
 	for _, p := range []string{"/ui/static/style.css", "/ui/static/live.js", "/api/v1/events"} {
 		if rec.count(p) == 0 {
 			t.Errorf("the browser did not ask for %s", p)
@@ -168,5 +173,73 @@ func TestPagesInChromium(t *testing.T) {
 	}
 	if hosts := proxy.seen(); len(hosts) > 0 {
 		t.Errorf("the pages asked hosts other than the daemon: %v", hosts)
+	}
+}
+
+// clickThrough drives the pages by keyboard and clicks (see
+// TestPagesInChromium).
+func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots string) {
+	t.Helper()
+	defer c.stop()
+	c.navigate(base + "/")
+	c.until("the environments page", `document.querySelector("h2#env-dev") && document.querySelector("form[action='/ui/env/prod/approve']") === null`)
+	// The first Tab reaches the skip link, which comes into view with
+	// a visible focus ring.
+	for _, typ := range []string{"keyDown", "keyUp"} {
+		if _, err := c.call("Input.dispatchKeyEvent", map[string]any{"type": typ, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.until("the skip link focused, in view, with a focus ring", `document.activeElement.className === "skip" &&
+		document.activeElement.getBoundingClientRect().left >= 0 && getComputedStyle(document.activeElement).outlineStyle === "solid"`)
+
+	c.click(`a[href="/ui/env/dev/pipelines/flaky"]`)
+	c.until("the pipeline page with its graph", `location.pathname === "/ui/env/dev/pipelines/flaky" && document.querySelector("svg [data-step='gather']")`)
+	c.click(`a[href="/ui/env/dev/pipelines/flaky/runs/f1"]`)
+	c.until("the run page with its failed step", `location.pathname === "/ui/env/dev/pipelines/flaky/runs/f1" && document.querySelector(".st-failed")`)
+	c.must(`[...document.querySelectorAll("main p")].find(p => p.textContent.startsWith("First failed step")).querySelector("a").click()`)
+	c.until("the failed step's log", `location.pathname.endsWith("/log") && document.body.innerText.includes("gathering failed on purpose")`)
+	logPath, _ := c.eval("location.pathname")
+
+	// Sign in with the API token through the form: back on the log.
+	c.click(`header a[href^="/ui/signin"]`)
+	c.until("the sign-in page", `location.pathname === "/ui/signin"`)
+	c.typeInto("#token", testToken)
+	c.click(`form.signin button[type=submit]`)
+	c.until("the log again, signed in", `location.pathname === `+string(logPath)+` && document.querySelector("header .who").innerText.includes("signed in")`)
+
+	// Approve the plan waiting in prod: the form carries its hash.
+	c.click("a.brand")
+	c.until("the approve button", `document.querySelector("form[action='/ui/env/prod/approve'] button")`)
+	hash, err := c.eval(`document.querySelector("form[action='/ui/env/prod/approve'] input[name=hash]").value`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := r.h.status("prod").Pending.Hash; string(hash) != `"`+want+`"` {
+		t.Fatalf("the approve form posts hash %s, the plan waiting is %s", hash, want)
+	}
+	c.must(`document.getElementById("env-prod").scrollIntoView()`)
+	screenshot(t, c, filepath.Join(shots, "environments-signed-in.png"))
+	c.click(`form[action='/ui/env/prod/approve'] button`)
+	c.until("the approval's result", `location.pathname === "/" && document.getElementById("flash") &&
+		document.getElementById("flash").innerText.includes("applied: prod is synced")`)
+	if s := r.h.status("prod"); s.State != daemon.StateSynced || s.Pending != nil {
+		t.Errorf("prod after the approval from the page: %s, pending %v", s.State, s.Pending != nil)
+	}
+}
+
+// screenshot saves the tab's page as a PNG at path.
+func screenshot(t *testing.T, c *cdp, path string) {
+	t.Helper()
+	res, err := c.call("Page.captureScreenshot", map[string]any{"format": "png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shot struct{ Data []byte }
+	if err := json.Unmarshal(res, &shot); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, shot.Data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -18,9 +18,9 @@ import (
 )
 
 // runReader is what the run pages read: one run with its steps, and
-// the log of one of its steps. The runs the daemon started and keeps in
-// memory answer it today; a durable run store can take their place
-// without the pages changing.
+// the log of one of its steps. The run store answers it when the daemon
+// has one (storedRuns), else the runs the daemon started and keeps in
+// memory.
 type runReader interface {
 	// Run returns a run of pipeline in env, secrets masked; an error
 	// wrapping ErrNotFound when there is none.
@@ -72,7 +72,12 @@ func (m memoryRuns) StepLog(_ context.Context, run Run, i int) (string, error) {
 }
 
 // runs is where the pages read runs from.
-func (d *Daemon) runs() runReader { return memoryRuns{d} }
+func (d *Daemon) runs() runReader {
+	if d.opts.Runs == nil {
+		return memoryRuns{d}
+	}
+	return storedRuns{d: d, mem: memoryRuns{d}}
+}
 
 // runView is the run page's content.
 type runView struct {
@@ -87,6 +92,9 @@ type runView struct {
 	Parameters      string
 	Output          string
 	Failed          *stepView
+	// Stop and Resume say which actions the run offers (to the API
+	// token's holder).
+	Stop, Resume bool
 }
 
 // stepView is one attempt of a step as the run page lists it.
@@ -133,6 +141,7 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 	}
 	v.Timeline = gantt(run, d.opts.Clock())
 	v.Parameters, v.Output = runParameters(run.Input), prettyJSON(run.Output)
+	v.Stop, v.Resume = d.runActions(ctx, env, run)
 	return v, nil
 }
 

@@ -65,8 +65,12 @@ func (d *Daemon) repoURL(name string) string {
 }
 
 func (d *Daemon) environmentsPage(w http.ResponseWriter, r *http.Request) {
+	views := d.envViews()
+	for i := range views {
+		views[i].Runs = d.pageRuns(r.Context(), views[i].Environment, "", views[i].Runs)
+	}
 	d.render(w, r, http.StatusOK, "environments", pageData{Title: "Environments", Nav: "environments",
-		Live: "/api/v1/events", Body: d.envViews()})
+		Live: "/api/v1/events", Body: views})
 }
 
 // pipelineView is the pipeline page's content.
@@ -96,6 +100,7 @@ func (d *Daemon) pipelinePage(w http.ResponseWriter, r *http.Request) {
 		d.pageError(w, r, err)
 		return
 	}
+	v.Runs = d.pageRuns(r.Context(), v.Env.Environment, v.Pipeline.Name, v.Runs)
 	d.render(w, r, http.StatusOK, "pipeline", pageData{Title: v.Pipeline.Name + " in " + v.Env.Environment,
 		Live: "/api/v1/events", Body: v})
 }

@@ -29,7 +29,10 @@
         if (fresh && main) {
           var open = {};
           main.querySelectorAll("details[id]").forEach(function (d) { open[d.id] = d.open; });
+          var flash = document.getElementById("flash");
           main.innerHTML = fresh.innerHTML;
+          // An action's result is shown once: keep it through updates.
+          if (flash && !document.getElementById("flash")) { main.insertBefore(flash, main.firstChild); }
           main.querySelectorAll("details[id]").forEach(function (d) {
             if (d.id in open) { d.open = open[d.id]; }
           });
