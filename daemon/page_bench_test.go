@@ -43,23 +43,26 @@ func BenchmarkPages1000(b *testing.B) {
 	h := startPageBench(b, dir, benchConfig(dir, gitserver.FileURL(bare), benchEnv{"dev", "manual"}), runs)
 	h.waitFor("dev", 10*time.Minute, func(s daemon.Status) bool { return s.State == daemon.StateWaitingApproval })
 	b.Logf("set up in %s", time.Since(start).Round(time.Millisecond))
-	for _, p := range []struct{ name, path string }{
-		{"environments", "/"},
-		{"pipeline", "/ui/env/dev/pipelines/pipeline-0007"},
-		{"history", "/ui/env/dev/history"},
-		{"plan", "/ui/env/dev/plan"},
-		{"run", run},
+	for _, p := range []struct{ name, path, want string }{ // want: a sign the page shows what it is measured for
+		{"environments", "/", "pipeline-0999"},
+		{"pipeline", "/ui/env/dev/pipelines/pipeline-0007", "r09007"},
+		{"history", "/ui/env/dev/history", "dev"},
+		{"plan", "/ui/env/dev/plan", "pipeline-0999"},
+		{"run", run, "images_resize"},
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			b.ReportAllocs()
-			size := 0
+			size, body := 0, ""
 			for b.Loop() {
 				rec := httptest.NewRecorder()
 				h.d.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "http://127.0.0.1"+p.path, nil))
 				if rec.Code != http.StatusOK {
 					b.Fatalf("GET %s: %d %.300s", p.path, rec.Code, rec.Body.String())
 				}
-				size = rec.Body.Len()
+				size, body = rec.Body.Len(), rec.Body.String()
+			}
+			if !strings.Contains(body, p.want) {
+				b.Errorf("GET %s: no %q in the page", p.path, p.want)
 			}
 			b.ReportMetric(float64(size), "bytes/op")
 		})
