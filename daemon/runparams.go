@@ -17,7 +17,14 @@ import (
 // machine is the one compiled from it (same spec hash); otherwise the
 // deployed declarations are unknown here and the run starts unchecked,
 // its required parameters still checked by the state machine itself.
+// Whatever the revision, parameters too large for the execution's input
+// or for the jobs' container overrides are refused
+// (compile.CheckParameterSizes), the defaults counted when the
+// declarations are known.
 func (w *envWorker) checkRunParameters(applied []reconcile.Applied, pipeline string, params map[string]any) error {
+	if err := w.checkRunParameterSizes(applied, pipeline, params); err != nil {
+		return err
+	}
 	w.mu.Lock()
 	desired := w.desired
 	w.mu.Unlock()
@@ -40,6 +47,31 @@ func (w *envWorker) checkRunParameters(applied []reconcile.Applied, pipeline str
 			return errBadRequest("the run was not started: " + strings.Join(problems, "; "))
 		}
 		return nil
+	}
+	return nil
+}
+
+// checkRunParameterSizes refuses parameters that exceed the limits of
+// compile.CheckParameterSizes, the declared defaults merged in when the
+// deployed state machine is the one compiled from the loaded revision.
+func (w *envWorker) checkRunParameterSizes(applied []reconcile.Applied, pipeline string, params map[string]any) error {
+	var declared map[string]dsl.Parameter
+	w.mu.Lock()
+	desired := w.desired
+	w.mu.Unlock()
+	id := sluice.ResourceID(string(sluice.TypeStateMachine) + "/" + pipeline)
+	if desired != nil && desired.Snapshot != nil && sameHash(applied, desired.Resources, id) {
+		for _, d := range desired.Snapshot.Documents {
+			if d.Kind != dsl.KindPipeline || d.Name != pipeline {
+				continue
+			}
+			if spec, err := d.PipelineSpec(w.cfg.Name); err == nil {
+				declared = spec.Parameters
+			}
+		}
+	}
+	if problems := compile.CheckParameterSizes(declared, params); len(problems) > 0 {
+		return errBadRequest("the run was not started: " + strings.Join(problems, "; "))
 	}
 	return nil
 }

@@ -1,0 +1,75 @@
+package compile
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/sluice-dev/sluice/dsl"
+)
+
+// CheckParameterSizes checks, before a run starts, that its parameters
+// fit the limits AWS sets on what the run sends: the execution's input
+// ({"parameters": given}, as the daemon and the CLI start it) within
+// Step Functions' 256 KiB, and SLUICE_PARAMETERS (the parameters merged
+// over the declared defaults, as JSON inside the JSON string of each
+// job's container overrides) within the 8,192 characters Batch allows
+// for the whole overrides. The overrides also hold the command and the
+// other variables, so a value that passes may still be refused by Batch;
+// one that fails here certainly would be. declared may be nil when the
+// deployed declarations are unknown: the given values alone are then
+// measured, which never exceeds the merged size. It returns one message
+// per exceeded limit, none when both fit.
+func CheckParameterSizes(declared map[string]dsl.Parameter, given map[string]any) []string {
+	var out []string
+	input, err := json.Marshal(map[string]any{"parameters": orEmptyMap(given)})
+	if err != nil {
+		return []string{fmt.Sprintf("the parameters cannot be written as JSON: %v", err)}
+	}
+	if len(input) > maxPayloadBytes {
+		out = append(out, fmt.Sprintf("the run's input takes %d bytes; a Step Functions execution's input is limited to %d (256 KiB): "+
+			"pass a large list as a file in the artifact store and its path as the parameter, or split the work with a distributed foreach",
+			len(input), maxPayloadBytes))
+	}
+	merged := map[string]any{}
+	for name, prm := range declared {
+		if prm.Default != nil {
+			merged[name] = prm.Default
+		}
+	}
+	for name, v := range given {
+		merged[name] = v
+	}
+	value, err := compactJSON(merged)
+	if err != nil {
+		return append(out, fmt.Sprintf("the parameters cannot be written as JSON: %v", err))
+	}
+	// As the overrides carry it: a JSON string, without its quotes.
+	quoted, _ := compactJSON(string(value))
+	if size := utf8.RuneCount(quoted) - 2; size > maxOverrides {
+		out = append(out, fmt.Sprintf("SLUICE_PARAMETERS would take %d characters of each job's container overrides; Batch allows %d for the whole overrides: "+
+			"pass a large list as a file in the artifact store and its path as the parameter, or give the list to a distributed foreach",
+			size, maxOverrides))
+	}
+	return out
+}
+
+// compactJSON is v as compact JSON without the HTML escapes of
+// json.Marshal, as Step Functions' States.JsonToString writes it.
+func compactJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func orEmptyMap(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
