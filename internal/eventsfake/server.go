@@ -1,12 +1,11 @@
 package eventsfake
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
+
+	"github.com/sluice-dev/sluice/internal/awsjsonfake"
 )
 
 // Server is a running fake EventBridge endpoint.
@@ -46,15 +45,15 @@ func Start(region, account string) *Server {
 func (s *Server) Close() { s.srv.Close() }
 
 // apiError is an error the fake answers, in the JSON 1.1 error shape.
-type apiError struct {
-	code, message string
-}
+// apiError is an error answer of the JSON protocol.
+type apiError = awsjsonfake.Error
 
 func errorf(code, format string, args ...any) *apiError {
-	return &apiError{code: code, message: fmt.Sprintf(format, args...)}
+	return awsjsonfake.Errorf(code, format, args...)
 }
 
-type handler func(body []byte) (any, *apiError)
+// handler answers one operation from its request body.
+type handler = awsjsonfake.Handler
 
 func (s *Server) handlers() map[string]handler {
 	return map[string]handler{
@@ -73,40 +72,11 @@ func (s *Server) handlers() map[string]handler {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	op, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSEvents.")
-	h, ok := s.handlers()[op]
-	if !ok {
-		writeError(w, errorf("UnknownOperationException", "%s is not covered by the fake", op))
-		return
-	}
-	var body json.RawMessage
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		writeError(w, errorf("SerializationException", "%v", err))
-		return
-	}
-	s.mu.Lock()
-	out, apiErr := h(body)
-	s.mu.Unlock()
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
-	_ = json.NewEncoder(w).Encode(out)
-}
-
-func writeError(w http.ResponseWriter, e *apiError) {
-	w.WriteHeader(http.StatusBadRequest)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.code, "message": e.message})
+	awsjsonfake.Protocol{ContentType: "application/x-amz-json-1.1", TargetPrefix: "AWSEvents."}.Serve(w, r, &s.mu, s.handlers())
 }
 
 // decode reads a request body into v.
-func decode(body []byte, v any) *apiError {
-	if err := json.Unmarshal(body, v); err != nil {
-		return errorf("SerializationException", "%v", err)
-	}
-	return nil
-}
+func decode(body []byte, v any) *apiError { return awsjsonfake.Decode(body, v) }
 
 // find returns the rule name, or ResourceNotFoundException.
 func (s *Server) find(name string) (*rule, *apiError) {

@@ -2,12 +2,12 @@ package sfnfake
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/sluice-dev/sluice/internal/awsjsonfake"
 )
 
 // Server is a running fake Step Functions endpoint.
@@ -73,16 +73,15 @@ func (s *Server) SetTag(arn, key, value string) bool {
 }
 
 // apiError is an error the fake answers, in the JSON 1.0 error shape.
-type apiError struct {
-	code, message string
-}
+// apiError is an error answer of the JSON protocol.
+type apiError = awsjsonfake.Error
 
 func errorf(code, format string, args ...any) *apiError {
-	return &apiError{code: code, message: fmt.Sprintf(format, args...)}
+	return awsjsonfake.Errorf(code, format, args...)
 }
 
 // handler answers one operation from its request body.
-type handler func(body []byte) (any, *apiError)
+type handler = awsjsonfake.Handler
 
 func (s *Server) handlers() map[string]handler {
 	return map[string]handler{
@@ -105,39 +104,10 @@ func (s *Server) handlers() map[string]handler {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-	op, _ := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
-	h, ok := s.handlers()[op]
-	if !ok {
-		writeError(w, errorf("UnknownOperationException", "%s is not covered by the fake", op))
-		return
-	}
-	var body json.RawMessage
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		writeError(w, errorf("SerializationException", "%v", err))
-		return
-	}
-	s.mu.Lock()
-	out, apiErr := h(body)
-	s.mu.Unlock()
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
-	_ = json.NewEncoder(w).Encode(out)
-}
-
-func writeError(w http.ResponseWriter, e *apiError) {
-	w.WriteHeader(http.StatusBadRequest)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.code, "message": e.message})
+	awsjsonfake.Protocol{ContentType: "application/x-amz-json-1.0", TargetPrefix: "AWSStepFunctions."}.Serve(w, r, &s.mu, s.handlers())
 }
 
 // decode reads a request body into v.
-func decode(body []byte, v any) *apiError {
-	if err := json.Unmarshal(body, v); err != nil {
-		return errorf("SerializationException", "%v", err)
-	}
-	return nil
-}
+func decode(body []byte, v any) *apiError { return awsjsonfake.Decode(body, v) }
 
 func now() float64 { return float64(time.Now().UnixMilli()) / 1000 }
