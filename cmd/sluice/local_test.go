@@ -59,6 +59,15 @@ func TestLocalCycleFromInit(t *testing.T) {
 	if code, out, stderr = runCLI(t, args("plan", "--detailed-exitcode")...); code != exitOK {
 		t.Errorf("plan after apply: exit %d, want 0 (no changes):\n%s%s", code, out, stderr)
 	}
+	// A misspelt parameter is refused before anything runs, as the
+	// daemon refuses it.
+	code, _, stderr = runCLI(t, append([]string{"--repo", dir, "run", "training", "--env", "dev", "-p", "epoch=20"}, local...)...)
+	if code != exitUsage || !strings.Contains(stderr, "the run was not started") || !strings.Contains(stderr, "did you mean") {
+		t.Errorf("run with a misspelt parameter: exit %d, want 2 naming it:\n%s", code, stderr)
+	}
+	if n := countFiles(t, os.Getenv("XDG_STATE_HOME"), "outputs.json"); n != 0 {
+		t.Errorf("a refused run left %d outputs: a step ran", n)
+	}
 	// Steps run from what apply deployed, not from the working tree.
 	if err := os.WriteFile(filepath.Join(dir, "steps", "train.py"), []byte("raise SystemExit(3)\n"), 0o644); err != nil {
 		t.Fatal(err)

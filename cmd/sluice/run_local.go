@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/compile"
 	"github.com/sluice-dev/sluice/daemon"
 	"github.com/sluice-dev/sluice/rollout"
 )
@@ -44,6 +46,9 @@ func (o *runOptions) runLocal(ctx context.Context, g *globalOptions, pipeline st
 	}
 	if _, err := os.Stat(workdir); err != nil {
 		return fmt.Errorf("no deployed files for %s in %s (%w): run sluice apply --env %s --backend local first", o.env, workdir, err, o.env)
+	}
+	if err := o.checkLocalParameters(ctx, workdir, pipeline, params); err != nil {
+		return err
 	}
 	target, err := o.be.connect(project, workdir)
 	if err != nil {
@@ -122,4 +127,20 @@ func (o *runOptions) deployedARN(project, pipeline string) (arn string, err erro
 		}
 	}
 	return "", fmt.Errorf("pipeline %s is not deployed in %s on the local backend: run sluice apply --env %s --backend local", pipeline, o.env, o.env)
+}
+
+// checkLocalParameters refuses, before the run starts, parameters that
+// the deployed pipeline (the copy of the files apply deployed, in
+// workdir) does not take or that do not fit AWS's limits, with the
+// messages the daemon gives (compile.CheckRun).
+func (o *runOptions) checkLocalParameters(ctx context.Context, workdir, pipeline string, params map[string]any) error {
+	deployed, err := loadRepo(ctx, &globalOptions{repo: workdir})
+	if err != nil {
+		return fmt.Errorf("reading the deployed files in %s: %w", workdir, err)
+	}
+	declared, known := compile.DeclaredParameters(deployed.Documents, pipeline, o.env)
+	if problems := compile.CheckRun(declared, known, params); len(problems) > 0 {
+		return fmt.Errorf("the run was not started: %s", strings.Join(problems, "; "))
+	}
+	return nil
 }
