@@ -167,8 +167,18 @@ func setFlash(w http.ResponseWriter, r *http.Request, f flash) {
 		MaxAge: int(flashAge.Seconds()), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 }
 
-// takeFlash returns the result r carries, if any, and clears it.
+// liveHeader marks the requests the page's script makes to refresh
+// itself (live.js), as opposed to the browser's own navigations.
+const liveHeader = "X-Sluice-Live"
+
+// takeFlash returns the result r carries, if any, and clears it. A live
+// refresh neither shows nor clears it: one that races the redirect after
+// an action (the action's own change wakes the page it was posted from)
+// would otherwise take the result the next page is to show.
 func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	if r.Header.Get(liveHeader) != "" {
+		return nil
+	}
 	c, err := r.Cookie(flashCookie)
 	if err != nil || c.Value == "" {
 		return nil
