@@ -91,9 +91,12 @@ type RunDetail struct {
 // RunFilter selects runs; empty fields select all. Limit 0 means 100.
 type RunFilter struct {
 	Environment string
-	Pipeline    string
-	Status      string
-	Limit       int
+	// Project selects the runs of one project: two repositories' projects
+	// may both have an environment of one name.
+	Project  string
+	Pipeline string
+	Status   string
+	Limit    int
 }
 
 // Lineage is what produced an artifact: the attempt that wrote it and

@@ -40,16 +40,6 @@ func (d *Daemon) Status(env string) (Status, error) {
 	return w.snapshot(), nil
 }
 
-func (d *Daemon) env(name string) (*envWorker, error) {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	w := d.envs[name]
-	if w == nil {
-		return nil, fmt.Errorf("%w: environment %q; configured: %v", ErrNotFound, name, d.order)
-	}
-	return w, nil
-}
-
 // Ready reports whether every environment has completed its first
 // reconcile or reported why it could not, and names those that have not.
 func (d *Daemon) Ready() (bool, []string) {
@@ -64,13 +54,14 @@ func (d *Daemon) Ready() (bool, []string) {
 
 // History returns the environment's applied revisions, newest first.
 func (d *Daemon) History(env string) ([]statestore.Entry, error) {
-	if _, err := d.env(env); err != nil {
+	w, err := d.env(env)
+	if err != nil {
 		return nil, err
 	}
 	var out []statestore.Entry
-	err := d.store.View(func(tx *statestore.Tx) error {
+	err = d.store.View(func(tx *statestore.Tx) error {
 		var err error
-		out, err = tx.History(env)
+		out, err = tx.History(w.key())
 		return err
 	})
 	return out, err
@@ -198,7 +189,7 @@ func (d *Daemon) Rollback(ctx context.Context, env, revision string) (Status, er
 	}
 	w.busy.Lock()
 	defer w.busy.Unlock()
-	if err := d.updateMeta(env, func(m *statestore.Meta) { m.PinnedRevision, m.Suspended = full, false }); err != nil {
+	if err := d.updateMeta(w.key(), func(m *statestore.Meta) { m.PinnedRevision, m.Suspended = full, false }); err != nil {
 		return w.snapshot(), err
 	}
 	w.mu.Lock()
@@ -242,7 +233,7 @@ func (d *Daemon) setHold(env string, suspend bool) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	err = d.updateMeta(env, func(m *statestore.Meta) {
+	err = d.updateMeta(w.key(), func(m *statestore.Meta) {
 		m.Suspended = suspend
 		if !suspend {
 			m.PinnedRevision = ""

@@ -115,6 +115,11 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 		o.result = resultHeld
 		return o
 	}
+	if w.claimProject != nil {
+		if err := w.claimProject(d.Project()); err != nil {
+			return failed(revision, sluice.Stalled(err))
+		}
+	}
 	w.prune = prune
 	opts := []rollout.PlanOption{rollout.Refresh(drift), rollout.RefreshOnly(refreshShare(share)), w.pruneOption()}
 	var out outcome

@@ -111,6 +111,9 @@ type Daemon struct {
 	broker *broker
 	wg     sync.WaitGroup
 	work   context.Context
+	// claims serialises the project claims of environments whose names
+	// clash (claimProject).
+	claims sync.Mutex
 }
 
 // New opens the state file (failing when another process holds it),
@@ -139,6 +142,9 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
 		started: map[any]*running{}, pages: pages, redact: opts.Redactor, broker: newBroker()}
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	if err := d.settleStateKeys(opts.Config); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
 	if err := d.apply(ctx, opts.Config); err != nil {
@@ -201,10 +207,10 @@ func (d *Daemon) apply(ctx context.Context, cfg *config.Config) error {
 		repos[rc.Name] = r
 		var workers []*envWorker
 		for _, ec := range rc.Environments {
-			w := d.envFor(ec, r, secrets[ec.Name])
-			envs[ec.Name] = w
+			w := d.envFor(ec, r, secrets[ec.ID()])
+			envs[ec.ID()] = w
 			workers = append(workers, w)
-			order = append(order, ec.Name)
+			order = append(order, ec.ID())
 		}
 		watched[r] = workers
 	}
@@ -263,7 +269,7 @@ func branchesOf(r config.Repository) []string {
 // one, which connects to its backends again.
 func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (w *envWorker) {
 	d.mu.RLock()
-	old := d.envs[ec.Name]
+	old := d.envs[ec.ID()]
 	d.mu.RUnlock()
 	same := old != nil && reflect.DeepEqual(old.cfg, ec) && old.secrets == secrets
 	if same && old.repo == r {
@@ -274,11 +280,12 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (
 		// changed): carry its state over rather than start unknown.
 		defer func() { w.inherit(old) }()
 	}
-	roll := &rollout.Env{Name: ec.Name, Store: d.store, Workers: 16, Local: ec.Backend == config.BackendLocal,
+	roll := &rollout.Env{Name: ec.Name, StateKey: ec.ID(), Store: d.store, Workers: 16, Local: ec.Backend == config.BackendLocal,
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
-		Notice:  func(msg string) { d.log.Info(msg, "env", ec.Name) }}
+		Notice:  func(msg string) { d.log.Info(msg, "env", ec.ID()) }}
 	w = newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
 	w.changed = d.broker.publish
+	w.claimProject = func(project string) error { return d.claimProject(w, project) }
 	w.secrets = secrets
 	return w
 }

@@ -78,12 +78,19 @@ type envWorker struct {
 	// changed, if set, is told when an outcome is recorded (the pages'
 	// event streams).
 	changed func(kind, env string)
+	// claimProject, if set, records the project the worker is about to
+	// plan and fails when another repository's environment of the same
+	// name deploys that project (see Daemon.claimProject).
+	claimProject func(project string) error
+	// claimed is the project last claimed; guarded by the daemon's
+	// claims lock.
+	claimed string
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, c clock) *envWorker {
 	w := &envWorker{cfg: cfg, repo: repo, store: store, roll: roll, cache: compile.NewCache(),
-		log: log.With("env", cfg.Name), metrics: m, clock: c.now, newTimer: c.timer, wakeCh: make(chan struct{}, 1)}
-	w.status = Status{Environment: cfg.Name, Repository: repo.cfg.Name, Branch: cfg.Branch, Backend: string(cfg.Backend),
+		log: log.With("env", cfg.ID()), metrics: m, clock: c.now, newTimer: c.timer, wakeCh: make(chan struct{}, 1)}
+	w.status = Status{Environment: cfg.ID(), Repository: repo.cfg.Name, Branch: cfg.Branch, Backend: string(cfg.Backend),
 		Sync: string(cfg.Sync), State: StateUnknown}
 	return w
 }
@@ -176,7 +183,7 @@ func (w *envWorker) loadMeta() {
 	var m statestore.Meta
 	err := w.store.View(func(tx *statestore.Tx) error {
 		var err error
-		m, err = tx.Meta(w.cfg.Name)
+		m, err = tx.Meta(w.key())
 		return err
 	})
 	w.mu.Lock()
@@ -194,7 +201,7 @@ func (w *envWorker) loadMeta() {
 	if !w.status.LastSuccess.IsZero() {
 		// Exported at once: an environment that fails from the start
 		// still has a last success for its alert to read.
-		w.metrics.SetLastSuccess(w.cfg.Name, w.status.LastSuccess)
+		w.metrics.SetLastSuccess(w.key(), w.status.LastSuccess)
 	}
 	w.nextDrift = w.clock().Add(jitter(w.driftStep()))
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,7 +200,7 @@ func (h *harness) stop() {
 func (h *harness) status(env string) daemon.Status {
 	h.t.Helper()
 	var s daemon.Status
-	h.getJSON("/api/v1/environments/"+env, &s)
+	h.getJSON("/api/v1/environments/"+url.PathEscape(env), &s)
 	return s
 }
 

@@ -51,7 +51,7 @@ const maxRequestBody = 64 << 10
 // what they show (answers.go).
 func (d *Daemon) Handler() http.Handler {
 	mux := http.NewServeMux()
-	route := func(pattern string, t tier, h http.HandlerFunc) { mux.Handle(pattern, d.guard(t, h)) }
+	route := func(pattern string, t tier, h http.HandlerFunc) { mux.Handle(pattern, d.guard(t, d.canonicalEnv(h))) }
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", d.readyz)
 	mux.Handle("/webhooks/", d.hooks)
@@ -210,7 +210,7 @@ func (d *Daemon) writeError(w http.ResponseWriter, err error) {
 		code = http.StatusNotFound
 	case errors.Is(err, ErrConflict):
 		code = http.StatusConflict
-	case errors.As(err, &bad):
+	case errors.As(err, &bad), errors.Is(err, ErrAmbiguous):
 		code = http.StatusBadRequest
 	}
 	d.writeJSON(w, code, map[string]string{"error": err.Error()})

@@ -56,13 +56,13 @@ func (d *Daemon) ingest(ctx context.Context, stop <-chan struct{}, w *envWorker)
 		case <-ctx.Done():
 		}
 	}()
-	env := w.cfg.Name
+	env := w.key()
 	log := d.log.With("env", env)
 	waiting := ""
 	for ctx.Err() == nil {
 		project, queue, err := d.runEventsQueue(env)
 		if err == nil && queue != "" {
-			sink := &ingest.StoreSink{Store: d.opts.Runs, Project: project, Environment: env,
+			sink := &ingest.StoreSink{Store: d.opts.Runs, Project: project, Environment: w.cfg.Name,
 				Deployed: func(context.Context) (map[string]ingest.Deployment, error) { return d.deployed(env) }}
 			var drainer *ingest.Drainer
 			var catchUp *ingest.CatchUp

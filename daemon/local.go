@@ -25,21 +25,21 @@ func localSecrets(cfg *config.Config) (map[string]string, error) {
 			if e.Local == nil {
 				continue
 			}
-			s := site{env: e.Name, workdir: e.Local.Workdir}
+			s := site{env: e.ID(), workdir: e.Local.Workdir}
 			if e.Local.PostgresDSN != nil {
 				dsn, err := e.Local.PostgresDSN.Read()
 				if err != nil {
-					return nil, fmt.Errorf("environment %s: local.postgresDSN: %w", e.Name, err)
+					return nil, fmt.Errorf("environment %s: local.postgresDSN: %w", e.ID(), err)
 				}
 				s.dsn = string(dsn)
 			}
 			if first, ok := dirs[e.Local.Dir]; ok && (first.workdir != s.workdir || first.dsn != s.dsn) {
 				return nil, fmt.Errorf("environment %s: local settings differ from those of %s, which shares local.dir %s: "+
-					"environments on one data directory share its world; give them the same workdir and postgresDSN", e.Name, first.env, e.Local.Dir)
+					"environments on one data directory share its world; give them the same workdir and postgresDSN", e.ID(), first.env, e.Local.Dir)
 			}
 			dirs[e.Local.Dir] = s
 			sum := sha256.Sum256([]byte(s.dsn))
-			out[e.Name] = hex.EncodeToString(sum[:])
+			out[e.ID()] = hex.EncodeToString(sum[:])
 		}
 	}
 	return out, nil

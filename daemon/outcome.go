@@ -77,21 +77,21 @@ func (w *envWorker) record(start time.Time, o outcome) {
 	save := w.saveSuccess(now, o)
 	w.mu.Unlock()
 	if o.result != "" {
-		w.metrics.ReconcileDone(w.cfg.Name, o.result, now.Sub(start))
+		w.metrics.ReconcileDone(w.key(), o.result, now.Sub(start))
 	}
 	if o.state != "" || o.success {
 		w.metrics.SetEnvironment(s.Environment, s.Repository, s.Branch, s.Applied, s.State)
 		w.metrics.SetSynced(s.Environment, synced(s))
 	}
 	if o.success {
-		w.metrics.SetLastSuccess(w.cfg.Name, now)
+		w.metrics.SetLastSuccess(w.key(), now)
 	}
 	if save {
 		w.saveMeta(o, now)
 	}
 	w.logOutcome(o, logErr, suppressed)
 	if w.changed != nil {
-		w.changed("environment", w.cfg.Name)
+		w.changed("environment", w.key())
 	}
 }
 
@@ -201,19 +201,22 @@ func (w *envWorker) saveSuccess(now time.Time, o outcome) bool {
 // change (sync: manual) as applied, so that both survive a restart.
 func (w *envWorker) saveMeta(o outcome, now time.Time) {
 	err := w.store.Update(func(tx *statestore.Tx) error {
-		m, err := tx.Meta(w.cfg.Name)
+		m, err := tx.Meta(w.key())
 		if err != nil {
 			return err
 		}
 		m.LastSuccessAt = now.UTC()
+		// The owner lets the state follow the environment when another
+		// repository's environment comes to share its name.
+		m.Repository = w.cfg.Repository
 		if o.applied != "" && m.LastAppliedRevision != o.applied {
 			m.LastAppliedRevision, m.LastAppliedAt = o.applied, now.UTC()
-			if err := tx.AppendHistory(w.cfg.Name, statestore.Entry{Revision: o.applied, Time: now.UTC(), Result: "succeeded",
+			if err := tx.AppendHistory(w.key(), statestore.Entry{Revision: o.applied, Time: now.UTC(), Result: "succeeded",
 				Message: "nothing to change"}); err != nil {
 				return err
 			}
 		}
-		return tx.PutMeta(w.cfg.Name, m)
+		return tx.PutMeta(w.key(), m)
 	})
 	if err != nil {
 		w.log.Warn("cannot save the last success in the state store", "err", err)

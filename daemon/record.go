@@ -40,7 +40,7 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 		w.status.Held = holds
 	}
 	w.mu.Unlock()
-	w.metrics.SetHeld(w.cfg.Name, len(holds))
+	w.metrics.SetHeld(w.key(), len(holds))
 }
 
 // holdOf returns the finding that holds a document, by its ID or its
@@ -61,7 +61,7 @@ func (w *envWorker) heldPipelines(d *rollout.Desired, holds map[string]string, l
 	if len(d.HeldFiles) == 0 && !projectBroken {
 		return nil
 	}
-	inventory, err := rollout.Inventory(w.store, w.cfg.Name)
+	inventory, err := rollout.Inventory(w.store, w.key())
 	if err != nil {
 		w.log.Warn("reading the inventory for held pipelines", "err", err)
 		return nil
@@ -127,7 +127,7 @@ func syncedUnlessHolding(d *rollout.Desired) string {
 func (w *envWorker) recordPlan(p *rollout.Planned, applied bool) {
 	inventory := p.Applied
 	if applied {
-		if now, err := rollout.Inventory(w.store, w.cfg.Name); err == nil {
+		if now, err := rollout.Inventory(w.store, w.key()); err == nil {
 			inventory = now
 		}
 	}
@@ -148,8 +148,8 @@ func (w *envWorker) recordPlan(p *rollout.Planned, applied bool) {
 	w.mu.Lock()
 	w.status.Drifted, w.status.Managed = drifted, sum(byKind)
 	w.mu.Unlock()
-	w.metrics.SetManaged(w.cfg.Name, byKind)
-	w.metrics.SetDrifted(w.cfg.Name, drifted)
+	w.metrics.SetManaged(w.key(), byKind)
+	w.metrics.SetDrifted(w.key(), drifted)
 }
 
 func sum(m map[string]int) int {
@@ -180,7 +180,7 @@ func (w *envWorker) recordOperations(out *rollout.Outcome) {
 			}
 		}
 		kind, _, _ := strings.Cut(string(r.Change.ID), "/")
-		w.metrics.Operation(w.cfg.Name, kind, string(r.Change.Action), result)
+		w.metrics.Operation(w.key(), kind, string(r.Change.Action), result)
 	}
 }
 

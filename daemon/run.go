@@ -71,6 +71,11 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 			return ctx.Err()
 		}
 	}
+	// With them stopped, state follows keys a new clash (or the end of
+	// one) changed.
+	if err := d.settleStateKeys(cfg); err != nil {
+		return err
+	}
 	d.startAll()
 	return nil
 }
@@ -102,10 +107,11 @@ func (d *Daemon) start(key any, fn func(ctx context.Context, stop <-chan struct{
 	r := &running{stop: make(chan struct{}), done: make(chan struct{})}
 	d.started[key] = r
 	d.wg.Add(1)
+	work := d.work
 	go func() {
 		defer d.wg.Done()
 		defer close(r.done)
-		fn(d.work, r.stop)
+		fn(work, r.stop)
 	}()
 }
 

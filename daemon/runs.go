@@ -73,7 +73,7 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 	if err != nil {
 		return Run{}, err
 	}
-	applied, err := rollout.Inventory(w.store, w.cfg.Name)
+	applied, err := rollout.Inventory(w.store, w.key())
 	if err != nil {
 		return Run{}, err
 	}
@@ -105,7 +105,7 @@ func (w *envWorker) runnerFor(ctx context.Context, pipeline string) (sluice.Runn
 	if t.Runner == nil {
 		return nil, "", fmt.Errorf("%w: environment %s's backend cannot run pipelines", ErrConflict, w.cfg.Name)
 	}
-	applied, err := rollout.Inventory(w.store, w.cfg.Name)
+	applied, err := rollout.Inventory(w.store, w.key())
 	if err != nil {
 		return nil, "", err
 	}
@@ -123,7 +123,7 @@ func (w *envWorker) runnerFor(ctx context.Context, pipeline string) (sluice.Runn
 // 30 s), so long runs spend little of the account's read quota. It
 // gives up when the run is not found.
 func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string) {
-	env := w.cfg.Name
+	env := w.key()
 	defer d.metrics.ExecutionRunning(env, pipeline, -1)
 	ctx := d.workContext()
 	wait := 2 * time.Second

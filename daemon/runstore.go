@@ -33,13 +33,16 @@ const pruneEvery = time.Hour
 // for an unknown environment and ErrConflict when the daemon has no run
 // store.
 func (d *Daemon) RecordedRuns(ctx context.Context, env string, f sluice.RunFilter) ([]sluice.RunRecord, error) {
-	if _, err := d.env(env); err != nil {
+	w, err := d.env(env)
+	if err != nil {
 		return nil, err
 	}
 	if d.opts.Runs == nil {
 		return nil, fmt.Errorf("%w: this daemon records no runs", ErrConflict)
 	}
-	f.Environment = env
+	if f.Environment, f.Project, err = d.runsOf(w); err != nil {
+		return nil, err
+	}
 	runs, err := d.opts.Runs.Runs(ctx, f)
 	if runs == nil && err == nil {
 		runs = []sluice.RunRecord{}
@@ -50,13 +53,21 @@ func (d *Daemon) RecordedRuns(ctx context.Context, env string, f sluice.RunFilte
 // RecordedRun returns a run of env by its id or name, with its attempts
 // and artifacts, from the run store.
 func (d *Daemon) RecordedRun(ctx context.Context, env, id string) (sluice.RunDetail, error) {
-	if _, err := d.env(env); err != nil {
+	w, err := d.env(env)
+	if err != nil {
 		return sluice.RunDetail{}, err
 	}
 	if d.opts.Runs == nil {
 		return sluice.RunDetail{}, fmt.Errorf("%w: this daemon records no runs", ErrConflict)
 	}
-	r, err := d.opts.Runs.Run(ctx, env, id)
+	name, project, err := d.runsOf(w)
+	if err != nil {
+		return sluice.RunDetail{}, err
+	}
+	r, err := d.opts.Runs.Run(ctx, name, id)
+	if err == nil && project != "" && r.Project != project {
+		return sluice.RunDetail{}, fmt.Errorf("%w: run %s is a run of project %s, not of %s's", ErrNotFound, id, r.Project, w.key())
+	}
 	return r, storeError(err)
 }
 
@@ -218,7 +229,12 @@ func (d *Daemon) stopRun(w http.ResponseWriter, r *http.Request) {
 // revision and parameters, and the step's attempt. It fails with
 // ErrNotFound when no recorded step of env wrote it.
 func (d *Daemon) Lineage(ctx context.Context, env, uri string) (sluice.Lineage, error) {
-	if _, err := d.env(env); err != nil {
+	w, err := d.env(env)
+	if err != nil {
+		return sluice.Lineage{}, err
+	}
+	name, project, err := d.runsOf(w)
+	if err != nil {
 		return sluice.Lineage{}, err
 	}
 	if d.opts.Runs == nil {
@@ -228,7 +244,7 @@ func (d *Daemon) Lineage(ctx context.Context, env, uri string) (sluice.Lineage, 
 	if err != nil {
 		return sluice.Lineage{}, storeError(err)
 	}
-	if l.Run.Environment != env {
+	if l.Run.Environment != name || project != "" && l.Run.Project != project {
 		return sluice.Lineage{}, fmt.Errorf("%w: no recorded step of %s wrote %s", ErrNotFound, env, uri)
 	}
 	return l, nil

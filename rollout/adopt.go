@@ -87,7 +87,7 @@ func (e *Env) adoptTarget(ctx context.Context, d *Desired) (*Target, []reconcile
 	if err != nil {
 		return nil, nil, err
 	}
-	applied, err := Inventory(e.Store, e.Name)
+	applied, err := Inventory(e.Store, e.key())
 	if err != nil || len(applied) > 0 {
 		return t, applied, err
 	}
@@ -95,7 +95,7 @@ func (e *Env) adoptTarget(ctx context.Context, d *Desired) (*Target, []reconcile
 	if err != nil {
 		return nil, nil, err
 	}
-	store := envStore{store: e.Store, env: e.Name}
+	store := envStore{store: e.Store, env: e.key()}
 	for _, a := range applied {
 		if err := store.Save(a); err != nil {
 			return nil, nil, err
@@ -158,5 +158,5 @@ func (e *Env) adopt(ctx context.Context, adopter reconcile.Adopter, b reconcile.
 	}
 	a := reconcile.Applied{ID: t.ID, Type: t.Type, Name: t.Name, ARN: after.ARN, Source: t.Source,
 		SpecHash: t.Hash, Deletion: t.Deletion, Spec: t.Spec}
-	return envStore{store: e.Store, env: e.Name}.Save(a)
+	return envStore{store: e.Store, env: e.key()}.Save(a)
 }

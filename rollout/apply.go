@@ -50,10 +50,10 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 	if err != nil {
 		return nil, err
 	}
-	store := envStore{store: e.Store, env: e.Name, revision: d.Revision}
+	store := envStore{store: e.Store, env: e.key(), revision: d.Revision}
 	applier := &reconcile.Applier{Backends: t.Backends, Store: store, Project: d.Project(), Env: e.Name, Workers: e.Workers,
 		FollowUntil: o.followUntil, OnWait: o.onWait}
-	if err := recoverJournal(ctx, applier, e.Store, e.Name); err != nil {
+	if err := recoverJournal(ctx, applier, e.Store, e.key()); err != nil {
 		return nil, err
 	}
 	p, err := e.planForApply(ctx, d, store, o.planOptions)
@@ -82,7 +82,7 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 // that what the apply creates joins a complete inventory. Rebuilt
 // records carry no revision: the one that applied them is not known.
 func (e *Env) planForApply(ctx context.Context, d *Desired, store envStore, o planOptions) (*Planned, error) {
-	applied, err := Inventory(e.Store, e.Name)
+	applied, err := Inventory(e.Store, e.key())
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 		entry.Result = fmt.Sprintf("%d changes incomplete", incomplete)
 	}
 	err := e.Store.Update(func(tx *statestore.Tx) error {
-		m, err := tx.Meta(e.Name)
+		m, err := tx.Meta(e.key())
 		if err != nil {
 			return err
 		}
@@ -124,18 +124,18 @@ func (e *Env) record(d *Desired, p *Planned, incomplete int) (statestore.Entry, 
 		// (a drift check that found none) is not history: it would push
 		// the revisions a rollback can go back to out of the kept depth.
 		if !p.Plan.Empty() || incomplete > 0 || m.LastAppliedRevision != d.Revision {
-			if err := tx.AppendHistory(e.Name, entry); err != nil {
+			if err := tx.AppendHistory(e.key(), entry); err != nil {
 				return err
 			}
 		}
-		if err := refreshProvenance(tx, e.Name, d, p); err != nil {
+		if err := refreshProvenance(tx, e.key(), d, p); err != nil {
 			return err
 		}
 		m.Held = heldReasons(d)
 		if incomplete == 0 {
 			m.LastAppliedRevision, m.LastAppliedAt = d.Revision, entry.Time
 		}
-		return tx.PutMeta(e.Name, m)
+		return tx.PutMeta(e.key(), m)
 	})
 	return entry, err
 }

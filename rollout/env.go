@@ -15,8 +15,13 @@ import (
 // long as the process runs: its target (and with it the AWS clients and
 // their rate limiter) is connected once and reused.
 type Env struct {
-	// Name is the environment's name.
+	// Name is the environment's name in the project: what its
+	// resources are compiled, named and tagged for.
 	Name string
+	// StateKey is the key of the environment's state in Store; empty:
+	// Name. A daemon whose repositories both have an environment Name
+	// keeps each one's state under its qualified name (REPO/NAME).
+	StateKey string
 	// Store is the state store; nil for a plan with no state file (the
 	// inventory is then rebuilt from ownership tags each time).
 	Store *statestore.Store
@@ -35,6 +40,14 @@ type Env struct {
 
 	mu     sync.Mutex
 	target *Target
+}
+
+// key returns the key of the environment's state in Store.
+func (e *Env) key() string {
+	if e.StateKey != "" {
+		return e.StateKey
+	}
+	return e.Name
 }
 
 // Planned is a plan and what it was made from.
@@ -72,7 +85,7 @@ func (e *Env) Plan(ctx context.Context, d *Desired, opts ...PlanOption) (*Planne
 	o := newPlanOptions(opts)
 	p := &Planned{Desired: d}
 	if e.Store != nil {
-		applied, err := Inventory(e.Store, e.Name)
+		applied, err := Inventory(e.Store, e.key())
 		if err != nil {
 			return nil, err
 		}

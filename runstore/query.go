@@ -29,7 +29,8 @@ func (s *Store) Runs(ctx context.Context, f sluice.RunFilter) ([]sluice.RunRecor
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs
 		WHERE ($1 = '' OR environment = $1) AND ($2 = '' OR pipeline = $2) AND ($3 = '' OR status = $3)
-		ORDER BY started DESC, id LIMIT $4`, f.Environment, f.Pipeline, f.Status, limit)
+		AND ($5 = '' OR project = $5)
+		ORDER BY started DESC, id LIMIT $4`, f.Environment, f.Pipeline, f.Status, limit, f.Project)
 	if err != nil {
 		return nil, wrap("Runs", err)
 	}

@@ -22,6 +22,10 @@ type Meta struct {
 	PinnedRevision string `json:"pinnedRevision,omitempty"`
 	// Suspended stops the environment's automatic reconciles.
 	Suspended bool `json:"suspended,omitempty"`
+	// Repository is the daemon repository the environment's state
+	// belongs to, recorded by the daemon, so that the state can follow
+	// the environment when its key changes (see Tx.RenameEnvironment).
+	Repository string `json:"repository,omitempty"`
 }
 
 // Meta returns env's meta, the zero Meta for an unknown environment. It

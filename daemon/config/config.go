@@ -107,6 +107,11 @@ type Webhooks struct {
 // says how changes reach it.
 type Environment struct {
 	Name string `json:"name"`
+	// Key is the name the daemon knows the environment by (its state,
+	// metrics label, API path): Name, or the qualified name REPO/NAME
+	// when another repository has an environment called Name too. Parse
+	// sets it; it is derived, so it is not part of the hash.
+	Key string `json:"-"`
 	// Repository is the name of the repository the environment belongs to.
 	Repository    string        `json:"repository"`
 	Branch        string        `json:"branch"`
@@ -174,18 +179,11 @@ func (c *Config) Repository(name string) (*Repository, bool) {
 	return nil, false
 }
 
-// Environment returns the environment called name, whichever repository
-// holds it, or false when there is none.
+// Environment returns the environment name designates (see Resolve), or
+// false when none or several do.
 func (c *Config) Environment(name string) (*Environment, bool) {
-	for i := range c.Repositories {
-		envs := c.Repositories[i].Environments
-		for j := range envs {
-			if envs[j].Name == name {
-				return &envs[j], true
-			}
-		}
-	}
-	return nil, false
+	e, err := c.Resolve(name)
+	return e, err == nil
 }
 
 // Environments returns every environment of every repository, in file

@@ -21,8 +21,6 @@ type decoder struct {
 	dir      string
 	findings []Finding
 	warnings []Finding
-	// envs remembers where each environment name was first declared.
-	envs map[string]sluice.Position
 	// dropped counts the findings beyond maxFindings.
 	dropped int
 	// visits counts the collections walked, to stop on a tree that

@@ -44,7 +44,9 @@
 //	  webhooks      optional: github {secret}, gitlab {token},
 //	                generic {secret}, each a Secret
 //	  environments  at least one:
-//	    name          [a-z0-9-], unique across the configuration; required
+//	    name          [a-z0-9-], unique in the repository; required (two
+//	                  repositories may both have one: the daemon then
+//	                  calls each REPO/NAME, see Environment.Key)
 //	    branch        short branch name, one environment per branch of a
 //	                  repository; required
 //	    backend       aws | local; required, with its block, not the other

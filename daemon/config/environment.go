@@ -6,14 +6,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// sharedEnvHint says why an environment name is unique across one
-// daemon's repositories and what to do when two repositories use one.
-const sharedEnvHint = "one daemon knows an environment by its name alone (API paths, sluice --env, " +
-	"the state file, the runs and the metrics' environment label), so two repositories cannot both deploy it here; " +
-	"serve the other repository from a second daemon (its own stateFile, runs and listen address), " +
-	"or rename the environment in that repository's documents and here, knowing that its AWS resources' names " +
-	"and tags carry the environment's name: renaming creates them again under the new name, and the old ones stay until pruned"
-
 // environment decodes one item of a repository's environments; branches
 // and envs hold the repository's branches and environments already
 // mapped.
@@ -27,7 +19,6 @@ func (d *decoder) environment(n *yaml.Node, path string, branches, envs names) E
 				return
 			}
 			d.unique(envs, v, p, "environment", e.Name, "")
-			d.unique(d.envs, v, p, "environment", e.Name, sharedEnvHint)
 		},
 		"branch": func(v *yaml.Node, p string) {
 			e.Branch = d.branch(v, p)

@@ -37,7 +37,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{file: name, dir: filepath.Dir(name), envs: names{}}
+	d := &decoder{file: name, dir: filepath.Dir(name)}
 	cfg := d.config(root)
 	if len(d.findings) > 0 {
 		sortFindings(d.findings)
@@ -49,6 +49,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	}
 	sortFindings(d.warnings)
 	cfg.Warnings = d.warnings
+	cfg.setKeys()
 	return cfg, nil
 }
 

@@ -221,18 +221,22 @@ func testFilters(t *testing.T, f Factory) {
 	s := f.open(t, f.New(t))
 	failed := run("dev", "scoring", "r3", 2)
 	failed.Status = sluice.ExecutionFailed
-	for _, r := range []sluice.RunRecord{run("dev", "training", "r1", 0), run("prod", "training", "r2", 1), failed, run("dev", "training", "r4", 3)} {
+	// Another project's dev, as a second repository of one daemon has.
+	other := run("dev", "training", "r5", 4)
+	other.ID, other.Project = other.ID+"-other", "other"
+	for _, r := range []sluice.RunRecord{run("dev", "training", "r1", 0), run("prod", "training", "r2", 1), failed, run("dev", "training", "r4", 3), other} {
 		mustPut(t, s, r, nil, nil)
 	}
 	for _, tc := range []struct {
 		f    sluice.RunFilter
 		want []string
 	}{
-		{sluice.RunFilter{}, []string{"dev/training/r4", "dev/scoring/r3", "prod/training/r2", "dev/training/r1"}},
-		{sluice.RunFilter{Environment: "dev"}, []string{"dev/training/r4", "dev/scoring/r3", "dev/training/r1"}},
-		{sluice.RunFilter{Pipeline: "training"}, []string{"dev/training/r4", "prod/training/r2", "dev/training/r1"}},
+		{sluice.RunFilter{}, []string{"dev/training/r5", "dev/training/r4", "dev/scoring/r3", "prod/training/r2", "dev/training/r1"}},
+		{sluice.RunFilter{Environment: "dev", Project: "demo"}, []string{"dev/training/r4", "dev/scoring/r3", "dev/training/r1"}},
+		{sluice.RunFilter{Environment: "dev", Project: "other"}, []string{"dev/training/r5"}},
+		{sluice.RunFilter{Pipeline: "training", Project: "demo"}, []string{"dev/training/r4", "prod/training/r2", "dev/training/r1"}},
 		{sluice.RunFilter{Status: sluice.ExecutionFailed}, []string{"dev/scoring/r3"}},
-		{sluice.RunFilter{Environment: "dev", Limit: 2}, []string{"dev/training/r4", "dev/scoring/r3"}},
+		{sluice.RunFilter{Environment: "dev", Project: "demo", Limit: 2}, []string{"dev/training/r4", "dev/scoring/r3"}},
 		{sluice.RunFilter{Environment: "qa"}, []string{}},
 	} {
 		got, err := s.Runs(ctx, tc.f)
