@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -115,9 +116,10 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.status + ": " + e.msg }
 
-// envPath is the API path of the environment's resource sub.
+// envPath is the API path of the environment's resource sub. The name
+// is escaped: a qualified name REPO/ENV is one segment of the path.
 func (o *clientOptions) envPath(sub string) string {
-	p := "/api/v1/environments/" + o.env
+	p := "/api/v1/environments/" + url.PathEscape(o.env)
 	if sub != "" {
 		p += "/" + sub
 	}

@@ -54,8 +54,15 @@ func (o *clientOptions) status(ctx context.Context, g *globalOptions) error {
 func writeStatuses(g *globalOptions, list []daemon.Status, details bool) error {
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', 0)
+	repos := manyRepositories(list)
+	if repos {
+		fmt.Fprint(tw, "REPOSITORY\t")
+	}
 	fmt.Fprintln(tw, "ENVIRONMENT\tBRANCH\tSTATE\tAPPLIED\tHEAD\tMESSAGE")
 	for _, s := range list {
+		if repos {
+			fmt.Fprintf(tw, "%s\t", s.Repository)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.12s\t%.12s\t%s\n", s.Environment, s.Branch, s.State, s.Applied, s.Head, s.Message)
 	}
 	if err := tw.Flush(); err != nil {
@@ -87,4 +94,15 @@ func writeStatuses(g *globalOptions, list []daemon.Status, details bool) error {
 		}
 	}
 	return nil
+}
+
+// manyRepositories reports whether list spans more than one repository:
+// the status table then says which each environment is of.
+func manyRepositories(list []daemon.Status) bool {
+	for _, s := range list {
+		if s.Repository != list[0].Repository {
+			return true
+		}
+	}
+	return false
 }
