@@ -10,8 +10,9 @@ import (
 	"github.com/sluice-dev/sluice/statestore"
 )
 
-// ErrAmbiguous: an environment's short name that several repositories
-// use; the error lists the qualified names (REPO/ENV) to use instead.
+// ErrAmbiguous is returned for an environment's short name that several
+// repositories use; the error lists the qualified names (REPO/ENV) to
+// use instead. The API answers it with 400.
 var ErrAmbiguous = errors.New("ambiguous")
 
 // resolveEnv returns the key of the environment name designates: its

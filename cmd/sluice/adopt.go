@@ -62,6 +62,10 @@ func (o *adoptOptions) run(ctx context.Context, g *globalOptions, id sluice.Reso
 	if _, err := sluice.TypeOfID(id); err != nil {
 		return err
 	}
+	key, err := localEnv(&o.env)
+	if err != nil {
+		return err
+	}
 	run, err := prepareEnv(ctx, g, o.env, "")
 	if err != nil {
 		return err
@@ -71,7 +75,7 @@ func (o *adoptOptions) run(ctx context.Context, g *globalOptions, id sluice.Reso
 		return err
 	}
 	defer func() { err = errors.Join(err, store.Close()) }()
-	env := &rollout.Env{Name: o.env, Store: store,
+	env := &rollout.Env{Name: o.env, StateKey: key, Store: store,
 		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
 		Connect: func(ctx context.Context) (*rollout.Target, error) {
 			conn, err := o.aws.connect(ctx, o.env)

@@ -73,6 +73,9 @@ goes on, and then only that plan is applied. --auto-approve does not ask.`,
 }
 
 func (o *applyOptions) run(ctx context.Context, g *globalOptions, args []string) (err error) {
+	if o.stateKey, err = localEnv(&o.env); err != nil {
+		return err
+	}
 	var saved *savedPlan
 	if len(args) == 1 {
 		if saved, err = o.readSavedPlan(args[0]); err != nil {

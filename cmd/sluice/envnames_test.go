@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -70,5 +73,60 @@ func TestStatusOneRepositoryNoColumn(t *testing.T) {
 	code, out, stderr := runCLI(t, "status", "--server", fakeDaemon(t))
 	if code != exitOK || !strings.HasPrefix(out, "ENVIRONMENT") {
 		t.Errorf("status: exit %d, %q, %q", code, out, stderr)
+	}
+}
+
+// TestCompletionOfQualifiedNames offers a daemon's environments by the
+// names it answers to: the qualified names where two repositories share
+// one.
+func TestCompletionOfQualifiedNames(t *testing.T) {
+	var asked []string
+	url := sharedNameDaemon(t, &asked)
+	for _, cmd := range []string{"status", "approve", "suspend", "history", "runs list"} {
+		args := append(strings.Fields(cmd), "--server", url, "--env", "")
+		if got := strings.Join(completions(t, args...), " "); got != "app/dev infra/dev" {
+			t.Errorf("completion of %s --env: %q, want app/dev infra/dev", cmd, got)
+		}
+	}
+}
+
+// TestLocalEnvQualifiedName: a command that reads the repository itself
+// takes --env REPO/ENV as the project's ENV with its state under
+// REPO/ENV, the key a daemon gives an environment whose name another of
+// its repositories uses; a malformed name is refused.
+func TestLocalEnvQualifiedName(t *testing.T) {
+	dir, local := freshRepo(t)
+	args := func(cmd, env string, more ...string) []string {
+		return append(append([]string{"--repo", dir, cmd, "--env", env}, local...), more...)
+	}
+	if code, out, stderr := runCLI(t, args("apply", "app/dev")...); code != exitOK {
+		t.Fatalf("apply --env app/dev: exit %d:\n%s%s", code, out, stderr)
+	}
+	if code, out, stderr := runCLI(t, args("plan", "app/dev", "--detailed-exitcode")...); code != exitOK {
+		t.Errorf("plan --env app/dev after its apply: exit %d, want 0:\n%s%s", code, out, stderr)
+	}
+	states, _ := filepath.Glob(filepath.Join(os.Getenv("XDG_STATE_HOME"), "*", "*", "state.db"))
+	if len(states) == 0 {
+		states, _ = filepath.Glob(filepath.Join(os.Getenv("XDG_STATE_HOME"), "*", "*", "*", "state.db"))
+	}
+	if len(states) != 1 {
+		t.Fatalf("state files: %v", states)
+	}
+	s, err := statestore.Open(states[0], statestore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var envs []string
+	err = s.View(func(tx *statestore.Tx) (err error) { envs, err = tx.Environments(); return err })
+	if err = errors.Join(err, s.Close()); err != nil || len(envs) != 1 || envs[0] != "app/dev" {
+		t.Errorf("state keys %v (%v), want [app/dev]", envs, err)
+	}
+	if code, out, stderr := runCLI(t, "--repo", dir, "render", "--env", "app/dev"); code != exitOK || !strings.Contains(out, `"environment": "dev"`) {
+		t.Errorf("render --env app/dev: exit %d, %.200q, %q", code, out, stderr)
+	}
+	for _, bad := range []string{"/dev", "app/", "a/b/dev"} {
+		if code, _, stderr := runCLI(t, "--repo", dir, "render", "--env", bad); code == exitOK || !strings.Contains(stderr, "qualified name (REPO/ENV") {
+			t.Errorf("render --env %s: exit %d, %q", bad, code, stderr)
+		}
 	}
 }

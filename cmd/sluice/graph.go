@@ -34,6 +34,9 @@ pages show, laid out by Sluice itself (no Graphviz needed).`,
 }
 
 func (o *graphOptions) run(cmd *cobra.Command, g *globalOptions, name string) error {
+	if _, err := localEnv(&o.env); err != nil {
+		return err
+	}
 	draw, ok := map[string]func(*graph.Graph) string{"mermaid": graph.Mermaid, "dot": graph.DOT, "svg": graph.SVG}[o.format]
 	if !ok {
 		return fmt.Errorf("unknown --format %q; use mermaid, dot or svg", o.format)

@@ -56,11 +56,15 @@ Without --account and --region the ARNs carry "*" in their place.`,
 }
 
 func (o *iamPolicyOptions) run(ctx context.Context, g *globalOptions) error {
+	key, err := localEnv(&o.env)
+	if err != nil {
+		return err
+	}
 	run, err := prepareEnv(ctx, g, o.env, o.revision)
 	if err != nil {
 		return err
 	}
-	applied, err := readInventory(o.state, run)
+	applied, err := readInventory(o.state, key, run)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,10 @@ import (
 // targetOptions say where an environment's resources live and how
 // Sluice keeps track of them: flags shared by plan and apply.
 type targetOptions struct {
-	env      string
+	env string
+	// stateKey is the key of the environment's state: env, or the
+	// qualified name --env gave (see localEnv).
+	stateKey string
 	state    string
 	revision string
 	prune    bool
@@ -121,6 +124,9 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if !ok {
 		return fmt.Errorf("unknown output format %q; use text, json, yaml or markdown", o.format)
 	}
+	if o.stateKey, err = localEnv(&o.env); err != nil {
+		return err
+	}
 	run, err := o.desired(ctx, g)
 	if err != nil {
 		return err
@@ -174,7 +180,7 @@ func (o *planOptions) detailedError(g *globalOptions, err error) error {
 // rolloutEnv is the environment as the rollout drives it, connecting to
 // AWS only when needed; conn is set to the connection when one is made.
 func (o *targetOptions) rolloutEnv(g *globalOptions, store *statestore.Store, conn **awsEnv) *rollout.Env {
-	return &rollout.Env{Name: o.env, Store: store, Local: o.be.local(),
+	return &rollout.Env{Name: o.env, StateKey: o.stateKey, Store: store, Local: o.be.local(),
 		Notice: func(msg string) { fmt.Fprintln(g.stderr, msg) },
 		Connect: func(ctx context.Context) (*rollout.Target, error) {
 			if o.be.local() {
@@ -255,14 +261,15 @@ func statePath(path string, run *rollout.Desired) (string, error) {
 	return defaultStatePath(run.Project())
 }
 
-// readInventory reads the environment's inventory from the state file,
-// read-only; a missing file is an empty inventory.
-func readInventory(path string, run *rollout.Desired) ([]reconcile.Applied, error) {
+// readInventory reads the inventory under key (the environment's state
+// key) from the state file, read-only; a missing file is an empty
+// inventory.
+func readInventory(path, key string, run *rollout.Desired) ([]reconcile.Applied, error) {
 	store, err := openStoreReadOnly(path, run)
 	if err != nil || store == nil {
 		return nil, err
 	}
-	applied, err := rollout.Inventory(store, run.Env)
+	applied, err := rollout.Inventory(store, key)
 	return applied, errors.Join(err, store.Close())
 }
 

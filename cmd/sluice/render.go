@@ -52,6 +52,9 @@ type rendering struct {
 }
 
 func (o *renderOptions) run(cmd *cobra.Command, g *globalOptions) error {
+	if _, err := localEnv(&o.env); err != nil {
+		return err
+	}
 	snap, err := loadRepo(cmd.Context(), g)
 	if err != nil {
 		return err

@@ -23,6 +23,9 @@ type runOptions struct {
 	beat   time.Duration
 	state  string
 	be     backendOptions
+	// stateKey is the key of the environment's state with --backend
+	// local (see localEnv).
+	stateKey string
 }
 
 func newRunCmd(g *globalOptions) *cobra.Command {

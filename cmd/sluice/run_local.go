@@ -28,6 +28,9 @@ type terminalWriter struct {
 // runLocal runs pipeline as the local backend last deployed it in the
 // environment, without a daemon, and follows it to the end.
 func (o *runOptions) runLocal(ctx context.Context, g *globalOptions, pipeline string, params map[string]any) (err error) {
+	if o.stateKey, err = localEnv(&o.env); err != nil {
+		return err
+	}
 	snap, err := loadRepo(ctx, g)
 	if err != nil {
 		return err
@@ -116,7 +119,7 @@ func (o *runOptions) deployedARN(project, pipeline string) (arn string, err erro
 		return "", fmt.Errorf("nothing is deployed in %s on the local backend (no state file %s): run sluice apply --env %s --backend local first", o.env, path, o.env)
 	}
 	defer func() { err = errors.Join(err, store.Close()) }()
-	applied, err := rollout.Inventory(store, o.env)
+	applied, err := rollout.Inventory(store, o.stateKey)
 	if err != nil {
 		return "", err
 	}
