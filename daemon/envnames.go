@@ -10,6 +10,10 @@ import (
 	"github.com/sluice-dev/sluice/statestore"
 )
 
+// msgStateLeft is logged when an environment's key becomes qualified and
+// the state under its short name cannot be told to be its own.
+const msgStateLeft = "state under the short name left in place"
+
 // ErrAmbiguous is returned for an environment's short name that several
 // repositories use; the error lists the qualified names (REPO/ENV) to
 // use instead. The API answers it with 400.
@@ -131,8 +135,8 @@ func (d *Daemon) moveState(tx *statestore.Tx, e *config.Environment, from, key s
 	}
 	if from == e.Name && m.Repository != e.Repository {
 		if m.Repository == "" {
-			d.log.Warn("state of an environment whose repository is not recorded left in place: its key is now qualified; "+
-				"its inventory is rebuilt from ownership tags", "env", key, "state", from)
+			d.log.Warn(msgStateLeft, "env", key, "state", from,
+				"why", "the repository it belongs to is not recorded; its inventory is rebuilt from ownership tags")
 		}
 		return false, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -132,7 +133,7 @@ func TestSharedEnvironmentName(t *testing.T) {
 	}
 	h.stop()
 
-	checkState(t, r.dir, map[string]string{"app/dev": "demo-dev-", "infra/dev": "other-dev-"}, "dev")
+	checkState(t, r.dir, map[string]held{"app/dev": {"demo-dev-", "app"}, "infra/dev": {"other-dev-", "infra"}}, "dev")
 
 	h = startDaemon(t, r.dir, r.config(true))
 	h.applied("app/dev", r.appHead, daemon.StateSynced)
@@ -148,7 +149,7 @@ func TestSharedEnvironmentNameMigration(t *testing.T) {
 	h := startDaemon(t, r.dir, r.config(false))
 	h.applied("dev", r.appHead, daemon.StateSynced)
 	h.stop()
-	checkState(t, r.dir, map[string]string{"dev": "demo-dev-"})
+	checkState(t, r.dir, map[string]held{"dev": {"demo-dev-", "app"}})
 
 	h = startDaemon(t, r.dir, r.config(true))
 	var history []statestore.Entry
@@ -161,7 +162,7 @@ func TestSharedEnvironmentNameMigration(t *testing.T) {
 		return s.State == daemon.StateWaitingApproval && s.Applied == ""
 	})
 	h.stop()
-	checkState(t, r.dir, map[string]string{"app/dev": "demo-dev-"}, "dev")
+	checkState(t, r.dir, map[string]held{"app/dev": {"demo-dev-", "app"}}, "dev")
 
 	h = startDaemon(t, r.dir, r.config(false))
 	h.getJSON(apiPath("dev", "history"), &history)
@@ -170,7 +171,7 @@ func TestSharedEnvironmentNameMigration(t *testing.T) {
 	}
 	h.applied("dev", r.appHead, daemon.StateSynced)
 	h.stop()
-	checkState(t, r.dir, map[string]string{"dev": "demo-dev-"}, "app/dev")
+	checkState(t, r.dir, map[string]held{"dev": {"demo-dev-", "app"}}, "app/dev")
 	h = startDaemon(t, r.dir, r.config(false))
 	// A qualified name works without a clash too.
 	if s := h.status("app/dev"); s.Environment != "dev" || s.Repository != "app" {
@@ -178,11 +179,13 @@ func TestSharedEnvironmentNameMigration(t *testing.T) {
 	}
 }
 
+// held is what a state key must hold: resources all named with prefix
+// (its own project's), and owner recorded as its repository.
+type held struct{ prefix, owner string }
+
 // checkState opens the state file of a stopped daemon and checks that it
-// holds the environments of want and none of absent, each inventory's
-// resources all named with its prefix (its own project's), and each
-// one's owner recorded.
-func checkState(t *testing.T, dir string, want map[string]string, absent ...string) {
+// holds the environments of want, as want says, and none of absent.
+func checkState(t *testing.T, dir string, want map[string]held, absent ...string) {
 	t.Helper()
 	s, err := statestore.Open(filepath.Join(dir, "state.db"), statestore.Options{})
 	if err != nil {
@@ -203,7 +206,7 @@ func checkState(t *testing.T, dir string, want map[string]string, absent ...stri
 				t.Errorf("state holds %v, want none of %v", envs, absent)
 			}
 		}
-		for key, prefix := range want {
+		for key, w := range want {
 			recs, err := tx.Resources(key)
 			if err != nil {
 				return err
@@ -212,16 +215,16 @@ func checkState(t *testing.T, dir string, want map[string]string, absent ...stri
 				t.Errorf("%s: no inventory", key)
 			}
 			for _, rec := range recs {
-				if !strings.HasPrefix(rec.Name, prefix) {
-					t.Errorf("%s holds %s (%s), not named %s...", key, rec.ID, rec.Name, prefix)
+				if !strings.HasPrefix(rec.Name, w.prefix) {
+					t.Errorf("%s holds %s (%s), not named %s...", key, rec.ID, rec.Name, w.prefix)
 				}
 			}
 			m, err := tx.Meta(key)
 			if err != nil {
 				return err
 			}
-			if m.Repository != "app" && !strings.HasPrefix(key, "infra/") {
-				t.Errorf("%s: owner %q recorded, want app", key, m.Repository)
+			if m.Repository != w.owner {
+				t.Errorf("%s: owner %q recorded, want %q", key, m.Repository, w.owner)
 			}
 		}
 		return nil
@@ -263,4 +266,44 @@ func TestSharedEnvironmentNameSameProject(t *testing.T) {
 	if stalled.Applied != "" || stalled.Managed != 0 {
 		t.Errorf("%s applied %q, manages %d; want nothing", stalled.Environment, stalled.Applied, stalled.Managed)
 	}
+}
+
+// TestSharedEnvironmentNameUnrecordedOwner: state written before owners
+// were recorded cannot be told to be app's when infra's dev appears: it
+// stays under dev, untouched, with a warning, and app/dev rebuilds its
+// inventory from ownership tags, deleting nothing.
+func TestSharedEnvironmentNameUnrecordedOwner(t *testing.T) {
+	r := newTwoRepos(t)
+	h := startDaemon(t, r.dir, r.config(false))
+	applied := h.applied("dev", r.appHead, daemon.StateSynced)
+	h.stop()
+	s, err := statestore.Open(filepath.Join(r.dir, "state.db"), statestore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(func(tx *statestore.Tx) error {
+		m, err := tx.Meta("dev")
+		if err != nil {
+			return err
+		}
+		m.Repository = ""
+		return tx.PutMeta("dev", m)
+	})
+	if err = errors.Join(err, s.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	logs := &logRecorder{}
+	h = startDaemonWith(t, r.dir, r.config(true), harnessOptions{logs: logs})
+	app := h.waitFor("app/dev", 30*time.Second, "synced", func(s daemon.Status) bool {
+		return s.State == daemon.StateSynced && s.Applied == r.appHead
+	})
+	if app.Managed != applied.Managed {
+		t.Errorf("app/dev manages %d after the rebuild, dev managed %d", app.Managed, applied.Managed)
+	}
+	if got := logs.matching(slog.LevelWarn, "state under the short name left in place", map[string]string{"env": "app/dev", "state": "dev"}); len(got) != 1 {
+		t.Errorf("warnings about the state left: %v, want one", got)
+	}
+	h.stop()
+	checkState(t, r.dir, map[string]held{"dev": {"demo-dev-", ""}, "app/dev": {"demo-dev-", "app"}})
 }
