@@ -1,6 +1,7 @@
 package daemon_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/daemon"
+	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/internal/gitserver"
 	"github.com/sluice-dev/sluice/statestore"
 )
@@ -306,4 +308,38 @@ func TestSharedEnvironmentNameUnrecordedOwner(t *testing.T) {
 	}
 	h.stop()
 	checkState(t, r.dir, map[string]held{"dev": {"demo-dev-", ""}, "app/dev": {"demo-dev-", "app"}})
+}
+
+// TestSharedEnvironmentNameReload: a reload that adds a repository with
+// dev moves the running dev's state to app/dev, its history with it, and
+// a reload that removes it moves it back.
+func TestSharedEnvironmentNameReload(t *testing.T) {
+	r := newTwoRepos(t)
+	h := startDaemon(t, r.dir, r.config(false))
+	h.applied("dev", r.appHead, daemon.StateSynced)
+	reload := func(withInfra bool) {
+		t.Helper()
+		cfg, err := config.Parse(filepath.Join(r.dir, "daemon.yaml"), []byte(r.config(withInfra)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.d.Reload(context.Background(), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reload(true)
+	var history []statestore.Entry
+	h.getJSON(apiPath("app/dev", "history"), &history)
+	if len(history) != 1 || history[0].Revision != r.appHead {
+		t.Errorf("history of app/dev after the reload: %+v", history)
+	}
+	h.applied("app/dev", r.appHead, daemon.StateSynced)
+	reload(false)
+	h.getJSON(apiPath("dev", "history"), &history)
+	if len(history) != 1 || history[0].Revision != r.appHead {
+		t.Errorf("history of dev after the second reload: %+v", history)
+	}
+	h.applied("dev", r.appHead, daemon.StateSynced)
+	h.stop()
+	checkState(t, r.dir, map[string]held{"dev": {"demo-dev-", "app"}}, "app/dev")
 }
