@@ -129,13 +129,20 @@ func (a *aslBuilder) shapeState(n *graph.Node) string {
 // foreach over outputs (a distributed one reads its items from S3
 // itself).
 func (a *aslBuilder) readsOutputs(n *graph.Node) bool {
-	return n.Switch != nil || (n.Foreach != nil && n.Foreach.Output != "" && n.Foreach.Mode != dsl.ForeachDistributed)
+	return n.Switch != nil || (n.Foreach != nil && n.Foreach.Output != "" && a.p.mode(n) != dsl.ForeachDistributed)
 }
 
-// goTo ends a state with Next, or End when target ends the scope.
+// goTo ends a state with Next, or End when target ends the scope. A
+// state that ends a branch or a foreach copy outputs {} (OutputPath
+// null): the Parallel or Map collects every branch's or copy's output
+// into one list before its ResultPath discards it, and Step Functions
+// counts that list against its 256 KiB limit on a state's data, so a
+// copy that passed on its whole state would make the list grow with the
+// number of copies times the state's size.
 func goTo(s *graph.Scope, target *graph.Node, st *obj) {
 	if target == nil || target == s.Join {
 		st.set("End", true)
+		st.setIf(s.Kind != graph.ScopeRoot, "OutputPath", nil)
 		return
 	}
 	st.set("Next", target.Name)
@@ -150,7 +157,9 @@ func (a *aslBuilder) jumpTo(s *graph.Scope, target *graph.Node, states *obj) str
 	}
 	name := s.Start.Name + ".done"
 	if !a.names[name] {
-		a.add(states, name, s.Start, obj{{"Type", "Succeed"}})
+		done := obj{{"Type", "Succeed"}}
+		done.setIf(s.Kind != graph.ScopeRoot, "OutputPath", nil)
+		a.add(states, name, s.Start, done)
 	}
 	return name
 }

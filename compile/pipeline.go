@@ -30,6 +30,9 @@ type pipe struct {
 	targets map[*graph.Node]bool
 	// reported holds the findings failOnce recorded, by place and code.
 	reported map[string]bool
+	// modes holds the mode the budget picked for a foreach that leaves
+	// its mode out (budget.go); the others run as written.
+	modes map[*graph.Node]string
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
