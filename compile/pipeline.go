@@ -75,6 +75,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	p.checkTimeZone()
 	p.cases = p.switchCases()
 	p.targets = p.failureTargets()
+	p.checkBudget()
 	if !p.ok {
 		return
 	}
