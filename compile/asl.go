@@ -82,18 +82,22 @@ func (a *aslBuilder) step(s *graph.Scope, n *graph.Node, states *obj) {
 	after := a.shapeState(n)
 	needs := a.readsOutputs(n)
 	task := a.task(s, n, states)
+	next := after
+	if n.Foreach != nil {
+		next = a.guardStates(n, after, states)
+	}
 	switch {
 	case needs:
 		task.set("Next", n.Name+".outputs")
-	case after != "":
-		task.set("Next", after)
+	case next != "":
+		task.set("Next", next)
 	default:
 		goTo(s, n.Next, &task)
 	}
 	a.add(states, n.Name, n, task)
 	if needs {
 		read := a.readOutputs(s, n, states)
-		read.set("Next", after)
+		read.set("Next", next)
 		a.add(states, n.Name+".outputs", n, read)
 	}
 	switch {

@@ -89,7 +89,7 @@ func (p *pipe) stepEvents(n *graph.Node) (int, bool) {
 	case n.Foreach != nil:
 		body, ok := p.scopeEvents(n.Foreach.Body)
 		items, declared := p.maxItems(n)
-		e += eventsShape + items*(eventsIteration+body)
+		e += eventsGuard + eventsShape + items*(eventsIteration+body)
 		exact = exact && ok && declared
 	}
 	return e, exact

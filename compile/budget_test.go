@@ -88,3 +88,85 @@ func mapMode(t *testing.T, def json.RawMessage, name string) string {
 	}
 	return d.States[name].ItemProcessor.ProcessorConfig.Mode
 }
+
+// TestForeachGuard checks the most items each inline foreach takes at run
+// time (the NumericGreaterThan of its STEP.items-check): its maxItems when
+// it declares one; else the history events its execution has left over
+// the events of one copy, split between the foreach without maxItems;
+// none for one without maxItems nested in an inline copy, nor for a
+// distributed one.
+func TestForeachGuard(t *testing.T) {
+	// Two unbounded foreach at the root, bodies of one step (8 events a
+	// copy); the rest of the run writes 2 + 8 (execution, start states)
+	// + 2 * (6 + 5 + 4 + 4) (a's and b's Task, read, guard and Map) + 6
+	// (c) = 54 events: (25,000 - 54) / (2 * 8) = 1559 each.
+	two := base + pipelineDoc("  steps:\n"+
+		"    - {name: a, foreach: {over: outputs.parts, step: x, join: b}}\n"+
+		"    - {name: x, next: b}\n"+
+		"    - {name: b, foreach: {over: outputs.parts, step: y, join: c}}\n"+
+		"    - {name: y, next: c}\n"+
+		"    - {name: c}\n")
+	nested := base + pipelineDoc("  steps:\n"+
+		"    - {name: a, foreach: {over: outputs.rows, step: b, join: d, maxItems: 20}}\n"+
+		"    - {name: b, foreach: {over: outputs.cols, step: c, join: d2}}\n"+
+		"    - {name: c, next: d2}\n"+
+		"    - {name: d2, next: d}\n"+
+		"    - {name: d, foreach: {over: outputs.more, step: e, join: f, mode: distributed}}\n"+
+		"    - {name: e, next: f}\n"+
+		"    - {name: f}\n")
+	cases := []struct {
+		name, repo string
+		want       map[string]any // step: limit, or nil for no guard
+	}{
+		{"unbounded share the budget", two, map[string]any{"a": 1559.0, "b": 1559.0}},
+		{"declared, nested, distributed", nested, map[string]any{"a": 20.0, "b": nil, "d": nil}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			def := definitions(t, mustCompile(t, loadRepo(t, "repo.yaml", []byte(c.repo)), "dev"))["StateMachine/p"]
+			states := allStates(t, def)
+			for step, want := range c.want {
+				check, ok := states[step+".items-check"].(map[string]any)
+				if want == nil {
+					if ok {
+						t.Errorf("%s has a guard %v, want none", step, check)
+					}
+					continue
+				}
+				if !ok {
+					t.Fatalf("%s has no guard", step)
+				}
+				if got := check["Choices"].([]any)[0].(map[string]any)["NumericGreaterThan"]; got != want {
+					t.Errorf("%s takes at most %v items, want %v", step, got, want)
+				}
+			}
+		})
+	}
+}
+
+// allStates returns every state of a definition, nested ones included,
+// by name.
+func allStates(t *testing.T, def json.RawMessage) map[string]any {
+	t.Helper()
+	var d map[string]any
+	if err := json.Unmarshal(def, &d); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]any{}
+	var walk func(scope map[string]any)
+	walk = func(scope map[string]any) {
+		states, _ := scope["States"].(map[string]any)
+		for name, st := range states {
+			out[name] = st
+			m, _ := st.(map[string]any)
+			if p, ok := m["ItemProcessor"].(map[string]any); ok {
+				walk(p)
+			}
+			for _, br := range list(m["Branches"]) {
+				walk(br.(map[string]any))
+			}
+		}
+	}
+	walk(d)
+	return out
+}

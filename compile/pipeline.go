@@ -33,6 +33,9 @@ type pipe struct {
 	// modes holds the mode the budget picked for a foreach that leaves
 	// its mode out (budget.go); the others run as written.
 	modes map[*graph.Node]string
+	// guards holds the most items each guarded inline foreach takes at
+	// run time (guard.go).
+	guards map[*graph.Node]int
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -76,6 +79,7 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	p.cases = p.switchCases()
 	p.targets = p.failureTargets()
 	p.checkBudget()
+	p.computeGuards()
 	if !p.ok {
 		return
 	}

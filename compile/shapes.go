@@ -25,6 +25,8 @@ import (
 //	              with "/", and parent the enclosing foreach's path
 //	$.error       after a Catch: the error that sent the run to the
 //	              onFailure step
+//	$.items       {count, cause} of the list the last guarded inline
+//	              foreach counted (guard.go)
 const (
 	stateInput      = "Sluice.Input"
 	stateNoInput    = "Sluice.NoInput"
@@ -116,15 +118,12 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 	}
 	body.set("ProcessorConfig", config)
 	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", a.p.itemSelector(n)}, {"ResultPath", nil}}
-	switch {
-	case f.Parameter != "":
-		m.set("ItemsPath", "$.parameters"+pathKey(f.Parameter))
-	case distributed:
+	if distributed && f.Output != "" {
 		key := a.p.keyFormat(n, f.Output+".json")
 		m.set("ItemReader", obj{{"Resource", arnS3Get}, {"ReaderConfig", obj{{"InputType", "JSON"}}},
 			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Key.$", key.String()}}}})
-	default:
-		m.set("ItemsPath", "$.outputs"+pathKey(n.Name)+"."+f.Output)
+	} else {
+		m.set("ItemsPath", a.p.itemsPath(n))
 	}
 	concurrency := f.Concurrency
 	if distributed {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -183,6 +184,30 @@ func TestPipelineParameterDefaults(t *testing.T) {
 	checkEnv(t, p, "start.foreach/2/score", map[string]string{"SLUICE_PARAMETERS": `{"alphas":[0.1,0.3,1]}`, "SLUICE_FOREACH_ITEM": "1"})
 	if n := len(p.jobs); n != 8 {
 		t.Errorf("%d jobs, want 8: one copy of the body per default alpha", n)
+	}
+}
+
+// TestPipelineForeachTooManyItems checks the guard of an inline foreach:
+// a list longer than its copies fit in the execution's history fails
+// the run with Sluice.TooManyItems, saying how many items it got, before
+// any copy runs (the compiled foreach-inline takes at most 1,783).
+func TestPipelineForeachTooManyItems(t *testing.T) {
+	items := make([]string, 1784)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	p := &pipeline{}
+	_, _, err := runPipeline(t, "foreach-inline", `{"parameters":{"alphas":[`+strings.Join(items, ",")+`]}}`, p, nil)
+	var f *asl.Failure
+	if !errors.As(err, &f) || f.Name != "Sluice.TooManyItems" || !strings.Contains(f.Cause, `step "start" got 1784 items; inline, at most 1783`) {
+		t.Fatalf("%v, want Sluice.TooManyItems naming the step, the count and the limit", err)
+	}
+	if got := p.paths(); len(got) != 1 || got[0] != "start" {
+		t.Errorf("jobs %v, want only start: no copy may run", got)
+	}
+	p = &pipeline{}
+	if _, _, err := runPipeline(t, "foreach-inline", `{"parameters":{"alphas":[`+strings.Join(items[:1783], ",")+`]}}`, p, nil); err != nil {
+		t.Errorf("1,783 items: %v, want the run to go through", err)
 	}
 }
 
