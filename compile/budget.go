@@ -15,12 +15,19 @@ import (
 // five, a Pass, Choice or Succeed two, a Map or Parallel four, each Map
 // copy two more); a retry adds about four, which the budget does not
 // reserve. With a foreach's declared maxItems, the events of the
-// execution it runs in are known. When they pass 25,000, or when the
-// list of the copies' outputs the Map collects (three bytes a copy, see
-// foreach.go) passes 256 KiB, a foreach that does not say its mode runs
-// distributed, and one written inline is refused with a finding at its
-// maxItems (limit.history, limit.payload). Without maxItems the count of
-// copies is known only at run time, and nothing is decided here.
+// execution it runs in are known; when they pass 25,000, a foreach that
+// does not say its mode runs distributed, and one written inline is
+// refused with a finding at its maxItems (limit.history). Without
+// maxItems the count of copies is known only at run time, where the
+// guard (guard.go) checks it.
+//
+// The payload needs no budget of its own any more: what the Map collects
+// is three bytes a copy (each copy ends with {}, see foreach.go), and a
+// copy writes at least 8 events, so the history limit is reached by
+// 3,125 copies, whose collected outputs take 9.4 KB of the 256 KiB a
+// state's data may hold. A copy's input is constant; the list itself
+// is bounded where it enters the run (the parameters by the run's
+// checks, outputs.json when it is read).
 const (
 	maxHistoryEvents = 25_000
 
@@ -137,8 +144,7 @@ func (p *pipe) budgetForeach(n *graph.Node) {
 		return
 	}
 	events, _ := p.executionEvents(n.Scope)
-	collected := bytesCopiesFramed + items*bytesCopyOutput
-	if events <= maxHistoryEvents && collected <= maxPayloadBytes {
+	if events <= maxHistoryEvents {
 		return
 	}
 	if n.Step.Foreach.Mode == "" {
@@ -149,16 +155,8 @@ func (p *pipe) budgetForeach(n *graph.Node) {
 		return
 	}
 	body, _ := p.scopeEvents(n.Foreach.Body)
-	pos := p.stepPos(n, "foreach", "maxItems")
-	if events > maxHistoryEvents {
-		p.failAt(pos, "limit.history",
-			"foreach of step %q runs up to %d copies inline, %d history events each: about %d events for the run, and a Step Functions execution's history holds at most %d; "+
-				"set mode: distributed (each copy a child execution with its own history) or leave mode out for Sluice to pick it, or lower maxItems",
-			n.Name, items, eventsIteration+body, events, maxHistoryEvents)
-		return
-	}
-	p.failAt(pos, "limit.payload",
-		"foreach of step %q runs up to %d copies inline, whose collected outputs take %d bytes; Step Functions limits a state's data to %d: "+
-			"set mode: distributed or leave mode out for Sluice to pick it, or lower maxItems",
-		n.Name, items, collected, maxPayloadBytes)
+	p.failAt(p.stepPos(n, "foreach", "maxItems"), "limit.history",
+		"foreach of step %q runs up to %d copies inline, %d history events each: about %d events for the run, and a Step Functions execution's history holds at most %d; "+
+			"set mode: distributed (each copy a child execution with its own history) or leave mode out for Sluice to pick it, or lower maxItems",
+		n.Name, items, eventsIteration+body, events, maxHistoryEvents)
 }
