@@ -79,7 +79,7 @@ func (p *pipe) scopeEvents(s *graph.Scope) (int, bool) {
 
 func (p *pipe) stepEvents(n *graph.Node) (int, bool) {
 	e, exact := eventsBatchTask, true
-	if n.NeedsOutputs() && !(n.Foreach != nil && p.mode(n) == dsl.ForeachDistributed) {
+	if n.NeedsOutputs() && (n.Foreach == nil || p.mode(n) != dsl.ForeachDistributed) {
 		e += eventsReadTask
 	}
 	switch {

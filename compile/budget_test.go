@@ -37,8 +37,9 @@ func TestForeachBudget(t *testing.T) {
 					!strings.Contains(diags[0].Message, `foreach of step "a"`) || !strings.Contains(diags[0].Message, "25000") {
 					t.Fatalf("findings %v, want one %s at line 28 naming step a and the limit", diags, c.finding)
 				}
-				if col := strings.Index(pipeline(c.foreach), "maxItems: 3200") - strings.LastIndex(pipeline(c.foreach)[:strings.Index(pipeline(c.foreach), "maxItems: 3200")], "\n"); diags[0].Pos.Column != col+len("maxItems: ") {
-					t.Errorf("finding at column %d, want %d (the value of maxItems)", diags[0].Pos.Column, col+len("maxItems: "))
+				line := strings.Split(pipeline(c.foreach), "\n")[27]
+				if want := strings.Index(line, "maxItems: 3200") + len("maxItems: ") + 1; diags[0].Pos.Column != want {
+					t.Errorf("finding at column %d, want %d (the value of maxItems)", diags[0].Pos.Column, want)
 				}
 				return
 			}
