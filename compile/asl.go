@@ -82,18 +82,22 @@ func (a *aslBuilder) step(s *graph.Scope, n *graph.Node, states *obj) {
 	after := a.shapeState(n)
 	needs := a.readsOutputs(n)
 	task := a.task(s, n, states)
+	next := after
+	if n.Foreach != nil {
+		next = a.guardStates(n, after, states)
+	}
 	switch {
 	case needs:
 		task.set("Next", n.Name+".outputs")
-	case after != "":
-		task.set("Next", after)
+	case next != "":
+		task.set("Next", next)
 	default:
 		goTo(s, n.Next, &task)
 	}
 	a.add(states, n.Name, n, task)
 	if needs {
 		read := a.readOutputs(s, n, states)
-		read.set("Next", after)
+		read.set("Next", next)
 		a.add(states, n.Name+".outputs", n, read)
 	}
 	switch {
@@ -129,13 +133,20 @@ func (a *aslBuilder) shapeState(n *graph.Node) string {
 // foreach over outputs (a distributed one reads its items from S3
 // itself).
 func (a *aslBuilder) readsOutputs(n *graph.Node) bool {
-	return n.Switch != nil || (n.Foreach != nil && n.Foreach.Output != "" && n.Foreach.Mode != dsl.ForeachDistributed)
+	return n.Switch != nil || (n.Foreach != nil && n.Foreach.Output != "" && a.p.mode(n) != dsl.ForeachDistributed)
 }
 
-// goTo ends a state with Next, or End when target ends the scope.
+// goTo ends a state with Next, or End when target ends the scope. A
+// state that ends a branch or a foreach copy outputs {} (OutputPath
+// null): the Parallel or Map collects every branch's or copy's output
+// into one list before its ResultPath discards it, and Step Functions
+// counts that list against its 256 KiB limit on a state's data, so a
+// copy that passed on its whole state would make the list grow with the
+// number of copies times the state's size.
 func goTo(s *graph.Scope, target *graph.Node, st *obj) {
 	if target == nil || target == s.Join {
 		st.set("End", true)
+		st.setIf(s.Kind != graph.ScopeRoot, "OutputPath", nil)
 		return
 	}
 	st.set("Next", target.Name)
@@ -150,7 +161,9 @@ func (a *aslBuilder) jumpTo(s *graph.Scope, target *graph.Node, states *obj) str
 	}
 	name := s.Start.Name + ".done"
 	if !a.names[name] {
-		a.add(states, name, s.Start, obj{{"Type", "Succeed"}})
+		done := obj{{"Type", "Succeed"}}
+		done.setIf(s.Kind != graph.ScopeRoot, "OutputPath", nil)
+		a.add(states, name, s.Start, done)
 	}
 	return name
 }

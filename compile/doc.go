@@ -58,6 +58,12 @@
 // split is a Parallel state, a foreach a Map (INLINE, at most 40 copies
 // at once, or DISTRIBUTED: child executions that, over a step's outputs,
 // read their items from S3), a switch a Choice on a value the step wrote.
+// A foreach copy carries only its item, its index and references, and
+// ends with nothing, so neither a copy's input nor what the Map collects
+// grows with the parameters (foreach.go); a foreach's maxItems feeds a
+// history and payload budget that runs it distributed or refuses it
+// (budget.go), and an inline foreach checks its list's length before its
+// copies start (guard.go).
 // A step whose switch or foreach needs its outputs is followed by a state
 // that reads its outputs.json (retried on transient S3 errors). onFailure
 // is a Catch, through states that tell the onFailure step what failed. A

@@ -30,6 +30,12 @@ type pipe struct {
 	targets map[*graph.Node]bool
 	// reported holds the findings failOnce recorded, by place and code.
 	reported map[string]bool
+	// modes holds the mode the budget picked for a foreach that leaves
+	// its mode out (budget.go); the others run as written.
+	modes map[*graph.Node]string
+	// guards holds the most items each guarded inline foreach takes at
+	// run time (guard.go).
+	guards map[*graph.Node]int
 }
 
 // pipeline compiles a Pipeline into its job definitions, its state
@@ -72,6 +78,8 @@ func (c *compiler) pipeline(d *dsl.Document) {
 	p.checkTimeZone()
 	p.cases = p.switchCases()
 	p.targets = p.failureTargets()
+	p.checkBudget()
+	p.computeGuards()
 	if !p.ok {
 		return
 	}

@@ -12,7 +12,9 @@ import (
 // nothing to it (ResultPath null), so it stays small whatever the steps
 // do.
 //
-//	$.parameters  the run's parameters, defaults merged under the input
+//	$.parameters  the run's parameters, defaults merged under the input;
+//	              inside an inline foreach copy only the lists a nested
+//	              foreach iterates over (see foreach.go)
 //	$.run         the run ID: the execution name, fixed at the start so
 //	              child executions of a distributed foreach share it
 //	$.artifacts   s3://BUCKET/PIPELINE/RUN
@@ -23,6 +25,8 @@ import (
 //	              with "/", and parent the enclosing foreach's path
 //	$.error       after a Catch: the error that sent the run to the
 //	              onFailure step
+//	$.items       {count, cause} of the list the last guarded inline
+//	              foreach counted (guard.go)
 const (
 	stateInput      = "Sluice.Input"
 	stateNoInput    = "Sluice.NoInput"
@@ -39,7 +43,7 @@ func (a *aslBuilder) startStates(states *obj) {
 	a.add(states, stateInput, first, obj{{"Type", "Choice"},
 		{"Choices", []any{obj{{"Variable", "$.parameters"}, {"IsPresent", true}, {"Next", stateDefaults}}}},
 		{"Default", stateNoInput}})
-	a.add(states, stateNoInput, first, obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.parameters"}, {"Next", stateDefaults}})
+	a.add(states, stateNoInput, first, a.p.noInputState())
 	a.add(states, stateDefaults, first, obj{{"Type", "Pass"}, {"Result", a.p.parameterDefaults()},
 		{"ResultPath", "$.defaults"}, {"Next", stateParameters}})
 	artifacts := intrinsicFormat{}
@@ -108,23 +112,21 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 	f := n.Foreach
 	body := a.scope(f.Body)
 	config := obj{{"Mode", "INLINE"}}
-	if f.Mode == dsl.ForeachDistributed {
+	distributed := a.p.mode(n) == dsl.ForeachDistributed
+	if distributed {
 		config = obj{{"Mode", "DISTRIBUTED"}, {"ExecutionType", "STANDARD"}}
 	}
 	body.set("ProcessorConfig", config)
-	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", itemSelector(n.Depth(), len(a.p.targets) > 0)}, {"ResultPath", nil}}
-	switch {
-	case f.Parameter != "":
-		m.set("ItemsPath", "$.parameters"+pathKey(f.Parameter))
-	case f.Mode == dsl.ForeachDistributed:
+	m := obj{{"Type", "Map"}, {"ItemProcessor", body}, {"ItemSelector", a.p.itemSelector(n)}, {"ResultPath", nil}}
+	if distributed && f.Output != "" {
 		key := a.p.keyFormat(n, f.Output+".json")
 		m.set("ItemReader", obj{{"Resource", arnS3Get}, {"ReaderConfig", obj{{"InputType", "JSON"}}},
 			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Key.$", key.String()}}}})
-	default:
-		m.set("ItemsPath", "$.outputs"+pathKey(n.Name)+"."+f.Output)
+	} else {
+		m.set("ItemsPath", a.p.itemsPath(n))
 	}
 	concurrency := f.Concurrency
-	if f.Mode == dsl.ForeachDistributed {
+	if distributed {
 		// Child outputs go to S3, not into this execution's state.
 		m.set("ResultWriter", obj{{"Resource", arnS3Put},
 			{"Parameters", obj{{"Bucket", a.p.store.bucket}, {"Prefix", a.p.name + "/map-results/" + n.Name}}}})
@@ -141,22 +143,6 @@ func (a *aslBuilder) mapState(n *graph.Node) obj {
 	}
 	m.setIf(concurrency > 0, "MaxConcurrency", concurrency)
 	return m
-}
-
-// itemSelector builds the state of each copy of a foreach body opened at
-// the given depth.
-func itemSelector(depth int, failures bool) obj {
-	path := intrinsicFormat{}
-	if depth > 0 {
-		path.arg("$.foreach.path")
-		path.lit("/")
-	}
-	path.arg("$$.Map.Item.Index")
-	each := obj{{"index.$", "$$.Map.Item.Index"}, {"item.$", "$$.Map.Item.Value"}, {"path.$", path.String()}}
-	each.setIf(depth > 0, "parent.$", "$.foreach.path")
-	sel := obj{{"parameters.$", "$.parameters"}, {"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
-	sel.setIf(failures, "error.$", "$.error")
-	return sel
 }
 
 // choice goes to the step of the case matching the value the step wrote,

@@ -132,9 +132,14 @@ func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
 			dyn("SLUICE_FOREACH_INDEX", "States.Format('{}', $.foreach.index)", estPathStep),
 			dyn("SLUICE_FOREACH_ITEM", "States.JsonToString($.foreach.item)", estItem))
 	}
+	params := "$.parameters"
+	if depth > 0 {
+		// A foreach copy does not carry the parameters (foreach.go).
+		params = p.runParameters()
+	}
 	vars = append(vars,
 		dyn("SLUICE_OUTPUT", p.prefix(n, n).String(), artifacts+len(n.Name)+1+path),
-		dyn("SLUICE_PARAMETERS", "States.JsonToString($.parameters)", p.defaultsSize()),
+		dyn("SLUICE_PARAMETERS", "States.JsonToString("+params+")", p.defaultsSize()),
 		p.parentsVar(n, artifacts+path),
 		static("SLUICE_REVISION", revisionSentinel),
 		dyn("SLUICE_RUN_ID", "$.run", estRunID),

@@ -77,7 +77,7 @@ func TestFailedAndForeachExecutionsAreRecorded(t *testing.T) {
 	w, store := recordingWorld(t)
 	ctx := context.Background()
 	waitDone(t, w, mustStart(t, w, machineARN("broken"), "run-b", ""))
-	waitDone(t, w, mustStart(t, w, machineARN("fan"), "run-f", ""))
+	waitDone(t, w, mustStart(t, w, machineARN("fan"), "run-f", `{"parameters":{}}`))
 	b, err := store.Run(ctx, env, "run-b")
 	if err != nil {
 		t.Fatal(err)

@@ -254,7 +254,7 @@ func TestTemplateExecution(t *testing.T) {
 func TestExecutionRecordsAttemptsAndIterations(t *testing.T) {
 	w := runWorld(t, t.TempDir())
 	flaky := mustStart(t, w, machineARN("flaky"), "run-1", "")
-	fan := waitDone(t, w, mustStart(t, w, machineARN("fan"), "run-1", ""))
+	fan := waitDone(t, w, mustStart(t, w, machineARN("fan"), "run-1", `{"parameters":{}}`))
 
 	e := waitDone(t, w, flaky)
 	if e.Status != sluice.ExecutionSucceeded || stepStates(e.Steps) != "try:FAILED try:SUCCEEDED" {

@@ -47,8 +47,10 @@
 //     an inline Map (Step Functions' own limit) and 1000 for a
 //     distributed one. A distributed Map reads its items through
 //     Resources.ReadItems and hands its results to Resources.WriteResults;
-//     its iterations run in this execution (sharing its context object),
-//     not as child executions. A failed iteration fails the Map with its
+//     its iterations run in this execution's history, not as child
+//     executions, but their context object's Execution is a child's: its
+//     Input is the iteration's input (Name and StartTime are made up
+//     locally). A failed iteration fails the Map with its
 //     error and cancels the others; with ToleratedFailureCount or
 //     ToleratedFailurePercentage, failures are counted, the Map fails with
 //     States.ExceedToleratedFailureThreshold once either is exceeded, and

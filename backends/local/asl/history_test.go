@@ -77,7 +77,7 @@ func TestConcurrentExecutions(t *testing.T) {
 			defer wg.Done()
 			p := &pipeline{}
 			opts, _ := testOptions(p)
-			_, _, errs[i] = m.Execute(context.Background(), fmt.Sprint("run-", i), nil, opts)
+			_, _, errs[i] = m.Execute(context.Background(), fmt.Sprint("run-", i), json.RawMessage(`{"parameters":{}}`), opts)
 			if errs[i] == nil && len(p.jobs) != 8 {
 				errs[i] = fmt.Errorf("%d jobs, want 8", len(p.jobs))
 			}

@@ -300,3 +300,29 @@ func (failingStore) ReadItems(context.Context, string, json.RawMessage, string) 
 func (failingStore) WriteResults(context.Context, json.RawMessage, []json.RawMessage) (json.RawMessage, error) {
 	return nil, &asl.Failure{Name: "S3.AccessDenied", Cause: "denied"}
 }
+
+// TestMapExecutionContext checks what $$.Execution.Input is inside a
+// Map: the execution's input in an INLINE iteration, and in a
+// DISTRIBUTED one the iteration's input, as Step Functions runs each as
+// a child execution of its own.
+func TestMapExecutionContext(t *testing.T) {
+	for _, c := range []struct{ mode, want string }{
+		{"INLINE", `{"items":["x"],"p":{"n":7}}`},
+		{"DISTRIBUTED", `{"i":0,"n":1}`},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			def := `{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"ItemsPath":"$.items",
+	"ItemSelector":{"n":1,"i.$":"$$.Map.Item.Index"},
+	"ItemProcessor":{"ProcessorConfig":{"Mode":"` + c.mode + `"},"StartAt":"work","States":{"work":{"Type":"Task","Resource":"r",
+		"Parameters":{"given.$":"$$.Execution.Input"},"End":true}}}}}}`
+			rec := &recorder{}
+			opts, _ := testOptions(rec)
+			if _, _, err := execute(t, def, `{"items":["x"],"p":{"n":7}}`, opts); err != nil {
+				t.Fatal(err)
+			}
+			if want := `{"given":` + c.want + `}`; len(rec.tasks) != 1 || !jsonEqual(t, string(rec.tasks[0].Parameters), want) {
+				t.Errorf("task parameters %v, want %s", rec.tasks, want)
+			}
+		})
+	}
+}

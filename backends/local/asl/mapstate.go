@@ -103,7 +103,8 @@ func (r *run) iterationInputs(ms *mapSpec, in any, items []any, sc *stateCtx) ([
 		if ms.itemSelector == nil {
 			continue
 		}
-		ic := &stateCtx{run: r, state: sc.state, entered: sc.entered, retries: sc.retries, item: &mapItem{index: i, value: item}}
+		ic := &stateCtx{run: r, state: sc.state, entered: sc.entered, retries: sc.retries, child: sc.child,
+			item: &mapItem{index: i, value: item}}
 		v, err := ms.itemSelector.eval(&env{input: in, st: ic, run: r})
 		if err != nil {
 			return nil, err
@@ -248,6 +249,11 @@ func (it *iteration) run(ctx context.Context, i int) {
 	}
 	r, prefix := it.r, join(it.where, strconv.Itoa(i))
 	r.emit(Event{Type: EventMapIterationStarted, State: it.st.name, Path: prefix, Input: r.encode(it.inputs[i])})
+	if it.st.mapSpec.processor.mode == "DISTRIBUTED" {
+		// A child execution: its name is made up here (Step Functions
+		// names it after the Map Run); Sluice's states use $.run instead.
+		ctx = withChild(ctx, &childExecution{name: r.name + "/" + prefix, input: it.inputs[i], start: r.opts.Clock()})
+	}
 	out, err := r.runScope(ctx, it.st.mapSpec.processor, it.inputs[i], prefix)
 	if err == nil {
 		r.emit(Event{Type: EventMapIterationSucceeded, State: it.st.name, Path: prefix, Output: r.encode(out)})

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +36,32 @@ type stateCtx struct {
 	entered time.Time
 	retries int
 	item    *mapItem
-	cached  map[string]any
+	// child is the child execution the state runs in, inside a
+	// DISTRIBUTED Map; nil in the execution itself.
+	child  *childExecution
+	cached map[string]any
+}
+
+// childExecution is one iteration of a DISTRIBUTED Map: on AWS a child
+// execution of its own, whose context object's Execution is the child's
+// (its input the iteration's input), not the parent's.
+type childExecution struct {
+	name  string
+	input any
+	start time.Time
+}
+
+type childKey struct{}
+
+// withChild marks ctx as running inside the child execution c.
+func withChild(ctx context.Context, c *childExecution) context.Context {
+	return context.WithValue(ctx, childKey{}, c)
+}
+
+// childOf returns the child execution ctx runs in, or nil.
+func childOf(ctx context.Context) *childExecution {
+	c, _ := ctx.Value(childKey{}).(*childExecution)
+	return c
 }
 
 // mapItem is the item a Map's ItemSelector sees as $$.Map.Item.
@@ -45,16 +71,20 @@ type mapItem struct {
 }
 
 // value builds the context object: Execution (Id, Name, Input,
-// StartTime), State (Name, EnteredTime, RetryCount) and, in a Map's
+// StartTime; the child execution's inside a DISTRIBUTED Map), State (Name, EnteredTime, RetryCount) and, in a Map's
 // ItemSelector, Map.Item (Index, Value).
 func (c *stateCtx) value() any {
 	if c.cached != nil {
 		return c.cached
 	}
 	r := c.run
+	name, input, start := r.name, r.input, r.start
+	if c.child != nil {
+		name, input, start = c.child.name, c.child.input, c.child.start
+	}
 	v := map[string]any{
-		"Execution": map[string]any{"Id": "local:execution:" + r.name, "Name": r.name,
-			"Input": r.input, "StartTime": stamp(r.start)},
+		"Execution": map[string]any{"Id": "local:execution:" + name, "Name": name,
+			"Input": input, "StartTime": stamp(start)},
 		"State": map[string]any{"Name": c.state, "EnteredTime": stamp(c.entered), "RetryCount": jsonInt(c.retries)},
 	}
 	if c.item != nil {

@@ -16,8 +16,8 @@ import (
 // would count against its limits: the collected result of the Map (the
 // JSON list of every iteration's output, built before ResultPath
 // discards it; Step Functions limits a state's data to 256 KiB), the
-// largest data any event carries, and the history events (25,000 at most
-// per standard execution).
+// largest input a copy starts with, the largest data any event carries,
+// and the history events (25,000 at most per standard execution).
 func BenchmarkInlineForeachPayload(b *testing.B) {
 	m := MustParse(b, goldenDefinition(b, "foreach-inline"))
 	for _, n := range []int{40, 200, 1000} {
@@ -35,10 +35,13 @@ func BenchmarkInlineForeachPayload(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			collected, iterations, largest := 1, 0, 0 // "[" and "]", commas
+			collected, iterations, largest, copyInput := 1, 0, 0, 0 // "[" and "]", commas
 			for _, e := range events {
 				largest = max(largest, len(e.Input), len(e.Output))
-				if e.Type == asl.EventMapIterationSucceeded {
+				switch e.Type {
+				case asl.EventMapIterationStarted:
+					copyInput = max(copyInput, len(e.Input))
+				case asl.EventMapIterationSucceeded:
 					collected += len(e.Output) + 1
 					iterations++
 				}
@@ -47,6 +50,7 @@ func BenchmarkInlineForeachPayload(b *testing.B) {
 				b.Fatalf("%d iterations succeeded, want %d", iterations, n)
 			}
 			b.ReportMetric(float64(collected), "collected-bytes")
+			b.ReportMetric(float64(copyInput), "copy-input-bytes")
 			b.ReportMetric(float64(largest), "largest-event-bytes")
 			b.ReportMetric(float64(len(events)), "history-events")
 		})

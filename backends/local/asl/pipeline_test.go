@@ -3,6 +3,8 @@ package asl_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -173,12 +175,62 @@ func TestPipelineForeachInline(t *testing.T) {
 
 func TestPipelineParameterDefaults(t *testing.T) {
 	p := &pipeline{}
-	if _, _, err := runPipeline(t, "foreach-inline", ``, p, nil); err != nil {
+	if _, _, err := runPipeline(t, "foreach-inline", `{"parameters":{}}`, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	checkEnv(t, p, "start", map[string]string{"SLUICE_PARAMETERS": `{"alphas":[0.1,0.3,1]}`})
+	// A copy reads the parameters from the execution input, with the
+	// defaults merged under them as the start states merge them.
+	checkEnv(t, p, "start.foreach/2/score", map[string]string{"SLUICE_PARAMETERS": `{"alphas":[0.1,0.3,1]}`, "SLUICE_FOREACH_ITEM": "1"})
 	if n := len(p.jobs); n != 8 {
 		t.Errorf("%d jobs, want 8: one copy of the body per default alpha", n)
+	}
+}
+
+// TestPipelineForeachTooManyItems checks the guard of an inline foreach:
+// a list longer than its copies fit in the execution's history fails
+// the run with Sluice.TooManyItems, saying how many items it got, before
+// any copy runs (the compiled foreach-inline takes at most 1,783).
+func TestPipelineForeachTooManyItems(t *testing.T) {
+	items := make([]string, 1784)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	p := &pipeline{}
+	_, _, err := runPipeline(t, "foreach-inline", `{"parameters":{"alphas":[`+strings.Join(items, ",")+`]}}`, p, nil)
+	var f *asl.Failure
+	if !errors.As(err, &f) || f.Name != "Sluice.TooManyItems" || !strings.Contains(f.Cause, `step "start" got 1784 items; inline, at most 1783`) {
+		t.Fatalf("%v, want Sluice.TooManyItems naming the step, the count and the limit", err)
+	}
+	if got := p.paths(); len(got) != 1 || got[0] != "start" {
+		t.Errorf("jobs %v, want only start: no copy may run", got)
+	}
+	p = &pipeline{}
+	if _, _, err := runPipeline(t, "foreach-inline", `{"parameters":{"alphas":[`+strings.Join(items[:1783], ",")+`]}}`, p, nil); err != nil {
+		t.Errorf("1,783 items: %v, want the run to go through", err)
+	}
+}
+
+// TestPipelineForeachNeedsParametersObject checks that a run of a
+// pipeline whose foreach copies read the execution input fails before
+// any step when the input has no "parameters" object, rather than in the
+// copies after the steps before them ran, and that a pipeline without
+// such a foreach still runs on its defaults.
+func TestPipelineForeachNeedsParametersObject(t *testing.T) {
+	for _, input := range []string{``, `{}`} {
+		p := &pipeline{}
+		_, _, err := runPipeline(t, "foreach-inline", input, p, nil)
+		var f *asl.Failure
+		if !errors.As(err, &f) || f.Name != "Sluice.MissingParameter" || !strings.Contains(f.Cause, `{"parameters": {}}`) {
+			t.Errorf("input %q: %v, want Sluice.MissingParameter saying how to start the run", input, err)
+		}
+		if len(p.jobs) != 0 {
+			t.Errorf("input %q: jobs %v ran, want none", input, p.paths())
+		}
+	}
+	p := &pipeline{}
+	if _, _, err := runPipeline(t, "linear", `{}`, p, nil); err != nil {
+		t.Errorf("a pipeline without a foreach, started without parameters: %v", err)
 	}
 }
 
@@ -187,7 +239,7 @@ func TestPipelineNestedForeach(t *testing.T) {
 		"churn-dev-artifacts/grid/run-1/folds/0/outputs.json": `{"folds":["a","b"]}`,
 		"churn-dev-artifacts/grid/run-1/folds/1/outputs.json": `{"folds":["c"]}`,
 	}}
-	if _, _, err := runPipeline(t, "nested-foreach", `{}`, p, nil); err != nil {
+	if _, _, err := runPipeline(t, "nested-foreach", `{"parameters":{}}`, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := p.paths()
@@ -385,14 +437,14 @@ func TestPipelineFailureEnv(t *testing.T) {
 // body is told which copy's step failed.
 func TestPipelineFailureEnvReachedOrdinarily(t *testing.T) {
 	p := &pipeline{objects: map[string]string{"churn-dev-artifacts/guarded/run-1/evaluate/outputs.json": `{"quality":"fail"}`}}
-	if _, _, err := runPipeline(t, "on-failure", `{}`, p, nil); err != nil {
+	if _, _, err := runPipeline(t, "on-failure", `{"parameters":{}}`, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	checkEnv(t, p, "report", map[string]string{"SLUICE_FAILED_STEP": "", "SLUICE_ERROR": "", "SLUICE_CAUSE": ""})
 
 	p = &pipeline{objects: map[string]string{"churn-dev-artifacts/guarded/run-1/evaluate/outputs.json": `{"quality":"pass"}`},
 		fail: map[string]string{"work": "States.Timeout"}}
-	if _, _, err := runPipeline(t, "on-failure", `{}`, p, nil); err != nil {
+	if _, _, err := runPipeline(t, "on-failure", `{"parameters":{}}`, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	checkEnv(t, p, "fan.foreach/1/salvage", map[string]string{"SLUICE_FAILED_STEP": "work", "SLUICE_ERROR": "States.Timeout",
@@ -521,7 +573,7 @@ func TestPipelineNestedShapes(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := &pipeline{}
-			if _, _, err := runPipeline(t, c.name, `{}`, p, nil); err != nil {
+			if _, _, err := runPipeline(t, c.name, `{"parameters":{}}`, p, nil); err != nil {
 				t.Fatal(err)
 			}
 			got := p.paths()

@@ -10,7 +10,7 @@ import (
 // the next state's name ("" when the state ends its scope).
 func (r *run) runState(ctx context.Context, st *state, raw any, prefix string) (any, string, error) {
 	where := join(prefix, st.name)
-	sc := &stateCtx{run: r, state: st.name, entered: r.opts.Clock()}
+	sc := &stateCtx{run: r, state: st.name, entered: r.opts.Clock(), child: childOf(ctx)}
 	r.emit(Event{Type: EventStateEntered, State: st.name, Path: where, Input: r.encode(raw)})
 	out, next, err := r.dispatch(ctx, st, raw, sc, where)
 	var f *Failure
