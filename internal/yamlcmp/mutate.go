@@ -31,7 +31,7 @@ func mutateMode(list io.Reader) {
 			continue
 		}
 		valid++
-		for _, k := range mutationKinds {
+		for _, k := range mutationKinds() {
 			m, ok := mutate(r, data, k)
 			if !ok {
 				continue
@@ -59,7 +59,7 @@ func mutateMode(list io.Reader) {
 	}
 	fmt.Printf("%d files yaml.v3 reads\n", valid)
 	fmt.Printf("%-10s %6s %14s %14s %14s\n", "mistake", "files", "yaml.v3 alone", "goccy", "Sluice")
-	for _, k := range mutationKinds {
+	for _, k := range mutationKinds() {
 		t := stats[k]
 		if t == nil {
 			continue
@@ -69,7 +69,9 @@ func mutateMode(list io.Reader) {
 	}
 }
 
-var mutationKinds = []string{"tab", "indent+1", "indent-1", "dquote", "squote", "flowseq", "flowmap"}
+func mutationKinds() []string {
+	return []string{"tab", "indent+1", "indent-1", "dquote", "squote", "flowseq", "flowmap"}
+}
 
 var (
 	keyLineRE = regexp.MustCompile(`^(- )?[A-Za-z_][\w.-]*:( |$)`)
