@@ -83,9 +83,9 @@ func (ds Diagnostics) HasErrors() bool {
 	return false
 }
 
-// Sort orders diagnostics by file, line, column, code and message, and
-// removes exact duplicates (the same finding reached through two
-// environments is reported once).
+// Sort orders diagnostics by file, line, column, code, environment,
+// message and document, and removes exact duplicates (the same finding
+// reached through two environments is reported once).
 func (ds Diagnostics) Sort() Diagnostics {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].less(ds[j]) })
 	out := ds[:0]
@@ -114,7 +114,12 @@ func (d Diagnostic) less(o Diagnostic) bool {
 	if d.Env != o.Env {
 		return d.Env < o.Env
 	}
-	return d.Message < o.Message
+	if d.Message != o.Message {
+		return d.Message < o.Message
+	}
+	// Last, so that one finding held by several documents stays together
+	// and Sort's removal of duplicates sees them side by side.
+	return d.Document < o.Document
 }
 
 // Errorf builds an error-severity diagnostic.

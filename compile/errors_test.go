@@ -101,6 +101,12 @@ func TestCompileErrors(t *testing.T) {
 			want: []string{"27:11 limit.container-overrides"},
 		},
 		{
+			name: "parameter defaults over the container overrides, reported once at the parameters",
+			repo: base + pipelineDoc("  parameters: {blob: {type: string, default: "+strings.Repeat("y", 9000)+"}}\n  steps: [{name: a, next: b}, {name: b}]\n"),
+			want: []string{"27:15 limit.container-overrides"},
+			msg:  "the parameters' defaults take about 9015 bytes of every step's container overrides",
+		},
+		{
 			name: "parameter defaults too big",
 			repo: base + pipelineDoc("  parameters: {blob: {type: string, default: "+strings.Repeat("y", 270000)+"}}\n  steps: [{name: a}]\n"),
 			want: []string{"27:15 limit.payload"},
@@ -118,12 +124,24 @@ func TestCompileErrors(t *testing.T) {
 		{
 			name: "gpu and odd sizes on Fargate",
 			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  steps: [{name: a, compute: tiny, resources: {gpu: 1, cpu: 3}}]\n"),
-			want: []string{"28:11 limit.fargate", "28:11 limit.fargate"},
+			want: []string{"28:53 limit.fargate", "28:61 limit.fargate"},
+		},
+		{
+			name: "a size Fargate does not offer, set on the pipeline, is one finding there",
+			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  compute: tiny\n  resources: {cpu: 3}\n  steps: [{name: a, next: b}, {name: b, next: c}, {name: c}]\n"),
+			want: []string{"29:20 limit.fargate"},
+			msg:  `the resources of pipeline "p" ask for 3 vCPU, a size Fargate does not offer; Fargate offers 0.25 vCPU with 512-2048 MiB (by 512), 0.5 with 1024-4096 MiB (by 1024)`,
+		},
+		{
+			name: "a Fargate memory the steps set that does not fit the pipeline's cpu",
+			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  compute: tiny\n  resources: {cpu: 4}\n  steps: [{name: a, resources: {memory: 2Gi}, next: b}, {name: b, resources: {memory: 8Gi}}]\n"),
+			want: []string{"30:41 limit.fargate"},
+			msg:  `the resources of step "a" ask for 2048 MiB with 4 vCPU; Fargate accepts 8192 to 30720 MiB`,
 		},
 		{
 			name: "Fargate without a role",
 			repo: base + pipelineDoc("  steps: [{name: a, compute: tiny}]\n"),
-			want: []string{"27:11 limit.fargate"},
+			want: []string{"27:3 limit.fargate"},
 			msg:  "set jobRole",
 		},
 		{
@@ -139,13 +157,13 @@ func TestCompileErrors(t *testing.T) {
 		{
 			name: "secret of unknown kind",
 			repo: base + pipelineDoc("  secrets: {A: \"vault:x\"}\n  steps: [{name: a}]\n"),
-			want: []string{"28:11 pipeline.secret"},
+			want: []string{"27:16 pipeline.secret"},
 			msg:  "its value is not shown",
 		},
 		{
 			name: "access point and root directory",
 			repo: base + pipelineDoc("  volumes: [{name: v, fileSystem: fs-1, accessPoint: fsap-1, rootDirectory: /x, mountPath: /m}]\n  steps: [{name: a}]\n"),
-			want: []string{"28:11 pipeline.volume"},
+			want: []string{"27:77 pipeline.volume"},
 		},
 		{
 			name: "compute without instance role and subnets",

@@ -156,9 +156,9 @@ func (p *pipe) secrets(sc *stepConf) []any {
 	for _, k := range sortedKeys(sc.secrets) {
 		ref, ok := secretRef(sc.secrets[k])
 		if !ok {
-			p.failAt(p.stepPos(sc.n), "pipeline.secret",
-				"secret %s of step %q is not a reference (its value is not shown: it may be the secret itself); write ssm:/path/to/parameter or secretsmanager:name-or-arn",
-				k, sc.n.Name)
+			p.failOnce(p.secretPos(sc.n, k), "pipeline.secret",
+				"secret %s is not a reference (its value is not shown: it may be the secret itself); write ssm:/path/to/parameter or secretsmanager:name-or-arn",
+				k)
 			continue
 		}
 		out = append(out, obj{{"name", k}, {"valueFrom", ref}})
@@ -187,7 +187,7 @@ func (p *pipe) volumes(sc *stepConf) (volumes, mounts []any) {
 		if v.AccessPoint != "" {
 			efs.set("authorizationConfig", obj{{"accessPointId", v.AccessPoint}})
 			if v.RootDirectory != "" && v.RootDirectory != "/" {
-				p.failAt(p.stepPos(sc.n), "pipeline.volume",
+				p.failOnce(p.volumePos(sc.n, v.Name, "rootDirectory"), "pipeline.volume",
 					"volume %q sets both accessPoint and rootDirectory %q; with an access point the root directory is the access point's: remove rootDirectory",
 					v.Name, v.RootDirectory)
 			}

@@ -75,13 +75,13 @@ func (p *pipe) checkResources(sc *stepConf) {
 	fargate := sc.compute != nil && sc.compute.fargate
 	if !fargate && r.Memory.MiB() < minMemoryMiB {
 		p.failOnce(p.resourcePos(n, "memory"), "limit.memory",
-			"step %q asks for %d MiB of memory; AWS Batch needs at least %d MiB (write 512Mi or 2Gi for sizes in MiB or GiB)",
-			n.Name, r.Memory.MiB(), minMemoryMiB)
+			"%s ask for %d MiB of memory; AWS Batch needs at least %d MiB (write 512Mi or 2Gi for sizes in MiB or GiB)",
+			p.resourcesOf(n, "memory"), r.Memory.MiB(), minMemoryMiB)
 	}
 	if !fargate && r.SharedMemory > r.Memory {
 		p.failOnce(p.resourcePos(n, "sharedMemory"), "limit.shared-memory",
-			"step %q asks for %d MiB of shared memory, more than its %d MiB of memory: /dev/shm counts against the container's memory",
-			n.Name, r.SharedMemory.MiB(), r.Memory.MiB())
+			"%s ask for %d MiB of shared memory, more than their %d MiB of memory: /dev/shm counts against the container's memory",
+			p.resourcesOf(n, "sharedMemory"), r.SharedMemory.MiB(), r.Memory.MiB())
 	}
 	if sc.compute == nil {
 		return
@@ -89,8 +89,8 @@ func (p *pipe) checkResources(sc *stepConf) {
 	ce := sc.compute.spec
 	if r.CPU > float64(ce.MaxVCPUs) {
 		p.failOnce(p.resourcePos(n, "cpu"), "limit.compute-capacity",
-			"step %q asks for %g vCPUs, more than compute environment %q ever runs (maxVcpus %d): its job would wait in the queue for ever",
-			n.Name, r.CPU, first(n.Step.Compute, p.spec.Compute), ce.MaxVCPUs)
+			"%s ask for %g vCPUs, more than compute environment %q ever runs (maxVcpus %d): the job would wait in the queue for ever",
+			p.resourcesOf(n, "cpu"), r.CPU, first(n.Step.Compute, p.spec.Compute), ce.MaxVCPUs)
 		return
 	}
 	if !fargate {
@@ -118,20 +118,20 @@ func (p *pipe) checkInstances(sc *stepConf) {
 	switch {
 	case r.GPU > 0 && most.gpus == 0:
 		p.failOnce(p.resourcePos(n, "gpu"), "limit.gpu",
-			"step %q asks for %d GPU, but compute environment %q runs instance types without GPUs (%s, per %s): run it on a GPU compute environment",
-			n.Name, r.GPU, name, types, instanceTable)
+			"%s ask for %d GPU, but compute environment %q runs instance types without GPUs (%s, per %s): run the step on a GPU compute environment",
+			p.resourcesOf(n, "gpu"), r.GPU, name, types, instanceTable)
 	case r.GPU > most.gpus:
 		p.failOnce(p.resourcePos(n, "gpu"), "limit.compute-capacity",
-			"step %q asks for %d GPUs; the instance types of compute environment %q (%s) have at most %d, per %s",
-			n.Name, r.GPU, name, types, most.gpus, instanceTable)
+			"%s ask for %d GPUs; the instance types of compute environment %q (%s) have at most %d, per %s",
+			p.resourcesOf(n, "gpu"), r.GPU, name, types, most.gpus, instanceTable)
 	case r.Memory.MiB() > most.memMiB:
 		p.failOnce(p.resourcePos(n, "memory"), "limit.compute-capacity",
-			"step %q asks for %d MiB of memory; the instance types of compute environment %q (%s) have at most %d MiB, per %s",
-			n.Name, r.Memory.MiB(), name, types, most.memMiB, instanceTable)
+			"%s ask for %d MiB of memory; the instance types of compute environment %q (%s) have at most %d MiB, per %s",
+			p.resourcesOf(n, "memory"), r.Memory.MiB(), name, types, most.memMiB, instanceTable)
 	default:
 		p.failOnce(p.resourcePos(n, "cpu"), "limit.compute-capacity",
-			"step %q asks for %g vCPUs, %d MiB and %d GPUs together, which no instance type of compute environment %q (%s) holds, per %s",
-			n.Name, r.CPU, r.Memory.MiB(), r.GPU, name, types, instanceTable)
+			"%s ask for %g vCPUs, %d MiB and %d GPUs together, which no instance type of compute environment %q (%s) holds, per %s",
+			p.resourcesOf(n, "cpu"), r.CPU, r.Memory.MiB(), r.GPU, name, types, instanceTable)
 	}
 }
 

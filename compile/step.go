@@ -47,8 +47,7 @@ func (p *pipe) configure(n *graph.Node) *stepConf {
 		env: mergeMaps(p.spec.Env, st.Env), secrets: mergeMaps(p.spec.Secrets, st.Secrets),
 		volumes: mergeVolumes(p.spec.Volumes, st.Volumes)}
 	if sc.image == "" {
-		p.failAt(p.stepPos(n), "pipeline.image", "step %q has no image: set image on the step, on the pipeline, or defaults.image in %s",
-			n.Name, dsl.ProjectFile)
+		p.noImage()
 	}
 	sc.compute = p.computeRef(first(st.Compute, p.spec.Compute), func() sluice.Position {
 		if st.Compute != "" {
@@ -67,8 +66,8 @@ func (p *pipe) configure(n *graph.Node) *stepConf {
 	}
 	sc.timeout = p.stepTimeout(n)
 	sc.retry = p.stepRetry(n)
-	if sc.compute != nil && sc.compute.fargate {
-		p.checkFargate(sc)
+	if sc.compute != nil && sc.compute.fargate && !p.checkFargate(sc) {
+		return sc // a size Fargate does not offer: capacity is beside the point
 	}
 	p.checkResources(sc)
 	return sc
@@ -88,12 +87,12 @@ func (p *pipe) stepTimeout(n *graph.Node) int {
 	secs, err := parseSeconds(text)
 	switch {
 	case err != nil:
-		p.failAt(pos(), "compile.duration", "%v", err)
+		p.failOnce(pos(), "compile.duration", "%v", err)
 	case secs < minBatchTimeout:
-		p.failAt(pos(), "limit.timeout", "step %q would time out after %ds; AWS Batch needs at least %d seconds", n.Name, secs, minBatchTimeout)
+		p.failOnce(pos(), "limit.timeout", "%s is %ds; AWS Batch needs at least %d seconds", p.timeoutOf(n), secs, minBatchTimeout)
 	case secs > maxTimeoutSeconds:
-		p.failOnce(pos(), "limit.timeout", "step %q may run for %s, longer than a run can last (365 days, Step Functions' limit for a Standard workflow)",
-			n.Name, text)
+		p.failOnce(pos(), "limit.timeout", "%s is %s, longer than a run can last (365 days, Step Functions' limit for a Standard workflow)",
+			p.timeoutOf(n), text)
 	}
 	return secs
 }
@@ -189,27 +188,38 @@ func fargateMemory(cpu float64) (from, to, step int64, ok bool) {
 	return 0, 0, 0, false
 }
 
-func (p *pipe) checkFargate(sc *stepConf) {
+// checkFargate reports what Fargate refuses of a step's container, once
+// where the value at fault was written. It returns whether Fargate offers
+// the container's size.
+func (p *pipe) checkFargate(sc *stepConf) bool {
 	n, r := sc.n, sc.res
-	pos := p.stepPos(n)
 	if r.GPU > 0 {
-		p.failAt(pos, "limit.fargate", "step %q asks for %d GPU on Fargate compute, which has none; run it on EC2 or SPOT compute", n.Name, r.GPU)
+		p.failOnce(p.resourcePos(n, "gpu"), "limit.fargate", "%s ask for %d GPU on Fargate compute, which has none; run the step on EC2 or SPOT compute",
+			p.resourcesOf(n, "gpu"), r.GPU)
 	}
 	if own := n.Step.Resources; own != nil && own.SharedMemory > 0 {
 		// A sharedMemory the step inherits is dropped on Fargate; one it
 		// asks for itself is an error.
-		p.failAt(pos, "limit.fargate", "step %q sets sharedMemory, which Fargate does not support; run it on EC2 or SPOT compute", n.Name)
+		p.failAt(p.stepPos(n, "resources", "sharedMemory"), "limit.fargate",
+			"step %q sets sharedMemory, which Fargate does not support; run it on EC2 or SPOT compute", n.Name)
 	}
 	if sc.jobRole == "" {
-		p.failAt(pos, "limit.fargate", "step %q runs on Fargate, which needs a role to pull images and write logs: set jobRole", n.Name)
+		p.failOnce(p.fieldPos("jobRole", p.own.JobRole), "limit.fargate",
+			"pipeline %q runs steps on Fargate, which needs a role to pull images and write logs: set jobRole here or defaults.jobRole in %s",
+			p.name, dsl.ProjectFile)
 	}
 	from, to, step, ok := fargateMemory(r.CPU)
 	mem := r.Memory.MiB()
 	switch {
 	case !ok:
-		p.failAt(pos, "limit.fargate", "step %q asks for %g vCPU; Fargate offers 0.25, 0.5, 1, 2, 4, 8 or 16", n.Name, r.CPU)
+		p.failOnce(p.resourcePos(n, "cpu"), "limit.fargate", "%s ask for %g vCPU, a size Fargate does not offer; Fargate offers %s",
+			p.resourcesOf(n, "cpu"), r.CPU, fargateSizes())
 	case mem < from || mem > to || (mem-from)%step != 0:
-		p.failAt(pos, "limit.fargate", "step %q asks for %d MiB with %g vCPU; Fargate accepts %d to %d MiB in steps of %d for that size",
-			n.Name, mem, r.CPU, from, to, step)
+		pos, field := p.fargatePos(n)
+		p.failOnce(pos, "limit.fargate", "%s ask for %d MiB with %g vCPU; Fargate accepts %d to %d MiB in steps of %d for that size",
+			p.resourcesOf(n, field), mem, r.CPU, from, to, step)
+	default:
+		return true
 	}
+	return false
 }

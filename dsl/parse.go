@@ -82,8 +82,8 @@ func ParseFile(path string, data []byte, lim Limits) (*File, sluice.Diagnostics)
 }
 
 // splitDocuments runs the YAML parser over data and returns the non-empty
-// document nodes. yaml.v3 reports syntax errors as "yaml: line N: ..."; the
-// line is kept, the column is not known and given as 1.
+// document nodes; on a syntax error, one finding placed by
+// syntaxDiagnostic.
 func splitDocuments(path string, data []byte) (nodes []*yaml.Node, diag *sluice.Diagnostic) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -109,12 +109,17 @@ func splitDocuments(path string, data []byte) (nodes []*yaml.Node, diag *sluice.
 	}
 }
 
-// syntaxDiagnostic turns a yaml.v3 error into a located finding. yaml.v3
-// prints scanner errors with 1-based lines but parser errors ("did not
-// find expected ...") with the 0-based line of the construct left open,
-// and no line at all for line 1; this undoes that. The column is the first
-// non-blank character of that line.
+// syntaxDiagnostic turns a yaml.v3 error into a located finding: at the
+// mistake locateMistake finds (the tab, the quote or bracket left open,
+// the misindented line), else where yaml.v3 says. yaml.v3 prints scanner
+// errors with 1-based lines but parser errors ("did not find expected
+// ...") with the 0-based line of the construct left open, and no line at
+// all for line 1; this undoes that, and gives the first non-blank
+// character of that line as the column.
 func syntaxDiagnostic(path string, data []byte, err error) sluice.Diagnostic {
+	if m, ok := locateMistake(data); ok {
+		return sluice.Errorf(sluice.Position{File: path, Line: m.line, Column: m.col}, "yaml.syntax", "%s", m.msg)
+	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {

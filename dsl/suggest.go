@@ -5,6 +5,17 @@ import "strings"
 // DidYouMean returns ` (did you mean "x"?)` when one of known is a close
 // spelling of word, else "".
 func DidYouMean(word string, known []string) string {
+	best := Closest(word, known)
+	if best == "" {
+		return ""
+	}
+	return ` (did you mean "` + best + `"?)`
+}
+
+// Closest returns the one of known that is a close spelling of word (a
+// few edits away, case aside), or "" when none is, or word itself is
+// known.
+func Closest(word string, known []string) string {
 	best, bestDist := "", len(word)/2+2
 	if bestDist > 4 {
 		bestDist = 4
@@ -15,10 +26,10 @@ func DidYouMean(word string, known []string) string {
 			best, bestDist = k, d
 		}
 	}
-	if best == "" || best == word {
+	if best == word {
 		return ""
 	}
-	return ` (did you mean "` + best + `"?)`
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b.

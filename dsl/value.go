@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -94,7 +95,11 @@ func (c *converter) mapping(n *yaml.Node, aliased bool) map[string]any {
 			continue
 		}
 		if prev, dup := seen[k.Value]; dup {
-			c.fail(k, "yaml.duplicate-key", "key %q is already set at line %d; remove one of them", k.Value, prev.Line)
+			where := fmt.Sprintf("line %d", prev.Line)
+			if prev.Line == k.Line {
+				where = fmt.Sprintf("column %d of this line", prev.Column)
+			}
+			c.fail(k, "yaml.duplicate-key", "key %q is already set at %s; remove one of them", k.Value, where)
 			continue
 		}
 		seen[k.Value] = k

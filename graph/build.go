@@ -15,6 +15,10 @@ type builder struct {
 	at    func(path ...string) sluice.Position
 	names []string
 	diags sluice.Diagnostics
+	// guesses are the steps the unknown references most likely meant, a
+	// nil entry for one that resembles no step: the graph is incomplete,
+	// and checkUnreachable must not report what the references reach.
+	guesses []*Node
 }
 
 // Build resolves a pipeline's steps into a Graph. at returns the position
@@ -83,6 +87,7 @@ func (b *builder) ref(from *Node, name, role string, path func() []string) *Node
 	}
 	b.fail(path(), "graph.unknown-step", "step %q names %q as %s, but no step is called that%s",
 		from.Name, name, role, dsl.DidYouMean(name, b.names))
+	b.guesses = append(b.guesses, b.g.byName[dsl.Closest(name, b.names)])
 	return nil
 }
 

@@ -30,9 +30,54 @@ func TestBuildErrors(t *testing.T) {
 			spec: `
 steps:
   - {name: load, next: trian}
-  - {name: train}`,
-			want: []string{"7:26 graph.unknown-step", "8:14 graph.unreachable"},
+  - {name: train, next: test}
+  - {name: test}`,
+			// train and test are stranded by the typo, not unreachable
+			// in their own right: one mistake, one finding.
+			want: []string{"7:26 graph.unknown-step"},
 			msg:  `(did you mean "train"?)`,
+		},
+		{
+			name: "unknown next strands only what it resembles",
+			spec: `
+steps:
+  - {name: load, next: trian}
+  - {name: train}
+  - {name: orphan}`,
+			want: []string{"7:26 graph.unknown-step", "9:14 graph.unreachable"},
+			msg:  `(did you mean "train"?)`,
+		},
+		{
+			name: "unknown next resembling no step strands every step",
+			spec: `
+steps:
+  - {name: load, next: somewhere}
+  - {name: train}
+  - {name: orphan}`,
+			want: []string{"7:26 graph.unknown-step"},
+			msg:  `names "somewhere" as next, but no step is called that`,
+		},
+		{
+			name: "unknown join is not also a step shared by the branches",
+			spec: `
+steps:
+  - {name: s, split: {branches: [x, y], join: jion}}
+  - {name: x, next: join}
+  - {name: y, next: join}
+  - {name: join}`,
+			want: []string{"7:49 graph.unknown-step"},
+			msg:  `(did you mean "join"?)`,
+		},
+		{
+			name: "unknown next in a branch is not also a branch cut short",
+			spec: `
+steps:
+  - {name: s, split: {branches: [x, y], join: j}}
+  - {name: x, next: j}
+  - {name: y, next: jj}
+  - {name: j}`,
+			want: []string{"9:23 graph.unknown-step"},
+			msg:  `names "jj" as next`,
 		},
 		{
 			name: "duplicate step",
@@ -266,7 +311,7 @@ steps:
   - {name: s, switch: {on: outputs.x, cases: {a: pubish}, default: report}}
   - {name: publish}
   - {name: report}`,
-			want: []string{"7:52 graph.unknown-step", "8:14 graph.unreachable"},
+			want: []string{"7:52 graph.unknown-step"},
 			msg:  `names "pubish" as the case "a" of its switch, but no step is called that (did you mean "publish"?)`,
 		},
 		{

@@ -34,5 +34,12 @@
 //	graph.switch-on        a switch on something that is not a step output
 //	graph.switch-cases     a switch with neither cases nor default
 //
+// One mistake is one finding: what only follows from another finding is
+// not reported again. A step an unknown reference strands (the step it
+// resembles, what follows that step, or any step when it resembles none)
+// is not also unreachable; a step whose next is unknown does not also
+// stop short of its join; a branch or body whose join is missing or
+// unknown reports no step as shared with another branch.
+//
 // Mermaid and DOT draw a built graph, deterministically.
 package graph

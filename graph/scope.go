@@ -42,7 +42,9 @@ func (b *builder) walk(s *Scope, queue []*Scope) []*Scope {
 				stack = append(stack, e.to)
 			}
 		}
-		if n.Ends() && s.Join != nil {
+		// A step whose next names no step is reported as that unknown
+		// reference, not again as a path that stops short of the join.
+		if n.Ends() && s.Join != nil && (n.Step.Next == "" || n.Next != nil) {
 			b.fail(stepPath(n.Index, "name"), "graph.join-not-closed",
 				"step %q ends %s without reaching its join %q; add next: %s", n.Name, s.Describe(), s.Join.Name, s.Join.Name)
 		}
@@ -61,6 +63,10 @@ func (b *builder) claim(s *Scope, from *Node, e edge) bool {
 		t.Scope = s
 		s.Steps = append(s.Steps, t)
 		return true
+	case s.joinless() || t.Scope.joinless():
+		// Without its join a branch cannot tell its own steps from the
+		// join's; the missing or unknown join is the finding.
+		return false
 	case s.Join != nil && t.Scope.encloses(s):
 		b.fail(e.path(), "graph.scope-escape",
 			"step %q in %s jumps to %q, outside it; a step there may only go to steps of its own %s or to its join %q",
@@ -72,6 +78,10 @@ func (b *builder) claim(s *Scope, from *Node, e edge) bool {
 	}
 	return false
 }
+
+// joinless reports a branch or body whose join is missing or names no
+// step (both reported by resolve).
+func (s *Scope) joinless() bool { return s.Kind != ScopeRoot && s.Join == nil }
 
 func scopeNoun(s *Scope) string {
 	if s.Kind == ScopeBody {
@@ -147,16 +157,39 @@ func loopText(stack []*Node, t *Node) string {
 	return strings.Join(append(names, t.Name), " → ")
 }
 
+// checkUnreachable reports the steps no path from the start leads to,
+// except those an unknown reference may have been meant to lead to: that
+// reference is the mistake, reported once, and the steps it strands are
+// its consequences. A reference that resembles a step strands that step
+// and what follows it; one that resembles none may have meant any step.
 func (b *builder) checkUnreachable() {
 	if b.g.Root == nil {
 		return
 	}
+	meant := make(map[*Node]bool)
+	for _, g := range b.guesses {
+		if g == nil {
+			return
+		}
+		markFrom(g, meant)
+	}
 	for _, n := range b.g.Steps {
-		if n.Scope == nil {
+		if n.Scope == nil && !meant[n] {
 			b.fail(stepPath(n.Index, "name"), "graph.unreachable",
 				"step %q is never reached: no path from the first step %q leads to it; reference it from another step or remove it",
 				n.Name, b.g.Root.Start.Name)
 		}
+	}
+}
+
+// markFrom marks n and every step an edge leads to from it.
+func markFrom(n *Node, seen map[*Node]bool) {
+	if seen[n] {
+		return
+	}
+	seen[n] = true
+	for _, e := range n.out {
+		markFrom(e.to, seen)
 	}
 }
 

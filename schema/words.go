@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -184,6 +185,11 @@ func quoteAll(words []string) []string {
 // suggest returns ` (did you mean "x"?)` for the known word that word
 // most likely misspells or abbreviates ("int" for "integer"), else "".
 func suggest(word string, known []string) string {
+	for _, syn := range synonyms(word) {
+		if syn != word && slices.Contains(known, syn) {
+			return ` (did you mean "` + syn + `"?)`
+		}
+	}
 	if len(word) >= 3 {
 		for _, k := range known {
 			if k != word && strings.HasPrefix(strings.ToLower(k), strings.ToLower(word)) {
@@ -192,4 +198,25 @@ func suggest(word string, known []string) string {
 		}
 	}
 	return dsl.DidYouMean(word, known)
+}
+
+// synonyms returns the words Sluice may use for what other languages and
+// schemas call word, most specific first: "float" is a "number", however
+// close its spelling is to "list". suggest offers the first one known.
+func synonyms(word string) []string {
+	switch strings.ToLower(word) {
+	case "float", "float32", "float64", "double", "decimal", "real", "numeric":
+		return []string{"number"}
+	case "int", "int32", "int64", "long", "short", "uint", "whole":
+		return []string{"integer", "number"}
+	case "bool":
+		return []string{"boolean"}
+	case "str", "text", "char", "varchar":
+		return []string{"string"}
+	case "array", "sequence", "seq", "slice", "tuple", "vector":
+		return []string{"list", "array"}
+	case "dict", "dictionary", "map", "mapping", "hash", "hashmap", "struct", "record", "obj":
+		return []string{"object", "mapping", "map"}
+	}
+	return nil
 }

@@ -27,7 +27,9 @@ func newValidateCmd(g *globalOptions) *cobra.Command {
 folder, checks them against the JSON Schemas and the rules a schema cannot
 express (step graphs, references, parameter types, AWS limits), for every
 environment the project declares, and prints each finding as
-"file:line:col: code: message".`,
+"file:line:col: code: message". A finding several documents share (a
+default they all inherit) is printed once; --format json and yaml list
+it for each document it holds.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd, g) },
 	}
@@ -48,16 +50,19 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	})
 	ds := snap.Diagnostics.Collapse(snap.Environments())
 	out := ds
+	if o.format == "text" || o.format == "github" {
+		out = oncePerPlace(ds)
+	}
 	if o.format == "github" {
 		// GitHub places annotations by path from the repository's root:
 		// in a monorepo the project is a folder of it.
-		out = underFolder(ds, repoSubdir(g.repo))
+		out = underFolder(out, repoSubdir(g.repo))
 	}
 	if err := write(g.stdout, out); err != nil {
 		return err
 	}
 	if ds.HasErrors() {
-		fmt.Fprintf(g.stderr, "%s\n", summary(ds))
+		fmt.Fprintf(g.stderr, "%s\n", summary(oncePerPlace(ds)))
 		return exitError{code: exitInvalid}
 	}
 	return nil

@@ -1,11 +1,14 @@
 // Command yamlcmp measures YAML parsers that build less than yaml.v3's
 // Node tree against it, on a folder of YAML files (a repository written
 // by internal/benchrepo/cmd/benchrepo), and prints where each places the
-// errors of a few broken files. It is its own module so that Sluice does
+// errors of a few broken files. With -mutate it breaks each file of a
+// list once per kind of mistake and counts where yaml.v3, goccy/go-yaml
+// and Sluice place the error. It is its own module so that Sluice does
 // not depend on the parsers it compares:
 //
 //	go run ./internal/benchrepo/cmd/benchrepo /tmp/bench
 //	cd internal/yamlcmp && go run . /tmp/bench
+//	find / -xdev -name '*.y*ml' | go run . -mutate
 package main
 
 import (
@@ -25,8 +28,12 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "-mutate" {
+		mutateMode(os.Stdin)
+		return
+	}
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: yamlcmp DIR")
+		fmt.Fprintln(os.Stderr, "usage: yamlcmp DIR | yamlcmp -mutate < LIST-OF-YAML-FILES")
 		os.Exit(2)
 	}
 	files, err := readYAML(os.Args[1])
@@ -159,4 +166,14 @@ func positions() {
 		}
 		fmt.Printf("%-24s %-6s %-40.40s %.60s\n", c.name, c.want, v3, gc)
 	}
+}
+
+// goccyPosition is where goccy/go-yaml places the error of data, or 0, 0.
+func goccyPosition(data []byte) (int, int) {
+	_, err := parser.ParseBytes(data, 0)
+	var se *goccy.SyntaxError
+	if err == nil || !errors.As(err, &se) || se.Token == nil {
+		return 0, 0
+	}
+	return se.Token.Position.Line, se.Token.Position.Column
 }
