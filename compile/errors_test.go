@@ -130,13 +130,19 @@ func TestCompileErrors(t *testing.T) {
 			name: "a size Fargate does not offer, set on the pipeline, is one finding there",
 			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  compute: tiny\n  resources: {cpu: 3}\n  steps: [{name: a, next: b}, {name: b, next: c}, {name: c}]\n"),
 			want: []string{"29:20 limit.fargate"},
-			msg:  `the resources of pipeline "p" ask for 3 vCPU, a size Fargate does not offer; Fargate offers 0.25 vCPU with 512-2048 MiB (by 512), 0.5 with 1024-4096 MiB (by 1024)`,
+			msg:  `the resources of pipeline "p" ask for 3 vCPU, a size Fargate does not offer; Fargate offers 0.25 vCPU with 512, 1024 or 2048 MiB; 0.5 with 1024 to 4096 MiB in steps of 1024`,
 		},
 		{
 			name: "a Fargate memory the steps set that does not fit the pipeline's cpu",
 			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  compute: tiny\n  resources: {cpu: 4}\n  steps: [{name: a, resources: {memory: 2Gi}, next: b}, {name: b, resources: {memory: 8Gi}}]\n"),
 			want: []string{"30:41 limit.fargate"},
 			msg:  `the resources of step "a" ask for 2048 MiB with 4 vCPU; Fargate accepts 8192 to 30720 MiB`,
+		},
+		{
+			name: "1536 MiB with 0.25 vCPU, the gap in Fargate's smallest size",
+			repo: base + pipelineDoc("  jobRole: arn:aws:iam::1:role/r\n  compute: tiny\n  steps: [{name: a, resources: {cpu: 0.25, memory: 1536Mi}}]\n"),
+			want: []string{"29:52 limit.fargate"},
+			msg:  `ask for 1536 MiB with 0.25 vCPU; Fargate accepts 512, 1024 or 2048 MiB for that size`,
 		},
 		{
 			name: "Fargate without a role",

@@ -79,14 +79,13 @@ func (p *pipe) fargatePos(n *graph.Node) (sluice.Position, string) {
 func fargateSizes() string {
 	var b strings.Builder
 	for i, cpu := range []float64{0.25, 0.5, 1, 2, 4, 8, 16} {
-		from, to, step, _ := fargateMemory(cpu)
 		unit := ""
 		if i == 0 {
 			unit = " vCPU"
 		} else {
-			b.WriteString(", ")
+			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%g%s with %d-%d MiB (by %d)", cpu, unit, from, to, step)
+		fmt.Fprintf(&b, "%g%s with %s", cpu, unit, fargateRange(cpu))
 	}
 	return b.String()
 }

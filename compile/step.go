@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/sluice-dev/sluice"
@@ -188,6 +189,28 @@ func fargateMemory(cpu float64) (from, to, step int64, ok bool) {
 	return 0, 0, 0, false
 }
 
+// fargateTakes reports whether Fargate runs a container of cpu vCPU and
+// mem MiB. The 0.25 vCPU size is the one range with a gap: it takes 512,
+// 1024 or 2048 MiB, not 1536 (Batch API reference, ResourceRequirement:
+// "value = 2048: VCPU = 0.25, 0.5, or 1"; 3072 starts at 0.5).
+func fargateTakes(cpu float64, mem int64) bool {
+	from, to, step, ok := fargateMemory(cpu)
+	if !ok || mem < from || mem > to || (mem-from)%step != 0 {
+		return false
+	}
+	return cpu != 0.25 || mem != 1536
+}
+
+// fargateRange says in words which memory sizes Fargate takes with cpu
+// vCPU, a size it offers.
+func fargateRange(cpu float64) string {
+	if cpu == 0.25 {
+		return "512, 1024 or 2048 MiB"
+	}
+	from, to, step, _ := fargateMemory(cpu)
+	return fmt.Sprintf("%d to %d MiB in steps of %d", from, to, step)
+}
+
 // checkFargate reports what Fargate refuses of a step's container, once
 // where the value at fault was written. It returns whether Fargate offers
 // the container's size.
@@ -208,16 +231,16 @@ func (p *pipe) checkFargate(sc *stepConf) bool {
 			"pipeline %q runs steps on Fargate, which needs a role to pull images and write logs: set jobRole here or defaults.jobRole in %s",
 			p.name, dsl.ProjectFile)
 	}
-	from, to, step, ok := fargateMemory(r.CPU)
+	_, _, _, ok := fargateMemory(r.CPU)
 	mem := r.Memory.MiB()
 	switch {
 	case !ok:
 		p.failOnce(p.resourcePos(n, "cpu"), "limit.fargate", "%s ask for %g vCPU, a size Fargate does not offer; Fargate offers %s",
 			p.resourcesOf(n, "cpu"), r.CPU, fargateSizes())
-	case mem < from || mem > to || (mem-from)%step != 0:
+	case !fargateTakes(r.CPU, mem):
 		pos, field := p.fargatePos(n)
-		p.failOnce(pos, "limit.fargate", "%s ask for %d MiB with %g vCPU; Fargate accepts %d to %d MiB in steps of %d for that size",
-			p.resourcesOf(n, field), mem, r.CPU, from, to, step)
+		p.failOnce(pos, "limit.fargate", "%s ask for %d MiB with %g vCPU; Fargate accepts %s for that size",
+			p.resourcesOf(n, field), mem, r.CPU, fargateRange(r.CPU))
 	default:
 		return true
 	}
