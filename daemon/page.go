@@ -62,6 +62,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"runsOf":     func(env string, runs []RunSummary) runsOf { return runsOf{env, runs} },
 		"envActions": func(p pageData, e envView) envActionsOf { return envActionsOf{p, e} },
 		"approval":   func(p pageData, env string, plan *PendingPlan) approvalOf { return approvalOf{p, env, plan} },
+		"pagerOf":    func(p pager, label string) pagerOf { return pagerOf{p, label} },
 	})
 }
 
@@ -213,6 +214,12 @@ func compactJSON(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// pagerOf is a list's page links with the name of their navigation.
+type pagerOf struct {
+	P     pager
+	Label string
 }
 
 // revLink is a revision and its commit page ("" for none).
