@@ -34,7 +34,8 @@ type pageData struct {
 	FormToken string
 	// Flash is the result of the action that led here, shown once.
 	Flash *flash
-	// Path is the page's own path, where signing in returns to.
+	// Path is the page's own path, where signing in returns to: the
+	// request's, unless a form's answer says which page it is.
 	Path string
 	Now  time.Time
 	Body any
@@ -101,7 +102,9 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 		data.FormToken = formToken(requestToken(r))
 	}
 	data.Flash = takeFlash(w, r)
-	data.Path = r.URL.Path
+	if data.Path == "" {
+		data.Path = r.URL.Path
+	}
 	var b bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&b, "layout.html", data) != nil {
 		http.Error(w, "cannot render the page", http.StatusInternalServerError)

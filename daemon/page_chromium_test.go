@@ -128,7 +128,8 @@ func browse(t *testing.T, bin, proxy, url, png, size string) string {
 // host but the daemon. Then, as a person would, it tabs to the skip
 // link, clicks from the environments page to a pipeline, its failed run
 // and the failed step's log, signs in with the API token through the
-// form and approves the plan waiting in prod from the page. Screenshots go to SLUICE_SCREENSHOTS when set
+// form, approves the plan waiting in prod from the page and starts a run
+// from a pipeline's page. Screenshots go to SLUICE_SCREENSHOTS when set
 // (docs/screenshots for the README).
 func TestPagesInChromium(t *testing.T) {
 	bin := chromium(t)
@@ -226,6 +227,27 @@ func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots string) {
 	if s := r.h.status("prod"); s.State != daemon.StateSynced || s.Pending != nil {
 		t.Errorf("prod after the approval from the page: %s, pending %v", s.State, s.Pending != nil)
 	}
+
+	// Start a run from the pipeline page's form: a bad value is shown
+	// next to its field, then a good one starts the run and its page
+	// follows.
+	c.navigate(base + "/ui/env/dev/pipelines/flaky")
+	c.until("the start-run form", `document.querySelector("form.runform #param-xs")`)
+	c.typeInto("#param-xs", "[7, 8")
+	c.click(`form.runform button[type=submit]`)
+	c.until("the problem next to the field", `document.getElementById("param-xs-err") &&
+		document.getElementById("param-xs-err").innerText.includes("must be a list") &&
+		document.getElementById("param-xs").getAttribute("aria-invalid") === "true"`)
+	c.must(`document.getElementById("param-xs").value = ""`)
+	c.typeInto("#param-xs", "[7, 8]")
+	c.must(`document.querySelector("form.runform details").open = true`)
+	c.typeInto("#run-name", "from-browser")
+	screenshot(t, c, filepath.Join(shots, "pipeline-start-run.png"))
+	c.click(`form.runform button[type=submit]`)
+	c.until("the new run's page", `location.pathname === "/ui/env/dev/pipelines/flaky/runs/from-browser" &&
+		document.querySelector("h1").innerText.startsWith("Run from-browser") &&
+		document.getElementById("flash").innerText.includes("started")`)
+	waitRunDone(t, r, "flaky", "from-browser")
 }
 
 // screenshot saves the tab's page as a PNG at path.

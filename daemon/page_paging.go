@@ -103,8 +103,10 @@ type planCount struct {
 }
 
 // planActions are the columns of the counts table, in reading order.
-var planActions = []reconcile.Action{reconcile.ActionDelete, reconcile.ActionReplace, reconcile.ActionUpdate,
-	reconcile.ActionCreate, reconcile.ActionRetain, reconcile.ActionHold, reconcile.ActionRefuse}
+func planActions() []reconcile.Action {
+	return []reconcile.Action{reconcile.ActionDelete, reconcile.ActionReplace, reconcile.ActionUpdate,
+		reconcile.ActionCreate, reconcile.ActionRetain, reconcile.ActionHold, reconcile.ActionRefuse}
+}
 
 // planSection is one section of a paged plan: its title, how many of its
 // changes pass the filter, and those on the page shown.
@@ -143,15 +145,15 @@ func resourceType(id sluice.ResourceID) string {
 // changes other than deletions and replacements, filtered by type and
 // text.
 func pagePlan(plan reconcile.Plan, path string, query url.Values) planPageView {
-	v := planPageView{Summary: planview.Summary(plan), Actions: planActions,
+	v := planPageView{Summary: planview.Summary(plan), Actions: planActions(),
 		Type: query.Get("type"), Query: strings.TrimSpace(query.Get("q"))}
 	counts := map[string][]int{}
 	for _, c := range plan.Changes {
 		t := resourceType(c.ID)
 		if counts[t] == nil {
-			counts[t] = make([]int, len(planActions))
+			counts[t] = make([]int, len(v.Actions))
 		}
-		for i, a := range planActions {
+		for i, a := range v.Actions {
 			if c.Action == a {
 				counts[t][i]++
 			}

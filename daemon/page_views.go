@@ -91,6 +91,8 @@ type pipelineView struct {
 	Schedule   *dsl.Schedule
 	Parameters []paramView
 	Runs       []RunSummary
+	// Form is the start-run form, offered to the API token's holder.
+	Form *runForm
 }
 
 // paramView is one parameter of a pipeline.
@@ -108,6 +110,7 @@ func (d *Daemon) pipelinePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Runs = d.pageRuns(r.Context(), v.Env.Environment, v.Pipeline.Name, v.Runs)
+	v.Form = newRunForm(v.Parameters, nil)
 	d.render(w, r, http.StatusOK, "pipeline", pageData{Title: v.Pipeline.Name + " in " + v.Env.Environment,
 		Live: "/api/v1/events", Body: v})
 }
