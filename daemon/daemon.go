@@ -112,7 +112,7 @@ type Daemon struct {
 	// feeds share the reads of the runs pages follow.
 	feeds *runFeeds
 	wg    sync.WaitGroup
-	work   context.Context
+	work  context.Context
 }
 
 // New opens the state file (failing when another process holds it),
