@@ -123,8 +123,14 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 }
 
 // pageError renders an error page: 404 for what does not exist, 500
-// otherwise.
+// otherwise; for a run name that names several runs, the runs to choose
+// from (300).
 func (d *Daemon) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	if many := (*AmbiguousRun)(nil); errors.As(err, &many) {
+		d.render(w, r, http.StatusMultipleChoices, "choose", pageData{Title: "Runs called " + many.Name,
+			Body: chooseView{Env: r.PathValue("env"), Pipeline: r.PathValue("pipeline"), Runs: many}})
+		return
+	}
 	code := http.StatusInternalServerError
 	if errors.Is(err, ErrNotFound) {
 		code = http.StatusNotFound
@@ -217,6 +223,13 @@ func compactJSON(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// chooseView lists the runs an ambiguous run name names, each linked
+// by its id.
+type chooseView struct {
+	Env, Pipeline string
+	Runs          *AmbiguousRun
 }
 
 // pagerOf is a list's page links with the name of their navigation.

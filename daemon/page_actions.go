@@ -212,13 +212,20 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 
 // runActions says which actions a run's page offers: stop while it
 // runs, resume when it failed; only for runs the run store holds, whose
-// backend can stop and resume them.
-func (d *Daemon) runActions(ctx context.Context, env string, run Run) (stop, resume bool) {
+// backend can stop and resume them. ref is how the forms name the run:
+// its name, or its id when the name names several runs.
+func (d *Daemon) runActions(ctx context.Context, env string, run Run) (stop, resume bool, ref string) {
 	if !d.recordsRuns(env) {
-		return false, false
+		return false, false, run.Name
 	}
-	if _, err := d.RecordedRun(ctx, env, run.Name); err != nil {
-		return false, false
+	ref = run.Name
+	_, err := d.RecordedRun(ctx, env, ref)
+	if many := (*AmbiguousRun)(nil); errors.As(err, &many) && run.ID != "" {
+		ref = run.ID
+		_, err = d.RecordedRun(ctx, env, ref)
 	}
-	return run.Status == sluice.ExecutionRunning, isFailed(run.Status)
+	if err != nil {
+		return false, false, ref
+	}
+	return run.Status == sluice.ExecutionRunning, isFailed(run.Status), ref
 }

@@ -92,8 +92,9 @@ type runView struct {
 	Output          string
 	Failed          *stepView
 	// Stop and Resume say which actions the run offers (to the API
-	// token's holder).
+	// token's holder); Ref is how their forms name the run.
 	Stop, Resume bool
+	Ref          string
 }
 
 // stepView is one attempt of a step as the run page lists it.
@@ -140,7 +141,7 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 	}
 	v.Timeline = gantt(run, d.opts.Clock())
 	v.Parameters, v.Output = runParameters(run.Input), prettyJSON(run.Output)
-	v.Stop, v.Resume = d.runActions(ctx, env, run)
+	v.Stop, v.Resume, v.Ref = d.runActions(ctx, env, run)
 	return v, nil
 }
 

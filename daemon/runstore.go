@@ -57,8 +57,17 @@ func (d *Daemon) RecordedRun(ctx context.Context, env, id string) (sluice.RunDet
 		return sluice.RunDetail{}, fmt.Errorf("%w: this daemon records no runs", ErrConflict)
 	}
 	r, err := d.opts.Runs.Run(ctx, env, id)
+	if sluice.KindOf(err) == sluice.KindConflict {
+		same, lerr := d.opts.Runs.Runs(ctx, sluice.RunFilter{Environment: env, Name: id, Limit: maxAmbiguousListed})
+		if lerr == nil && len(same) > 1 {
+			return sluice.RunDetail{}, &AmbiguousRun{Name: id, Runs: same}
+		}
+	}
 	return r, storeError(err)
 }
+
+// maxAmbiguousListed bounds the runs an ambiguous name's error lists.
+const maxAmbiguousListed = 20
 
 // RunLog returns the end (at most 4 MiB) of the log of a step's attempt
 // of a run of env; attempt 0 is the step's last attempt. Only logs the
