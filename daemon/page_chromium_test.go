@@ -63,7 +63,8 @@ func newRecordingProxy(t *testing.T) *recordingProxy {
 // browserOwn are the hosts Chromium itself calls (component updates,
 // accounts) whatever the page: not requests of the pages.
 var browserOwn = map[string]bool{"update.googleapis.com": true, "clients2.google.com": true, "accounts.google.com": true,
-	"clientservices.googleapis.com": true, "redirector.gvt1.com": true, "content-autofill.googleapis.com": true}
+	"clientservices.googleapis.com": true, "redirector.gvt1.com": true, "content-autofill.googleapis.com": true,
+	"optimizationguide-pa.googleapis.com": true}
 
 // seen returns the hosts asked for besides the browser's own.
 func (p *recordingProxy) seen() []string {
@@ -166,7 +167,20 @@ func TestPagesInChromium(t *testing.T) {
 	}
 	// A phone's width: the pages reflow rather than scroll sideways.
 	browse(t, bin, proxy.addr, base+"/", filepath.Join(shots, "environments-phone.png"), "390,844")
-	clickThrough(t, r, newCDP(t, bin, proxy.addr), base, shots)
+	axe, ok := axeSource(t)
+	if ok {
+		c := newCDP(t, bin, proxy.addr)
+		anonymous := []string{"/", "/ui/env/dev/pipelines/training", "/ui/env/dev/history", "/ui/env/prod/plan", r.run,
+			r.run + "/steps/0/log", "/ui/signin", "/ui/env/dev/pipelines/nosuch"}
+		axeCheck(t, c, axe, base, anonymous)
+		c.navigate(base + "/ui/signin")
+		c.typeInto("#token", testToken)
+		c.click(`form.signin button[type=submit]`)
+		c.until("signed in", `document.querySelector("header .who").innerText.includes("signed in")`)
+		axeCheck(t, c, axe, base, []string{"/", "/ui/env/dev/pipelines/flaky", "/ui/env/prod/plan", "/ui/env/prod/plan?q=training", r.run})
+		c.stop()
+	}
+	clickThrough(t, r, newCDP(t, bin, proxy.addr), base, shots, axe)
 	for _, p := range []string{"/ui/static/style.css", "/ui/static/live.js", "/api/v1/events"} {
 		if rec.count(p) == 0 {
 			t.Errorf("the browser did not ask for %s", p)
@@ -179,7 +193,9 @@ func TestPagesInChromium(t *testing.T) {
 
 // clickThrough drives the pages by keyboard and clicks (see
 // TestPagesInChromium).
-func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots string) {
+// axe, when not "", is axe-core's script, run on the form with its
+// problems shown.
+func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots, axe string) {
 	t.Helper()
 	defer c.stop()
 	c.navigate(base + "/")
@@ -238,6 +254,9 @@ func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots string) {
 	c.until("the problem next to the field", `document.getElementById("param-xs-err") &&
 		document.getElementById("param-xs-err").innerText.includes("must be a list") &&
 		document.getElementById("param-xs").getAttribute("aria-invalid") === "true"`)
+	if axe != "" {
+		axeRun(t, c, axe, "the start-run form with a problem")
+	}
 	c.must(`document.getElementById("param-xs").value = ""`)
 	c.typeInto("#param-xs", "[7, 8]")
 	c.must(`document.querySelector("form.runform details").open = true`)
