@@ -12,14 +12,23 @@ import (
 // the followers' pace: every 2 s at first, less often the longer nothing
 // moves (at most every 30 s), every 2 s again after a move. The reader
 // stops when the run ends, a read fails or the last follower leaves; a
-// page view while a reader runs gets the run it read last.
+// page view while a reader runs, or up to endedGrace after the run
+// ended (when every follower's page fetches itself once more), gets the
+// run it read last.
 type runFeeds struct {
 	mu    sync.Mutex
 	feeds map[runKey]*runFeed
-	// timer waits d (the daemon's NewTimer); base is the work context.
+	// timer waits d (the daemon's NewTimer), now is the daemon's clock;
+	// base is the work context.
 	timer func(d time.Duration) (<-chan time.Time, func())
+	now   func() time.Time
 	base  func() context.Context
 }
+
+// endedGrace is how long the last read of an ended run serves the pages
+// that its end made fetch themselves again. A run redriven on AWS runs
+// again under the same name: its page may show it ended for this long.
+const endedGrace = 10 * time.Second
 
 // runKey names a run as the pages address it.
 type runKey struct{ env, pipeline, name string }
@@ -38,6 +47,8 @@ type runFeed struct {
 	subs   int
 	cancel context.CancelFunc
 	digest string
+	// ended is when the reader stopped with the run ended.
+	ended time.Time
 }
 
 // feedState is what a follower sees of a feed at one moment.
@@ -50,8 +61,18 @@ type feedState struct {
 	Wake <-chan struct{}
 }
 
-func newRunFeeds(timer func(time.Duration) (<-chan time.Time, func()), base func() context.Context) *runFeeds {
-	return &runFeeds{feeds: map[runKey]*runFeed{}, timer: timer, base: base}
+func newRunFeeds(timer func(time.Duration) (<-chan time.Time, func()), now func() time.Time, base func() context.Context) *runFeeds {
+	return &runFeeds{feeds: map[runKey]*runFeed{}, timer: timer, now: now, base: base}
+}
+
+// sweep forgets the feeds of runs that ended more than endedGrace ago.
+// The caller holds fs.mu.
+func (fs *runFeeds) sweep() {
+	for k, f := range fs.feeds {
+		if f.done && fs.now().Sub(f.ended) > endedGrace {
+			delete(fs.feeds, k)
+		}
+	}
 }
 
 // follow subscribes to the run key names, starting its reader (read)
@@ -59,6 +80,7 @@ func newRunFeeds(timer func(time.Duration) (<-chan time.Time, func()), base func
 // unsubscribe.
 func (fs *runFeeds) follow(key runKey, read func(context.Context) (Run, error)) (func() feedState, func()) {
 	fs.mu.Lock()
+	fs.sweep()
 	f := fs.feeds[key]
 	if f == nil {
 		ctx, cancel := context.WithCancel(fs.base())
@@ -80,7 +102,7 @@ func (fs *runFeeds) follow(key runKey, read func(context.Context) (Run, error)) 
 			defer fs.mu.Unlock()
 			if f.subs--; f.subs == 0 {
 				f.cancel()
-				if fs.feeds[key] == f {
+				if fs.feeds[key] == f && !f.done {
 					delete(fs.feeds, key)
 				}
 			}
@@ -93,6 +115,7 @@ func (fs *runFeeds) follow(key runKey, read func(context.Context) (Run, error)) 
 func (fs *runFeeds) latest(key runKey) (Run, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
+	fs.sweep()
 	f := fs.feeds[key]
 	if f == nil || !f.read || f.err != nil {
 		return Run{}, false
@@ -120,9 +143,9 @@ func (fs *runFeeds) poll(ctx context.Context, key runKey, f *runFeed, read func(
 			f.seq++
 		}
 		if end {
-			f.done = true
-			if fs.feeds[key] == f {
-				delete(fs.feeds, key)
+			f.done, f.ended = true, fs.now()
+			if fs.feeds[key] == f && err != nil {
+				delete(fs.feeds, key) // a failed read is not kept: the next follower reads again
 			}
 		}
 		if moved || end {

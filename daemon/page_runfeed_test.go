@@ -65,7 +65,8 @@ func waitSeq(t *testing.T, state func() feedState, seq uint64, done bool) feedSt
 // waits 2 s, then longer while nothing moves, 2 s again after a move.
 func TestRunFeedsShareReads(t *testing.T) {
 	tm := newManualTimer()
-	feeds := newRunFeeds(tm.timer, context.Background)
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	feeds := newRunFeeds(tm.timer, func() time.Time { return now }, context.Background)
 	var describes atomic.Int64
 	gate := make(chan struct{})
 	script := []Run{ // what each DescribeExecution returns, in turn
@@ -121,8 +122,24 @@ func TestRunFeedsShareReads(t *testing.T) {
 	if want := []time.Duration{2 * time.Second, 3 * time.Second, 2 * time.Second}; len(waits) != 3 || waits[0] != want[0] || waits[1] != want[1] || waits[2] != want[2] {
 		t.Errorf("the reader waited %v, want %v", waits, want)
 	}
+	// The end makes every follower's page fetch itself once more: served
+	// from the last read, as is a follower that comes just then.
+	for range viewers {
+		if run, ok := feeds.latest(key); !ok || run.Status != sluice.ExecutionSucceeded {
+			t.Errorf("a page view right after the end: %v %v", run.Status, ok)
+		}
+	}
+	late, leave := feeds.follow(key, describe)
+	if s := late(); !s.Done || s.Run.Status != sluice.ExecutionSucceeded {
+		t.Errorf("a follower right after the end sees %+v", s)
+	}
+	leave()
+	if n := describes.Load(); n != 4 {
+		t.Errorf("%d DescribeExecution calls after the end, want still 4", n)
+	}
+	now = now.Add(endedGrace + time.Second)
 	if _, ok := feeds.latest(key); ok {
-		t.Errorf("an ended run is still served from its feed")
+		t.Errorf("an ended run is still served from its feed after %s", endedGrace)
 	}
 }
 
@@ -130,7 +147,7 @@ func TestRunFeedsShareReads(t *testing.T) {
 // last follower leaves, and a new follower starts a new one.
 func TestRunFeedStopsWithItsFollowers(t *testing.T) {
 	tm := newManualTimer()
-	feeds := newRunFeeds(tm.timer, context.Background)
+	feeds := newRunFeeds(tm.timer, time.Now, context.Background)
 	var describes atomic.Int64
 	describe := func(context.Context) (Run, error) {
 		describes.Add(1)
