@@ -257,11 +257,12 @@ func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots, axe string) {
 	if axe != "" {
 		axeRun(t, c, axe, "the start-run form with a problem")
 	}
+	c.must(`document.querySelector("form.runform").scrollIntoView()`)
+	screenshot(t, c, filepath.Join(shots, "pipeline-start-run.png"))
 	c.must(`document.getElementById("param-xs").value = ""`)
 	c.typeInto("#param-xs", "[7, 8]")
 	c.must(`document.querySelector("form.runform details").open = true`)
 	c.typeInto("#run-name", "from-browser")
-	screenshot(t, c, filepath.Join(shots, "pipeline-start-run.png"))
 	c.click(`form.runform button[type=submit]`)
 	c.until("the new run's page", `location.pathname === "/ui/env/dev/pipelines/flaky/runs/from-browser" &&
 		document.querySelector("h1").innerText.startsWith("Run from-browser") &&

@@ -167,6 +167,29 @@ func pagePlan(plan reconcile.Plan, path string, query url.Values) planPageView {
 		v.Counts = append(v.Counts, planCount{Type: t, ByAct: n, Total: total})
 		v.Types = append(v.Types, t)
 	}
+	// Only the actions the plan has are columns, so that the table fits
+	// a phone's width.
+	var keep []int
+	for i := range v.Actions {
+		for _, c := range v.Counts {
+			if c.ByAct[i] > 0 {
+				keep = append(keep, i)
+				break
+			}
+		}
+	}
+	actions := make([]reconcile.Action, 0, len(keep))
+	for _, i := range keep {
+		actions = append(actions, v.Actions[i])
+	}
+	for k, c := range v.Counts {
+		by := make([]int, 0, len(keep))
+		for _, i := range keep {
+			by = append(by, c.ByAct[i])
+		}
+		v.Counts[k].ByAct = by
+	}
+	v.Actions = actions
 	sort.Slice(v.Counts, func(i, j int) bool { return v.Counts[i].Type < v.Counts[j].Type })
 	sort.Strings(v.Types)
 	// Indexes, not copies: a plan of 19,000 creations is read once per
