@@ -10,7 +10,7 @@ PROMTOOL_VER := v0.316.0
 FUZZTIME  ?= 60s
 BENCHTIME ?= 1x
 
-.PHONY: help build test test-integration bench fuzz lint fmt generate verify demo tools
+.PHONY: help build test test-integration bench fuzz lint fmt generate verify demo tools axe
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-17s %s\n", $$1, $$2}'
@@ -61,7 +61,18 @@ verify: ## everything CI checks: formatting, vet, lint, generated files, tests, 
 demo: build ## deploy, run and promote the training pipeline on this machine (local backend), then serve until Ctrl-C
 	./bin/sluice demo $(DEMOFLAGS)
 
-tools: $(KUMO) $(PROMTOOL) ## install the kumo AWS emulator and promtool (alert rule tests) the tests use
+tools: $(KUMO) $(PROMTOOL) axe ## install the kumo AWS emulator, promtool (alert rule tests) and axe-core (page checks) the tests use
+
+# axe-core, the accessibility checker the Chromium test injects into each
+# page (never served by the daemon): the version package-lock.json pins,
+# its integrity checked by npm ci, into .ci/axe/node_modules (not
+# committed).
+AXE := .ci/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE) ## install axe-core from the npm registry for the pages' accessibility check
+
+$(AXE): .ci/axe/package.json .ci/axe/package-lock.json
+	npm ci --prefix .ci/axe --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 $(KUMO):
 	GONOSUMDB='github.com/aws/*' $(GO) install github.com/sivchari/kumo/cmd/kumo@$(KUMO_VER)

@@ -96,7 +96,10 @@ type RunFilter struct {
 	Project  string
 	Pipeline string
 	Status   string
-	Limit    int
+	// Name selects the runs called Name (a name may be reused across
+	// pipelines; the ID is unique).
+	Name  string
+	Limit int
 }
 
 // Lineage is what produced an artifact: the attempt that wrote it and

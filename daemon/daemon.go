@@ -109,8 +109,10 @@ type Daemon struct {
 	// streams.
 	pages  map[string]*template.Template
 	broker *broker
-	wg     sync.WaitGroup
-	work   context.Context
+	// feeds share the reads of the runs pages follow.
+	feeds *runFeeds
+	wg    sync.WaitGroup
+	work  context.Context
 	// claims serialises the project claims of environments whose names
 	// clash (claimProject).
 	claims sync.Mutex
@@ -141,6 +143,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	}
 	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
 		started: map[any]*running{}, pages: pages, redact: opts.Redactor, broker: newBroker()}
+	d.feeds = newRunFeeds(opts.NewTimer, opts.Clock, d.workContext)
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}

@@ -203,6 +203,10 @@ func (d *Daemon) writeError(w http.ResponseWriter, err error) {
 		d.writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "pending": changed.Pending})
 		return
 	}
+	if many := (*AmbiguousRun)(nil); errors.As(err, &many) {
+		d.writeJSON(w, http.StatusConflict, map[string]any{"error": err.Error(), "runs": many.Runs})
+		return
+	}
 	code := http.StatusInternalServerError
 	var bad errBadRequest
 	switch {

@@ -34,7 +34,8 @@ type pageData struct {
 	FormToken string
 	// Flash is the result of the action that led here, shown once.
 	Flash *flash
-	// Path is the page's own path, where signing in returns to.
+	// Path is the page's own path, where signing in returns to: the
+	// request's, unless a form's answer says which page it is.
 	Path string
 	Now  time.Time
 	Body any
@@ -62,6 +63,7 @@ func parsePages() (map[string]*template.Template, error) {
 		"runsOf":     func(env string, runs []RunSummary) runsOf { return runsOf{env, runs} },
 		"envActions": func(p pageData, e envView) envActionsOf { return envActionsOf{p, e} },
 		"approval":   func(p pageData, env string, plan *PendingPlan) approvalOf { return approvalOf{p, env, plan} },
+		"pagerOf":    func(p pager, label string) pagerOf { return pagerOf{p, label} },
 	})
 }
 
@@ -100,7 +102,9 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 		data.FormToken = formToken(requestToken(r))
 	}
 	data.Flash = takeFlash(w, r)
-	data.Path = r.URL.Path
+	if data.Path == "" {
+		data.Path = r.URL.Path
+	}
 	var b bytes.Buffer
 	if t == nil || t.ExecuteTemplate(&b, "layout.html", data) != nil {
 		http.Error(w, "cannot render the page", http.StatusInternalServerError)
@@ -119,8 +123,14 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 }
 
 // pageError renders an error page: 404 for what does not exist, 500
-// otherwise.
+// otherwise; for a run name that names several runs, the runs to choose
+// from (300).
 func (d *Daemon) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	if many := (*AmbiguousRun)(nil); errors.As(err, &many) {
+		d.render(w, r, http.StatusMultipleChoices, "choose", pageData{Title: "Runs called " + many.Name,
+			Body: chooseView{Env: r.PathValue("env"), Pipeline: r.PathValue("pipeline"), Runs: many}})
+		return
+	}
 	code := http.StatusInternalServerError
 	if errors.Is(err, ErrNotFound) {
 		code = http.StatusNotFound
@@ -213,6 +223,19 @@ func compactJSON(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// chooseView lists the runs an ambiguous run name names, each linked
+// by its id.
+type chooseView struct {
+	Env, Pipeline string
+	Runs          *AmbiguousRun
+}
+
+// pagerOf is a list's page links with the name of their navigation.
+type pagerOf struct {
+	P     pager
+	Label string
 }
 
 // revLink is a revision and its commit page ("" for none).

@@ -51,6 +51,7 @@ func (d *Daemon) routeActions(route func(string, tier, http.HandlerFunc)) {
 		_, err := d.Resume(env)
 		return env + " is resumed: its branch head is reconciled again.", "", err
 	}))
+	route("POST /ui/env/{env}/pipelines/{pipeline}/runs", tierOpen, d.startRunAction)
 	route("POST /ui/env/{env}/runs/{id}/stop", tierOpen, d.pageAction(func(r *http.Request) (string, string, error) {
 		run, err := d.StopRun(r.Context(), r.PathValue("env"), r.PathValue("id"))
 		return "Run " + run.Name + " was asked to stop.", "", err
@@ -92,14 +93,7 @@ func (d *Daemon) approveAction(r *http.Request) (string, string, error) {
 // form's next) and its error, which is shown instead.
 func (d *Daemon) pageAction(fn func(r *http.Request) (string, string, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
-		if !sameOrigin(r) || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(formToken(requestToken(r)))) {
-			http.Error(w, "form refused: it does not come from this daemon's pages (sign in again)", http.StatusForbidden)
-			return
-		}
-		if !d.isAdmin(r) {
-			d.render(w, r, http.StatusForbidden, "signin", pageData{Title: "Sign in",
-				Body: signinView{Next: safeNext(r.PostFormValue("next")), Reason: "Changes need the API token: sign in with it."}})
+		if !d.formAllowed(w, r) {
 			return
 		}
 		msg, to, err := fn(r)
@@ -116,6 +110,24 @@ func (d *Daemon) pageAction(fn func(r *http.Request) (string, string, error)) ht
 		setFlash(w, r, f)
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	}
+}
+
+// formAllowed reports whether the form r posts may act: it comes from
+// the daemon's pages with the form token of an API token. Otherwise it
+// answers 403 (the sign-in page for a token that may not act) and
+// returns false.
+func (d *Daemon) formAllowed(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+	if !sameOrigin(r) || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(formToken(requestToken(r)))) {
+		http.Error(w, "form refused: it does not come from this daemon's pages (sign in again)", http.StatusForbidden)
+		return false
+	}
+	if !d.isAdmin(r) {
+		d.render(w, r, http.StatusForbidden, "signin", pageData{Title: "Sign in",
+			Body: signinView{Next: safeNext(r.PostFormValue("next")), Reason: "Changes need the API token: sign in with it."}})
+		return false
+	}
+	return true
 }
 
 // isAdmin reports whether r carries the API token, as a bearer token
@@ -200,13 +212,20 @@ func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
 
 // runActions says which actions a run's page offers: stop while it
 // runs, resume when it failed; only for runs the run store holds, whose
-// backend can stop and resume them.
-func (d *Daemon) runActions(ctx context.Context, env string, run Run) (stop, resume bool) {
+// backend can stop and resume them. ref is how the forms name the run:
+// its name, or its id when the name names several runs.
+func (d *Daemon) runActions(ctx context.Context, env string, run Run) (stop, resume bool, ref string) {
 	if !d.recordsRuns(env) {
-		return false, false
+		return false, false, run.Name
 	}
-	if _, err := d.RecordedRun(ctx, env, run.Name); err != nil {
-		return false, false
+	ref = run.Name
+	_, err := d.RecordedRun(ctx, env, ref)
+	if many := (*AmbiguousRun)(nil); errors.As(err, &many) && run.ID != "" {
+		ref = run.ID
+		_, err = d.RecordedRun(ctx, env, ref)
 	}
-	return run.Status == sluice.ExecutionRunning, isFailed(run.Status)
+	if err != nil {
+		return false, false, ref
+	}
+	return run.Status == sluice.ExecutionRunning, isFailed(run.Status), ref
 }

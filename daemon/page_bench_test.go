@@ -25,7 +25,9 @@ import (
 // BenchmarkPages1000 measures each web page of a daemon with 1,000
 // pipelines (one environment, sync: manual, its plan of about 19,000
 // creations waiting for approval) and a run store holding 10,000
-// recorded runs, 10 per pipeline. Each page is served by the handler
+// recorded runs, 10 per pipeline. The environments and plan pages are
+// measured on their first page and their last (the page number past the
+// end shows the last), and the plan filtered to one pipeline. Each page is served by the handler
 // without a network; it reports the page's weight in bytes and the
 // handler's time per view (ns/op) and allocations.
 func BenchmarkPages1000(b *testing.B) {
@@ -44,10 +46,13 @@ func BenchmarkPages1000(b *testing.B) {
 	h.waitFor("dev", 10*time.Minute, func(s daemon.Status) bool { return s.State == daemon.StateWaitingApproval })
 	b.Logf("set up in %s", time.Since(start).Round(time.Millisecond))
 	for _, p := range []struct{ name, path, want string }{ // want: a sign the page shows what it is measured for
-		{"environments", "/", "pipeline-0999"},
+		{"environments", "/", "Read the plan's"},
+		{"environments-last", "/?env=dev&page=20", "pipeline-0999"},
 		{"pipeline", "/ui/env/dev/pipelines/pipeline-0007", "r09007"},
 		{"history", "/ui/env/dev/history", "dev"},
-		{"plan", "/ui/env/dev/plan", "pipeline-0999"},
+		{"plan", "/ui/env/dev/plan", "Creations ("},
+		{"plan-last", "/ui/env/dev/plan?page=1000", "Page 3"},
+		{"plan-filtered", "/ui/env/dev/plan?q=pipeline-0999", "pipeline-0999"},
 		{"run", run, "images_resize"},
 	} {
 		b.Run(p.name, func(b *testing.B) {

@@ -63,7 +63,8 @@ func newRecordingProxy(t *testing.T) *recordingProxy {
 // browserOwn are the hosts Chromium itself calls (component updates,
 // accounts) whatever the page: not requests of the pages.
 var browserOwn = map[string]bool{"update.googleapis.com": true, "clients2.google.com": true, "accounts.google.com": true,
-	"clientservices.googleapis.com": true, "redirector.gvt1.com": true, "content-autofill.googleapis.com": true}
+	"clientservices.googleapis.com": true, "redirector.gvt1.com": true, "content-autofill.googleapis.com": true,
+	"optimizationguide-pa.googleapis.com": true}
 
 // seen returns the hosts asked for besides the browser's own.
 func (p *recordingProxy) seen() []string {
@@ -128,7 +129,8 @@ func browse(t *testing.T, bin, proxy, url, png, size string) string {
 // host but the daemon. Then, as a person would, it tabs to the skip
 // link, clicks from the environments page to a pipeline, its failed run
 // and the failed step's log, signs in with the API token through the
-// form and approves the plan waiting in prod from the page. Screenshots go to SLUICE_SCREENSHOTS when set
+// form, approves the plan waiting in prod from the page and starts a run
+// from a pipeline's page. Screenshots go to SLUICE_SCREENSHOTS when set
 // (docs/screenshots for the README).
 func TestPagesInChromium(t *testing.T) {
 	bin := chromium(t)
@@ -165,7 +167,20 @@ func TestPagesInChromium(t *testing.T) {
 	}
 	// A phone's width: the pages reflow rather than scroll sideways.
 	browse(t, bin, proxy.addr, base+"/", filepath.Join(shots, "environments-phone.png"), "390,844")
-	clickThrough(t, r, newCDP(t, bin, proxy.addr), base, shots)
+	axe, ok := axeSource(t)
+	if ok {
+		c := newCDP(t, bin, proxy.addr)
+		anonymous := []string{"/", "/ui/env/dev/pipelines/training", "/ui/env/dev/history", "/ui/env/prod/plan", r.run,
+			r.run + "/steps/0/log", "/ui/signin", "/ui/env/dev/pipelines/nosuch"}
+		axeCheck(t, c, axe, base, anonymous)
+		c.navigate(base + "/ui/signin")
+		c.typeInto("#token", testToken)
+		c.click(`form.signin button[type=submit]`)
+		c.until("signed in", `document.querySelector("header .who").innerText.includes("signed in")`)
+		axeCheck(t, c, axe, base, []string{"/", "/ui/env/dev/pipelines/flaky", "/ui/env/prod/plan", "/ui/env/prod/plan?q=training", r.run})
+		c.stop()
+	}
+	clickThrough(t, r, newCDP(t, bin, proxy.addr), base, shots, axe)
 	for _, p := range []string{"/ui/static/style.css", "/ui/static/live.js", "/api/v1/events"} {
 		if rec.count(p) == 0 {
 			t.Errorf("the browser did not ask for %s", p)
@@ -178,7 +193,9 @@ func TestPagesInChromium(t *testing.T) {
 
 // clickThrough drives the pages by keyboard and clicks (see
 // TestPagesInChromium).
-func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots string) {
+// axe, when not "", is axe-core's script, run on the form with its
+// problems shown.
+func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots, axe string) {
 	t.Helper()
 	defer c.stop()
 	c.navigate(base + "/")
@@ -226,6 +243,31 @@ func clickThrough(t *testing.T, r *pageRig, c *cdp, base, shots string) {
 	if s := r.h.status("prod"); s.State != daemon.StateSynced || s.Pending != nil {
 		t.Errorf("prod after the approval from the page: %s, pending %v", s.State, s.Pending != nil)
 	}
+
+	// Start a run from the pipeline page's form: a bad value is shown
+	// next to its field, then a good one starts the run and its page
+	// follows.
+	c.navigate(base + "/ui/env/dev/pipelines/flaky")
+	c.until("the start-run form", `document.querySelector("form.runform #param-xs")`)
+	c.typeInto("#param-xs", "[7, 8")
+	c.click(`form.runform button[type=submit]`)
+	c.until("the problem next to the field", `document.getElementById("param-xs-err") &&
+		document.getElementById("param-xs-err").innerText.includes("must be a list") &&
+		document.getElementById("param-xs").getAttribute("aria-invalid") === "true"`)
+	if axe != "" {
+		axeRun(t, c, axe, "the start-run form with a problem")
+	}
+	c.must(`document.querySelector("form.runform").scrollIntoView()`)
+	screenshot(t, c, filepath.Join(shots, "pipeline-start-run.png"))
+	c.must(`document.getElementById("param-xs").value = ""`)
+	c.typeInto("#param-xs", "[7, 8]")
+	c.must(`document.querySelector("form.runform details").open = true`)
+	c.typeInto("#run-name", "from-browser")
+	c.click(`form.runform button[type=submit]`)
+	c.until("the new run's page", `location.pathname === "/ui/env/dev/pipelines/flaky/runs/from-browser" &&
+		document.querySelector("h1").innerText.startsWith("Run from-browser") &&
+		document.getElementById("flash").innerText.includes("started")`)
+	waitRunDone(t, r, "flaky", "from-browser")
 }
 
 // screenshot saves the tab's page as a PNG at path.

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/graph"
@@ -93,8 +92,9 @@ type runView struct {
 	Output          string
 	Failed          *stepView
 	// Stop and Resume say which actions the run offers (to the API
-	// token's holder).
+	// token's holder); Ref is how their forms name the run.
 	Stop, Resume bool
+	Ref          string
 }
 
 // stepView is one attempt of a step as the run page lists it.
@@ -119,7 +119,7 @@ func (d *Daemon) runPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runView, error) {
-	run, err := d.runs().Run(ctx, env, pipeline, name)
+	run, err := d.readRun(ctx, env, pipeline, name)
 	if err != nil {
 		return runView{}, err
 	}
@@ -141,7 +141,7 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 	}
 	v.Timeline = gantt(run, d.opts.Clock())
 	v.Parameters, v.Output = runParameters(run.Input), prettyJSON(run.Output)
-	v.Stop, v.Resume = d.runActions(ctx, env, run)
+	v.Stop, v.Resume, v.Ref = d.runActions(ctx, env, run)
 	return v, nil
 }
 
@@ -223,7 +223,7 @@ type logView struct {
 
 func (d *Daemon) logPage(w http.ResponseWriter, r *http.Request) {
 	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
-	run, err := d.runs().Run(r.Context(), env, pipeline, name)
+	run, err := d.readRun(r.Context(), env, pipeline, name)
 	if err != nil {
 		d.pageError(w, r, err)
 		return
@@ -241,13 +241,11 @@ func (d *Daemon) logPage(w http.ResponseWriter, r *http.Request) {
 	d.render(w, r, http.StatusOK, "log", pageData{Title: "Log of " + v.Step.Label, Body: v})
 }
 
-// runEvents streams "change" events while a run goes on: the run is
-// read again at the follower's pace (every 2 s at first, less often the
-// longer nothing moves, at most every 30 s, so that viewers spend little
-// of the account's read quota) and an event sent when its status or
-// steps moved; the stream ends with the run. A "ready" event first
-// says the status the changes are counted from. It counts among the event
-// streams the broker bounds.
+// runEvents streams "change" events while a run goes on: a "ready"
+// event first says the status the changes are counted from, a "change"
+// each time its status or steps moved, an "end" when it ended. The run
+// is read by the reader every follower of it shares (runFeeds), not once
+// per stream. It counts among the event streams the broker bounds.
 func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
 	_, cancel, ok := d.broker.subscribe()
@@ -256,40 +254,50 @@ func (d *Daemon) runEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cancel()
+	state, leave := d.feeds.follow(runKey{env, pipeline, name}, func(ctx context.Context) (Run, error) {
+		return d.runs().Run(ctx, env, pipeline, name)
+	})
+	defer leave()
 	stream(w, func(send func(string, any) error) error {
-		last, wait := "", 2*time.Second
-		for seq := uint64(1); ; seq++ {
-			run, err := d.runs().Run(r.Context(), env, pipeline, name)
-			if err != nil {
-				return err
-			}
-			digest := runDigest(run)
-			if last == "" {
-				if err := send("ready", event{Seq: seq, Environment: env, Kind: "run", Status: run.Status}); err != nil {
-					return err
+		var sent uint64
+		for {
+			s := state()
+			if s.Read {
+				if s.Err != nil {
+					return s.Err
 				}
-			}
-			if digest != last && last != "" {
-				if err := send("change", event{Seq: seq, Environment: env, Kind: "run"}); err != nil {
-					return err
+				if sent == 0 {
+					if err := send("ready", event{Seq: s.Seq, Environment: env, Kind: "run", Status: s.Run.Status}); err != nil {
+						return err
+					}
+				} else if s.Seq != sent {
+					if err := send("change", event{Seq: s.Seq, Environment: env, Kind: "run"}); err != nil {
+						return err
+					}
 				}
-				wait = 2 * time.Second
-			} else {
-				wait = min(wait*3/2, 30*time.Second)
-			}
-			last = digest
-			if run.Done() {
-				return send("end", event{Seq: seq, Environment: env, Kind: "run", Status: run.Status})
+				sent = s.Seq
+				if s.Run.Done() {
+					return send("end", event{Seq: s.Seq, Environment: env, Kind: "run", Status: s.Run.Status})
+				}
 			}
 			select {
 			case <-r.Context().Done():
 				return nil
 			case <-d.workContext().Done():
 				return nil
-			case <-time.After(wait):
+			case <-s.Wake:
 			}
 		}
 	})
+}
+
+// readRun reads a run for a page: what the shared reader of its event
+// streams read last while one runs, else from the run reader.
+func (d *Daemon) readRun(ctx context.Context, env, pipeline, name string) (Run, error) {
+	if run, ok := d.feeds.latest(runKey{env, pipeline, name}); ok {
+		return run, nil
+	}
+	return d.runs().Run(ctx, env, pipeline, name)
 }
 
 // runDigest changes whenever the run's status or any step's moves.

@@ -21,6 +21,9 @@ type storedRuns struct {
 func (s storedRuns) Run(ctx context.Context, env, pipeline, name string) (Run, error) {
 	if s.d.recordsRuns(env) {
 		r, err := s.d.RecordedRun(ctx, env, name)
+		if id, ok := onlyOf(err, pipeline); ok { // the name is unique within the pipeline
+			r, err = s.d.RecordedRun(ctx, env, id)
+		}
 		switch {
 		case err == nil && r.Pipeline != pipeline:
 			return Run{}, fmt.Errorf("%w: run %s is a run of %s, not of %s", ErrNotFound, name, r.Pipeline, pipeline)
@@ -79,4 +82,20 @@ func (d *Daemon) pageRuns(ctx context.Context, env, pipeline string, fallback []
 		out = append(out, RunSummary{Pipeline: r.Pipeline, Name: r.Name, Status: r.Status, Started: r.Started})
 	}
 	return out
+}
+
+// onlyOf returns the id of the run of pipeline an ambiguous name
+// names, when it names only one of pipeline's runs.
+func onlyOf(err error, pipeline string) (string, bool) {
+	var many *AmbiguousRun
+	if !errors.As(err, &many) {
+		return "", false
+	}
+	id, n := "", 0
+	for _, r := range many.Runs {
+		if r.Pipeline == pipeline {
+			id, n = r.ID, n+1
+		}
+	}
+	return id, n == 1
 }

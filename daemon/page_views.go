@@ -24,6 +24,10 @@ type envView struct {
 	HeldList      []heldView
 	// Now is when the page is drawn, for "3 min ago".
 	Now time.Time
+	// PipelinePage is the page of pipelines the environments page lists,
+	// InlinePlan whether it shows the waiting plan in full.
+	PipelinePage pipelinePage
+	InlinePlan   bool
 }
 
 // heldView is one thing held at its last applied state, with the
@@ -67,7 +71,10 @@ func (d *Daemon) repoURL(name string) string {
 func (d *Daemon) environmentsPage(w http.ResponseWriter, r *http.Request) {
 	views := d.envViews()
 	for i := range views {
-		views[i].Runs = d.pageRuns(r.Context(), views[i].Environment, "", views[i].Runs)
+		v := &views[i]
+		v.Runs = d.pageRuns(r.Context(), v.Environment, "", v.Runs)
+		v.PipelinePage = pagePipelines(v.Environment, v.Pipelines, r.URL.Query())
+		v.InlinePlan = v.Pending != nil && len(v.Pending.Plan.Changes) <= inlinePlanMax
 	}
 	d.render(w, r, http.StatusOK, "environments", pageData{Title: "Environments", Nav: "environments",
 		Live: "/api/v1/events", Body: views})
@@ -84,6 +91,8 @@ type pipelineView struct {
 	Schedule   *dsl.Schedule
 	Parameters []paramView
 	Runs       []RunSummary
+	// Form is the start-run form, offered to the API token's holder.
+	Form *runForm
 }
 
 // paramView is one parameter of a pipeline.
@@ -101,6 +110,7 @@ func (d *Daemon) pipelinePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Runs = d.pageRuns(r.Context(), v.Env.Environment, v.Pipeline.Name, v.Runs)
+	v.Form = newRunForm(v.Parameters, nil)
 	d.render(w, r, http.StatusOK, "pipeline", pageData{Title: v.Pipeline.Name + " in " + v.Env.Environment,
 		Live: "/api/v1/events", Body: v})
 }
@@ -248,6 +258,8 @@ type planView struct {
 	Env     envView
 	Pending *PendingPlan
 	Link    string
+	// Paged is the plan's summary and the page of its changes asked for.
+	Paged planPageView
 }
 
 func (d *Daemon) planPage(w http.ResponseWriter, r *http.Request) {
@@ -260,6 +272,7 @@ func (d *Daemon) planPage(w http.ResponseWriter, r *http.Request) {
 	v := planView{Env: d.envView(s), Pending: s.Pending}
 	if s.Pending != nil {
 		v.Link = commitLink(d.repoURL(s.Repository), s.Pending.Revision)
+		v.Paged = pagePlan(s.Pending.Plan, r.URL.Path, r.URL.Query())
 	}
 	d.render(w, r, http.StatusOK, "plan", pageData{Title: "Plan for " + env, Live: "/api/v1/events", Body: v})
 }

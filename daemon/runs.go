@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -273,6 +274,30 @@ func orEmpty(m map[string]any) map[string]any {
 	}
 	return m
 }
+
+// AmbiguousRun is the error for a run name that names several recorded
+// runs (of different pipelines, or started again under the same name):
+// it lists them, newest first, so that the API's 409 names them and a
+// page links to each. It wraps ErrConflict.
+type AmbiguousRun struct {
+	Name string
+	Runs []sluice.RunRecord
+}
+
+func (e *AmbiguousRun) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s names %d runs, give the id of one:", e.Name, len(e.Runs))
+	for i, r := range e.Runs {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, " %s of %s started %s", r.ID, r.Pipeline, r.Started.UTC().Format(time.RFC3339))
+	}
+	return b.String()
+}
+
+// Unwrap makes an AmbiguousRun an ErrConflict.
+func (e *AmbiguousRun) Unwrap() error { return ErrConflict }
 
 // runError maps a runner's error kinds to the API's.
 func runError(err error) error {

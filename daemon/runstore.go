@@ -65,11 +65,20 @@ func (d *Daemon) RecordedRun(ctx context.Context, env, id string) (sluice.RunDet
 		return sluice.RunDetail{}, err
 	}
 	r, err := d.opts.Runs.Run(ctx, name, id)
+	if sluice.KindOf(err) == sluice.KindConflict {
+		same, lerr := d.opts.Runs.Runs(ctx, sluice.RunFilter{Environment: name, Project: project, Name: id, Limit: maxAmbiguousListed})
+		if lerr == nil && len(same) > 1 {
+			return sluice.RunDetail{}, &AmbiguousRun{Name: id, Runs: same}
+		}
+	}
 	if err == nil && project != "" && r.Project != project {
 		return sluice.RunDetail{}, fmt.Errorf("%w: run %s is a run of project %s, not of %s's", ErrNotFound, id, r.Project, w.key())
 	}
 	return r, storeError(err)
 }
+
+// maxAmbiguousListed bounds the runs an ambiguous name's error lists.
+const maxAmbiguousListed = 20
 
 // RunLog returns the end (at most 4 MiB) of the log of a step's attempt
 // of a run of env; attempt 0 is the step's last attempt. Only logs the

@@ -37,8 +37,15 @@ func SVGWith(g *Graph, opts SVGOptions) string {
 	if name == "" {
 		name = "pipeline"
 	}
+	// A picture is an image; one whose steps are links is a group of
+	// them, since an image's content is not reached by keyboard or
+	// screen reader.
+	role := "img"
+	if opts.Href != nil {
+		role = "group"
+	}
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="sluice-graph" viewBox="0 0 ` + num(w) + " " + num(h) +
-		`" width="` + num(w) + `" height="` + num(h) + `" role="img" aria-label="` + xmlText("step graph of "+name) +
+		`" width="` + num(w) + `" height="` + num(h) + `" role="` + role + `" aria-label="` + xmlText("step graph of "+name) +
 		`" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif">` + "\n")
 	b.WriteString("<title>" + xmlText("Step graph of "+name) + "</title>\n")
 	b.WriteString(svgDefs)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -27,10 +28,25 @@ func (s *Store) Runs(ctx context.Context, f sluice.RunFilter) ([]sluice.RunRecor
 	if limit <= 0 {
 		limit = defaultLimit
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs
-		WHERE ($1 = '' OR environment = $1) AND ($2 = '' OR pipeline = $2) AND ($3 = '' OR status = $3)
-		AND ($5 = '' OR project = $5)
-		ORDER BY started DESC, id LIMIT $4`, f.Environment, f.Pipeline, f.Status, limit, f.Project)
+	// Only the conditions set are written, so that the database can use
+	// the index on (environment, started): "$1 = '' OR environment = $1"
+	// makes SQLite scan every run.
+	var where []string
+	var args []any
+	for _, c := range []struct{ column, value string }{
+		{"environment", f.Environment}, {"pipeline", f.Pipeline}, {"status", f.Status}, {"name", f.Name}, {"project", f.Project},
+	} {
+		if c.value != "" {
+			args = append(args, c.value)
+			where = append(where, fmt.Sprintf("%s = $%d", c.column, len(args)))
+		}
+	}
+	query := `SELECT ` + runColumns + ` FROM runs`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, query+fmt.Sprintf(` ORDER BY started DESC, id LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, wrap("Runs", err)
 	}

@@ -21,7 +21,7 @@ var staticFS embed.FS
 
 // Pages lists the page templates, each drawn inside layout.html.
 func Pages() []string {
-	return []string{"environments", "pipeline", "history", "plan", "run", "log", "signin", "error"}
+	return []string{"environments", "pipeline", "history", "plan", "run", "log", "signin", "error", "choose"}
 }
 
 // Parse parses every page with the layout and the shared parts, funcs

@@ -79,18 +79,24 @@ func Sections(p reconcile.Plan) []Section {
 	s := []Section{{Title: "Deletions and replacements"}, {Title: "Updates", Cut: true},
 		{Title: "Retained and held", Cut: true}, {Title: "Creations", Cut: true}}
 	for _, c := range p.Changes {
-		i := 3
-		switch c.Action {
-		case reconcile.ActionDelete, reconcile.ActionReplace:
-			i = 0
-		case reconcile.ActionUpdate:
-			i = 1
-		case reconcile.ActionRetain, reconcile.ActionHold:
-			i = 2
-		}
+		i := SectionOf(c.Action)
 		s[i].Changes = append(s[i].Changes, c)
 	}
 	return s
+}
+
+// SectionOf is the index in Sections of the section a change with
+// action a belongs to.
+func SectionOf(a reconcile.Action) int {
+	switch a {
+	case reconcile.ActionDelete, reconcile.ActionReplace:
+		return 0
+	case reconcile.ActionUpdate:
+		return 1
+	case reconcile.ActionRetain, reconcile.ActionHold:
+		return 2
+	}
+	return 3
 }
 
 // Notes returns what the plan must say about a change besides its

@@ -238,6 +238,8 @@ func testFilters(t *testing.T, f Factory) {
 		{sluice.RunFilter{Status: sluice.ExecutionFailed}, []string{"dev/scoring/r3"}},
 		{sluice.RunFilter{Environment: "dev", Project: "demo", Limit: 2}, []string{"dev/training/r4", "dev/scoring/r3"}},
 		{sluice.RunFilter{Environment: "qa"}, []string{}},
+		{sluice.RunFilter{Name: "r2"}, []string{"prod/training/r2"}},
+		{sluice.RunFilter{Environment: "dev", Name: "r2"}, []string{}},
 	} {
 		got, err := s.Runs(ctx, tc.f)
 		if err != nil {
