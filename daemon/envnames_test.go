@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -342,4 +344,33 @@ func TestSharedEnvironmentNameReload(t *testing.T) {
 	h.applied("dev", r.appHead, daemon.StateSynced)
 	h.stop()
 	checkState(t, r.dir, map[string]held{"dev": {"demo-dev-", "app"}}, "app/dev")
+}
+
+// TestSharedEnvironmentNamePages: the pages link an environment whose
+// key is REPO/ENV with the key escaped as one path segment, the links
+// lead to the pages, and a short name several repositories use is a 400
+// page naming the keys, not a 500.
+func TestSharedEnvironmentNamePages(t *testing.T) {
+	r := newTwoRepos(t)
+	h := startDaemon(t, r.dir, r.config(true))
+	h.applied("app/dev", r.appHead, daemon.StateSynced)
+
+	code, _, home := get(t, http.DefaultClient, h.api.URL, "/")
+	if code != http.StatusOK {
+		t.Fatalf("GET /: %d", code)
+	}
+	links := regexp.MustCompile(`href="(/ui/env/app%2[fF]dev/[^"]+)"`).FindAllStringSubmatch(home, -1)
+	if len(links) == 0 || strings.Contains(home, `href="/ui/env/app/dev/`) {
+		t.Fatalf("the environments page links app/dev unescaped or not at all:\n%s", home)
+	}
+	for _, l := range links {
+		path := html.UnescapeString(l[1])
+		if code, _, body := get(t, http.DefaultClient, h.api.URL, path); code != http.StatusOK {
+			t.Errorf("GET %s (linked from /): %d %s", path, code, body)
+		}
+	}
+	code, _, body := get(t, http.DefaultClient, h.api.URL, "/ui/env/dev/plan")
+	if code != http.StatusBadRequest || !strings.Contains(body, "app/dev or infra/dev") {
+		t.Errorf("GET /ui/env/dev/plan: %d; want 400 naming app/dev and infra/dev:\n%s", code, body)
+	}
 }

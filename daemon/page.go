@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +45,9 @@ type pageData struct {
 // parsePages parses the web pages' templates.
 func parsePages() (map[string]*template.Template, error) {
 	return ui.Parse(template.FuncMap{
-		"short":      short,
+		"short": short,
+		// seg escapes one path segment: an environment's key may be REPO/ENV.
+		"seg":        url.PathEscape,
 		"ago":        ago,
 		"stateClass": stateClass,
 		"runClass":   runClass,
@@ -122,7 +125,8 @@ func (d *Daemon) render(w http.ResponseWriter, r *http.Request, code int, name s
 	_, _ = w.Write(d.redact.Bytes(b.Bytes()))
 }
 
-// pageError renders an error page: 404 for what does not exist, 500
+// pageError renders an error page: 404 for what does not exist, 400
+// for an environment's short name that several repositories use, 500
 // otherwise; for a run name that names several runs, the runs to choose
 // from (300).
 func (d *Daemon) pageError(w http.ResponseWriter, r *http.Request, err error) {
@@ -132,8 +136,11 @@ func (d *Daemon) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	code := http.StatusInternalServerError
-	if errors.Is(err, ErrNotFound) {
+	switch {
+	case errors.Is(err, ErrNotFound):
 		code = http.StatusNotFound
+	case errors.Is(err, ErrAmbiguous):
+		code = http.StatusBadRequest
 	}
 	d.render(w, r, code, "error", pageData{Title: http.StatusText(code), Body: err.Error()})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,7 +125,7 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 		return runView{}, err
 	}
 	v := runView{Pipeline: pipeline, Run: run}
-	base := "/ui/env/" + env + "/pipelines/" + pipeline + "/runs/" + name + "/steps/"
+	base := "/ui/env/" + url.PathEscape(env) + "/pipelines/" + url.PathEscape(pipeline) + "/runs/" + url.PathEscape(name) + "/steps/"
 	pv, err := d.pipelineView(env, pipeline, graph.SVGOptions{Status: stepStatuses(run), Href: stepLogs(run, base)})
 	if err == nil {
 		v.Graph, v.Problem = pv.SVG, pv.Problem
