@@ -41,6 +41,7 @@ func newArtifactsCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	o.flags(cmd, true)
+	cmd.AddCommand(newArtifactsGetCmd(g))
 	return cmd
 }
 
