@@ -46,10 +46,11 @@ or a path is read as it is. Those have no run store to check against.`,
   sluice artifacts get s3://demo-dev-artifacts/training/r1/register/model-package.json --env dev | jq .`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.get(cmd.Context(), g, args[0]); err != nil {
+			err := o.get(cmd.Context(), g, args[0])
+			if err != nil && !strings.HasPrefix(err.Error(), args[0]) {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			return nil
+			return err
 		},
 	}
 	server := os.Getenv("SLUICE_SERVER")
