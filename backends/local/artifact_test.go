@@ -45,7 +45,7 @@ func TestOpenArtifact(t *testing.T) {
 		"s3://churn-dev-artifacts/../../etc/passwd": sluice.KindInvalid,
 		"s3://churn-dev-artifacts/p/r1":             sluice.KindNotFound,
 		"s3://churn-dev-artifacts/p/r1/s/nothing":   sluice.KindNotFound,
-		"/etc/passwd":                               sluice.KindInvalid,
+		"/etc/passwd": sluice.KindInvalid,
 	} {
 		e := env
 		if uri == "s3://churn-dev-artifacts/p/r1/s/model.pkl" {
