@@ -37,6 +37,9 @@ func (w *World) StartFromOrigin(ctx context.Context, stateMachine, name string, 
 		return "", sluice.E(op, sluice.KindOf(err), err)
 	}
 	e, err := w.DescribeExecution(ctx, originID)
+	if sluice.KindOf(err) == sluice.KindNotFound {
+		return "", sluice.E(op, sluice.KindNotFound, fmt.Errorf("the origin run %s of %s does not exist", lastPart(originID, ":"), sm.Name))
+	}
 	if err != nil {
 		return "", err
 	}
