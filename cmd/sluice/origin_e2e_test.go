@@ -166,6 +166,13 @@ func testFromOrigin(t *testing.T, server string, client, small []string) {
 	if l.Run.Name != "t1" || len(l.Copies) != 1 {
 		t.Errorf("lineage of a reused artifact: %+v; want t1's, through t2's copy", l)
 	}
+	code, out, errOut = runCLI(t, append([]string{"lineage", "s3://demo-dev-artifacts/training/t2/pick/best-model.json"}, client...)...)
+	if code != 0 || !strings.Contains(out, "a copy made by run t2's reused step pick of\ns3://demo-dev-artifacts/training/t1/pick/best-model.json\n  written by run t1 of training") {
+		t.Errorf("sluice lineage of a copy: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut := runCLI(t, append([]string{"runs", "show", "t2"}, client...)...); code != 0 || !strings.Contains(out, "SUCCEEDED (reused: t1 attempt 1)") {
+		t.Errorf("sluice runs show t2 does not say which steps were reused: exit %d\n%s\n%s", code, out, errOut)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
