@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -14,18 +15,12 @@ import (
 // the client verifies what it received against it.
 const ChecksumHeader = "X-Sluice-Checksum"
 
-// artifactOpener is a runner that can read its environment's artifacts
-// (the local backend).
-type artifactOpener interface {
-	OpenArtifact(ctx context.Context, env, uri string) (io.ReadCloser, error)
-}
-
 // Artifact opens the artifact uri of env and returns the checksum the
-// run store recorded for it ("" when none). It fails with a bad request
-// for an address that is not s3://BUCKET/KEY, ErrNotFound when env has
-// no such object, and ErrConflict when env's backend is AWS: the daemon
-// does not hand out S3 objects; whoever has the environment's AWS
-// credentials reads them from S3.
+// run store recorded for it ("" when none): "sha256:HEX" (local
+// backend), or "version:ID" on S3, in which case that version is the one
+// read. It fails with a bad request for an address that is not
+// s3://BUCKET/KEY, ErrNotFound when env has no such object, and
+// ErrConflict when env's backend cannot read its buckets.
 func (d *Daemon) Artifact(ctx context.Context, env, uri string) (io.ReadCloser, string, error) {
 	w, err := d.env(env)
 	if err != nil {
@@ -35,10 +30,8 @@ func (d *Daemon) Artifact(ctx context.Context, env, uri string) (io.ReadCloser, 
 	if err != nil {
 		return nil, "", err
 	}
-	opener, ok := t.Runner.(artifactOpener)
-	if !ok {
-		return nil, "", fmt.Errorf("%w: the daemon serves the artifacts of local-backend environments; %s is on AWS: read %s from S3 with the environment's credentials",
-			ErrConflict, env, uri)
+	if t.Artifacts == nil {
+		return nil, "", fmt.Errorf("%w: environment %s's backend cannot read its buckets", ErrConflict, env)
 	}
 	checksum := ""
 	if d.opts.Runs != nil {
@@ -49,7 +42,11 @@ func (d *Daemon) Artifact(ctx context.Context, env, uri string) (io.ReadCloser, 
 			}
 		}
 	}
-	rc, err := opener.OpenArtifact(ctx, env, uri)
+	version, _ := strings.CutPrefix(checksum, "version:")
+	if version == checksum {
+		version = ""
+	}
+	rc, err := t.Artifacts.OpenArtifact(ctx, env, uri, version)
 	if sluice.KindOf(err) == sluice.KindInvalid {
 		return nil, "", errBadRequest(err.Error())
 	}

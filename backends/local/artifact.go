@@ -14,10 +14,11 @@ import (
 
 // OpenArtifact opens the object uri (s3://BUCKET/KEY) of a bucket of
 // environment env, for reading: the file under the bucket's directory.
+// Local buckets keep no versions: version is ignored.
 // It fails with KindInvalid for an address that is not s3://BUCKET/KEY
 // or reaches outside its bucket, KindNotFound when the bucket is not one
 // of env's or the object does not exist.
-func (w *World) OpenArtifact(ctx context.Context, env, uri string) (io.ReadCloser, error) {
+func (w *World) OpenArtifact(ctx context.Context, env, uri, _ string) (io.ReadCloser, error) {
 	const op = "local.OpenArtifact"
 	if err := ctx.Err(); err != nil {
 		return nil, sluice.E(op, sluice.KindTransient, err)

@@ -28,7 +28,7 @@ func TestOpenArtifact(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	rc, err := w.OpenArtifact(ctx, env, "s3://churn-dev-artifacts/p/r1/s/model.pkl")
+	rc, err := w.OpenArtifact(ctx, env, "s3://churn-dev-artifacts/p/r1/s/model.pkl", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestOpenArtifact(t *testing.T) {
 		if uri == "s3://churn-dev-artifacts/p/r1/s/model.pkl" {
 			e = "prod"
 		}
-		if _, err := w.OpenArtifact(ctx, e, uri); sluice.KindOf(err) != kind {
+		if _, err := w.OpenArtifact(ctx, e, uri, ""); sluice.KindOf(err) != kind {
 			t.Errorf("%s in %s: %v, want %s", uri, e, err, kind)
 		}
 	}

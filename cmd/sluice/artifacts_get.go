@@ -35,13 +35,14 @@ func newArtifactsGetCmd(g *globalOptions) *cobra.Command {
 		Short: "Fetch one artifact, checked against the checksum the run store recorded",
 		Long: `Get writes the artifact URI to FILE (-o), or to standard output without -o or
 with "-o -". An s3://BUCKET/KEY address is fetched through the daemon (the API
-token: artifacts are served as written, unmasked), which reads it from the
-environment's local backend and sends the checksum its run store recorded;
-what arrives is checked against it before anything is written, and a mismatch
-is an error. On AWS the daemon does not hand out S3 objects: read them from
-S3 with the environment's credentials. With --local-dir, an s3:// address is
-read from that local backend's data directory without a daemon; a file:// URI
-or a path is read as it is. Those have no run store to check against.`,
+token: artifacts are served as written, unmasked), which reads it from one of
+the environment's buckets (the local backend's folders, or S3 with the
+environment's credentials) and sends the checksum its run store recorded: a
+SHA-256, which what arrives is checked against before anything is written (a
+mismatch is an error), or on S3 the version id, which is the version read.
+With --local-dir, an s3:// address is read from that local backend's data
+directory without a daemon; a file:// URI or a path is read as it is. Those
+have no run store to check against.`,
 		Example: `  sluice artifacts get s3://demo-dev-artifacts/training/r1/register/model/model.json --env dev -o model.json
   sluice artifacts get s3://demo-dev-artifacts/training/r1/register/model-package.json --env dev | jq .`,
 		Args: cobra.ExactArgs(1),
