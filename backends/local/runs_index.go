@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -45,6 +46,37 @@ type PipelineRuns struct {
 // that builds it: States.Format('s3://BUCKET/PIPELINE/{}', ...).
 var runsPrefix = regexp.MustCompile(`States\.Format\('(s3://[a-z0-9.-]+/[^'{}]*)/\{\}'`)
 
+// runsIndex caches what SLUICE_RUNS is made of, so that a step's start
+// reads no record: the deployed pipelines (dropped whenever a state
+// machine's record is written or removed) and each one's latest
+// successful run (read from its execution records once, then kept up to
+// date as this World's executions succeed; one process owns a data
+// directory).
+type runsIndex struct {
+	// machines are the deployed pipelines of every project and
+	// environment; nil until read. Guarded by World.mu.
+	machines []peerMachine
+
+	mu sync.Mutex
+	// latest is each state machine's latest successful run ("": none),
+	// for those read.
+	latest map[string]string
+}
+
+// peerMachine is a deployed pipeline with its project and environment.
+type peerMachine struct {
+	peerPipeline
+	project, env string
+}
+
+// forgetMachines drops the cached pipelines when a record of typ
+// changes. w.mu must be held.
+func (w *World) forgetMachines(typ sluice.ResourceType) {
+	if typ == sluice.TypeStateMachine {
+		w.index.machines = nil
+	}
+}
+
 // peers returns the pipelines deployed with the same project and
 // environment tags as the job definition name. w.mu must be held.
 func (w *World) peers(jobDef string) ([]peerPipeline, error) {
@@ -52,15 +84,28 @@ func (w *World) peers(jobDef string) ([]peerPipeline, error) {
 	if err != nil || def == nil {
 		return nil, err
 	}
+	if w.index.machines == nil {
+		if w.index.machines, err = w.readMachines(); err != nil {
+			return nil, err
+		}
+	}
+	var out []peerPipeline
+	for _, m := range w.index.machines {
+		if m.project == def.Tags[sluice.TagProject] && m.env == def.Tags[sluice.TagEnvironment] {
+			out = append(out, m.peerPipeline)
+		}
+	}
+	return out, nil
+}
+
+// readMachines reads every state machine's record. w.mu must be held.
+func (w *World) readMachines() ([]peerMachine, error) {
 	recs, err := w.list(sluice.TypeStateMachine)
 	if err != nil {
 		return nil, err
 	}
-	var out []peerPipeline
+	out := []peerMachine{}
 	for _, r := range recs {
-		if r.Tags[sluice.TagProject] != def.Tags[sluice.TagProject] || r.Tags[sluice.TagEnvironment] != def.Tags[sluice.TagEnvironment] {
-			continue
-		}
 		var s smSpec
 		_ = json.Unmarshal(r.Spec, &s)
 		d, err := Definition(s.Definition)
@@ -72,16 +117,43 @@ func (w *World) peers(jobDef string) ([]peerPipeline, error) {
 		if m == nil || !ok {
 			continue
 		}
-		out = append(out, peerPipeline{name: pipeline, machine: r.Name, artifacts: string(m[1])})
+		out = append(out, peerMachine{peerPipeline: peerPipeline{name: pipeline, machine: r.Name, artifacts: string(m[1])},
+			project: r.Tags[sluice.TagProject], env: r.Tags[sluice.TagEnvironment]})
 	}
 	return out, nil
+}
+
+// latestRun is state machine sm's latest successful run, read from its
+// execution records the first time it is asked for.
+func (w *World) latestRun(sm string) string {
+	w.index.mu.Lock()
+	defer w.index.mu.Unlock()
+	name, ok := w.index.latest[sm]
+	if !ok {
+		name = w.latestSucceeded(sm)
+		if w.index.latest == nil {
+			w.index.latest = map[string]string{}
+		}
+		w.index.latest[sm] = name
+	}
+	return name
+}
+
+// succeeded notes that run name of state machine sm succeeded: it is
+// now sm's latest successful run.
+func (w *World) succeeded(sm, name string) {
+	w.index.mu.Lock()
+	defer w.index.mu.Unlock()
+	if _, ok := w.index.latest[sm]; ok {
+		w.index.latest[sm] = name
+	}
 }
 
 // runsEnv is the SLUICE_RUNS variable for peers.
 func (w *World) runsEnv(peers []peerPipeline) string {
 	index := map[string]PipelineRuns{}
 	for _, p := range peers {
-		index[p.name] = PipelineRuns{Artifacts: p.artifacts, Latest: w.latestSucceeded(p.machine)}
+		index[p.name] = PipelineRuns{Artifacts: p.artifacts, Latest: w.latestRun(p.machine)}
 	}
 	b, _ := json.Marshal(index)
 	return "SLUICE_RUNS=" + string(b)
