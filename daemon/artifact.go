@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/rollout"
 )
 
 // ChecksumHeader carries the checksum the run store recorded for an
@@ -30,7 +31,13 @@ func (d *Daemon) Artifact(ctx context.Context, env, uri string) (io.ReadCloser, 
 	if err != nil {
 		return nil, "", err
 	}
-	if t.Artifacts == nil {
+	reader := t.Artifacts
+	if reader == nil {
+		// A target made without a reader whose runner reads its
+		// buckets itself (the local backend's World).
+		reader, _ = t.Runner.(rollout.ArtifactReader)
+	}
+	if reader == nil {
 		return nil, "", fmt.Errorf("%w: environment %s's backend cannot read its buckets", ErrConflict, env)
 	}
 	checksum := ""
@@ -46,7 +53,7 @@ func (d *Daemon) Artifact(ctx context.Context, env, uri string) (io.ReadCloser, 
 	if version == checksum {
 		version = ""
 	}
-	rc, err := t.Artifacts.OpenArtifact(ctx, env, uri, version)
+	rc, err := reader.OpenArtifact(ctx, env, uri, version)
 	if sluice.KindOf(err) == sluice.KindInvalid {
 		return nil, "", errBadRequest(err.Error())
 	}
