@@ -112,7 +112,7 @@ func (o *artifactsGetOptions) fetch(ctx context.Context, uri string) (io.ReadClo
 	}
 	token, err := o.token()
 	if err != nil {
-		return nil, "", err
+		return nil, "", errors.New("the daemon serves artifacts with its API token only: --token-file FILE or SLUICE_TOKEN")
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
