@@ -64,6 +64,11 @@ type AttemptRecord struct {
 	Log string `json:"log,omitempty"`
 	// Outputs are the values of the step's outputs.json, when it wrote one.
 	Outputs json.RawMessage `json:"outputs,omitempty"`
+	// OriginRun and OriginAttempt, when set, say that this attempt ran
+	// nothing: it reused the succeeded attempt OriginAttempt of the same
+	// path in run OriginRun (an ID), whose artifacts were copied.
+	OriginRun     string `json:"originRun,omitempty"`
+	OriginAttempt int    `json:"originAttempt,omitempty"`
 }
 
 // ArtifactRecord is one object a step's attempt wrote under its prefix.
@@ -78,6 +83,9 @@ type ArtifactRecord struct {
 	// Checksum is "sha256:HEX" or, on S3, "version:ID".
 	Checksum string    `json:"checksum,omitempty"`
 	Written  time.Time `json:"written"`
+	// Source, when set, is the URI of the artifact this one is a copy
+	// of: a step reused from another run copies that run's artifacts.
+	Source string `json:"source,omitempty"`
 }
 
 // RunDetail is a run with its attempts, in the order they started, and
@@ -103,11 +111,14 @@ type RunFilter struct {
 }
 
 // Lineage is what produced an artifact: the attempt that wrote it and
-// its run.
+// its run. An artifact a reused step copied from another run is traced
+// to the run that wrote it: Artifact, Attempt and Run are the original's,
+// and Copies are the copies from the one asked about back to it.
 type Lineage struct {
-	Artifact ArtifactRecord `json:"artifact"`
-	Attempt  AttemptRecord  `json:"attempt"`
-	Run      RunRecord      `json:"run"`
+	Artifact ArtifactRecord   `json:"artifact"`
+	Attempt  AttemptRecord    `json:"attempt"`
+	Run      RunRecord        `json:"run"`
+	Copies   []ArtifactRecord `json:"copies,omitempty"`
 }
 
 // RunStore records runs as they happen and answers questions about them.
@@ -129,8 +140,8 @@ type RunStore interface {
 	// empty. It fails with KindNotFound when none is, and KindConflict
 	// when a name names several runs (use the ID).
 	Run(ctx context.Context, env, id string) (RunDetail, error)
-	// Lineage returns what wrote the artifact uri; KindNotFound when no
-	// recorded step wrote it.
+	// Lineage returns what wrote the artifact uri, following copies to
+	// the original; KindNotFound when no recorded step wrote it.
 	Lineage(ctx context.Context, uri string) (Lineage, error)
 	// Prune deletes the runs that ended before before, with their
 	// attempts and artifacts, and returns how many runs it deleted.

@@ -77,6 +77,7 @@ func (d *Daemon) Handler() http.Handler {
 	route("POST /api/v1/environments/{env}/runs/{id}/stop", tierAdmin, d.stopRun)
 	route("POST /api/v1/environments/{env}/runs/{id}/resume", tierAdmin, d.resumeRun)
 	route("GET /api/v1/environments/{env}/lineage", tierRead, d.getLineage)
+	route("GET /api/v1/environments/{env}/artifact", tierAdmin, d.getArtifact)
 	route("GET /api/v1/environments/{env}/pipelines/{pipeline}/runs/{name}", tierRead, d.getRun)
 	route("POST /api/v1/environments/{env}/pipelines/{pipeline}/runs", tierAdmin, d.startRun)
 	if err := d.routePages(route); err != nil {

@@ -22,6 +22,11 @@ type RunRequest struct {
 	Parameters map[string]any `json:"parameters,omitempty"`
 	// Name is the execution's name (the run id); empty: generated.
 	Name string `json:"name,omitempty"`
+	// Origin and From, set together, start a run that reuses what the
+	// run Origin (its id or name) did before the step From, and runs
+	// From and what follows it (run_origin.go).
+	Origin string `json:"origin,omitempty"`
+	From   string `json:"from,omitempty"`
 }
 
 // Run is an execution the daemon started, as the API reports it.
@@ -85,7 +90,12 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 	if err != nil {
 		return Run{}, errBadRequest("parameters: " + err.Error())
 	}
-	id, err := runner.StartExecution(ctx, arn, req.Name, input)
+	var id string
+	if req.Origin != "" || req.From != "" {
+		id, err = d.startFromOrigin(ctx, env, pipeline, runner, arn, input, req)
+	} else {
+		id, err = runner.StartExecution(ctx, arn, req.Name, input)
+	}
 	if err != nil {
 		return Run{}, runError(err)
 	}

@@ -3,6 +3,7 @@ package rollout
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/sluice-dev/sluice"
@@ -23,6 +24,18 @@ type Target struct {
 	// Runner starts and follows executions of the deployed pipelines;
 	// nil when the target cannot run them.
 	Runner sluice.Runner
+	// Artifacts reads the objects of the environment's buckets (what
+	// runs wrote); nil when the target cannot.
+	Artifacts ArtifactReader
+}
+
+// ArtifactReader opens an object of one of an environment's buckets.
+type ArtifactReader interface {
+	// OpenArtifact opens uri (s3://BUCKET/KEY) of a bucket of env, at
+	// version when it is not empty. It fails with a *sluice.Error of
+	// KindInvalid for another kind of address and KindNotFound when the
+	// bucket is not env's or the object does not exist.
+	OpenArtifact(ctx context.Context, env, uri, version string) (io.ReadCloser, error)
 }
 
 // Discoverer finds the resources that carry Sluice's ownership tags for

@@ -15,9 +15,9 @@ const runColumns = `id, name, project, pipeline, environment, backend, revision,
 	origin`
 
 const attemptColumns = `run_id, path, attempt, step, foreach_index, foreach_item, job_id, status, started, stopped, exit_code,
-	error, cause, log, outputs`
+	error, cause, log, outputs, origin_run, origin_attempt`
 
-const artifactColumns = `uri, run_id, path, attempt, size, checksum, written`
+const artifactColumns = `uri, run_id, path, attempt, size, checksum, written, source`
 
 // defaultLimit is how many runs Runs lists when the filter sets no limit.
 const defaultLimit = 100
@@ -100,7 +100,11 @@ func (s *Store) Run(ctx context.Context, env, id string) (sluice.RunDetail, erro
 	return d, nil
 }
 
-// Lineage returns what wrote the artifact uri.
+// maxCopies bounds how many copies Lineage follows back to an original.
+const maxCopies = 64
+
+// Lineage returns what wrote the artifact uri, following the copies
+// reused steps made back to the artifact a step wrote.
 func (s *Store) Lineage(ctx context.Context, uri string) (sluice.Lineage, error) {
 	as, err := s.artifacts(ctx, `uri = $1`, uri)
 	if err != nil {
@@ -109,11 +113,22 @@ func (s *Store) Lineage(ctx context.Context, uri string) (sluice.Lineage, error)
 	if len(as) == 0 {
 		return sluice.Lineage{}, errNotFound("Lineage", "no recorded step wrote %s", uri)
 	}
+	var l sluice.Lineage
+	for as[0].Source != "" && len(l.Copies) < maxCopies {
+		src, err := s.artifacts(ctx, `uri = $1`, as[0].Source)
+		if err != nil {
+			return sluice.Lineage{}, err
+		}
+		if len(src) == 0 {
+			break // the original's run was pruned: the copy is what is known
+		}
+		l.Copies, as = append(l.Copies, as[0]), src
+	}
 	d, err := s.Run(ctx, "", as[0].RunID)
 	if err != nil {
 		return sluice.Lineage{}, err
 	}
-	l := sluice.Lineage{Artifact: as[0], Run: d.RunRecord}
+	l.Artifact, l.Run = as[0], d.RunRecord
 	for _, a := range d.Attempts {
 		if a.Path == l.Artifact.Path && a.Attempt == l.Artifact.Attempt {
 			l.Attempt = a
@@ -150,7 +165,7 @@ func (s *Store) artifacts(ctx context.Context, where string, arg any) ([]sluice.
 	for rows.Next() {
 		var a sluice.ArtifactRecord
 		var written int64
-		if err := rows.Scan(&a.URI, &a.RunID, &a.Path, &a.Attempt, &a.Size, &a.Checksum, &written); err != nil {
+		if err := rows.Scan(&a.URI, &a.RunID, &a.Path, &a.Attempt, &a.Size, &a.Checksum, &written, &a.Source); err != nil {
 			return nil, wrap("Artifacts", err)
 		}
 		a.Written = fromMicros(written)
@@ -175,7 +190,7 @@ func scanAttempt(rows *sql.Rows) (sluice.AttemptRecord, error) {
 	var started, stopped int64
 	var exit sql.NullInt64
 	err := rows.Scan(&a.RunID, &a.Path, &a.Attempt, &a.Step, &idx, &item, &a.JobID, &a.Status, &started, &stopped,
-		&exit, &a.Error, &a.Cause, &a.Log, &outputs)
+		&exit, &a.Error, &a.Cause, &a.Log, &outputs, &a.OriginRun, &a.OriginAttempt)
 	if err != nil {
 		return a, err
 	}

@@ -67,13 +67,14 @@ func (s *Store) PutAttempt(ctx context.Context, a sluice.AttemptRecord) error {
 		return wrap("PutAttempt", err)
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO attempts (run_id, path, attempt, step, foreach_index, foreach_item, job_id, status,
-		started, stopped, exit_code, error, cause, log, outputs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		started, stopped, exit_code, error, cause, log, outputs, origin_run, origin_attempt)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		ON CONFLICT (run_id, path, attempt) DO UPDATE SET step = excluded.step, foreach_index = excluded.foreach_index,
 		foreach_item = excluded.foreach_item, job_id = excluded.job_id, status = excluded.status, started = excluded.started,
 		stopped = excluded.stopped, exit_code = excluded.exit_code, error = excluded.error, cause = excluded.cause,
-		log = excluded.log, outputs = excluded.outputs`,
+		log = excluded.log, outputs = excluded.outputs, origin_run = excluded.origin_run, origin_attempt = excluded.origin_attempt`,
 		a.RunID, a.Path, a.Attempt, a.Step, string(idx), text(a.ForeachItem), a.JobID, a.Status,
-		micros(a.Started), micros(a.Stopped), a.ExitCode, a.Error, a.Cause, a.Log, text(a.Outputs))
+		micros(a.Started), micros(a.Stopped), a.ExitCode, a.Error, a.Cause, a.Log, text(a.Outputs), a.OriginRun, a.OriginAttempt)
 	return wrap("PutAttempt", err)
 }
 
@@ -88,10 +89,11 @@ func (s *Store) PutArtifacts(ctx context.Context, as []sluice.ArtifactRecord) er
 	}
 	defer func() { _ = tx.Rollback() }()
 	for _, a := range as {
-		_, err := tx.ExecContext(ctx, `INSERT INTO artifacts (uri, run_id, path, attempt, size, checksum, written)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (uri) DO UPDATE SET run_id = excluded.run_id, path = excluded.path,
-			attempt = excluded.attempt, size = excluded.size, checksum = excluded.checksum, written = excluded.written`,
-			a.URI, a.RunID, a.Path, a.Attempt, a.Size, a.Checksum, micros(a.Written))
+		_, err := tx.ExecContext(ctx, `INSERT INTO artifacts (uri, run_id, path, attempt, size, checksum, written, source)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (uri) DO UPDATE SET run_id = excluded.run_id, path = excluded.path,
+			attempt = excluded.attempt, size = excluded.size, checksum = excluded.checksum, written = excluded.written,
+			source = excluded.source`,
+			a.URI, a.RunID, a.Path, a.Attempt, a.Size, a.Checksum, micros(a.Written), a.Source)
 		if err != nil {
 			return wrap("PutArtifacts", err)
 		}

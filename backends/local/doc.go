@@ -124,4 +124,13 @@
 // execution runs and from disk otherwise, so a World opened later on the
 // same directory sees past executions; one left RUNNING by a process
 // that stopped is reported ABORTED.
+//
+// ResumeExecution starts a new execution that reuses a failed one's
+// succeeded steps; StartFromOrigin one that reuses what another
+// execution did before a given step (every step that does not follow it
+// in the definition). A reused step's artifacts are copied under the new
+// run's prefix and recorded as copies of the origin's. Before each job
+// starts, the World hands it SLUICE_RUNS: the pipelines of its project
+// and environment with their artifacts prefix and latest successful run,
+// so that a step reads another run's artifacts without a store.
 package local

@@ -176,6 +176,13 @@ func taskEnv(t asl.Task, name string) string {
 // (err), records it, and records the outputs and artifacts the attempt
 // left under its prefix (SLUICE_OUTPUT).
 func (w *World) attemptEnded(a sluice.AttemptRecord, t asl.Task, out json.RawMessage, err error) {
+	w.attemptEndedFrom(a, t, out, err, "")
+}
+
+// attemptEndedFrom is attemptEnded for an attempt whose artifacts were
+// copied from the prefix source (s3://BUCKET/KEY; "" when they were
+// written): each artifact names the one it is a copy of.
+func (w *World) attemptEndedFrom(a sluice.AttemptRecord, t asl.Task, out json.RawMessage, err error, source string) {
 	a.Stopped = time.Now().UTC()
 	a.Status = sluice.ExecutionSucceeded
 	var f *asl.Failure
@@ -190,7 +197,10 @@ func (w *World) attemptEnded(a sluice.AttemptRecord, t asl.Task, out json.RawMes
 	}
 	prefix := taskEnv(t, "SLUICE_OUTPUT")
 	arts := w.artifacts(a, prefix)
-	for _, art := range arts {
+	for i, art := range arts {
+		if source != "" {
+			arts[i].Source = strings.TrimSuffix(source, "/") + strings.TrimPrefix(art.URI, strings.TrimSuffix(prefix, "/"))
+		}
 		if art.URI == strings.TrimSuffix(prefix, "/")+"/outputs.json" {
 			a.Outputs = w.readOutputs(art.URI)
 		}

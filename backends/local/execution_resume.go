@@ -89,7 +89,8 @@ func (w *World) reuse(le *liveExecution, t asl.Task) (json.RawMessage, bool) {
 		_ = json.Unmarshal(desc, &d)
 		out, _ = json.Marshal(map[string]string{"JobArn": d.JobArn, "JobId": d.JobID, "JobName": d.JobName})
 	}
-	if err := w.copyArtifacts(t, le.rec.Name, le.origin.name); err != nil {
+	source, err := w.copyArtifacts(t, le.rec.Name, le.origin.name)
+	if err != nil {
 		w.log.Warn("step run again: the origin's artifacts were not copied", "step", t.Path, "err", err)
 		return nil, false
 	}
@@ -100,27 +101,30 @@ func (w *World) reuse(le *liveExecution, t asl.Task) (json.RawMessage, bool) {
 	})
 	a := attemptOf(le.rec.ID, t)
 	a.JobID, a.Log, a.Cause = jobID, prev.Log, cause
-	w.attemptEnded(a, t, out, nil)
+	a.OriginRun, a.OriginAttempt = le.origin.id, prev.Attempt
+	w.attemptEndedFrom(a, t, out, nil, source)
 	return out, true
 }
 
 // copyArtifacts copies what the origin run's copy of task t wrote under
-// its prefix to t's prefix in run name.
-func (w *World) copyArtifacts(t asl.Task, name, originName string) error {
+// its prefix to t's prefix in run name, and returns the origin's prefix
+// (s3://BUCKET/KEY).
+func (w *World) copyArtifacts(t asl.Task, name, originName string) (string, error) {
 	prefix, artifacts := taskEnv(t, "SLUICE_OUTPUT"), taskEnv(t, "SLUICE_ARTIFACTS")
 	base, ok := strings.CutSuffix(artifacts, "/"+name)
 	if !ok || !strings.HasPrefix(prefix, artifacts) {
-		return fmt.Errorf("the step's prefix %q is not under its run's %q", prefix, artifacts)
+		return "", fmt.Errorf("the step's prefix %q is not under its run's %q", prefix, artifacts)
 	}
-	from, err := w.localPath(base + "/" + originName + strings.TrimPrefix(prefix, artifacts))
+	source := base + "/" + originName + strings.TrimPrefix(prefix, artifacts)
+	from, err := w.localPath(source)
 	if err != nil {
-		return err
+		return "", err
 	}
 	to, err := w.localPath(prefix)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+	return source, filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
 		if os.IsNotExist(err) && p == from {
 			return filepath.SkipDir // the step wrote nothing
 		}

@@ -216,6 +216,9 @@ func (w *World) runExecution(ctx context.Context, le *liveExecution, m *asl.Mach
 			le.finish(o, func(e sluice.Execution) {
 				w.recordRunAs(le.run, e)
 				err = w.persistRecord(le.path, e, true)
+				if err == nil && e.Status == sluice.ExecutionSucceeded {
+					w.succeeded(lastPart(e.StateMachine, ":"), e.Name)
+				}
 			})
 			if err != nil {
 				w.log.Error("execution record not saved", "execution", le.rec.ID, "err", err)

@@ -87,6 +87,7 @@ func (w *World) runJob(ctx context.Context, t asl.Task, started func(log string)
 		return nil, err
 	}
 	j.ID, j.CreatedAt = newJobID(), time.Now().UnixMilli()
+	j.Env = append(j.Env, w.runsEnv(j.Peers))
 	p := w.poolFor(j.ComputeEnvironment, j.PoolVCPUs)
 	need := milli(j.VCPUs)
 	if need > milli(j.PoolVCPUs) {

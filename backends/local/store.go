@@ -81,6 +81,7 @@ func (w *World) read(typ sluice.ResourceType, name string) (*record, error) {
 
 // write stores r atomically: a temporary file renamed over the old one.
 func (w *World) write(r *record) error {
+	w.forgetMachines(r.Type)
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return sluice.E("local.write: "+r.Name, sluice.KindInternal, err)
@@ -93,6 +94,7 @@ func (w *World) write(r *record) error {
 
 // drop removes the record of typ and name; a missing one is no error.
 func (w *World) drop(typ sluice.ResourceType, name string) error {
+	w.forgetMachines(typ)
 	err := os.Remove(w.recordPath(typ, name))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return sluice.Transient(sluice.E("local.drop: "+name, sluice.KindInternal, err))

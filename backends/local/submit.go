@@ -68,7 +68,10 @@ type job struct {
 	Command, Env, Secrets []string
 	// Buckets are the directories of the buckets of the job's project
 	// and environment, the ones its sandbox lets it write.
-	Buckets   []string
+	Buckets []string
+	// Peers are the pipelines of the job's project and environment, whose
+	// runs it is told of (SLUICE_RUNS, runs_index.go).
+	Peers     []peerPipeline
 	Sync      bool
 	CreatedAt int64
 }
@@ -108,7 +111,11 @@ func (w *World) prepare(t asl.Task) (*job, error) {
 		return nil, clientError("job %s has no command: neither its definition nor ContainerOverrides give one", s.JobName)
 	}
 	j.Env = envOf(def.ContainerProperties.Environment, s.ContainerOverrides.Environment)
-	if j.Buckets, err = w.envBuckets(strings.SplitN(lastPart(rev.ARN, "/"), ":", 2)[0]); err != nil {
+	defName := strings.SplitN(lastPart(rev.ARN, "/"), ":", 2)[0]
+	if j.Buckets, err = w.envBuckets(defName); err != nil {
+		return nil, err
+	}
+	if j.Peers, err = w.peers(defName); err != nil {
 		return nil, err
 	}
 	for _, sec := range def.ContainerProperties.Secrets {

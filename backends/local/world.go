@@ -75,6 +75,8 @@ type World struct {
 	sandboxOK bool
 	// runs are the executions this World runs (execution.go).
 	runs executions
+	// index is what SLUICE_RUNS is made of (runs_index.go).
+	index runsIndex
 }
 
 var (

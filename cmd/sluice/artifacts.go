@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -41,8 +42,12 @@ func newArtifactsCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	o.flags(cmd, true)
+	cmd.AddCommand(newArtifactsGetCmd(g))
 	return cmd
 }
+
+// nameOf is the run name at the end of an execution ARN.
+func nameOf(id string) string { return id[strings.LastIndex(id, ":")+1:] }
 
 // stepOfPath is the step's name at the end of a task path
 // ("start.foreach/2/work" → "work").
@@ -69,6 +74,9 @@ func newLineageCmd(g *globalOptions) *cobra.Command {
 			}
 			if o.format == "json" {
 				return writeJSONOut(g.stdout, l)
+			}
+			for _, c := range l.Copies {
+				fmt.Fprintf(g.stdout, "%s\n  a copy made by run %s's reused step %s of\n", c.URI, nameOf(c.RunID), c.Path)
 			}
 			_, err := fmt.Fprintf(g.stdout, "%s\n  written by run %s of %s in %s, step %s attempt %d (job %s)\n  revision:   %s\n  parameters: %s\n  size %d, %s, at %s\n",
 				l.Artifact.URI, l.Run.Name, l.Run.Pipeline, l.Run.Environment, l.Attempt.Path, l.Attempt.Attempt, l.Attempt.JobID,

@@ -90,6 +90,8 @@ type awsEnv struct {
 	cfg aws.Config
 	// runner starts and follows pipeline runs.
 	runner sluice.Runner
+	// objects reads what runs wrote to the environment's buckets.
+	objects *s3.Objects
 	// tagging reads state machines and buckets in bulk through the
 	// Resource Groups Tagging API; nil when it is not reachable.
 	tagging *tagging.Discoverer
@@ -167,7 +169,8 @@ func connectAWS(ctx context.Context, t awsTarget, calls *awsapi.Counter, opts ..
 	if err := reconcile.CheckBackends(backends, false); err != nil {
 		return nil, err
 	}
-	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states), tagging: tags}, nil
+	objects := s3.NewObjects(awss3.NewFromConfig(cfg, func(so *awss3.Options) { so.UsePathStyle = t.pathStyle }))
+	return &awsEnv{backends: backends, vars: vars, calls: calls, cfg: cfg, runner: sfn.NewExecutions(states), tagging: tags, objects: objects}, nil
 }
 
 // awsBackends returns the AWS backend of every resource type: Step

@@ -67,7 +67,7 @@ func (c *connector) connect(ctx context.Context, env config.Environment, rec aws
 		if err != nil {
 			return nil, err
 		}
-		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars(), Runner: w}, nil
+		return &rollout.Target{Backends: w.Backends(), Vars: w.Vars(), Runner: w, Artifacts: w}, nil
 	}
 	return nil, fmt.Errorf("environment %s: unknown backend %q", env.Name, env.Backend)
 }

@@ -125,6 +125,7 @@ const (
 	sidJobDefs           = "BatchJobDefinitions"
 	sidBatchAny          = "BatchAny"
 	sidBuckets           = "S3Buckets"
+	sidBucketObjects     = "S3BucketObjects"
 	sidS3Any             = "S3Any"
 	sidDBInstances       = "RDSInstances"
 	sidDBSnapshots       = "RDSFinalSnapshots"
@@ -198,6 +199,11 @@ func policyGrants() []grant {
 		{"batch", "UntagResource", "batch:UntagResource", sidJobQueues},
 		{"batch", "UntagResource", "batch:UntagResource", sidJobDefs},
 		{"s3", "HeadBucket", "s3:ListBucket", sidBuckets},
+		// sluice artifacts get: the daemon reads an object of one of the
+		// environment's buckets, at the version the run store recorded.
+		{"s3objects", "GetBucketTagging", "s3:GetBucketTagging", sidBuckets},
+		{"s3objects", "GetObject", "s3:GetObject", sidBucketObjects},
+		{"s3objects", "GetObject", "s3:GetObjectVersion", sidBucketObjects},
 		{"s3", "ListBuckets", "s3:ListAllMyBuckets", sidS3Any},
 		{"s3", "GetBucketTagging", "s3:GetBucketTagging", sidS3Discover},
 		{"s3", "CreateBucket", "s3:CreateBucket", sidBuckets},

@@ -157,6 +157,7 @@ func (sc *policyScope) addBucket(r sluice.Resource, spec json.RawMessage) {
 	}
 	_ = json.Unmarshal(spec, &s)
 	sc.allow(sidBuckets, sc.mustARN(r))
+	sc.allow(sidBucketObjects, sc.mustARN(r)+"/*")
 	sc.allow(sidS3Any, "*")
 	sc.allow(sidS3Discover, "arn:"+sc.partition+":s3:::*")
 	sc.allow(sidTaggingAny, "*")

@@ -92,6 +92,7 @@ func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 		"sqs":         reflect.TypeFor[sqs.API](),
 		"rds":         reflect.TypeFor[rds.Client](),
 		"s3":          reflect.TypeFor[s3.Client](),
+		"s3objects":   reflect.TypeFor[s3.ObjectClient](),
 		"scheduler":   reflect.TypeFor[scheduler.API](),
 		"sfn":         reflect.TypeFor[sfn.API](),
 		"sfnruns":     reflect.TypeFor[sfn.ExecutionAPI](),

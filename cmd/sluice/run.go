@@ -26,6 +26,8 @@ type runOptions struct {
 	// stateKey is the key of the environment's state with --backend
 	// local (see localEnv).
 	stateKey string
+	// fromOrigin are --from and --origin (run_origin.go).
+	fromOrigin originOptions
 }
 
 func newRunCmd(g *globalOptions) *cobra.Command {
@@ -64,6 +66,7 @@ refuses the run with every problem named.`,
 	cmd.Flags().DurationVar(&o.beat, "heartbeat", time.Minute, "when not on a terminal, how often to print the running steps' elapsed times (on a terminal a live line shows them)")
 	cmd.Flags().StringVar(&o.state, "state", "", "with --backend local, the state `FILE` apply wrote (default: in --local-dir)")
 	o.be.flags(cmd)
+	o.fromOrigin.flags(cmd)
 	return cmd
 }
 
@@ -72,13 +75,16 @@ func (o *runOptions) run(ctx context.Context, g *globalOptions, pipeline string)
 	if err != nil {
 		return err
 	}
+	if err := o.fromOrigin.check(); err != nil {
+		return err
+	}
 	if o.be.local() {
 		return o.runLocal(ctx, g, pipeline, params)
 	}
 	progress := o.progress(g)
 	var r daemon.Run
 	path := o.envPath("pipelines/" + pipeline + "/runs")
-	if err := o.call(ctx, http.MethodPost, path, daemon.RunRequest{Parameters: params, Name: o.name}, &r); err != nil {
+	if err := o.call(ctx, http.MethodPost, path, o.runRequest(params), &r); err != nil {
 		return err
 	}
 	fmt.Fprintf(progress, "run %s of %s in %s started\n", r.Name, pipeline, o.env)

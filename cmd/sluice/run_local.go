@@ -75,7 +75,7 @@ func (o *runOptions) startLocal(ctx context.Context, g *globalOptions, runner sl
 		_, _ = rand.Read(suffix)
 		name = "run-" + time.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(suffix)
 	}
-	id, err := runner.StartExecution(ctx, arn, name, input)
+	id, err := o.startExecution(ctx, runner, arn, name, input)
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,11 @@ func newRunsShowCmd(g *globalOptions) *cobra.Command {
 				if a.ExitCode != nil {
 					exit = fmt.Sprint(*a.ExitCode)
 				}
-				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", a.Path, a.Attempt, a.Status, duration(a.Started, a.Stopped), exit, a.Outputs)
+				status := a.Status
+				if a.OriginRun != "" {
+					status += fmt.Sprintf(" (reused: %s attempt %d)", nameOf(a.OriginRun), a.OriginAttempt)
+				}
+				fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", a.Path, a.Attempt, status, duration(a.Started, a.Stopped), exit, a.Outputs)
 			}
 			fmt.Fprintf(tw, "\nARTIFACT\tSIZE\tSTEP\t\t\t\n")
 			for _, a := range r.Artifacts {

@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
 	"github.com/sluice-dev/sluice/internal/gitserver"
+	"github.com/sluice-dev/sluice/internal/kumotest"
 )
 
 // TestDaemonKumoIngestsOutsideRuns: executions started outside Sluice,
@@ -89,6 +91,28 @@ func TestDaemonKumoIngestsOutsideRuns(t *testing.T) {
 	code, out, errOut = runCLI(t, "runs", "resume", "outside-2", "--env", "dev", "--server", server)
 	if code == exitOK || !strings.Contains(errOut, "cannot be redriven") {
 		t.Errorf("sluice runs resume of a succeeded run: exit %d, want a refusal with the reason\n%s%s", code, out, errOut)
+	}
+	awsArtifactsAndOrigin(t, w, server)
+}
+
+// awsArtifactsAndOrigin fetches an object of the environment's bucket
+// through the daemon (S3, with the environment's credentials), and finds
+// a run from a step of another run refused on AWS with what exists
+// instead.
+func awsArtifactsAndOrigin(t *testing.T, w *awsWorld, server string) {
+	const uri = "s3://crash-dev-artifacts/p000/outside-2/s1/model.pkl"
+	_, err := s3.NewFromConfig(w.kumo.Config, kumotest.S3Options).PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String("crash-dev-artifacts"), Key: aws.String("p000/outside-2/s1/model.pkl"), Body: strings.NewReader("model")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "artifacts", "get", uri, "--env", "dev", "--server", server)
+	if code != exitOK || out != "model" {
+		t.Errorf("sluice artifacts get %s on AWS: exit %d, %q\n%s", uri, code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "run", "p000", "--from", "s1", "--origin", "outside-2", "--env", "dev", "--server", server)
+	if code == exitOK || !strings.Contains(errOut, "sluice runs resume outside-2 redrives it") {
+		t.Errorf("sluice run --from --origin on AWS: exit %d, want a refusal naming runs resume\n%s%s", code, out, errOut)
 	}
 }
 

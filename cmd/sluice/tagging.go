@@ -16,6 +16,9 @@ func (o *awsOptions) target(env *awsEnv) *rollout.Target {
 // rolloutTarget is env as the rollout sees it.
 func rolloutTarget(env *awsEnv) *rollout.Target {
 	t := &rollout.Target{Backends: env.backends, Vars: env.vars, Runner: env.runner}
+	if env.objects != nil {
+		t.Artifacts = env.objects
+	}
 	if env.tagging != nil {
 		t.Bulk = env.tagging
 		t.BulkTypes = []sluice.ResourceType{sluice.TypeStateMachine, sluice.TypeBucket}

@@ -43,15 +43,16 @@ func (f Factory) open(tb testing.TB, loc string) sluice.RunStore {
 // Run runs the suite.
 func Run(t *testing.T, f Factory) {
 	for name, test := range map[string]func(*testing.T, Factory){
-		"MigrationsFromEmpty": testMigrations,
-		"MigrationFromV1":     testUpgrade,
-		"RoundTrip":           testRoundTrip,
-		"Upsert":              testUpsert,
-		"Filters":             testFilters,
-		"Lookup":              testLookup,
-		"Lineage":             testLineage,
-		"Prune":               testPrune,
-		"ConcurrentWriters":   testConcurrent,
+		"MigrationsFromEmpty":  testMigrations,
+		"MigrationFromV1":      testUpgrade,
+		"RoundTrip":            testRoundTrip,
+		"Upsert":               testUpsert,
+		"Filters":              testFilters,
+		"Lookup":               testLookup,
+		"Lineage":              testLineage,
+		"LineageThroughCopies": testLineageCopies,
+		"Prune":                testPrune,
+		"ConcurrentWriters":    testConcurrent,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, f) })
 	}

@@ -24,4 +24,8 @@
 // Create tags the bucket right after CreateBucket; a bucket left untagged
 // by a crash between the two calls is not Sluice's to adopt, and Create
 // reports it as a stalled error.
+//
+// Objects reads what runs wrote to an environment's buckets (sluice
+// artifacts get through the daemon): only from a bucket that carries the
+// environment's ownership tag, at the version the run store recorded.
 package s3

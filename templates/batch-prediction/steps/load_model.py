@@ -2,8 +2,11 @@
 """load-model: fetches the model the run predicts with and checks it.
 
 The model parameter names a model.json (a local path or s3:// URI), such as
-the one the training template's register step writes under model/; "synthetic"
-trains a small reference model on synthetic customers. Writes model.json.
+the one the training template's register step writes under model/;
+"run:PIPELINE/RUN" reads the model/model.json that the register step of run
+RUN ("latest": the latest that succeeded) of the training pipeline PIPELINE
+registered in this environment (sluice_step.artifact); "synthetic" trains a
+small reference model on synthetic customers. Writes model.json.
 """
 
 import linear_model
@@ -16,6 +19,10 @@ def main(step):
         model = linear_model.fit(linear_model.synthetic_customers(600, 101), 0.3, 60)
         step.log("trained a reference model on synthetic customers")
     else:
+        if source.startswith("run:"):
+            pipeline, _, run_id = source[len("run:"):].partition("/")
+            source = step.artifact(pipeline, "model/model.json", step="register", run=run_id or "latest")
+            step.log(f"model of run {run_id or 'latest'} of {pipeline}: {source}")
         try:
             model = linear_model.check(step.read_json(source))
         except ValueError as err:

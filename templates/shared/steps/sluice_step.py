@@ -18,6 +18,10 @@ Sluice runs every step with its context in environment variables:
   SLUICE_FAILED_STEP    for an onFailure step: the step that failed, its error
   SLUICE_ERROR          and the cause (empty when it was reached without a
   SLUICE_CAUSE          failure)
+  SLUICE_RUNS           the other pipelines of the project and environment:
+                        for each, where its runs' artifacts are and its
+                        latest successful run, as a JSON object (the local
+                        backend; see artifact())
 
 The whole contract is in the DSL reference, docs/dsl.md, "Step contract".
 
@@ -40,6 +44,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 
 _MISSING = object()
 
@@ -79,6 +84,7 @@ class Step:
         self.foreach_index = _int_env(environ, "SLUICE_FOREACH_INDEX")
         self.foreach_item = _json_env(environ, "SLUICE_FOREACH_ITEM", None)
         self.store = Store()
+        self.runs = _json_env(environ, "SLUICE_RUNS", None)
 
     def log(self, message):
         """Prints a progress line, prefixed with the step's name."""
@@ -170,9 +176,57 @@ class Step:
             raise StepError(f"no parent step wrote {name} (looked in {self._searched()})")
         return found
 
+    def artifact(self, pipeline, name, step=None, run="latest"):
+        """Returns a local path to the file name that step wrote in run of pipeline.
+
+        See the module's artifact(); the runs are this step's SLUICE_RUNS.
+        """
+        return _artifact(self.runs, self.store, pipeline, name, step, run)
+
     def _searched(self):
         places = self.parents + ([self.artifacts] if self.artifacts else [])
         return ", ".join(places) or "nowhere: SLUICE_PARENTS and SLUICE_ARTIFACTS are empty"
+
+
+def artifact(pipeline, name, step=None, run="latest"):
+    """Returns a local path to the file name that step wrote in run of pipeline.
+
+    run is a run id of that pipeline, or "latest": its latest run that
+    succeeded in this environment. name is a path under the step's prefix
+    ("model/model.json"), or a file name found once anywhere under it (a
+    step inside a foreach writes under one prefix per copy); without step,
+    anywhere in the run. The other runs are known from SLUICE_RUNS, which
+    the local backend gives every step before it starts: the step never
+    asks the run store. On AWS there is no SLUICE_RUNS yet: pass the
+    artifact's s3:// URI as a parameter (sluice artifacts RUN lists them).
+    An s3:// artifact is downloaded to a temporary file (boto3).
+    """
+    return _artifact(_json_env(os.environ, "SLUICE_RUNS", None), Store(), pipeline, name, step, run)
+
+
+def _artifact(runs, store, pipeline, name, step, run):
+    if not isinstance(runs, dict):
+        raise StepError("reading another run's artifacts needs SLUICE_RUNS, which the local backend gives every step; "
+                        "on AWS, pass the artifact's s3:// URI as a parameter instead")
+    known = runs.get(pipeline)
+    if not isinstance(known, dict) or not known.get("artifacts"):
+        names = ", ".join(sorted(runs)) or "none"
+        raise StepError(f"no pipeline {pipeline!r} is deployed in this project and environment (pipelines: {names})")
+    if run == "latest":
+        run = known.get("latest", "")
+        if not run:
+            raise StepError(f"pipeline {pipeline!r} has no run that succeeded in this environment yet")
+    root = join(known["artifacts"], run, step) if step else join(known["artifacts"], run)
+    where = f"run {run} of {pipeline}" + (f", step {step}" if step else "")
+    direct = join(root, name)
+    if store.exists(direct):
+        return store.local(direct)
+    found = [u for u in store.list(root) if basename(u) == basename(name)]
+    if len(found) == 1:
+        return store.local(found[0])
+    if found:
+        raise StepError(f"{len(found)} files called {name} in {where} ({', '.join(found)}); give its path under the step")
+    raise StepError(f"{where} wrote no {name} (looked in {root})")
 
 
 class Store:
@@ -208,6 +262,27 @@ class Store:
             self._s3().put_object(Bucket=bucket, Key=key, Body=data)
         except Exception as err:
             raise StepError(f"cannot write {uri}: {err}") from None
+
+    def exists(self, uri):
+        if not is_s3(uri):
+            return os.path.isfile(uri)
+        bucket, key = split_s3(uri)
+        try:
+            self._s3().head_object(Bucket=bucket, Key=key)
+            return True
+        except StepError:
+            raise
+        except Exception:  # a missing key and a refused read both mean: not there to read
+            return False
+
+    def local(self, uri):
+        """Returns a local path holding uri: itself, or a downloaded copy of an s3:// object."""
+        if not is_s3(uri):
+            return uri
+        path = os.path.join(tempfile.mkdtemp(prefix="sluice-artifact-"), basename(uri))
+        with open(path, "wb") as f:
+            f.write(self.read(uri))
+        return path
 
     def list(self, prefix):
         """Returns the URIs of every file under prefix, at any depth, sorted."""
