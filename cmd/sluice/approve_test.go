@@ -43,3 +43,33 @@ func TestApproveSendsThePlanAndShowsTheNewOne(t *testing.T) {
 		}
 	}
 }
+
+// TestDaemonAnswerExitCodes checks the README's exit codes for what a
+// daemon answers: a refusal of a well-formed request exits 1, a request
+// naming nothing the daemon knows (or malformed) exits 2.
+func TestDaemonAnswerExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		want   int
+	}{
+		{http.StatusConflict, exitInvalid},
+		{http.StatusForbidden, exitInvalid},
+		{http.StatusInternalServerError, exitInvalid},
+		{http.StatusNotFound, exitUsage},
+		{http.StatusBadRequest, exitUsage},
+		{http.StatusUnauthorized, exitUsage},
+		{http.StatusUnprocessableEntity, exitUsage},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(tc.status)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": http.StatusText(tc.status)})
+		}))
+		t.Setenv("SLUICE_TOKEN", "t")
+		code, _, stderr := runCLI(t, "suspend", "--server", srv.URL, "--env", "dev")
+		srv.Close()
+		if code != tc.want {
+			t.Errorf("a daemon answering %d: exit %d, want %d (%s)", tc.status, code, tc.want, stderr)
+		}
+	}
+}

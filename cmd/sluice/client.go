@@ -116,6 +116,20 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.status + ": " + e.msg }
 
+// exitCode is the CLI's exit code for the answer: 2 when the request
+// named nothing the daemon knows or was malformed (400, 401, 404, 422:
+// an unknown or ambiguous environment, run or parameter, no token),
+// 1 for a refusal of a well-formed request (403, 409, 5xx: the plan
+// changed, the run cannot be resumed, the daemon failed).
+func (e *apiError) exitCode() int {
+	code, _, _ := strings.Cut(e.status, " ")
+	switch code {
+	case "400", "401", "404", "422":
+		return exitUsage
+	}
+	return exitInvalid
+}
+
 // envPath is the API path of the environment's resource sub. The name
 // is escaped: a qualified name REPO/ENV is one segment of the path.
 func (o *clientOptions) envPath(sub string) string {

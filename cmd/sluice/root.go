@@ -101,11 +101,18 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetArgs(terraformFlags(args))
 	err := root.Execute()
 	var ee exitError
+	var refused *apiError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.As(err, &refused):
+		fmt.Fprintln(stderr, "sluice:", err)
+		if usesDetailedExitcode(args) {
+			return exitInvalid
+		}
+		return refused.exitCode()
 	default:
 		fmt.Fprintln(stderr, "sluice:", err)
 		if usesDetailedExitcode(args) {
