@@ -89,6 +89,7 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 		return Run{}, runError(err)
 	}
 	d.log.Info("run started", "env", env, "pipeline", pipeline, "run", req.Name)
+	d.recordStarted(ctx, w, pipeline, id, req.Name, req.Parameters, d.opts.Clock())
 	w.remember(runRecord{env: env, pipeline: pipeline, id: id, started: d.opts.Clock(), status: sluice.ExecutionRunning})
 	d.metrics.ExecutionRunning(env, pipeline, 1)
 	go d.follow(w, runner, pipeline, id)
@@ -139,7 +140,11 @@ func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string)
 			}
 		}
 		if err == nil && e.Done() {
-			d.metrics.Execution(env, pipeline, e.Status)
+			if !d.recordsRuns(env) {
+				// Otherwise counted as recorded, with the runs the
+				// daemon did not start (CountingRuns, ingestion).
+				d.metrics.Execution(env, pipeline, e.Status)
+			}
 			d.log.Info("run ended", "env", env, "pipeline", pipeline, "run", e.Name, "status", e.Status)
 			return
 		}

@@ -81,6 +81,11 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, d.Close()) }()
+	// The local worlds, made as environments connect, count the runs and
+	// step attempts they record in the daemon's metrics.
+	conn.mu.Lock()
+	conn.runs = d.CountingRuns(runs)
+	conn.mu.Unlock()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
