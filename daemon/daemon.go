@@ -74,6 +74,9 @@ type Options struct {
 	// queue and a periodic listing of its state machines' executions.
 	// Nil: AWS runs are not recorded.
 	Ingest IngestConnector
+	// Logs reads the step logs of AWS environments' runs from
+	// CloudWatch Logs; nil: the API serves only local backends' logs.
+	Logs LogConnector
 	// IngestInterval is the time between two catch-up listings of an
 	// environment's executions (0: ingest.DefaultInterval).
 	IngestInterval time.Duration
@@ -109,8 +112,10 @@ type Daemon struct {
 	// streams.
 	pages  map[string]*template.Template
 	broker *broker
-	wg     sync.WaitGroup
-	work   context.Context
+	// logs are the AWS environments' log readers.
+	logs logReaders
+	wg   sync.WaitGroup
+	work context.Context
 }
 
 // New opens the state file (failing when another process holds it),

@@ -76,7 +76,7 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	conn := daemonConnector(log, runs)
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
-		Runs: runs, Ingest: conn.ingest})
+		Runs: runs, Ingest: conn.ingest, Logs: conn.logs})
 	if err != nil {
 		return err
 	}
