@@ -107,6 +107,8 @@ func TestRunsSurviveDaemonKill(t *testing.T) {
 		want string
 	}{
 		{[]string{"logs", "r1", "fit"}, "fitted"},
+		{[]string{"logs", "r1", "fit", "--follow"}, "fitted"},
+		{[]string{"logs", "r1"}, "==> fit (attempt 1, SUCCEEDED) <==\n"},
 		{[]string{"runs", "list", "--pipeline", "train"}, "r1   train     SUCCEEDED"},
 		{[]string{"runs", "show", "r1"}, "model.pkl"},
 		{[]string{"runs", "show", "r1", "--format", "json"}, `"revision": "` + head + `"`},
