@@ -166,6 +166,9 @@ func (d *Daemon) DescribeRun(ctx context.Context, env, pipeline, name string) (R
 	}
 	rec, ok := w.lookupRun(pipeline, name)
 	if !ok {
+		rec, ok = d.storedRun(ctx, env, pipeline, name)
+	}
+	if !ok {
 		return Run{}, fmt.Errorf("%w: no run %s of %s in %s", ErrNotFound, name, pipeline, env)
 	}
 	runner, _, err := w.runnerFor(ctx, pipeline)

@@ -74,3 +74,17 @@ func allParameters(rec statestore.Record, given map[string]any) json.RawMessage 
 	}
 	return b
 }
+
+// storedRun finds a run of pipeline in env by name in the run store,
+// when the daemon has one: a run another daemon process started, or a
+// schedule or the console, which the daemon can follow too.
+func (d *Daemon) storedRun(ctx context.Context, env, pipeline, name string) (runRecord, bool) {
+	if d.opts.Runs == nil {
+		return runRecord{}, false
+	}
+	r, err := d.opts.Runs.Run(ctx, env, name)
+	if err != nil || r.Pipeline != pipeline {
+		return runRecord{}, false
+	}
+	return runRecord{env: env, pipeline: pipeline, id: r.ID, started: r.Started, status: r.Status}, true
+}
