@@ -3,11 +3,13 @@ package metrics
 import (
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// stepBuckets are the bounds of step durations, in seconds: from a
-// second to a day, each four times the last.
-var stepBuckets = []float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536}
+// stepBuckets are the upper bounds, in seconds, of step durations: from
+// a second to about 18 hours, each four times the last.
+func stepBuckets() []float64 { return prometheus.ExponentialBuckets(1, 4, 9) }
 
 // executionMetrics makes the metrics of pipeline executions.
 func (m *Metrics) executionMetrics(b *builder) {
@@ -16,7 +18,7 @@ func (m *Metrics) executionMetrics(b *builder) {
 		"environment", "pipeline", "status")
 	m.stepDuration = b.histogramVec("sluice_step_duration_seconds",
 		"Duration of step attempts that ended, by environment, pipeline, step and final status.",
-		stepBuckets, "environment", "pipeline", "step", "status")
+		stepBuckets(), "environment", "pipeline", "step", "status")
 	m.executionsRunning = b.gaugeVec("sluice_executions_running",
 		"Pipeline executions running, by environment and pipeline.", "environment", "pipeline")
 }
