@@ -52,7 +52,9 @@ With --follow, prints the step's log from its beginning and then what it
 writes, until the attempt has ended and its log is read to the end; a step
 that has not started yet is waited for while the run runs. On AWS each look
 is one GetLogEvents call; caught up, it looks again after 0.5 s, doubling
-up to 5 s while nothing comes.`,
+up to 5 s while nothing comes. On AWS, lines the container wrote just
+before it ended may reach CloudWatch Logs after Batch reports the job
+ended, too late for the follower: sluice logs without --follow reads them.`,
 		Example: `  sluice logs r1 --env dev
   sluice logs r1 train --env dev
   sluice logs r1 train --env dev --attempt 1
