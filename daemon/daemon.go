@@ -74,6 +74,9 @@ type Options struct {
 	// queue and a periodic listing of its state machines' executions.
 	// Nil: AWS runs are not recorded.
 	Ingest IngestConnector
+	// Logs reads the step logs of AWS environments' runs from
+	// CloudWatch Logs; nil: the API serves only local backends' logs.
+	Logs LogConnector
 	// IngestInterval is the time between two catch-up listings of an
 	// environment's executions (0: ingest.DefaultInterval).
 	IngestInterval time.Duration
@@ -111,8 +114,10 @@ type Daemon struct {
 	broker *broker
 	// feeds share the reads of the runs pages follow.
 	feeds *runFeeds
-	wg    sync.WaitGroup
-	work  context.Context
+	// logs are the AWS environments' log readers.
+	logs logReaders
+	wg   sync.WaitGroup
+	work context.Context
 	// claims serialises the project claims of environments whose names
 	// clash (claimProject).
 	claims sync.Mutex

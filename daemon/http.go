@@ -38,7 +38,7 @@ const maxRequestBody = 64 << 10
 //	GET  /api/v1/environments/{env}/runs         recorded runs, newest first (read; ?pipeline=&status=&limit=);
 //	                                             on AWS, the runs this daemon started, from memory
 //	GET  /api/v1/environments/{env}/runs/{id}    one recorded run (id or name) with attempts and artifacts (read)
-//	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a local step's log, text (read; ?attempt=N)
+//	GET  /api/v1/environments/{env}/runs/{id}/steps/{step}/log   a step's log (local file, CloudWatch Logs), text (read; ?attempt=N; ?page&token=T: one part, Sluice-Log-* headers)
 //	POST /api/v1/environments/{env}/runs/{id}/stop                stop a running run (local backend)
 //	POST /api/v1/environments/{env}/runs/{id}/resume              {"name": "..."}: a new run from the failed step (local backend)
 //	GET  /api/v1/environments/{env}/lineage?uri=s3://...          the run, step and attempt that wrote an artifact (read)

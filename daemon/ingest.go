@@ -63,7 +63,8 @@ func (d *Daemon) ingest(ctx context.Context, stop <-chan struct{}, w *envWorker)
 		project, queue, err := d.runEventsQueue(env)
 		if err == nil && queue != "" {
 			sink := &ingest.StoreSink{Store: d.opts.Runs, Project: project, Environment: w.cfg.Name,
-				Deployed: func(context.Context) (map[string]ingest.Deployment, error) { return d.deployed(env) }}
+				Deployed: func(context.Context) (map[string]ingest.Deployment, error) { return d.deployed(env) },
+				Ended:    runEnds{m: d.metrics}}
 			var drainer *ingest.Drainer
 			var catchUp *ingest.CatchUp
 			drainer, catchUp, err = d.opts.Ingest(ctx, w.cfg, d.metrics, queue, countingSink{sink: sink, env: env, m: d.metrics, now: d.opts.Clock})

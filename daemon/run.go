@@ -107,6 +107,8 @@ func (d *Daemon) start(key any, fn func(ctx context.Context, stop <-chan struct{
 	r := &running{stop: make(chan struct{}), done: make(chan struct{})}
 	d.started[key] = r
 	d.wg.Add(1)
+	// Read under d.mu: a shutdown sets d.work to nil, maybe before the
+	// goroutine runs.
 	work := d.work
 	go func() {
 		defer d.wg.Done()

@@ -100,6 +100,7 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 		return Run{}, runError(err)
 	}
 	d.log.Info("run started", "env", env, "pipeline", pipeline, "run", req.Name)
+	d.recordStarted(ctx, w, pipeline, id, req.Name, req.Parameters, d.opts.Clock())
 	w.remember(runRecord{env: env, pipeline: pipeline, id: id, started: d.opts.Clock(), status: sluice.ExecutionRunning})
 	d.metrics.ExecutionRunning(env, pipeline, 1)
 	go d.follow(w, runner, pipeline, id)
@@ -150,7 +151,11 @@ func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string)
 			}
 		}
 		if err == nil && e.Done() {
-			d.metrics.Execution(env, pipeline, e.Status)
+			if !d.recordsRuns(env) {
+				// Otherwise counted as recorded, with the runs the
+				// daemon did not start (CountingRuns, ingestion).
+				d.metrics.Execution(env, pipeline, e.Status)
+			}
 			d.log.Info("run ended", "env", env, "pipeline", pipeline, "run", e.Name, "status", e.Status)
 			return
 		}
@@ -171,6 +176,9 @@ func (d *Daemon) DescribeRun(ctx context.Context, env, pipeline, name string) (R
 		return Run{}, err
 	}
 	rec, ok := w.lookupRun(pipeline, name)
+	if !ok {
+		rec, ok = d.storedRun(ctx, env, pipeline, name)
+	}
 	if !ok {
 		return Run{}, fmt.Errorf("%w: no run %s of %s in %s", ErrNotFound, name, pipeline, env)
 	}

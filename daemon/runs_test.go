@@ -52,7 +52,7 @@ func TestDaemonRunsAPI(t *testing.T) {
 		t.Fatalf("run r1: %s with steps %+v", run.Status, run.Steps)
 	}
 	h.waitFor("dev", 10*time.Second, "the run counted", func(daemon.Status) bool {
-		return counter(t, h, "sluice_executions_total", map[string]string{"environment": "dev", "pipeline": "extra", "status": "SUCCEEDED"}) == 1
+		return counter(t, h, "sluice_executions_total", map[string]string{"environment": "dev", "pipeline": "extra", "status": "succeeded"}) == 1
 	})
 	if s := h.status("dev"); len(s.Runs) != 1 || s.Runs[0].Name != "r1" || s.Runs[0].Status != sluice.ExecutionSucceeded {
 		t.Errorf("dev's status lists runs %+v, want r1 SUCCEEDED", s.Runs)

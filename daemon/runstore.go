@@ -80,9 +80,10 @@ func (d *Daemon) RecordedRun(ctx context.Context, env, id string) (sluice.RunDet
 // maxAmbiguousListed bounds the runs an ambiguous name's error lists.
 const maxAmbiguousListed = 20
 
-// RunLog returns the end (at most 4 MiB) of the log of a step's attempt
-// of a run of env; attempt 0 is the step's last attempt. Only logs the
-// local backend wrote are served; an AWS run's log is in CloudWatch.
+// RunLog returns the log of a step's attempt of a run of env; attempt 0
+// is the step's last attempt. Of a log the local backend wrote, its end
+// (at most 4 MiB); of a CloudWatch Logs stream on AWS, its beginning (at
+// most 4 MiB: RunLogPart reads on).
 func (d *Daemon) RunLog(ctx context.Context, env, id, step string, attempt int) ([]byte, error) {
 	r, err := d.RecordedRun(ctx, env, id)
 	if err != nil {
@@ -100,7 +101,7 @@ func (d *Daemon) RunLog(ctx context.Context, env, id, step string, attempt int) 
 	case found.Log == "":
 		return nil, fmt.Errorf("%w: step %s's attempt %d has no log yet", ErrNotFound, step, found.Attempt)
 	case r.Backend != "local":
-		return nil, fmt.Errorf("%w: the log of a run on AWS is CloudWatch Logs stream %s, which the daemon does not serve yet", ErrConflict, found.Log)
+		return d.logHead(ctx, env, r.Backend, found.Log, maxLogServed)
 	}
 	return tailFile(found.Log, maxLogServed)
 }
@@ -180,6 +181,10 @@ func (d *Daemon) getRecordedRun(w http.ResponseWriter, r *http.Request) {
 
 func (d *Daemon) getRunLog(w http.ResponseWriter, r *http.Request) {
 	attempt, _ := strconv.Atoi(r.URL.Query().Get("attempt"))
+	if r.URL.Query().Has("page") {
+		d.getRunLogPart(w, r, attempt)
+		return
+	}
 	b, err := d.RunLog(r.Context(), r.PathValue("env"), r.PathValue("id"), r.PathValue("step"), attempt)
 	if err != nil {
 		d.writeError(w, err)

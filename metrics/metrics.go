@@ -40,6 +40,7 @@ type Metrics struct {
 
 	executions        *prometheus.CounterVec
 	executionsRunning *prometheus.GaugeVec
+	stepDuration      *prometheus.HistogramVec
 
 	runEvents    *prometheus.CounterVec
 	runIngestLag *prometheus.GaugeVec

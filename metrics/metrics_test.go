@@ -131,12 +131,16 @@ func TestMethodsExportTheirSeries(t *testing.T) {
 				m.ExecutionRunning("dev", "training", 1)
 				m.ExecutionRunning("dev", "training", 1)
 				m.ExecutionRunning("dev", "training", -1)
-				m.Execution("dev", "training", "succeeded")
+				m.Execution("dev", "training", "SUCCEEDED")
+				m.StepEnded("dev", "training", "fit", "FAILED", time.Minute)
+				m.StepEnded("dev", "training", "fit", "SUCCEEDED", 2*time.Minute)
+				m.StepEnded("dev", "training", "fit", "SUCCEEDED", 3*time.Minute)
 			},
 			want: []sample{
 				{"sluice_executions_running", L{"environment": "dev", "pipeline": "training"}, 1},
 				{"sluice_executions_total", L{"environment": "dev", "pipeline": "training", "status": "succeeded"}, 1},
 			},
+			count: map[string]int{"sluice_step_duration_seconds": 2},
 		},
 		{
 			name: "a failed reload keeps the loaded configuration's hash and time",
@@ -225,6 +229,7 @@ func driveAll(m *metrics.Metrics, env string) {
 	m.SetSynced(env, true)
 	m.SetEnvironment(env, "ml", env, "abc", metrics.StateSynced)
 	m.Execution(env, "training", "failed")
+	m.StepEnded(env, "training", "fit", "succeeded", time.Minute)
 	m.ExecutionRunning(env, "training", 1)
 	m.RunEvent(env, metrics.RunEventWritten)
 	m.SetRunIngestLag(env, time.Second)

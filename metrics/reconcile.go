@@ -138,6 +138,6 @@ func (m *Metrics) environmentVecs() []partialDeleter {
 	return []partialDeleter{
 		m.reconciles, m.reconcileDuration, m.operations, m.managed, m.drifted,
 		m.held, m.lastSuccess, m.synced, m.envInfo, m.executions, m.executionsRunning,
-		m.runEvents, m.runIngestLag,
+		m.stepDuration, m.runEvents, m.runIngestLag,
 	}
 }

@@ -76,11 +76,16 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	conn := daemonConnector(log, runs)
 	defer func() { _ = conn.close() }()
 	d, err := daemon.New(ctx, daemon.Options{Config: cfg, Connect: conn.connect, Logger: log, Version: version(), Redactor: conn.redact,
-		Runs: runs, Ingest: conn.ingest})
+		Runs: runs, Ingest: conn.ingest, Logs: conn.logs})
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, d.Close()) }()
+	// The local worlds, made as environments connect, count the runs and
+	// step attempts they record in the daemon's metrics.
+	conn.mu.Lock()
+	conn.runs = d.CountingRuns(runs)
+	conn.mu.Unlock()
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

@@ -146,6 +146,9 @@ const (
 	sidEventRules     = "EventsRules"
 	sidEventsAny      = "EventsAny"
 	sidEventsDiscover = "EventsDiscover"
+	// The log groups Batch jobs write to, whose streams the daemon
+	// serves as step logs.
+	sidBatchLogs = "LogsBatchJobs"
 )
 
 // policyGrants maps every method of every backend's client interface
@@ -178,6 +181,9 @@ func policyGrants() []grant {
 		{"ingestlist", "ListExecutions", "states:ListExecutions", sidStateMachines},
 		{"sfnredrive", "DescribeExecution", "states:DescribeExecution", sidExecutions},
 		{"sfnredrive", "RedriveExecution", "states:RedriveExecution", sidExecutions},
+		// Step logs: the daemon reads Batch jobs' streams in CloudWatch
+		// Logs.
+		{"logs", "GetLogEvents", "logs:GetLogEvents", sidBatchLogs},
 		{"batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment", sidComputeEnvs},
 		{"batch", "CreateComputeEnvironment", "iam:CreateServiceLinkedRole", sidBatchServiceLinkedRole},
 		{"batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment", sidComputeEnvs},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/logs"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
@@ -229,12 +230,23 @@ func (sc *policyScope) addJobDefinition(r sluice.Resource, spec json.RawMessage)
 		Container struct {
 			JobRoleArn       string `json:"jobRoleArn"`
 			ExecutionRoleArn string `json:"executionRoleArn"`
+			LogConfiguration struct {
+				LogDriver string            `json:"logDriver"`
+				Options   map[string]string `json:"options"`
+			} `json:"logConfiguration"`
 		} `json:"containerProperties"`
 	}
 	_ = json.Unmarshal(spec, &s)
 	arn := sc.mustARN(r)
 	sc.allow(sidJobDefs, arn, arn+":*")
 	sc.allow(sidBatchAny, "*")
+	// The streams of the log group the jobs write to: Batch's default
+	// unless the definition's awslogs driver names another.
+	group := logs.DefaultGroup
+	if c := s.Container.LogConfiguration; c.LogDriver == "awslogs" && c.Options["awslogs-group"] != "" {
+		group = c.Options["awslogs-group"]
+	}
+	sc.allow(sidBatchLogs, sc.arn("logs", "log-group:"+group+":*"))
 	sc.pass(principalECSTasks, s.Container.JobRoleArn)
 	sc.pass(principalECSTasks, s.Container.ExecutionRoleArn)
 }

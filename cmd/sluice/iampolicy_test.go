@@ -18,6 +18,7 @@ import (
 
 	"github.com/sluice-dev/sluice/backends/aws/batch"
 	"github.com/sluice-dev/sluice/backends/aws/events"
+	"github.com/sluice-dev/sluice/backends/aws/logs"
 	"github.com/sluice-dev/sluice/backends/aws/rds"
 	"github.com/sluice-dev/sluice/backends/aws/s3"
 	"github.com/sluice-dev/sluice/backends/aws/scheduler"
@@ -100,6 +101,7 @@ func TestIAMPolicyCoversEveryClientMethod(t *testing.T) {
 		"ingestqueue": reflect.TypeFor[ingest.QueueAPI](),
 		"ingesturl":   reflect.TypeFor[ingest.URLAPI](),
 		"ingestlist":  reflect.TypeFor[ingest.ListAPI](),
+		"logs":        reflect.TypeFor[logs.API](),
 		"sts":         reflect.TypeFor[*sts.Client](),
 		"tagging":     reflect.TypeFor[tagging.API](),
 	}

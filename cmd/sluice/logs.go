@@ -1,60 +1,201 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice"
 )
 
 // logsOptions are the options of "sluice logs".
 type logsOptions struct {
 	clientOptions
 	attempt int
+	follow  bool
+	// wait pauses a follower caught up with the log; tests count the
+	// pauses instead of sleeping.
+	wait func(ctx context.Context, d time.Duration) error
 }
 
+// How long a follower caught up with a log waits before asking again:
+// from minLogWait, doubling while nothing comes, up to maxLogWait; a
+// part with text resets it.
+const (
+	minLogWait = 500 * time.Millisecond
+	maxLogWait = 5 * time.Second
+)
+
 func newLogsCmd(g *globalOptions) *cobra.Command {
-	o := &logsOptions{}
+	o := &logsOptions{wait: sleep}
 	cmd := &cobra.Command{
-		Use:   "logs RUN STEP --env ENV [--attempt N]",
-		Short: "Print a step's log from a recorded run (local backend)",
+		Use:   "logs RUN [STEP] --env ENV [--attempt N] [--follow]",
+		Short: "Print a step's log from a recorded run, or follow it as it runs",
 		Long: `Prints the log of a step of a run the daemon recorded, through its API (a
-read token or the API token). Without --attempt, the step's last attempt;
+read token or the API token): a file on the local backend, the Batch job's
+CloudWatch Logs stream on AWS. Without --attempt, the step's last attempt;
 inside a foreach, give the copy's path (start.foreach/2/work) to pick one.
-At most the log's last 4 MiB. Logs of runs on AWS are in CloudWatch Logs:
-the daemon does not serve them yet.`,
-		Example: `  sluice logs r1 train --env dev
-  sluice logs r1 train --env dev --attempt 1`,
-		Args: cobra.ExactArgs(2),
+Of a local file at most its last 4 MiB; of a CloudWatch stream at most its
+first 4 MiB (--follow reads it all).
+
+Without STEP, the log of every attempt of the run, each under a heading.
+
+With --follow, prints the step's log from its beginning and then what it
+writes, until the attempt has ended and its log is read to the end; a step
+that has not started yet is waited for while the run runs. On AWS each look
+is one GetLogEvents call; caught up, it looks again after 0.5 s, doubling
+up to 5 s while nothing comes. On AWS, lines the container wrote just
+before it ended may reach CloudWatch Logs after Batch reports the job
+ended, too late for the follower: sluice logs without --follow reads them.`,
+		Example: `  sluice logs r1 --env dev
+  sluice logs r1 train --env dev
+  sluice logs r1 train --env dev --attempt 1
+  sluice logs r1 train --env dev --follow`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := o.envPath("runs/" + url.PathEscape(args[0]) + "/steps/" + url.PathEscape(args[1]) + "/log")
-			if o.attempt > 0 {
-				path += fmt.Sprintf("?attempt=%d", o.attempt)
+			if len(args) == 1 {
+				if o.follow || o.attempt > 0 {
+					return errors.New("--follow and --attempt need a STEP")
+				}
+				return o.allSteps(cmd.Context(), g.stdout, args[0])
 			}
-			req, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, strings.TrimSuffix(o.server, "/")+path, nil)
+			if o.follow {
+				return o.followLog(cmd.Context(), g.stdout, args[0], args[1])
+			}
+			resp, err := o.getLog(cmd.Context(), o.logPath(args[0], args[1], o.attempt, nil))
 			if err != nil {
 				return err
 			}
-			if token, err := o.token(); err == nil {
-				req.Header.Set("Authorization", "Bearer "+token)
-			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return fmt.Errorf("reach the daemon at %s: %w", o.server, err)
-			}
 			defer func() { _ = resp.Body.Close() }()
-			if resp.StatusCode != http.StatusOK {
-				b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-				return &apiError{status: resp.Status, msg: strings.TrimSpace(string(b))}
-			}
 			_, err = io.Copy(g.stdout, resp.Body)
 			return err
 		},
 	}
 	o.flags(cmd, true)
 	cmd.Flags().IntVar(&o.attempt, "attempt", 0, "the attempt `N` (default: the last)")
+	cmd.Flags().BoolVarP(&o.follow, "follow", "f", false, "print what the step writes until its attempt ends")
 	return cmd
+}
+
+// logPath is the API path of a step's log; q adds query parameters.
+func (o *logsOptions) logPath(run, step string, attempt int, q url.Values) string {
+	if q == nil {
+		q = url.Values{}
+	}
+	if attempt > 0 {
+		q.Set("attempt", strconv.Itoa(attempt))
+	}
+	path := o.envPath("runs/" + url.PathEscape(run) + "/steps/" + url.PathEscape(step) + "/log")
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return path
+}
+
+// getLog GETs path with the token, when there is one, and returns the
+// answer when it is 200.
+func (o *logsOptions) getLog(ctx context.Context, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(o.server, "/")+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if token, err := o.token(); err == nil {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reach the daemon at %s: %w", o.server, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer func() { _ = resp.Body.Close() }()
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return nil, &apiError{status: resp.Status, msg: strings.TrimSpace(string(b))}
+	}
+	return resp, nil
+}
+
+// allSteps prints the log of every attempt of run, in the order they
+// started, each under a heading; an attempt without a log says why.
+func (o *logsOptions) allSteps(ctx context.Context, w io.Writer, run string) error {
+	var d sluice.RunDetail
+	if err := o.call(ctx, http.MethodGet, o.envPath("runs/"+url.PathEscape(run)), nil, &d); err != nil {
+		return err
+	}
+	if len(d.Attempts) == 0 {
+		fmt.Fprintf(w, "run %s has no step attempts yet (%s)\n", d.Name, d.Status)
+		return nil
+	}
+	for _, a := range d.Attempts {
+		fmt.Fprintf(w, "==> %s (attempt %d, %s) <==\n", a.Path, a.Attempt, a.Status)
+		resp, err := o.getLog(ctx, o.logPath(run, a.Path, a.Attempt, nil))
+		var api *apiError
+		if errors.As(err, &api) {
+			fmt.Fprintf(w, "(no log: %s)\n", api.msg)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(w, resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// followLog prints a step's log part after part until its attempt has
+// ended and its log is read to the end. The attempt is the one asked,
+// or the last one when the follower starts (later retries are not
+// followed).
+func (o *logsOptions) followLog(ctx context.Context, w io.Writer, run, step string) error {
+	attempt, token, pause := o.attempt, "", minLogWait
+	for {
+		resp, err := o.getLog(ctx, o.logPath(run, step, attempt, url.Values{"page": {""}, "token": {token}}))
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(w, resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			return err
+		}
+		h := resp.Header
+		if n, _ := strconv.Atoi(h.Get("Sluice-Log-Attempt")); n > 0 {
+			attempt = n
+		}
+		token = h.Get("Sluice-Log-Next")
+		if h.Get("Sluice-Log-End") != "true" {
+			pause = minLogWait
+			continue
+		}
+		if status := h.Get("Sluice-Log-Status"); attempt > 0 && status != "" && status != sluice.ExecutionRunning {
+			return nil // ended before this part was read: all of it is read
+		}
+		if err := o.wait(ctx, pause); err != nil {
+			return err
+		}
+		pause = min(pause*2, maxLogWait)
+	}
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,19 +29,23 @@ type runOptions struct {
 	stateKey string
 	// fromOrigin are --from and --origin (run_origin.go).
 	fromOrigin originOptions
+	// attachTo is the run --attach follows.
+	attachTo string
 }
 
 func newRunCmd(g *globalOptions) *cobra.Command {
 	o := &runOptions{}
 	cmd := &cobra.Command{
-		Use:   "run PIPELINE --env ENV [-p key=value]...",
+		Use:   "run PIPELINE --env ENV [-p key=value]... | run [PIPELINE] --attach RUN --env ENV",
 		Short: "Run a deployed pipeline and follow it to the end",
 		Long: `Run asks the daemon (--server) to start PIPELINE as deployed in ENV, on the
 environment's backend (AWS Step Functions, or the local backend), and follows
 it: each step as it starts and ends, the log of a step that failed. While
 steps run, their elapsed times show on a live line on a terminal, and
 otherwise as a plain line every --heartbeat, so a log shows the run is
-alive during a long step.
+alive during a long step. Ctrl-C detaches: the run goes on, and run prints
+the command that attaches to it again and exits 130. --attach RUN follows a
+run already going (started by run, the API or a schedule) the same way.
 
 With --backend local there is no daemon: the pipeline as "sluice apply
 --backend local" last deployed it runs on this machine, its steps in a copy
@@ -55,13 +60,22 @@ record (its status, steps, errors and output) to standard output.
 daemon checks them against the pipeline's declared parameters before the
 run starts (undeclared names, wrong types, required ones missing) and
 refuses the run with every problem named.`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd.Context(), g, args[0]) },
+		Args: cobra.RangeArgs(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.attachTo != "" {
+				return o.attach(cmd.Context(), g, strings.Join(args, ""))
+			}
+			if len(args) != 1 {
+				return errors.New("give the PIPELINE to run, or --attach RUN")
+			}
+			return o.run(cmd.Context(), g, args[0])
+		},
 	}
 	o.flags(cmd, true)
 	cmd.Flags().StringArrayVarP(&o.params, "param", "p", nil, "a parameter `key=value` (repeatable)")
 	cmd.Flags().StringVar(&o.name, "name", "", "the run's `NAME` (default: generated)")
 	cmd.Flags().BoolVar(&o.detach, "detach", false, "start the run and exit without following it")
+	cmd.Flags().StringVar(&o.attachTo, "attach", "", "follow the running `RUN` (its name) instead of starting one")
 	cmd.Flags().DurationVar(&o.poll, "poll", time.Second, "how often to check on the run")
 	cmd.Flags().DurationVar(&o.beat, "heartbeat", time.Minute, "when not on a terminal, how often to print the running steps' elapsed times (on a terminal a live line shows them)")
 	cmd.Flags().StringVar(&o.state, "state", "", "with --backend local, the state `FILE` apply wrote (default: in --local-dir)")
@@ -82,6 +96,9 @@ func (o *runOptions) run(ctx context.Context, g *globalOptions, pipeline string)
 		return o.runLocal(ctx, g, pipeline, params)
 	}
 	progress := o.progress(g)
+	// Ctrl-C from here on detaches: the run, once started, goes on.
+	sig, stop := interrupts(ctx)
+	defer stop()
 	var r daemon.Run
 	path := o.envPath("pipelines/" + pipeline + "/runs")
 	if err := o.call(ctx, http.MethodPost, path, o.runRequest(params), &r); err != nil {
@@ -91,11 +108,7 @@ func (o *runOptions) run(ctx context.Context, g *globalOptions, pipeline string)
 	if o.detach {
 		return writeOutput(g.stdout, o.format, r, func() error { return nil })
 	}
-	r, err = o.follow(ctx, progress, path+"/"+r.Name)
-	if err != nil {
-		return err
-	}
-	return o.ended(g, r)
+	return o.watch(ctx, sig, g, progress, pipeline, r.Name)
 }
 
 // ended prints a run's record for -o json|yaml and returns its exit

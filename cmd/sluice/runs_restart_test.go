@@ -107,6 +107,10 @@ func TestRunsSurviveDaemonKill(t *testing.T) {
 		want string
 	}{
 		{[]string{"logs", "r1", "fit"}, "fitted"},
+		{[]string{"logs", "r1", "fit", "--follow"}, "fitted"},
+		{[]string{"logs", "r1"}, "==> fit (attempt 1, SUCCEEDED) <==\n"},
+		// A run the restarted daemon did not start: found in the run store.
+		{[]string{"run", "--attach", "r1"}, "run r1 SUCCEEDED"},
 		{[]string{"runs", "list", "--pipeline", "train"}, "r1   train     SUCCEEDED"},
 		{[]string{"runs", "show", "r1"}, "model.pkl"},
 		{[]string{"runs", "show", "r1", "--format", "json"}, `"revision": "` + head + `"`},

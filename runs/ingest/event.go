@@ -67,9 +67,13 @@ type JobEvent struct {
 	// Attempts are the job's attempts so far, oldest first.
 	Attempts []JobAttempt
 	// ExitCode and LogStream are the latest attempt's container's, nil
-	// and "" until it has them.
+	// and "" until it has them (Batch creates the stream when the
+	// container reaches RUNNING).
 	ExitCode  *int
 	LogStream string
+	// LogGroup is the awslogs-group the job definition's
+	// logConfiguration names; "" is Batch's default, /aws/batch/job.
+	LogGroup string
 	// Environment is the container's environment, with the SLUICE_*
 	// variables that name the run and step of a job Sluice submitted.
 	Environment map[string]string
@@ -131,9 +135,13 @@ func parseExecution(e envelope) (ExecutionEvent, error) {
 
 func parseJob(e envelope) (JobEvent, error) {
 	type container struct {
-		ExitCode      *int
-		LogStreamName string
-		Environment   []struct{ Name, Value string }
+		ExitCode         *int
+		LogStreamName    string
+		Environment      []struct{ Name, Value string }
+		LogConfiguration struct {
+			LogDriver string
+			Options   map[string]string
+		}
 	}
 	var d struct {
 		JobArn, JobName, JobID, JobQueue, Status, StatusReason, JobDefinition string
@@ -156,6 +164,9 @@ func parseJob(e envelope) (JobEvent, error) {
 		Status: d.Status, StatusReason: d.StatusReason, JobDefinition: d.JobDefinition, Parameters: d.Parameters, Tags: d.Tags,
 		Created: millis(d.CreatedAt), Started: millis(d.StartedAt), Stopped: millis(d.StoppedAt),
 		ExitCode: d.Container.ExitCode, LogStream: d.Container.LogStreamName}
+	if c := d.Container.LogConfiguration; c.LogDriver == "awslogs" {
+		j.LogGroup = c.Options["awslogs-group"]
+	}
 	for _, nv := range d.Container.Environment {
 		if j.Environment == nil {
 			j.Environment = map[string]string{}

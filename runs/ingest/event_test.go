@@ -59,3 +59,23 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLogGroup: a job whose definition sends its output to another
+// log group (the awslogs driver's awslogs-group option; AWS Batch API
+// reference, LogConfiguration) says so; other drivers leave Batch's
+// default.
+func TestParseLogGroup(t *testing.T) {
+	for _, tt := range []struct{ config, want string }{
+		{`{"logDriver":"awslogs","options":{"awslogs-group":"/ml/jobs"}}`, "/ml/jobs"},
+		{`{"logDriver":"awslogs","options":{}}`, ""},
+		{`{"logDriver":"splunk","options":{"awslogs-group":"/x"}}`, ""},
+	} {
+		body := `{"id":"1","source":"aws.batch","detail-type":"Batch Job State Change","detail":{"jobId":"j","status":"RUNNING",` +
+			`"container":{"logStreamName":"s","logConfiguration":` + tt.config + `}}}`
+		ev, err := ingest.Parse([]byte(body))
+		j, ok := ev.(ingest.JobEvent)
+		if err != nil || !ok || j.LogGroup != tt.want || j.LogStream != "s" {
+			t.Errorf("logConfiguration %s: %+v, %v; want group %q", tt.config, ev, err, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/logs"
 )
 
 // Deployment is a state machine an environment deployed, as its
@@ -37,8 +38,22 @@ type StoreSink struct {
 	Environment string
 	// Deployed returns the environment's state machines by ARN.
 	Deployed func(ctx context.Context) (map[string]Deployment, error)
+	// Ended, when set, is told of each execution and step attempt the
+	// sink records as ended, once: when an event moves its record from
+	// running (or nothing) to a final status.
+	Ended EndObserver
 
 	mu sync.Mutex
+}
+
+// EndObserver is told of the runs and step attempts that end (the
+// daemon's metrics).
+type EndObserver interface {
+	// RunEnded is called once the run r has a final status.
+	RunEnded(r sluice.RunRecord)
+	// AttemptEnded is called once the attempt a of the run r has a
+	// final status.
+	AttemptEnded(r sluice.RunRecord, a sluice.AttemptRecord)
 }
 
 var _ RunSink = (*StoreSink)(nil)
@@ -63,6 +78,7 @@ func (s *StoreSink) UpsertExecution(ctx context.Context, e ExecutionEvent) error
 		r = sluice.RunRecord{ID: e.ExecutionARN, Project: s.Project, Environment: s.Environment, Backend: "aws",
 			Pipeline: dep.Pipeline}
 	}
+	wasFinal := final(r.Status)
 	if r.Name == "" {
 		r.Name = e.Name
 	}
@@ -77,7 +93,9 @@ func (s *StoreSink) UpsertExecution(ctx context.Context, e ExecutionEvent) error
 		// update applied since leaves them unknown rather than wrong.
 		r.Revision, r.SpecHash = dep.Revision, dep.SpecHash
 	}
-	if p := parametersOf(e.Input); p != nil {
+	if p := parametersOf(e.Input); p != nil && len(r.Parameters) == 0 {
+		// A run the daemon started was recorded with every parameter,
+		// defaults included; the input holds only those given.
 		r.Parameters = p
 	}
 	if newerExecution(r, e) {
@@ -89,7 +107,23 @@ func (s *StoreSink) UpsertExecution(ctx context.Context, e ExecutionEvent) error
 	if e.Error != "" || e.Cause != "" {
 		r.Error, r.Cause = e.Error, e.Cause
 	}
-	return s.Store.PutRun(ctx, r)
+	if err := s.Store.PutRun(ctx, r); err != nil {
+		return err
+	}
+	if s.Ended != nil && !wasFinal && final(r.Status) {
+		s.Ended.RunEnded(r)
+	}
+	return nil
+}
+
+// final reports whether an execution or attempt status is final: not
+// running, pending a redrive, or unknown.
+func final(status string) bool {
+	switch status {
+	case "", sluice.ExecutionRunning, "PENDING_REDRIVE":
+		return false
+	}
+	return true
 }
 
 // newerExecution reports whether e's status is newer than r's: r has
@@ -144,8 +178,15 @@ func (s *StoreSink) UpsertJob(ctx context.Context, e JobEvent) error {
 		return err
 	}
 	a := attemptFor(d.Attempts, runID, v["SLUICE_STEP"], pathOf(v), e.JobID)
+	wasFinal := final(a.Status)
 	mergeJob(&a, e)
-	return s.Store.PutAttempt(ctx, a)
+	if err := s.Store.PutAttempt(ctx, a); err != nil {
+		return err
+	}
+	if s.Ended != nil && !wasFinal && final(a.Status) {
+		s.Ended.AttemptEnded(d.RunRecord, a)
+	}
+	return nil
 }
 
 // attemptFor returns the attempt of the job id, or a new one numbered
@@ -169,6 +210,11 @@ func mergeJob(a *sluice.AttemptRecord, e JobEvent) {
 	if a.Started.IsZero() {
 		a.Started = firstTime(e.Started, e.Created, e.Time)
 	}
+	if a.Log == "" {
+		// Any event that names the stream says where the log is, even
+		// one delivered late.
+		a.Log = logs.JobStream(e.JobARN, e.LogGroup, e.LogStream)
+	}
 	if jobRank(e.Status) < jobRank(batchStatus(a.Status)) {
 		return
 	}
@@ -180,7 +226,7 @@ func mergeJob(a *sluice.AttemptRecord, e JobEvent) {
 		a.ExitCode = e.ExitCode
 	}
 	if e.LogStream != "" {
-		a.Log = e.LogStream
+		a.Log = logs.JobStream(e.JobARN, e.LogGroup, e.LogStream)
 	}
 	if e.Status == "FAILED" && e.StatusReason != "" {
 		a.Error = e.StatusReason

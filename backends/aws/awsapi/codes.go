@@ -158,7 +158,20 @@ func SQS() Service {
 	return Service{Name: "sqs", Rules: r, Wait: waitSQS}
 }
 
+// CloudWatchLogs is Amazon CloudWatch Logs' table (CloudWatch Logs API
+// reference, GetLogEvents, Errors): a log group or stream that does not
+// exist (a Batch job's stream before its container starts) is not found;
+// a parameter it refuses is invalid; ServiceUnavailableException is
+// transient. ThrottlingException is in the common rules.
+func CloudWatchLogs() Service {
+	var r []Rule
+	r = append(r, rules(sluice.KindNotFound, "ResourceNotFoundException")...)
+	r = append(r, rules(sluice.KindInvalid, "InvalidParameterException")...)
+	r = append(r, rules(sluice.KindTransient, "ServiceUnavailableException")...)
+	return Service{Name: "logs", Rules: r, Wait: waitEvents}
+}
+
 // Services returns the table of every service Sluice's AWS backends call.
 func Services() []Service {
-	return []Service{Batch(), StepFunctions(), S3(), RDS(0), Scheduler(), Tagging(), EventBridge(), SQS()}
+	return []Service{Batch(), StepFunctions(), S3(), RDS(0), Scheduler(), Tagging(), EventBridge(), SQS(), CloudWatchLogs()}
 }

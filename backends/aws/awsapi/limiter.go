@@ -54,7 +54,11 @@ func DefaultRates() map[string]Rate {
 		"Scheduler.ListSchedules":                  {PerSecond: 50, Burst: 50},
 		"Resource Groups Tagging API.GetResources": {PerSecond: 15, Burst: 15},
 		"RDS.*": {PerSecond: 12, Burst: 300},
-		"S3.*":  {PerSecond: 20, Burst: 50},
+		// CloudWatch Logs quotas: GetLogEvents, 25 transactions a
+		// second per account and region (as recalled, not checked here):
+		// the logs the daemon serves.
+		"CloudWatch Logs.GetLogEvents": {PerSecond: 25, Burst: 25},
+		"S3.*":                         {PerSecond: 20, Burst: 50},
 	}
 }
 
