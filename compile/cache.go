@@ -20,8 +20,15 @@ import (
 // documents as when it was made: a pipeline's output depends on those,
 // and on nothing else. A Cache is safe for concurrent use; entries not
 // used by the latest compilation are dropped by it.
+//
+// A Cache made by NewHashCache keeps no specs: every resource of a
+// compilation through it comes out without its Spec (nil), everything
+// else (hash, tags, dependencies) as without it. That is what a plan
+// needs to find what changed; FillSpecs compiles again the specs of the
+// resources a change needs.
 type Cache struct {
 	mu      sync.Mutex
+	noSpecs bool
 	context string
 	entries map[cacheKey]cacheEntry
 	used    map[cacheKey]cacheEntry
@@ -38,9 +45,37 @@ type cacheEntry struct {
 	diags sluice.Diagnostics
 }
 
-// NewCache returns an empty Cache.
+// NewCache returns an empty Cache that keeps full resources.
 func NewCache() *Cache {
 	return &Cache{entries: map[cacheKey]cacheEntry{}, used: map[cacheKey]cacheEntry{}}
+}
+
+// NewHashCache returns an empty Cache that keeps, and lets out, resources
+// without their specs (see Cache): a daemon keeps each environment's
+// output between reconciles in a fraction of the memory.
+func NewHashCache() *Cache {
+	c := NewCache()
+	c.noSpecs = true
+	return c
+}
+
+// withoutSpecs reports whether a compilation through c leaves specs out.
+func (c *Cache) withoutSpecs() bool { return c != nil && c.noSpecs }
+
+// Len returns the number of pipelines whose output c holds, and the
+// number of resources and of spec bytes in them: what a daemon keeps
+// between reconciles (the guard test of what it retains reads it).
+func (c *Cache) Len() (pipelines, resources, specBytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		pipelines++
+		resources += len(e.out)
+		for _, r := range e.out {
+			specBytes += len(r.Spec)
+		}
+	}
+	return pipelines, resources, specBytes
 }
 
 // begin starts a compilation whose pipelines depend on context; a
@@ -101,6 +136,10 @@ func (c *compiler) cachedPipeline(d *dsl.Document) cacheEntry {
 	}
 	c.out, c.diags = c.out[:0], c.diags[:0]
 	c.pipeline(d)
+	// Locating a finding (or a switch key's YAML type) parses the file
+	// again when the loader has released its tree; let it go again, so
+	// that what a cache or a daemon keeps never holds node trees.
+	d.ReleaseTree()
 	// Sorted here, once per pipeline, so the union is usually in order
 	// already and sortByID has only to check it.
 	e := cacheEntry{out: sortByID(slices.Clone(c.out)), diags: slices.Clone(c.diags)}

@@ -244,7 +244,10 @@ func resourceID(t sluice.ResourceType, name string) sluice.ResourceID {
 func (c *compiler) emit(d draft) {
 	c.buf = writeJSON(c.buf[:0], d.spec)
 	hash := specHash(d.phys, c.buf, d.tags)
-	spec := bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
+	var spec []byte
+	if !c.in.Cache.withoutSpecs() {
+		spec = bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
+	}
 	id := resourceID(d.typ, d.name)
 	tags := make(map[string]string, len(d.tags)+5)
 	for k, v := range d.tags {
