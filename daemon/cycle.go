@@ -192,7 +192,9 @@ func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (
 	}
 	var d *rollout.Desired
 	if snap.Project != nil && snap.HasEnvironment(w.cfg.Name) {
+		w.repo.compileMu.Lock()
 		d = rollout.Compile(snap, w.cfg.Name, revision, w.cache)
+		w.repo.compileMu.Unlock()
 	} else {
 		d = &rollout.Desired{Snapshot: snap, Env: w.cfg.Name, Revision: revision}
 	}
