@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
@@ -60,20 +61,25 @@ func fill(in Input, res []sluice.Resource, want map[sluice.ResourceID]int) {
 // and false when sources names a document that is not a pipeline (its
 // resources may depend on every pipeline: the run events' rule).
 func onlyPipelines(docs []*dsl.Document, sources map[string]bool) ([]*dsl.Document, bool) {
+	names := make(map[string]bool, len(sources))
+	for id := range sources {
+		name, ok := strings.CutPrefix(id, dsl.KindPipeline+"/")
+		if !ok {
+			return nil, false
+		}
+		names[name] = true
+	}
 	var out []*dsl.Document
-	found := 0
+	found := map[string]bool{}
 	for _, d := range docs {
-		if d == nil {
-			continue
-		}
-		if d.Kind != dsl.KindPipeline {
+		switch {
+		case d == nil:
+		case d.Kind != dsl.KindPipeline:
 			out = append(out, d)
-			continue
-		}
-		if sources[d.ID()] {
+		case names[d.Name] && !found[d.Name]:
 			out = append(out, d)
-			found++
+			found[d.Name] = true
 		}
 	}
-	return out, found == len(sources)
+	return out, len(found) == len(names)
 }
