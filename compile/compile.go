@@ -95,7 +95,9 @@ func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
 		chunks = append(chunks, r.out)
 		c.diags = append(c.diags, r.diags...)
 	}
-	return mergeByID(chunks), c.diags.Sort()
+	out := mergeByID(chunks)
+	in.Cache.share(pipelines, in.Env, in.Revision, results, out)
+	return out, c.diags.Sort()
 }
 
 // pipelinesPerWorker is the least work worth a goroutine of its own.

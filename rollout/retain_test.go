@@ -44,8 +44,7 @@ func TestRetainedPerPipeline(t *testing.T) {
 		t.Fatalf("%d resources, findings %v", len(d.Resources), d.Findings)
 	}
 	d.DropSpecs()
-	snap = nil // the daemon keeps the desired set, which holds the snapshot
-	after := live()
+	after := live() // the desired set holds the snapshot, as the daemon's does
 	for _, r := range d.Resources {
 		if r.Spec != nil {
 			t.Fatalf("%s keeps its spec", r.ID)
