@@ -22,10 +22,10 @@ import (
 // used by the latest compilation are dropped by it.
 //
 // A Cache made by NewHashCache keeps no specs: every resource of a
-// compilation through it comes out without its Spec (nil), everything
-// else (hash, tags, dependencies) as without it. That is what a plan
-// needs to find what changed; FillSpecs compiles again the specs of the
-// resources a change needs. Between compilations it keeps no copy of its
+// compilation through it comes out without its Spec and its Tags (nil),
+// everything else (hash, names, dependencies) as without it. That is what
+// a plan needs to find what changed; FillSpecs compiles again the specs
+// and tags of the resources a change needs. Between compilations it keeps no copy of its
 // own: its entries point at the resources of the last output, which the
 // caller keeps (a spec filled in there is kept until the caller drops
 // it, and is never let out again).
@@ -54,7 +54,7 @@ type cacheEntry struct {
 }
 
 // resources returns the entry's resources: out, or a copy, without
-// specs, of the resources at points to.
+// specs and tags, of the resources at points to.
 func (e cacheEntry) resources() []sluice.Resource {
 	if e.at == nil {
 		return e.out
@@ -62,7 +62,7 @@ func (e cacheEntry) resources() []sluice.Resource {
 	out := make([]sluice.Resource, len(e.at))
 	for i, p := range e.at {
 		out[i] = *p
-		out[i].Spec = nil
+		out[i].Spec, out[i].Tags = nil, nil
 	}
 	return out
 }
@@ -73,8 +73,8 @@ func NewCache() *Cache {
 }
 
 // NewHashCache returns an empty Cache that keeps, and lets out, resources
-// without their specs (see Cache): a daemon keeps each environment's
-// output between reconciles in a fraction of the memory.
+// without their specs and tags (see Cache): a daemon keeps each
+// environment's output between reconciles in a fraction of the memory.
 func NewHashCache() *Cache {
 	c := NewCache()
 	c.noSpecs = true

@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"bytes"
+	"maps"
 	"testing"
 
 	"github.com/sluice-dev/sluice"
@@ -55,7 +56,7 @@ func withEditedPipeline(tb testing.TB, r repo) repo {
 }
 
 // TestHashCacheThenFillSpecs compiles every golden case through a cache
-// that keeps no specs: every resource comes out without its spec and
+// that keeps no specs: every resource comes out without its spec and tags and
 // otherwise as a fresh compilation gives it, also from the warm cache and
 // after an edit (the cache shares the resources of the output it made,
 // specs filled in since included, and lets them out without); FillSpecs
@@ -80,8 +81,11 @@ func TestHashCacheThenFillSpecs(t *testing.T) {
 					if light[i].Spec != nil {
 						t.Fatalf("%s %s: %s kept its spec through a hash cache", path, env, light[i].ID)
 					}
+					if light[i].Tags != nil {
+						t.Fatalf("%s %s: %s kept its tags through a hash cache", path, env, light[i].ID)
+					}
 					withSpec := light[i]
-					withSpec.Spec = fresh[i].Spec
+					withSpec.Spec, withSpec.Tags = fresh[i].Spec, fresh[i].Tags
 					if !bytes.Equal(render(t, fresh[i:i+1]), render(t, []sluice.Resource{withSpec})) {
 						t.Fatalf("%s %s: %s differs from a fresh compilation but for its spec", path, env, light[i].ID)
 					}
@@ -97,6 +101,9 @@ func TestHashCacheThenFillSpecs(t *testing.T) {
 				for i := range light {
 					if want := fresh[i].Spec; odd(&light[i]) != (light[i].Spec != nil) || (light[i].Spec != nil && !bytes.Equal(light[i].Spec, want)) {
 						t.Fatalf("%s %s: %s filled with %q, want %q (asked: %v)", path, env, light[i].ID, light[i].Spec, want, odd(&light[i]))
+					}
+					if odd(&light[i]) && !maps.Equal(light[i].Tags, fresh[i].Tags) {
+						t.Fatalf("%s %s: %s filled with tags %v, want %v", path, env, light[i].ID, light[i].Tags, fresh[i].Tags)
 					}
 				}
 			}

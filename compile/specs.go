@@ -8,8 +8,8 @@ import (
 	"github.com/sluice-dev/sluice/dsl"
 )
 
-// FillSpecs sets the Spec of each resource of res that has none (a
-// compilation through a Cache made by NewHashCache) and that need
+// FillSpecs sets the Spec and Tags of each resource of res that has no
+// spec (a compilation through a Cache made by NewHashCache) and that need
 // selects, by compiling again, without a cache, in, restricted to the
 // pipelines those resources come from (every artifact store, compute
 // environment and metadata store is compiled too: pipelines depend on
@@ -51,7 +51,7 @@ func fill(in Input, res []sluice.Resource, want map[sluice.ResourceID]int) {
 	out, _ := Compile(in)
 	for _, r := range out {
 		if i, ok := want[r.ID]; ok && r.Hash == res[i].Hash {
-			res[i].Spec = r.Spec
+			res[i].Spec, res[i].Tags = r.Spec, r.Tags
 			delete(want, r.ID)
 		}
 	}

@@ -7,9 +7,9 @@ import (
 )
 
 // A Desired compiled through a cache made by compile.NewHashCache (the
-// daemon's) holds its resources without specs: enough to plan, as a plan
-// compares spec hashes. The specs a plan or an apply reads are compiled
-// again, for the pipelines they come from only: those of the updates
+// daemon's) holds its resources without specs and tags: enough to plan,
+// as a plan compares spec hashes. The specs (and tags) a plan or an apply
+// reads are compiled again, for the pipelines they come from only: those of the updates
 // before planning (their fields compare specs), those of any other change
 // to an applied resource (what drifted; a deletion's hold reads what
 // refers to it) before planning again, and those of every change before
@@ -24,10 +24,10 @@ func (d *Desired) fillSpecs(need func(*sluice.Resource) bool) error {
 	return compile.FillSpecs(in, d.Resources, need)
 }
 
-// DropSpecs forgets the specs of d's resources but those of the updates
-// and replacements of the plans in keep (plans shown with their notes,
-// which compare specs): a daemon keeps d between reconciles, and specs
-// are compiled again when a plan or an apply needs them.
+// DropSpecs forgets the specs and tags of d's resources but those of the
+// updates and replacements of the plans in keep (plans shown with their
+// notes, which compare specs): a daemon keeps d between reconciles, and
+// specs and tags are compiled again when a plan or an apply needs them.
 func (d *Desired) DropSpecs(keep ...reconcile.Plan) {
 	kept := map[sluice.ResourceID]bool{}
 	for _, p := range keep {
@@ -39,7 +39,7 @@ func (d *Desired) DropSpecs(keep ...reconcile.Plan) {
 	}
 	for i := range d.Resources {
 		if !kept[d.Resources[i].ID] {
-			d.Resources[i].Spec = nil
+			d.Resources[i].Spec, d.Resources[i].Tags = nil, nil
 		}
 	}
 }
