@@ -16,7 +16,7 @@ import (
 // repository, the environment's compile cache and its desired set,
 // compiled as the daemon compiles them (a hash cache, specs dropped). It
 // counts the objects and bytes still reachable after a collection, per
-// pipeline, and fails well above what was measured (763 objects, 51 KB;
+// pipeline, and fails well above what was measured (729 objects, 50 KB;
 // with the specs and tags kept, 101 KB); no spec may be kept. Live objects and
 // bytes do not depend on the machine's load.
 func TestRetainedPerPipeline(t *testing.T) {
