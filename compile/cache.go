@@ -20,8 +20,18 @@ import (
 // documents as when it was made: a pipeline's output depends on those,
 // and on nothing else. A Cache is safe for concurrent use; entries not
 // used by the latest compilation are dropped by it.
+//
+// A Cache made by NewHashCache keeps no specs: every resource of a
+// compilation through it comes out without its Spec and its Tags (nil),
+// everything else (hash, names, dependencies) as without it. That is what
+// a plan needs to find what changed; FillSpecs compiles again the specs
+// and tags of the resources a change needs. Between compilations it keeps no copy of its
+// own: its entries point at the resources of the last output, which the
+// caller keeps (a spec filled in there is kept until the caller drops
+// it, and is never let out again).
 type Cache struct {
 	mu      sync.Mutex
+	noSpecs bool
 	context string
 	entries map[cacheKey]cacheEntry
 	used    map[cacheKey]cacheEntry
@@ -36,11 +46,61 @@ type cacheKey struct {
 type cacheEntry struct {
 	out   []sluice.Resource
 	diags sluice.Diagnostics
+	// at stands for out in a hash cache once the compilation that made
+	// or used the entry returned: the pipeline's resources in that
+	// compilation's output, which its caller (a daemon's desired set)
+	// holds anyway, instead of a copy of their own.
+	at []*sluice.Resource
 }
 
-// NewCache returns an empty Cache.
+// resources returns the entry's resources: out, or a copy, without
+// specs and tags, of the resources at points to.
+func (e cacheEntry) resources() []sluice.Resource {
+	if e.at == nil {
+		return e.out
+	}
+	out := make([]sluice.Resource, len(e.at))
+	for i, p := range e.at {
+		out[i] = *p
+		out[i].Spec, out[i].Tags = nil, nil
+	}
+	return out
+}
+
+// NewCache returns an empty Cache that keeps full resources.
 func NewCache() *Cache {
 	return &Cache{entries: map[cacheKey]cacheEntry{}, used: map[cacheKey]cacheEntry{}}
+}
+
+// NewHashCache returns an empty Cache that keeps, and lets out, resources
+// without their specs and tags (see Cache): a daemon keeps each
+// environment's output between reconciles in a fraction of the memory.
+func NewHashCache() *Cache {
+	c := NewCache()
+	c.noSpecs = true
+	return c
+}
+
+// withoutSpecs reports whether a compilation through c leaves specs out.
+func (c *Cache) withoutSpecs() bool { return c != nil && c.noSpecs }
+
+// Len returns the number of pipelines whose output c holds, and the
+// number of resources and of spec bytes in them: what a daemon keeps
+// between reconciles (the guard test of what it retains reads it).
+func (c *Cache) Len() (pipelines, resources, specBytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		pipelines++
+		resources += len(e.out) + len(e.at)
+		for _, r := range e.out {
+			specBytes += len(r.Spec)
+		}
+		for _, r := range e.at {
+			specBytes += len(r.Spec)
+		}
+	}
+	return pipelines, resources, specBytes
 }
 
 // begin starts a compilation whose pipelines depend on context; a
@@ -68,7 +128,48 @@ func (c *Cache) get(k cacheKey) (cacheEntry, bool) {
 	if ok {
 		c.used[k] = e
 	}
-	return e, ok
+	return cacheEntry{out: e.resources(), diags: e.diags}, ok
+}
+
+// share points the hash cache's entries of pipelines (results, in the
+// same order) at their resources in out, the compilation's output, sorted
+// by ID. An entry whose resources are not all found there keeps its own
+// copy.
+func (c *Cache) share(pipelines []*dsl.Document, env, revision string, results []cacheEntry, out []sluice.Resource) {
+	if !c.withoutSpecs() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for j, d := range pipelines {
+		k := cacheKey{doc: d, env: env, revision: revision}
+		e, ok := c.used[k]
+		if !ok {
+			continue
+		}
+		at := make([]*sluice.Resource, 0, len(results[j].out))
+		for _, r := range results[j].out {
+			if p := findResource(out, r); p != nil {
+				at = append(at, p)
+			}
+		}
+		if len(at) == len(results[j].out) {
+			e.out, e.at = nil, at
+			c.used[k] = e
+		}
+	}
+}
+
+// findResource returns the resource of out (sorted by ID) that is r: the
+// same ID, document and hash; nil when there is none.
+func findResource(out []sluice.Resource, r sluice.Resource) *sluice.Resource {
+	i, _ := slices.BinarySearchFunc(out, r.ID, func(x sluice.Resource, id sluice.ResourceID) int { return strings.Compare(string(x.ID), string(id)) })
+	for ; i < len(out) && out[i].ID == r.ID; i++ {
+		if out[i].Source == r.Source && out[i].Hash == r.Hash {
+			return &out[i]
+		}
+	}
+	return nil
 }
 
 func (c *Cache) put(k cacheKey, e cacheEntry) {
@@ -101,6 +202,10 @@ func (c *compiler) cachedPipeline(d *dsl.Document) cacheEntry {
 	}
 	c.out, c.diags = c.out[:0], c.diags[:0]
 	c.pipeline(d)
+	// Locating a finding (or a switch key's YAML type) parses the file
+	// again when the loader has released its tree; let it go again, so
+	// that what a cache or a daemon keeps never holds node trees.
+	d.ReleaseTree()
 	// Sorted here, once per pipeline, so the union is usually in order
 	// already and sortByID has only to check it.
 	e := cacheEntry{out: sortByID(slices.Clone(c.out)), diags: slices.Clone(c.diags)}

@@ -2,8 +2,10 @@ package compile_test
 
 import (
 	"bytes"
+	"maps"
 	"testing"
 
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/compile"
 	"github.com/sluice-dev/sluice/dsl"
 )
@@ -51,4 +53,77 @@ func withEditedPipeline(tb testing.TB, r repo) repo {
 		break
 	}
 	return out
+}
+
+// TestHashCacheThenFillSpecs compiles every golden case through a cache
+// that keeps no specs: every resource comes out without its spec and tags and
+// otherwise as a fresh compilation gives it, also from the warm cache and
+// after an edit (the cache shares the resources of the output it made,
+// specs filled in since included, and lets them out without); FillSpecs
+// then gives back each spec asked for, and only those.
+func TestHashCacheThenFillSpecs(t *testing.T) {
+	for _, path := range cases(t) {
+		r := readRepo(t, path)
+		cache := compile.NewHashCache()
+		for _, env := range r.envs {
+			for round := 0; round < 3; round++ {
+				if round == 2 {
+					r = withEditedPipeline(t, r)
+				}
+				in := compile.Input{Project: r.project, Documents: r.docs, Env: env, Revision: "rev"}
+				fresh, freshDiags := compile.Compile(in)
+				in.Cache = cache
+				light, lightDiags := compile.Compile(in)
+				if len(light) != len(fresh) || freshDiags.Error() != lightDiags.Error() {
+					t.Fatalf("%s %s round %d: %d resources (%v), want %d (%v)", path, env, round, len(light), lightDiags, len(fresh), freshDiags)
+				}
+				for i := range light {
+					if light[i].Spec != nil {
+						t.Fatalf("%s %s: %s kept its spec through a hash cache", path, env, light[i].ID)
+					}
+					if light[i].Tags != nil {
+						t.Fatalf("%s %s: %s kept its tags through a hash cache", path, env, light[i].ID)
+					}
+					withSpec := light[i]
+					withSpec.Spec, withSpec.Tags = fresh[i].Spec, fresh[i].Tags
+					if !bytes.Equal(render(t, fresh[i:i+1]), render(t, []sluice.Resource{withSpec})) {
+						t.Fatalf("%s %s: %s differs from a fresh compilation but for its spec", path, env, light[i].ID)
+					}
+				}
+				if _, res, specs := cache.Len(); specs != 0 {
+					t.Fatalf("%s: hash cache holds %d resources with %d spec bytes; want none", path, res, specs)
+				}
+				odd := func(r *sluice.Resource) bool { return len(r.ID)%2 == 1 }
+				in.Cache = nil
+				if err := compile.FillSpecs(in, light, odd); err != nil {
+					t.Fatal(err)
+				}
+				for i := range light {
+					if want := fresh[i].Spec; odd(&light[i]) != (light[i].Spec != nil) || (light[i].Spec != nil && !bytes.Equal(light[i].Spec, want)) {
+						t.Fatalf("%s %s: %s filled with %q, want %q (asked: %v)", path, env, light[i].ID, light[i].Spec, want, odd(&light[i]))
+					}
+					if odd(&light[i]) && !maps.Equal(light[i].Tags, fresh[i].Tags) {
+						t.Fatalf("%s %s: %s filled with tags %v, want %v", path, env, light[i].ID, light[i].Tags, fresh[i].Tags)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestFillSpecsRefusesAnotherHash fails a resource whose hash no
+// compilation of the input gives: a spec is never filled in that the
+// plan did not compare.
+func TestFillSpecsRefusesAnotherHash(t *testing.T) {
+	r := readRepo(t, cases(t)[0])
+	in := compile.Input{Project: r.project, Documents: r.docs, Env: r.envs[0], Revision: "rev", Cache: compile.NewHashCache()}
+	res, _ := compile.Compile(in)
+	if len(res) == 0 {
+		t.Skip("the first case compiles to nothing")
+	}
+	res[0].Hash = "not-a-hash"
+	err := compile.FillSpecs(in, res, func(*sluice.Resource) bool { return true })
+	if err == nil || res[0].Spec != nil {
+		t.Fatalf("FillSpecs = %v, spec %q; want an error and no spec", err, res[0].Spec)
+	}
 }

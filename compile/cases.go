@@ -60,8 +60,14 @@ func (p *pipe) switchCases() map[*graph.Node][]caseValue {
 
 // caseValue reads one case key as the YAML tag of the key says it was
 // written; a key not found in the document (a template's) is a string.
+// Only a key whose text YAML could read as a number or a boolean is
+// looked up: finding its tag needs the document's node tree, parsed
+// again from its source once the loader has released it.
 func (p *pipe) caseValue(n *graph.Node, key string) (caseValue, bool) {
-	tag := p.loc.keyTag("steps", strconv.Itoa(n.Index), "switch", "cases", key)
+	tag := "!!str"
+	if couldBeTyped(key) {
+		tag = p.loc.keyTag("steps", strconv.Itoa(n.Index), "switch", "cases", key)
+	}
 	switch tag {
 	case "!!bool":
 		return caseValue{kind: "boolean", text: key, bool: strings.EqualFold(key, "true")}, true
@@ -75,6 +81,21 @@ func (p *pipe) caseValue(n *graph.Node, key string) (caseValue, bool) {
 		return caseValue{kind: "number", text: key, num: f}, true
 	}
 	return caseValue{kind: "string", text: key}, true
+}
+
+// couldBeTyped reports whether a plain key written as text could be
+// something other than a string to YAML (yaml.v3's resolver): a number
+// starts with a digit, a sign or a dot (.5, .inf, .nan), a boolean is
+// true or false in any case. Any other text, written plain or quoted, is
+// a string.
+func couldBeTyped(text string) bool {
+	if text == "" {
+		return false
+	}
+	if strings.ContainsRune("0123456789+-.", rune(text[0])) {
+		return true
+	}
+	return strings.EqualFold(text, "true") || strings.EqualFold(text, "false")
 }
 
 // parseYAMLNumber reads an integer or float as YAML writes them: with _

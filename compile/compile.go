@@ -95,7 +95,9 @@ func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
 		chunks = append(chunks, r.out)
 		c.diags = append(c.diags, r.diags...)
 	}
-	return mergeByID(chunks), c.diags.Sort()
+	out := mergeByID(chunks)
+	in.Cache.share(pipelines, in.Env, in.Revision, results, out)
+	return out, c.diags.Sort()
 }
 
 // pipelinesPerWorker is the least work worth a goroutine of its own.
@@ -244,17 +246,15 @@ func resourceID(t sluice.ResourceType, name string) sluice.ResourceID {
 func (c *compiler) emit(d draft) {
 	c.buf = writeJSON(c.buf[:0], d.spec)
 	hash := specHash(d.phys, c.buf, d.tags)
-	spec := bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
-	id := resourceID(d.typ, d.name)
-	tags := make(map[string]string, len(d.tags)+5)
-	for k, v := range d.tags {
-		tags[k] = v
+	var spec []byte
+	if !c.in.Cache.withoutSpecs() {
+		spec = bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
 	}
-	tags[sluice.TagManagedBy] = sluice.ManagedByValue
-	tags[sluice.TagProject] = c.project
-	tags[sluice.TagEnvironment] = c.in.Env
-	tags[sluice.TagResource] = string(id)
-	tags[sluice.TagSpecHash] = hash
+	id := resourceID(d.typ, d.name)
+	var tags map[string]string
+	if !c.in.Cache.withoutSpecs() {
+		tags = c.tags(d.tags, id, hash)
+	}
 	deletion := sluice.DeletionDelete
 	if d.retain {
 		deletion = sluice.DeletionRetain
@@ -262,6 +262,20 @@ func (c *compiler) emit(d draft) {
 	sort.Slice(d.deps, func(i, j int) bool { return d.deps[i] < d.deps[j] })
 	c.out = append(c.out, sluice.Resource{ID: id, Type: d.typ, Name: d.phys, Source: d.doc.ID(),
 		File: d.doc.File, DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash, Notes: d.notes})
+}
+
+// tags returns a resource's tags: its user tags and the ownership tags.
+func (c *compiler) tags(user map[string]string, id sluice.ResourceID, hash string) map[string]string {
+	tags := make(map[string]string, len(user)+5)
+	for k, v := range user {
+		tags[k] = v
+	}
+	tags[sluice.TagManagedBy] = sluice.ManagedByValue
+	tags[sluice.TagProject] = c.project
+	tags[sluice.TagEnvironment] = c.in.Env
+	tags[sluice.TagResource] = string(id)
+	tags[sluice.TagSpecHash] = hash
+	return tags
 }
 
 // specHash is the hex SHA-256 of what decides whether a resource must

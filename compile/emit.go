@@ -19,13 +19,21 @@ func (p *pipe) emit() {
 			p.name, len(defJSON), maxDefinitionBytes)
 		return
 	}
+	// The dependencies share the strings of the IDs they name (a daemon
+	// keeps them between reconciles): a job definition's ID as emitted,
+	// each queue's once.
 	deps := []sluice.ResourceID{resourceID(sluice.TypeBucket, p.spec.ArtifactStore)}
 	for _, jd := range p.defs {
 		p.c.emit(p.jobDefResource(jd))
-		deps = append(deps, resourceID(sluice.TypeJobDefinition, jd.name))
+		deps = append(deps, p.c.out[len(p.c.out)-1].ID)
 	}
+	queues := map[string]sluice.ResourceID{}
 	for _, n := range p.g.Steps {
-		deps = append(deps, resourceID(sluice.TypeJobQueue, first(n.Step.Compute, p.spec.Compute)))
+		name := first(n.Step.Compute, p.spec.Compute)
+		if _, ok := queues[name]; !ok {
+			queues[name] = resourceID(sluice.TypeJobQueue, name)
+		}
+		deps = append(deps, queues[name])
 	}
 	phys := p.c.physical(ruleStateMachine(), p.name)
 	sm := obj{{"name", phys}, {"type", "STANDARD"}, {"definition", rawJSON(defJSON)}, {"roleArn", PlaceholderStatesRole}}

@@ -197,7 +197,9 @@ func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (
 	}
 	var d *rollout.Desired
 	if snap.Project != nil && snap.HasEnvironment(w.cfg.Name) {
+		w.repo.compileMu.Lock()
 		d = rollout.Compile(snap, w.cfg.Name, revision, w.cache)
+		w.repo.compileMu.Unlock()
 	} else {
 		d = &rollout.Desired{Snapshot: snap, Env: w.cfg.Name, Revision: revision}
 	}
@@ -225,6 +227,7 @@ func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired, opts ...ro
 	if err != nil {
 		return failed(d.Revision, err)
 	}
+	d.DropSpecs(p.Plan)
 	w.recordPlan(p, false)
 	o := outcome{revision: d.Revision, done: true, success: true, setPending: true}
 	if p.Plan.Empty() {
@@ -242,9 +245,14 @@ func (w *envWorker) planOnly(ctx context.Context, d *rollout.Desired, opts ...ro
 // apply applies d, with opts, and returns the outcome.
 func (w *envWorker) apply(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) outcome {
 	out, err := w.roll.Apply(ctx, d, opts...)
+	// What the apply compiled is not kept: the compile cache keeps
+	// hashes, and specs are compiled again when a plan needs them. Those
+	// of a plan shown (its notes compare specs) stay.
 	if changed := (*rollout.PlanChangedError)(nil); errors.As(err, &changed) {
+		d.DropSpecs(changed.Planned.Plan, w.pendingPlan())
 		return w.planChanged(changed)
 	}
+	d.DropSpecs(w.pendingPlan())
 	if err != nil {
 		return failed(d.Revision, err)
 	}
@@ -253,6 +261,16 @@ func (w *envWorker) apply(ctx context.Context, d *rollout.Desired, opts ...rollo
 	o := w.applied(d, out)
 	o.setPending = true
 	return o
+}
+
+// pendingPlan returns the plan waiting for approval, if any.
+func (w *envWorker) pendingPlan() reconcile.Plan {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.status.Pending == nil {
+		return reconcile.Plan{}
+	}
+	return w.status.Pending.Plan
 }
 
 // applied returns the outcome of an apply of d that ran.

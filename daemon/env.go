@@ -88,7 +88,7 @@ type envWorker struct {
 }
 
 func newEnvWorker(cfg config.Environment, repo *repoWatcher, store *statestore.Store, roll *rollout.Env, log *slog.Logger, m *metrics.Metrics, c clock) *envWorker {
-	w := &envWorker{cfg: cfg, repo: repo, store: store, roll: roll, cache: compile.NewCache(),
+	w := &envWorker{cfg: cfg, repo: repo, store: store, roll: roll, cache: compile.NewHashCache(),
 		log: log.With("env", cfg.ID()), metrics: m, clock: c.now, newTimer: c.timer, wakeCh: make(chan struct{}, 1)}
 	w.status = Status{Environment: cfg.ID(), Repository: repo.cfg.Name, Branch: cfg.Branch, Backend: string(cfg.Backend),
 		Sync: string(cfg.Sync), State: StateUnknown}

@@ -30,6 +30,10 @@ type repoWatcher struct {
 
 	loadMu sync.Mutex
 	loader *project.Loader
+	// compileMu lets one environment of the repository compile at a
+	// time: on a daemon's few cores compilations side by side finish no
+	// sooner, and each holds a full compilation's garbage at its peak.
+	compileMu sync.Mutex
 
 	mu    sync.Mutex
 	heads map[string]string

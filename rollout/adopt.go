@@ -42,6 +42,9 @@ func (e *Env) Adopt(ctx context.Context, d *Desired, id sluice.ResourceID, confi
 	if e.Store == nil {
 		return Adoption{}, errors.New("adopt needs a state store")
 	}
+	if err := d.fillSpecs(func(r *sluice.Resource) bool { return r.ID == id }); err != nil {
+		return Adoption{}, err
+	}
 	r, ok := declared(d, id)
 	if !ok {
 		return Adoption{}, fmt.Errorf("%w %s: the documents of %s do not declare it (or its document is held); only a resource the documents describe can be adopted", errNotAdoptable, id, e.Name)

@@ -63,6 +63,9 @@ func (e *Env) Apply(ctx context.Context, d *Desired, opts ...ApplyOption) (*Outc
 	if err := o.check(p); err != nil {
 		return nil, err
 	}
+	if err := d.fillChanges(p.Plan); err != nil {
+		return nil, err
+	}
 	applier.Vars = reconcile.Vars(t.Vars, p.Applied)
 	applier.OnResult = o.onResult
 	if o.beforeApply != nil {
@@ -101,7 +104,9 @@ func (e *Env) planForApply(ctx context.Context, d *Desired, store envStore, o pl
 	if err := e.refresh(ctx, p, o); err != nil {
 		return nil, err
 	}
-	p.Plan = reconcile.ComputePlan(e.planInput(p, o))
+	if err := e.computePlan(p, o); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -30,6 +30,9 @@ type Desired struct {
 	HoldAll bool
 	// Findings are the errors that concern Env.
 	Findings sluice.Diagnostics
+	// docs are the documents Resources were compiled from, to compile
+	// again the specs a hash cache left out (see fillSpecs).
+	docs []*dsl.Document
 }
 
 // Compile compiles snap for env at revision, reusing cache when not nil
@@ -43,6 +46,7 @@ func Compile(snap *project.Snapshot, env, revision string, cache *compile.Cache)
 			return nil
 		}
 		var ds sluice.Diagnostics
+		d.docs = docs
 		d.Resources, ds = compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: revision, Cache: cache})
 		return ds
 	})

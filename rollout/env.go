@@ -99,7 +99,9 @@ func (e *Env) Plan(ctx context.Context, d *Desired, opts ...PlanOption) (*Planne
 	if err := e.refresh(ctx, p, o); err != nil {
 		return nil, err
 	}
-	p.Plan = reconcile.ComputePlan(e.planInput(p, o))
+	if err := e.computePlan(p, o); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -32,6 +32,14 @@ func rebuild(ctx context.Context, t *Target, d *Desired, refresh bool) ([]reconc
 	if err != nil {
 		return nil, nil, err
 	}
+	// What was found as the documents say it now takes their spec.
+	same := make(map[sluice.ResourceID]string, len(applied))
+	for _, a := range applied {
+		same[a.ID] = a.SpecHash
+	}
+	if err := d.fillSpecs(func(r *sluice.Resource) bool { return same[r.ID] == r.Hash }); err != nil {
+		return nil, nil, err
+	}
 	completeFromDesired(applied, d.Resources, reconcile.Vars(t.Vars, applied))
 	tagBaselines(applied, t.Backends)
 	var observed map[sluice.ResourceID]sluice.Observation

@@ -45,7 +45,10 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	}
 	revision := gitRevision(g.repo)
 	snap.CheckEach(func(env string, docs []*dsl.Document) sluice.Diagnostics {
-		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: revision})
+		// Only findings are wanted: compiled through a hash cache, no
+		// environment's specs are kept (or spliced with the revision).
+		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: revision,
+			Cache: compile.NewHashCache()})
 		return ds
 	})
 	ds := snap.Diagnostics.Collapse(snap.Environments())

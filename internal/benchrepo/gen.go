@@ -48,7 +48,7 @@ metadata:
   name: gpu
 spec:
   type: SPOT
-  instanceTypes: [g5.xlarge]
+  instanceTypes: [g5.xlarge, g5.2xlarge]
   maxVcpus: 64
   subnets: [subnet-0123456789abcdef0]
   securityGroups: [sg-0123456789abcdef0]
