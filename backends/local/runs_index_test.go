@@ -35,7 +35,7 @@ func TestStepsAreToldOtherRuns(t *testing.T) {
 		{"chain", "c1", sluice.ExecutionSucceeded}, {"chain", "c2", sluice.ExecutionSucceeded},
 		{"mend", "m1", sluice.ExecutionFailed}, {"reader", "r1", sluice.ExecutionSucceeded},
 	} {
-		if e := waitDone(t, w, mustStart(t, w, machineARN(c.pipeline), c.name, "")); e.Status != c.status {
+		if e := waitDone(t, w, mustStart(t, w, machineARN(c.pipeline), c.name, `{"parameters":{}}`)); e.Status != c.status {
 			t.Fatalf("%s %s: %s, want %s", c.pipeline, c.name, e.Status, c.status)
 		}
 	}

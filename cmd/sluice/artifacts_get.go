@@ -61,7 +61,7 @@ have no run store to check against.`,
 	cmd.Flags().StringVar(&o.server, "server", server, "`URL` of the daemon's API (SLUICE_SERVER)")
 	cmd.Flags().StringVar(&o.tokenFile, "token-file", os.Getenv("SLUICE_TOKEN_FILE"), "`FILE` holding the API token (SLUICE_TOKEN_FILE; SLUICE_TOKEN works too)")
 	cmd.Flags().StringVar(&o.env, "env", "", "environment `ENV` (for s3:// addresses fetched through the daemon)")
-	cmd.Flags().StringVarP(&o.out, "output", "o", "", "`FILE` to write the artifact to (default, or -: standard output)")
+	cmd.Flags().StringVarP(&o.out, "out", "o", "", "`FILE` to write the artifact to (default, or -: standard output); --out, not --output, which names a format everywhere else")
 	cmd.Flags().StringVar(&o.localDir, "local-dir", "", "read s3:// addresses from the local backend's data `DIR` instead of through the daemon")
 	return cmd
 }

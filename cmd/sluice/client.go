@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -112,6 +113,19 @@ func (o *clientOptions) call(ctx context.Context, method, path string, body, out
 type apiError struct {
 	status, msg string
 	pending     *daemon.PendingPlan
+	// usage makes any answer exit 2: a run the daemon would not start
+	// is a usage error of sluice run, as its help says.
+	usage bool
+}
+
+// notStarted marks the daemon's refusal to start a run as a usage
+// error (exit 2); other errors pass unchanged.
+func notStarted(err error) error {
+	var refused *apiError
+	if errors.As(err, &refused) {
+		refused.usage = true
+	}
+	return err
 }
 
 func (e *apiError) Error() string { return e.status + ": " + e.msg }
@@ -123,6 +137,9 @@ func (e *apiError) Error() string { return e.status + ": " + e.msg }
 // changed, the run cannot be resumed, the daemon failed).
 func (e *apiError) exitCode() int {
 	code, _, _ := strings.Cut(e.status, " ")
+	if e.usage {
+		return exitUsage
+	}
 	switch code {
 	case "400", "401", "404", "422":
 		return exitUsage

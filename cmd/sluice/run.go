@@ -102,7 +102,7 @@ func (o *runOptions) run(ctx context.Context, g *globalOptions, pipeline string)
 	var r daemon.Run
 	path := o.envPath("pipelines/" + pipeline + "/runs")
 	if err := o.call(ctx, http.MethodPost, path, o.runRequest(params), &r); err != nil {
-		return err
+		return notStarted(err)
 	}
 	fmt.Fprintf(progress, "run %s of %s in %s started\n", r.Name, pipeline, o.env)
 	if o.detach {
