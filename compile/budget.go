@@ -13,8 +13,14 @@ import (
 // executions, each with a history of its own). Each state writes a
 // fixed number of events on its first try (a Batch Task six, an S3 read
 // five, a Pass, Choice or Succeed two, a Map or Parallel four, each Map
-// copy two more); a retry adds about four, which the budget does not
-// reserve. With a foreach's declared maxItems, the events of the
+// copy two more), and each retry a step's retry.attempts allows adds
+// four (the failed try's TaskFailed, then TaskScheduled, TaskStarted and
+// TaskSubmitted again): the budget reserves every retry a step may take,
+// the worst case of each copy, since a copy that fails until its last
+// attempt costs that much and nothing stops it from doing so in every
+// copy. Sluice's own retriers for transient errors (Batch throttling,
+// S3 reads) are not reserved: they answer a failure of the service, not
+// of the step. With a foreach's declared maxItems, the events of the
 // execution it runs in are known; when they pass 25,000, a foreach that
 // does not say its mode runs distributed, and one written inline is
 // refused with a finding at its maxItems (limit.history). Without
@@ -34,6 +40,7 @@ const (
 	eventsExecution   = 2 // ExecutionStarted, ExecutionSucceeded
 	eventsStart       = 8 // Sluice.Input, Sluice.Defaults, Sluice.Parameters, one check
 	eventsBatchTask   = 6 // Entered, Scheduled, Started, Submitted, Succeeded, Exited
+	eventsRetry       = 4 // Failed, then Scheduled, Started, Submitted again
 	eventsReadTask    = 5 // Entered, Scheduled, Started, Succeeded, Exited
 	eventsChoice      = 2 // Entered, Exited
 	eventsShape       = 4 // Entered, Started, Succeeded, Exited (Map or Parallel)
@@ -42,6 +49,20 @@ const (
 	bytesCopyOutput   = 3 // "{}" and a comma in the collected list
 	bytesCopiesFramed = 2 // the collected list's brackets
 )
+
+// retryEvents returns the events the retries of step n may add at most:
+// eventsRetry for each attempt its retry (or the pipeline's, or the
+// project's) allows after the first try.
+func (p *pipe) retryEvents(n *graph.Node) int {
+	r := n.Step.Retry
+	if r == nil {
+		r = p.spec.Retry
+	}
+	if r == nil || r.Attempts <= 0 {
+		return 0
+	}
+	return r.Attempts * eventsRetry
+}
 
 // maxItems returns the maxItems a foreach declares, and whether it does.
 // The typed model does not hold it; it is read from the merged document.
@@ -78,7 +99,7 @@ func (p *pipe) scopeEvents(s *graph.Scope) (int, bool) {
 }
 
 func (p *pipe) stepEvents(n *graph.Node) (int, bool) {
-	e, exact := eventsBatchTask, true
+	e, exact := eventsBatchTask+p.retryEvents(n), true
 	if n.NeedsOutputs() && (n.Foreach == nil || p.mode(n) != dsl.ForeachDistributed) {
 		e += eventsReadTask
 	}
@@ -92,7 +113,7 @@ func (p *pipe) stepEvents(n *graph.Node) (int, bool) {
 			e, exact = e+b, exact && ok
 		}
 	case n.Foreach != nil && p.mode(n) == dsl.ForeachDistributed:
-		e += eventsShape + eventsMapRun
+		e += eventsGuard + eventsShape + eventsMapRun
 	case n.Foreach != nil:
 		body, ok := p.scopeEvents(n.Foreach.Body)
 		items, declared := p.maxItems(n)
@@ -156,7 +177,7 @@ func (p *pipe) budgetForeach(n *graph.Node) {
 	}
 	body, _ := p.scopeEvents(n.Foreach.Body)
 	p.failAt(p.stepPos(n, "foreach", "maxItems"), "limit.history",
-		"foreach of step %q runs up to %d copies inline, %d history events each: about %d events for the run, and a Step Functions execution's history holds at most %d; "+
+		"foreach of step %q runs up to %d copies inline, %d history events each (every retry counted): about %d events for the run, and a Step Functions execution's history holds at most %d; "+
 			"set mode: distributed (each copy a child execution with its own history) or leave mode out for Sluice to pick it, or lower maxItems",
 		n.Name, items, eventsIteration+body, events, maxHistoryEvents)
 }

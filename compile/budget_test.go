@@ -171,3 +171,33 @@ func allStates(t *testing.T, def json.RawMessage) map[string]any {
 	walk(d)
 	return out
 }
+
+// TestForeachBudgetCountsRetries checks that the budget reserves every
+// retry a body step may take, four events each: 2,000 copies of a body
+// of one step fit (8 events a copy), and do not once the step, or the
+// project's default retry it inherits, allows 2 retries (16 a copy).
+func TestForeachBudgetCountsRetries(t *testing.T) {
+	cases := []struct {
+		name, project, step, mode string
+	}{
+		{"no retry", base, "", "INLINE"},
+		{"the step's retries", base, ", retry: {attempts: 2}", "DISTRIBUTED"},
+		{"the project's default retry", strings.Replace(base, "runTimeout: 1d}", "runTimeout: 1d, retry: {attempts: 2}}", 1), "", "DISTRIBUTED"},
+		{"a step that allows none", strings.Replace(base, "runTimeout: 1d}", "runTimeout: 1d, retry: {attempts: 2}}", 1), ", retry: {attempts: 0}", "INLINE"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := loadRepo(t, "repo.yaml", []byte(c.project+pipelineDoc("  steps:\n"+
+				"    - {name: a, foreach: {over: outputs.parts, step: b, join: c, maxItems: 2000}}\n"+
+				"    - {name: b, next: c"+c.step+"}\n"+
+				"    - {name: c}\n")))
+			res, diags := r.compile("dev", "r")
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			if got := mapMode(t, definitions(t, res)["StateMachine/p"], "a.foreach"); got != c.mode {
+				t.Errorf("Map mode %s, want %s", got, c.mode)
+			}
+		})
+	}
+}

@@ -61,9 +61,11 @@
 // A foreach copy carries only its item, its index and references, and
 // ends with nothing, so neither a copy's input nor what the Map collects
 // grows with the parameters (foreach.go); a foreach's maxItems feeds a
-// history and payload budget that runs it distributed or refuses it
-// (budget.go), and an inline foreach checks its list's length before its
-// copies start (guard.go).
+// history and payload budget (every retry reserved) that runs it
+// distributed or refuses it (budget.go), and a foreach checks its list's
+// length before its copies start (guard.go: inline ones, and distributed
+// ones over a parameter with maxItems); the same caps check a run's
+// list parameters before the run starts (RunDeclarations, CheckRun).
 // A step whose switch or foreach needs its outputs is followed by a state
 // that reads its outputs.json (retried on transient S3 errors). onFailure
 // is a Catch, through states that tell the onFailure step what failed. A

@@ -7,7 +7,7 @@ import (
 	"github.com/sluice-dev/sluice/graph"
 )
 
-// The guard of an inline foreach: before its Map, a Pass state STEP.items
+// The guard of a foreach: before its Map, a Pass state STEP.items
 // counts the list into $.items ({count, cause}) and a Choice
 // STEP.items-check fails the run with Sluice.TooManyItems (a Fail state,
 // STEP.too-many) when the list is longer than the foreach may take, before
@@ -20,19 +20,40 @@ import (
 // execution without maxItems, over the events of one copy. A foreach
 // without maxItems nested in the body of an inline foreach has no guard:
 // its copies are counted once per outer copy, a number not known until
-// the run. A distributed foreach has none either (its copies are child
-// executions, and it reads its items itself).
+// the run.
+//
+// A distributed foreach over a list parameter that declares maxItems has
+// the same guard before its Map: Step Functions' ItemReader ReaderConfig
+// MaxItems only exists for items read from S3, and it reads the first
+// MaxItems and drops the rest rather than failing. A distributed foreach
+// over outputs.KEY reads KEY.json itself, a list that may be far larger
+// than a state's 256 KiB, so nothing counts it before its copies start:
+// its maxItems serves the budget only (see the schema's maxItems).
+//
+// The guards' caps are also what a run's parameters are checked against
+// before it starts (RunSpec, CheckRun), and what the defaults and a
+// schedule's values are checked against when the pipeline compiles
+// (checkItemValues): one computation, so the checks and the guard never
+// disagree.
 const eventsGuard = 4 // the count Pass and the check Choice, entered and exited
 
-// computeGuards sets p.guards once the modes are decided.
+// computeGuards sets p.guards once the modes are decided, and checks the
+// declared defaults and the schedule's values against them.
 func (p *pipe) computeGuards() {
 	p.guards = map[*graph.Node]int{}
 	unbounded := map[*graph.Scope][]*graph.Node{}
 	for _, n := range p.g.Steps {
-		if n.Foreach == nil || p.mode(n) == dsl.ForeachDistributed {
+		if n.Foreach == nil {
 			continue
 		}
-		if items, declared := p.maxItems(n); declared {
+		items, declared := p.maxItems(n)
+		if p.mode(n) == dsl.ForeachDistributed {
+			if declared && n.Foreach.Parameter != "" {
+				p.guards[n] = items
+			}
+			continue
+		}
+		if declared {
 			p.guards[n] = items
 			continue
 		}
@@ -45,6 +66,28 @@ func (p *pipe) computeGuards() {
 		for _, n := range list {
 			body, _ := p.scopeEvents(n.Foreach.Body)
 			p.guards[n] = max((maxHistoryEvents-rest)/(len(list)*(eventsIteration+body)), 0)
+		}
+	}
+	p.checkItemValues()
+}
+
+// checkItemValues refuses a list default, or a list the schedule starts
+// runs with, longer than a foreach over it takes: every run that uses it
+// would fail with Sluice.TooManyItems.
+func (p *pipe) checkItemValues() {
+	limits := p.itemLimits()
+	defaults := map[string]any{}
+	for name, prm := range p.spec.Parameters {
+		if prm.Default != nil {
+			defaults[name] = prm.Default
+		}
+	}
+	for _, pr := range itemProblems(limits, defaults) {
+		p.failAt(p.loc.at("parameters", pr.name, "default"), "limit.items", "the default of %s", pr.message)
+	}
+	if s := p.spec.Schedule; s != nil {
+		for _, pr := range itemProblems(limits, s.Parameters) {
+			p.failAt(p.loc.at("schedule", "parameters", pr.name), "limit.items", "the schedule's %s", pr.message)
 		}
 	}
 }

@@ -75,32 +75,16 @@ func orEmptyMap(m map[string]any) map[string]any {
 }
 
 // CheckRun returns every problem a run's parameters meet, as each way of
-// starting a run (the daemon's API, `sluice run --backend local`) checks
-// them before anything runs. With the pipeline's declarations known
-// (known), that is CheckParameters and CheckParameterSizes with the
-// defaults merged in; without them, only the sizes of what was given,
-// which understates the merged size and never refuses a run that fits.
-func CheckRun(declared map[string]dsl.Parameter, known bool, given map[string]any) []string {
-	if !known {
+// starting a run (the daemon's API and page, `sluice run --backend
+// local`) checks them before anything runs. With the pipeline's
+// declarations known (spec from RunDeclarations), that is
+// CheckParameters, each list against the foreach over it (ItemLimit),
+// and CheckParameterSizes with the defaults merged in; without them (spec
+// nil), only the sizes of what was given, which understates the merged
+// size and never refuses a run that fits.
+func CheckRun(spec *RunSpec, given map[string]any) []string {
+	if spec == nil {
 		return CheckParameterSizes(nil, given)
 	}
-	return append(CheckParameters(declared, given), CheckParameterSizes(declared, given)...)
-}
-
-// DeclaredParameters returns the parameters the Pipeline document named
-// pipeline among docs declares in env, and whether there is such a
-// document whose spec reads: a run's parameters are checked against
-// them (CheckRun).
-func DeclaredParameters(docs []*dsl.Document, pipeline, env string) (map[string]dsl.Parameter, bool) {
-	for _, d := range docs {
-		if d.Kind != dsl.KindPipeline || d.Name != pipeline {
-			continue
-		}
-		spec, err := d.PipelineSpec(env)
-		if err != nil {
-			return nil, false
-		}
-		return spec.Parameters, true
-	}
-	return nil, false
+	return spec.check(given, given)
 }

@@ -140,9 +140,9 @@ func (d *Daemon) startRunAction(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(form.Problems) == 0 {
-		declared, known := d.runDeclarations(env, pipeline)
-		form.Unknown = !known
-		form.place(compile.CheckRun(declared, known, params))
+		spec := d.runSpec(env, pipeline)
+		form.Unknown = spec == nil
+		form.place(compile.CheckRun(spec, params))
 	}
 	if !form.hasProblems() {
 		run, err := d.StartRun(r.Context(), env, pipeline, RunRequest{Name: form.Name, Parameters: params})
@@ -164,18 +164,18 @@ func (d *Daemon) startRunAction(w http.ResponseWriter, r *http.Request) {
 		Path: "/ui/env/" + url.PathEscape(env) + "/pipelines/" + url.PathEscape(pipeline), Body: v})
 }
 
-// runDeclarations returns the parameters a run of pipeline is checked
-// against, as StartRun checks them, and whether they are known.
-func (d *Daemon) runDeclarations(env, pipeline string) (map[string]dsl.Parameter, bool) {
+// runSpec returns what a run of pipeline is checked against, as
+// StartRun checks it; nil when that is not known.
+func (d *Daemon) runSpec(env, pipeline string) *compile.RunSpec {
 	w, err := d.env(env)
 	if err != nil {
-		return nil, false
+		return nil
 	}
-	applied, err := rollout.Inventory(w.store, w.cfg.Name)
+	applied, err := rollout.Inventory(w.store, w.key())
 	if err != nil {
-		return nil, false
+		return nil
 	}
-	return w.declaredParameters(applied, pipeline)
+	return w.runSpec(applied, pipeline)
 }
 
 // place puts each of CheckRun's problems next to the field it names,

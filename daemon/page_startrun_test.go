@@ -73,6 +73,20 @@ func TestStartRunForm(t *testing.T) {
 		t.Errorf("bad values started a run: %d runs, were %d", n, runsBefore)
 	}
 
+	// A list longer than the foreach over it takes: refused next to its
+	// field with the step, the cap and what to do, as the API does.
+	many := "[" + strings.TrimSuffix(strings.Repeat("1,", 5000), ",") + "]"
+	code, _, got = postForm(t, admin, base, "/ui/env/dev/pipelines/flaky/runs", base, url.Values{"csrf": {m[1]}, "p.xs": {many}})
+	re := regexp.MustCompile(`(?s)<div class="field-error" id="param-xs-err">.{0,400}` +
+		regexp.QuoteMeta(`parameter "xs" has 5000 items; the foreach of step "start" runs inline and takes at most `) + `\d+.{0,200}declare maxItems`)
+	if got = unescape(got); code != http.StatusUnprocessableEntity || !re.MatchString(got) {
+		t.Errorf("a list past the foreach's cap: %d, want 422 with the problem next to the field xs\n%s", code,
+			regexp.MustCompile(`(?s)<form class="runform".*</form>`).FindString(got))
+	}
+	if n := countRuns(t, r, "flaky"); n != 1 {
+		t.Errorf("a list past the cap started a run: %d runs of flaky, want f1 only", n)
+	}
+
 	// Good values: a run starts, and its page follows.
 	code, path, got = postForm(t, admin, base, "/ui/env/dev/pipelines/flaky/runs", base, url.Values{"csrf": {m[1]},
 		"p.xs": {"[5]"}, "name": {"from-form"}})

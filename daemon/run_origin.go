@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,40 +17,73 @@ type originStarter interface {
 	StartFromOrigin(ctx context.Context, stateMachine, name string, input json.RawMessage, originID, step string) (string, error)
 }
 
-// startFromOrigin starts a run of pipeline (state machine arn) named
-// req.Name that reuses the steps of the run req.Origin before req.From.
-// The origin is looked up in the run store when there is one, so that a
-// run of another pipeline is named as such. It fails with a bad request
-// when only one of Origin and From is given, the origin belongs to
-// another pipeline or From is not a step; ErrConflict when the backend
-// cannot do it (AWS: "sluice runs resume" redrives a failed run
-// instead) or the origin cannot be reused; ErrNotFound for an unknown
-// origin.
-func (d *Daemon) startFromOrigin(ctx context.Context, env, pipeline string, runner sluice.Runner, arn string, input json.RawMessage, req RunRequest) (string, error) {
+// origin is the run a run from a step reuses: its ID, the runner that
+// can start from it, and its parameters (the new run takes them, those
+// given replacing the same names), read before the run starts so that
+// they are checked as the new run's (compile.CheckRunFrom).
+type origin struct {
+	starter originStarter
+	id      string
+	params  map[string]any
+}
+
+// originOf resolves the run req.Origin of pipeline (state machine arn)
+// and reads its parameters. The origin is looked up in the run store when
+// there is one, so that a run of another pipeline is named as such. It
+// fails with a bad request when only one of Origin and From is given or
+// the origin belongs to another pipeline; ErrConflict when the backend
+// cannot start a run from a step (AWS: "sluice runs resume" redrives a
+// failed run instead); ErrNotFound for an unknown origin.
+func (d *Daemon) originOf(ctx context.Context, env, pipeline string, runner sluice.Runner, arn string, req RunRequest) (*origin, error) {
 	if req.Origin == "" || req.From == "" {
-		return "", errBadRequest("a run from a step needs both the step (--from) and the run whose earlier steps it reuses (--origin)")
+		return nil, errBadRequest("a run from a step needs both the step (--from) and the run whose earlier steps it reuses (--origin)")
 	}
 	starter, ok := runner.(originStarter)
 	if !ok {
-		return "", fmt.Errorf("%w: environment %s's backend cannot start a run from a step of another run (run --from --origin works on the local backend); "+
+		return nil, fmt.Errorf("%w: environment %s's backend cannot start a run from a step of another run (run --from --origin works on the local backend); "+
 			"to go on from a failed run's failed step, sluice runs resume %s redrives it", ErrConflict, env, req.Origin)
 	}
-	originID := strings.Replace(arn, ":stateMachine:", ":execution:", 1) + ":" + req.Origin
+	o := &origin{starter: starter, id: strings.Replace(arn, ":stateMachine:", ":execution:", 1) + ":" + req.Origin}
 	if strings.Contains(req.Origin, ":execution:") {
-		originID = req.Origin
+		o.id = req.Origin
 	}
 	if d.opts.Runs != nil {
 		r, err := d.opts.Runs.Run(ctx, env, req.Origin)
 		switch {
 		case err == nil && r.Pipeline != pipeline:
-			return "", errBadRequest(fmt.Sprintf("run %s is a run of %s, not of %s: give a run of the same pipeline", r.Name, r.Pipeline, pipeline))
+			return nil, errBadRequest(fmt.Sprintf("run %s is a run of %s, not of %s: give a run of the same pipeline", r.Name, r.Pipeline, pipeline))
 		case err == nil:
-			originID = r.ID
+			o.id = r.ID
 		case sluice.KindOf(err) != sluice.KindNotFound:
-			return "", storeError(err)
+			return nil, storeError(err)
 		}
 	}
-	id, err := starter.StartFromOrigin(ctx, arn, req.Name, input, originID, req.From)
+	e, err := runner.DescribeExecution(ctx, o.id)
+	if sluice.KindOf(err) == sluice.KindNotFound {
+		return nil, fmt.Errorf("%w: the origin run %s of %s does not exist in %s", ErrNotFound, req.Origin, pipeline, env)
+	}
+	if err != nil {
+		return nil, runError(err)
+	}
+	var in struct {
+		Parameters map[string]any `json:"parameters"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(e.Input))
+	dec.UseNumber()
+	if len(e.Input) > 0 && dec.Decode(&in) != nil {
+		in.Parameters = nil // the run itself says what is wrong with it
+	}
+	o.params = in.Parameters
+	return o, nil
+}
+
+// startFromOrigin starts a run of the state machine arn named req.Name
+// that reuses the steps of the run o before req.From. It fails with a bad
+// request when From is not a step of it, and as the backend's
+// StartFromOrigin otherwise (ErrConflict when the origin cannot be
+// reused).
+func (d *Daemon) startFromOrigin(ctx context.Context, o *origin, arn string, input json.RawMessage, req RunRequest) (string, error) {
+	id, err := o.starter.StartFromOrigin(ctx, arn, req.Name, input, o.id, req.From)
 	var se *sluice.Error
 	if sluice.KindOf(err) == sluice.KindInvalid && errors.As(err, &se) {
 		return "", errBadRequest(se.Err.Error())

@@ -22,10 +22,10 @@ func (plainRunner) DescribeExecution(context.Context, string) (sluice.Execution,
 	return sluice.Execution{}, errors.New("not expected")
 }
 
-// TestStartFromOriginRefusals: a request with only one of origin and
+// TestOriginRefusals: a request with only one of origin and
 // from is a bad request; a backend that cannot reuse another run's steps
 // (AWS) is a conflict that names what exists instead.
-func TestStartFromOriginRefusals(t *testing.T) {
+func TestOriginRefusals(t *testing.T) {
 	d := &Daemon{}
 	const arn = "arn:aws:states:us-east-1:1:stateMachine:demo-prod-training"
 	for _, c := range []struct {
@@ -38,7 +38,7 @@ func TestStartFromOriginRefusals(t *testing.T) {
 		{RunRequest{Origin: "r1", From: "evaluate"}, func(err error) bool { return errors.Is(err, ErrConflict) },
 			"sluice runs resume r1 redrives it"},
 	} {
-		_, err := d.startFromOrigin(context.Background(), "prod", "training", plainRunner{}, arn, nil, c.req)
+		_, err := d.originOf(context.Background(), "prod", "training", plainRunner{}, arn, c.req)
 		if err == nil || !c.is(err) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %q", c.req, err, c.want)
 		}

@@ -83,7 +83,13 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 	if err != nil {
 		return Run{}, err
 	}
-	if err := w.checkRunParameters(applied, pipeline, req.Parameters); err != nil {
+	var from *origin
+	if req.Origin != "" || req.From != "" {
+		if from, err = d.originOf(ctx, env, pipeline, runner, arn, req); err != nil {
+			return Run{}, err
+		}
+	}
+	if err := w.checkRunParameters(applied, pipeline, req.Parameters, from); err != nil {
 		return Run{}, err
 	}
 	input, err := json.Marshal(map[string]any{"parameters": orEmpty(req.Parameters)})
@@ -91,8 +97,8 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 		return Run{}, errBadRequest("parameters: " + err.Error())
 	}
 	var id string
-	if req.Origin != "" || req.From != "" {
-		id, err = d.startFromOrigin(ctx, env, pipeline, runner, arn, input, req)
+	if from != nil {
+		id, err = d.startFromOrigin(ctx, from, arn, input, req)
 	} else {
 		id, err = runner.StartExecution(ctx, arn, req.Name, input)
 	}

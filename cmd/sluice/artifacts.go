@@ -16,8 +16,13 @@ func newArtifactsCmd(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "artifacts RUN [STEP] --env ENV",
 		Short: "List the artifacts a recorded run's steps wrote (URI, size, checksum)",
+		Long: `Artifacts lists the artifacts the steps of the recorded run RUN wrote, or of
+its step STEP only. "get" is the subcommand that fetches one artifact: the
+artifacts of a run named get are listed with "--" before the run's name
+(sluice artifacts --env dev -- get), which ends the flags and subcommands.`,
 		Example: `  sluice artifacts r1 --env dev
-  sluice artifacts r1 train --env dev --format json`,
+  sluice artifacts r1 train --env dev --format json
+  sluice artifacts --env dev -- get`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var r sluice.RunDetail

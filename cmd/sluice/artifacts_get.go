@@ -45,7 +45,12 @@ directory without a daemon; a file:// URI or a path is read as it is. Those
 have no run store to check against.`,
 		Example: `  sluice artifacts get s3://demo-dev-artifacts/training/r1/register/model/model.json --env dev -o model.json
   sluice artifacts get s3://demo-dev-artifacts/training/r1/register/model-package.json --env dev | jq .`,
-		Args: cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return fmt.Errorf("artifacts get takes one URI, not %d arguments; to list the artifacts of a run named get: sluice artifacts -- get", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			err := o.get(cmd.Context(), g, args[0])
 			if err != nil && !strings.HasPrefix(err.Error(), args[0]) {

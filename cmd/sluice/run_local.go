@@ -50,14 +50,18 @@ func (o *runOptions) runLocal(ctx context.Context, g *globalOptions, pipeline st
 	if _, err := os.Stat(workdir); err != nil {
 		return fmt.Errorf("no deployed files for %s in %s (%w): run sluice apply --env %s --backend local first", o.env, workdir, err, o.env)
 	}
-	if err := o.checkLocalParameters(ctx, workdir, pipeline, params); err != nil {
-		return err
-	}
 	target, err := o.be.connect(project, workdir)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, o.be.close()) }()
+	origin, err := o.originParameters(ctx, target.Runner, pipeline, arn)
+	if err != nil {
+		return err
+	}
+	if err := o.checkLocalParameters(ctx, workdir, pipeline, params, origin); err != nil {
+		return err
+	}
 	return o.startLocal(ctx, g, target.Runner, arn, pipeline, params)
 }
 
@@ -135,14 +139,20 @@ func (o *runOptions) deployedARN(project, pipeline string) (arn string, err erro
 // checkLocalParameters refuses, before the run starts, parameters that
 // the deployed pipeline (the copy of the files apply deployed, in
 // workdir) does not take or that do not fit AWS's limits, with the
-// messages the daemon gives (compile.CheckRun).
-func (o *runOptions) checkLocalParameters(ctx context.Context, workdir, pipeline string, params map[string]any) error {
+// messages the daemon gives (compile.CheckRun). A run from another
+// run's step (origin not nil: that run's parameters) is checked with the
+// origin's parameters, params replacing them (compile.CheckRunFrom).
+func (o *runOptions) checkLocalParameters(ctx context.Context, workdir, pipeline string, params, origin map[string]any) error {
 	deployed, err := loadRepo(ctx, &globalOptions{repo: workdir})
 	if err != nil {
 		return fmt.Errorf("reading the deployed files in %s: %w", workdir, err)
 	}
-	declared, known := compile.DeclaredParameters(deployed.Documents, pipeline, o.env)
-	if problems := compile.CheckRun(declared, known, params); len(problems) > 0 {
+	spec := compile.RunDeclarations(compile.Input{Project: deployed.Project, Documents: deployed.Documents, Env: o.env}, pipeline)
+	problems := compile.CheckRun(spec, params)
+	if origin != nil {
+		problems = compile.CheckRunFrom(spec, origin, params)
+	}
+	if len(problems) > 0 {
 		return fmt.Errorf("the run was not started: %s", strings.Join(problems, "; "))
 	}
 	return nil

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,9 +55,41 @@ func (o *runOptions) startExecution(ctx context.Context, runner sluice.Runner, a
 	if !ok {
 		return "", errors.New("this backend cannot start a run from a step of another run")
 	}
-	origin := o.fromOrigin.origin
-	if !strings.Contains(origin, ":execution:") {
-		origin = strings.Replace(arn, ":stateMachine:", ":execution:", 1) + ":" + origin
+	return starter.StartFromOrigin(ctx, arn, name, input, o.originID(arn), o.fromOrigin.from)
+}
+
+// originID is the execution ID of --origin: as given when it is one,
+// else the run of that name of the state machine arn.
+func (o *runOptions) originID(arn string) string {
+	if origin := o.fromOrigin.origin; strings.Contains(origin, ":execution:") {
+		return origin
 	}
-	return starter.StartFromOrigin(ctx, arn, name, input, origin, o.fromOrigin.from)
+	return strings.Replace(arn, ":stateMachine:", ":execution:", 1) + ":" + o.fromOrigin.origin
+}
+
+// originParameters returns the parameters the --origin run started with,
+// (a run of pipeline, whose state machine is arn), which a run from its
+// step takes (those given with -p replacing them),
+// so that they are checked before the run starts; nil without --origin.
+// An origin that does not exist is an error naming it.
+func (o *runOptions) originParameters(ctx context.Context, runner sluice.Runner, pipeline, arn string) (map[string]any, error) {
+	if o.fromOrigin.origin == "" {
+		return nil, nil
+	}
+	e, err := runner.DescribeExecution(ctx, o.originID(arn))
+	if sluice.KindOf(err) == sluice.KindNotFound {
+		return nil, fmt.Errorf("--origin %s: the origin run %s of %s does not exist in %s", o.fromOrigin.origin, o.fromOrigin.origin, pipeline, o.env)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var in struct {
+		Parameters map[string]any `json:"parameters"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(e.Input))
+	dec.UseNumber()
+	if len(e.Input) > 0 && dec.Decode(&in) != nil {
+		return nil, nil // the run itself says what is wrong with its input
+	}
+	return in.Parameters, nil
 }
