@@ -58,7 +58,9 @@ func (w *envWorker) reconcileNow(ctx context.Context) error {
 // and returns its failure; busy held.
 func (w *envWorker) applyNow(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) outcome {
 	start := w.clock()
+	w.repo.begin()
 	o := w.apply(ctx, d, opts...)
+	w.repo.done(d.Snapshot)
 	w.record(start, o)
 	return o
 }
@@ -105,7 +107,13 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 	if upToDate, healthy := w.upToDate(revision); upToDate && !drift {
 		return outcome{success: healthy}
 	}
+	w.repo.begin()
+	var used *project.Snapshot
+	defer func() { w.repo.done(used) }()
 	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
+	if d != nil {
+		used = d.Snapshot
+	}
 	if err != nil {
 		w.retryDrift(drift)
 		return failed(revision, err)

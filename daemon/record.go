@@ -31,7 +31,7 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 			if !p.Held {
 				m, ok := drawn[doc]
 				if !ok {
-					m = mermaidOf(doc, d.Env)
+					m = w.repo.drawing(doc, d.Env)
 				}
 				p.Mermaid, mermaid[doc] = m, m
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/gitsource"
 	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/project"
@@ -42,6 +43,18 @@ type repoWatcher struct {
 	// errLog rate-limits the log of a poll failure that repeats.
 	errLog repeatLimit
 	envs   []*envWorker
+	// active counts the environments between the start of a reconcile
+	// (before loading) and its end; the snapshots they used wait in
+	// toRelease until none is active, then their pipelines' content is
+	// released (project.Snapshot.ReleasePipelines). Environments that
+	// reconcile together (at start, after a push) thus read each
+	// pipeline once, and none is read again until a compilation needs it.
+	active    int
+	toRelease []*project.Snapshot
+	// drawings are the pipelines' Mermaid graphs the environments
+	// share (see drawing), pruned to the documents of the snapshots
+	// released.
+	drawings map[drawingKey]string
 	// fetched is the commit last fetched per branch: a head that has
 	// not moved since is in the cache and is not fetched again.
 	fetched map[string]string
@@ -258,6 +271,39 @@ func (r *repoWatcher) load(ctx context.Context, commit string) (*project.Snapsho
 	r.loadMu.Lock()
 	defer r.loadMu.Unlock()
 	return r.loader.Load(ctx, src)
+}
+
+// begin marks an environment's reconcile as started.
+func (r *repoWatcher) begin() {
+	r.mu.Lock()
+	r.active++
+	r.mu.Unlock()
+}
+
+// done marks it finished, with the snapshot it used (nil when it loaded
+// none), and releases the content of the pipelines of every snapshot
+// used since no environment was active.
+func (r *repoWatcher) done(snap *project.Snapshot) {
+	r.mu.Lock()
+	r.active--
+	if snap != nil {
+		r.toRelease = append(r.toRelease, snap)
+	}
+	var release []*project.Snapshot
+	if r.active == 0 {
+		release, r.toRelease = r.toRelease, nil
+		docs := map[*dsl.Document]bool{}
+		for _, s := range release {
+			for _, d := range s.Documents {
+				docs[d] = true
+			}
+		}
+		r.keepDrawings(docs)
+	}
+	r.mu.Unlock()
+	for _, s := range release {
+		s.ReleasePipelines()
+	}
 }
 
 // jitter returns d give or take up to 5 %.

@@ -51,6 +51,7 @@ func TestRetainedPerPipeline(t *testing.T) {
 		t.Fatalf("%d resources, findings %v", len(d.Resources), d.Findings)
 	}
 	d.DropSpecs()
+	d.ReleaseDocuments()
 	after := live() // the desired set holds the snapshot, as the daemon's does
 	for _, r := range d.Resources {
 		if r.Spec != nil {

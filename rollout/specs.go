@@ -26,14 +26,9 @@ func (d *Desired) fillSpecs(need func(*sluice.Resource) bool) error {
 
 // DropSpecs forgets the specs and tags of d's resources but those of the
 // updates and replacements of the plans in keep (plans shown with their
-// notes, which compare specs), and releases the content of the
-// snapshot's pipelines (project.Snapshot.ReleasePipelines): a daemon keeps
-// d between reconciles, and specs and tags are compiled again, from the
-// pipelines' sources, when a plan or an apply needs them.
+// notes, which compare specs): a daemon keeps d between reconciles, and
+// specs and tags are compiled again when a plan or an apply needs them.
 func (d *Desired) DropSpecs(keep ...reconcile.Plan) {
-	if d.Snapshot != nil {
-		d.Snapshot.ReleasePipelines()
-	}
 	kept := map[sluice.ResourceID]bool{}
 	for _, p := range keep {
 		for _, c := range p.Changes {
@@ -46,6 +41,15 @@ func (d *Desired) DropSpecs(keep ...reconcile.Plan) {
 		if !kept[d.Resources[i].ID] {
 			d.Resources[i].Spec, d.Resources[i].Tags = nil, nil
 		}
+	}
+}
+
+// ReleaseDocuments releases the content of the snapshot's pipelines
+// (project.Snapshot.ReleasePipelines): the specs a later plan or apply
+// needs are then compiled from the pipelines' sources, read again.
+func (d *Desired) ReleaseDocuments() {
+	if d.Snapshot != nil {
+		d.Snapshot.ReleasePipelines()
 	}
 }
 
