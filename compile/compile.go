@@ -28,6 +28,13 @@ type Input struct {
 	// Cache, when set, keeps each pipeline's output between compilations
 	// so that only changed pipelines are compiled again.
 	Cache *Cache
+	// Release, when set, releases each pipeline document's content
+	// (dsl.Document.Release) once it is compiled: for a caller that
+	// compiles the documents for the last time (render; validate's last
+	// environment), whose peak then holds the pipelines not yet
+	// compiled and the output, not every pipeline's plain values and
+	// typed specs as well.
+	Release bool
 }
 
 // revisionSentinel stands for the revision while a spec is hashed, so a
@@ -124,6 +131,9 @@ func (c *compiler) pipelines(docs []*dsl.Document) []cacheEntry {
 			defer wg.Done()
 			for j := next.Add(1) - 1; j < int64(len(docs)); j = next.Add(1) - 1 {
 				results[j] = w.cachedPipeline(docs[j])
+				if c.in.Release {
+					docs[j].Release()
+				}
 			}
 		}()
 	}
