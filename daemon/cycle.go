@@ -58,9 +58,8 @@ func (w *envWorker) reconcileNow(ctx context.Context) error {
 // and returns its failure; busy held.
 func (w *envWorker) applyNow(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) outcome {
 	start := w.clock()
-	w.repo.begin()
 	o := w.apply(ctx, d, opts...)
-	w.repo.done(d.Snapshot)
+	w.repo.idle(d.Snapshot)
 	w.record(start, o)
 	return o
 }
@@ -108,12 +107,13 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 		return outcome{success: healthy}
 	}
 	w.repo.begin()
-	var used *project.Snapshot
-	defer func() { w.repo.done(used) }()
 	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
+	var used *project.Snapshot
 	if d != nil {
 		used = d.Snapshot
 	}
+	w.repo.compiled(used)
+	defer w.repo.idle(used)
 	if err != nil {
 		w.retryDrift(drift)
 		return failed(revision, err)

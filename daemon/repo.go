@@ -44,11 +44,12 @@ type repoWatcher struct {
 	errLog repeatLimit
 	envs   []*envWorker
 	// active counts the environments between the start of a reconcile
-	// (before loading) and its end; the snapshots they used wait in
-	// toRelease until none is active, then their pipelines' content is
-	// released (project.Snapshot.ReleasePipelines). Environments that
-	// reconcile together (at start, after a push) thus read each
-	// pipeline once, and none is read again until a compilation needs it.
+	// (before loading) and the end of its compilation; the snapshots
+	// they used wait in toRelease until none is active, then their
+	// pipelines' content is released (project.Snapshot.ReleasePipelines).
+	// Environments that reconcile together (at start, after a push) thus
+	// read each pipeline once, and the plans that follow do not hold
+	// every pipeline's content beside their own.
 	active    int
 	toRelease []*project.Snapshot
 	// drawings are the pipelines' Mermaid graphs the environments
@@ -273,19 +274,29 @@ func (r *repoWatcher) load(ctx context.Context, commit string) (*project.Snapsho
 	return r.loader.Load(ctx, src)
 }
 
-// begin marks an environment's reconcile as started.
+// begin marks an environment's compilation as started (before it
+// loads).
 func (r *repoWatcher) begin() {
 	r.mu.Lock()
 	r.active++
 	r.mu.Unlock()
 }
 
-// done marks it finished, with the snapshot it used (nil when it loaded
-// none), and releases the content of the pipelines of every snapshot
-// used since no environment was active.
-func (r *repoWatcher) done(snap *project.Snapshot) {
+// compiled marks it finished, with the snapshot it compiled (nil when
+// it loaded none), and releases what idle releases.
+func (r *repoWatcher) compiled(snap *project.Snapshot) {
 	r.mu.Lock()
 	r.active--
+	r.mu.Unlock()
+	r.idle(snap)
+}
+
+// idle releases the content of the pipelines of snap and of every
+// snapshot compiled since no environment was compiling, once none is:
+// after a compilation, and again after a plan or an apply, which may
+// have read pipelines again to compile their specs.
+func (r *repoWatcher) idle(snap *project.Snapshot) {
+	r.mu.Lock()
 	if snap != nil {
 		r.toRelease = append(r.toRelease, snap)
 	}
