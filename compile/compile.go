@@ -28,6 +28,18 @@ type Input struct {
 	// Cache, when set, keeps each pipeline's output between compilations
 	// so that only changed pipelines are compiled again.
 	Cache *Cache
+	// Release, when set, releases each pipeline document's content
+	// (dsl.Document.Release) once it is compiled: for a caller that
+	// compiles the documents for the last time (render; validate's last
+	// environment), whose peak then holds the pipelines not yet
+	// compiled and the output, not every pipeline's plain values and
+	// typed specs as well.
+	Release bool
+	// FindingsOnly, when set, is for a caller that wants the findings
+	// and not the resources (validate): resources come out without spec,
+	// tags or hash, and no spec is written but each state machine's
+	// definition, whose size Step Functions limits.
+	FindingsOnly bool
 }
 
 // revisionSentinel stands for the revision while a spec is hashed, so a
@@ -124,6 +136,9 @@ func (c *compiler) pipelines(docs []*dsl.Document) []cacheEntry {
 			defer wg.Done()
 			for j := next.Add(1) - 1; j < int64(len(docs)); j = next.Add(1) - 1 {
 				results[j] = w.cachedPipeline(docs[j])
+				if c.in.Release {
+					docs[j].Release()
+				}
 			}
 		}()
 	}
@@ -242,18 +257,20 @@ func resourceID(t sluice.ResourceType, name string) sluice.ResourceID {
 }
 
 // emit encodes a draft's spec canonically, hashes it with the revision
-// masked, then puts the revision in and records the resource.
+// masked, then puts the revision in and records the resource (without
+// spec or hash when only findings are wanted).
 func (c *compiler) emit(d draft) {
-	c.buf = writeJSON(c.buf[:0], d.spec)
-	hash := specHash(d.phys, c.buf, d.tags)
-	var spec []byte
-	if !c.in.Cache.withoutSpecs() {
-		spec = bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
-	}
 	id := resourceID(d.typ, d.name)
+	var hash string
+	var spec []byte
 	var tags map[string]string
-	if !c.in.Cache.withoutSpecs() {
-		tags = c.tags(d.tags, id, hash)
+	if !c.in.FindingsOnly {
+		c.buf = writeJSON(c.buf[:0], d.spec)
+		hash = specHash(d.phys, c.buf, d.tags)
+		if !c.in.Cache.withoutSpecs() {
+			spec = bytes.ReplaceAll(c.buf, []byte(revisionSentinel), c.revisionJSON())
+			tags = c.tags(d.tags, id, hash)
+		}
 	}
 	deletion := sluice.DeletionDelete
 	if d.retain {

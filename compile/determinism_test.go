@@ -53,7 +53,7 @@ func TestRevisionMasked(t *testing.T) {
 	changed := readRepo(t, "testdata/kinds.yaml")
 	for _, d := range changed.docs {
 		if d.Kind == "Pipeline" {
-			d.Value["spec"].(map[string]any)["env"].(map[string]any)["LOG_LEVEL"] = "debug"
+			d.Value()["spec"].(map[string]any)["env"].(map[string]any)["LOG_LEVEL"] = "debug"
 		}
 	}
 	c, _ := changed.compile("dev", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")

@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -238,6 +239,11 @@ func TestCompileErrors(t *testing.T) {
 				env = "dev"
 			}
 			res, diags := r.compile(env, "r")
+			// validate compiles for the findings only: the same ones.
+			_, only := compile.Compile(compile.Input{Project: r.project, Documents: r.docs, Env: env, Revision: "r", FindingsOnly: true})
+			if !reflect.DeepEqual(only, diags) {
+				t.Errorf("findings only:\n%v\nwant:\n%v", only, diags)
+			}
 			got := make([]string, len(diags))
 			for i, d := range diags {
 				got[i] = fmt.Sprintf("%d:%d %s", d.Pos.Line, d.Pos.Column, d.Code)

@@ -39,7 +39,7 @@ func (l *locator) step(name string, rest []string) sluice.Position {
 			}
 		}
 	}
-	spec, _ := l.doc.Value["spec"].(map[string]any)
+	spec, _ := l.doc.Value()["spec"].(map[string]any)
 	if j := namedIndex(spec["steps"], name); j >= 0 {
 		return l.doc.Locate(append([]string{"spec", "steps", strconv.Itoa(j)}, rest...)...)
 	}
@@ -68,7 +68,7 @@ func (l *locator) keyTag(path ...string) string {
 			}
 		}
 	}
-	spec, _ := l.doc.Value["spec"].(map[string]any)
+	spec, _ := l.doc.Value()["spec"].(map[string]any)
 	if j := namedIndex(spec["steps"], name); j >= 0 {
 		return l.doc.KeyTag(append([]string{"spec", "steps", strconv.Itoa(j)}, rest...)...)
 	}

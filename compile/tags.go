@@ -25,7 +25,7 @@ func (c *compiler) userTags(d *dsl.Document, specTags map[string]string) (tags m
 	for k, v := range c.spec.Tags {
 		tags[k] = v
 	}
-	if meta, ok := d.Value["metadata"].(map[string]any); ok {
+	if meta, ok := d.Value()["metadata"].(map[string]any); ok {
 		labels, _ := meta["labels"].(map[string]any)
 		for k, v := range labels {
 			if s, ok := v.(string); ok {

@@ -59,6 +59,7 @@ func (w *envWorker) reconcileNow(ctx context.Context) error {
 func (w *envWorker) applyNow(ctx context.Context, d *rollout.Desired, opts ...rollout.ApplyOption) outcome {
 	start := w.clock()
 	o := w.apply(ctx, d, opts...)
+	w.repo.idle(d.Snapshot)
 	w.record(start, o)
 	return o
 }
@@ -105,7 +106,14 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 	if upToDate, healthy := w.upToDate(revision); upToDate && !drift {
 		return outcome{success: healthy}
 	}
+	w.repo.begin()
 	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
+	var used *project.Snapshot
+	if d != nil {
+		used = d.Snapshot
+	}
+	w.repo.compiled(used)
+	defer w.repo.idle(used)
 	if err != nil {
 		w.retryDrift(drift)
 		return failed(revision, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluice-dev/sluice/compile"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/statestore"
@@ -66,7 +67,12 @@ type envWorker struct {
 	// savedSuccess is when a success was last saved in the store.
 	savedSuccess time.Time
 	desired      *rollout.Desired
-	runs         map[string]runRecord
+	// mermaid is each listed pipeline's graph, by document: a document
+	// is the same for an unchanged file, and its content is released
+	// between reconciles, so an unchanged pipeline is not read again to
+	// be drawn.
+	mermaid map[*dsl.Document]string
+	runs    map[string]runRecord
 	// loaded is set when the status came from a previous worker, so
 	// the store's meta need not be read.
 	loaded bool

@@ -17,6 +17,10 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 	holds := d.Holds()
 	var pipelines []Pipeline
 	listed := map[string]bool{}
+	w.mu.Lock()
+	drawn := w.mermaid
+	w.mu.Unlock()
+	mermaid := make(map[*dsl.Document]string, len(drawn))
 	if d.Snapshot != nil {
 		for _, doc := range d.Snapshot.Documents {
 			if doc.Kind != dsl.KindPipeline {
@@ -25,7 +29,11 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 			p := Pipeline{Name: doc.Name, Source: doc.File, Revision: d.Revision}
 			p.Finding, p.Held = holdOf(holds, doc.ID(), doc.File)
 			if !p.Held {
-				p.Mermaid = mermaidOf(doc, d.Env)
+				m, ok := drawn[doc]
+				if !ok {
+					m = w.repo.drawing(doc, d.Env)
+				}
+				p.Mermaid, mermaid[doc] = m, m
 			}
 			pipelines = append(pipelines, p)
 			listed[doc.ID()] = true
@@ -34,6 +42,7 @@ func (w *envWorker) setDesired(d *rollout.Desired) {
 	pipelines = append(pipelines, w.heldPipelines(d, holds, listed)...)
 	w.mu.Lock()
 	w.desired = d
+	w.mermaid = mermaid
 	w.status.Pipelines = pipelines
 	w.status.Held = nil
 	if len(holds) > 0 {

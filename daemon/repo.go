@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/gitsource"
 	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/project"
@@ -42,6 +43,19 @@ type repoWatcher struct {
 	// errLog rate-limits the log of a poll failure that repeats.
 	errLog repeatLimit
 	envs   []*envWorker
+	// active counts the environments between the start of a reconcile
+	// (before loading) and the end of its compilation; the snapshots
+	// they used wait in toRelease until none is active, then their
+	// pipelines' content is released (project.Snapshot.ReleasePipelines).
+	// Environments that reconcile together (at start, after a push) thus
+	// read each pipeline once, and the plans that follow do not hold
+	// every pipeline's content beside their own.
+	active    int
+	toRelease []*project.Snapshot
+	// drawings are the pipelines' Mermaid graphs the environments
+	// share (see drawing), pruned to the documents of the snapshots
+	// released.
+	drawings map[drawingKey]string
 	// fetched is the commit last fetched per branch: a head that has
 	// not moved since is in the cache and is not fetched again.
 	fetched map[string]string
@@ -258,6 +272,49 @@ func (r *repoWatcher) load(ctx context.Context, commit string) (*project.Snapsho
 	r.loadMu.Lock()
 	defer r.loadMu.Unlock()
 	return r.loader.Load(ctx, src)
+}
+
+// begin marks an environment's compilation as started (before it
+// loads).
+func (r *repoWatcher) begin() {
+	r.mu.Lock()
+	r.active++
+	r.mu.Unlock()
+}
+
+// compiled marks it finished, with the snapshot it compiled (nil when
+// it loaded none), and releases what idle releases.
+func (r *repoWatcher) compiled(snap *project.Snapshot) {
+	r.mu.Lock()
+	r.active--
+	r.mu.Unlock()
+	r.idle(snap)
+}
+
+// idle releases the content of the pipelines of snap and of every
+// snapshot compiled since no environment was compiling, once none is:
+// after a compilation, and again after a plan or an apply, which may
+// have read pipelines again to compile their specs.
+func (r *repoWatcher) idle(snap *project.Snapshot) {
+	r.mu.Lock()
+	if snap != nil {
+		r.toRelease = append(r.toRelease, snap)
+	}
+	var release []*project.Snapshot
+	if r.active == 0 {
+		release, r.toRelease = r.toRelease, nil
+		docs := map[*dsl.Document]bool{}
+		for _, s := range release {
+			for _, d := range s.Documents {
+				docs[d] = true
+			}
+		}
+		r.keepDrawings(docs)
+	}
+	r.mu.Unlock()
+	for _, s := range release {
+		s.ReleasePipelines()
+	}
 }
 
 // jitter returns d give or take up to 5 %.

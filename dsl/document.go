@@ -15,7 +15,9 @@ import (
 // plain values, and the YAML node tree kept to locate any part of it. The
 // tree may be released (ReleaseTree) once a document has been checked: it
 // is then built again from the file's source, once, the first time a
-// position is asked for.
+// position is asked for. Its content (plain values, typed specs) may be
+// released too (Release) once it has been compiled: it is then read again
+// from the source the first time it is asked for.
 type Document struct {
 	File       string
 	APIVersion string
@@ -23,15 +25,28 @@ type Document struct {
 	Name       string
 	// Index is the document's place in its file, from 0.
 	Index int
-	// Value is the whole document as plain values.
-	Value map[string]any
+	// content is what the document says; nil once released.
+	content atomic.Pointer[content]
 	// node is the document's root node; nil once released.
 	node atomic.Pointer[yaml.Node]
 	// src is the file's source and srcIndex the document's place among
-	// its non-empty documents, to build node again.
+	// its non-empty documents, to build node and content again.
 	src      *source
 	srcIndex int
-	typed    typedCache
+	// overrideEnvs are the keys under environments, sorted, and
+	// overridden those whose override is a mapping: what merging needs to
+	// know without reading the content.
+	overrideEnvs []string
+	overridden   map[string]bool
+	// pinned is set when the content was changed in memory (a template
+	// expanded): it cannot be read again from the source, so it is kept.
+	pinned atomic.Bool
+}
+
+// content is a document's plain values and what is derived from them.
+type content struct {
+	value map[string]any
+	typed typedCache
 
 	overridesOnce sync.Once
 	overrides     map[string]map[string]any
@@ -43,10 +58,75 @@ func (d *Document) ID() string { return d.Kind + "/" + d.Name }
 // Pos returns the position of the document's first key.
 func (d *Document) Pos() sluice.Position { return nodePos(d.File, d.root()) }
 
-// source is a file's content, shared by its documents.
+// source is a file's content, shared by its documents, and the alias
+// budget it was read with.
 type source struct {
-	mu   sync.Mutex
-	data []byte
+	mu     sync.Mutex
+	data   []byte
+	budget int
+}
+
+// Value returns the whole document as plain values. The map is shared:
+// callers must not modify it (SetSpec replaces the spec).
+func (d *Document) Value() map[string]any { return d.read().value }
+
+// read returns the document's content, reading it again from the source
+// when it was released.
+func (d *Document) read() *content {
+	if c := d.content.Load(); c != nil {
+		return c
+	}
+	if d.src == nil {
+		c := &content{value: map[string]any{}}
+		d.content.CompareAndSwap(nil, c)
+		return d.content.Load()
+	}
+	d.src.mu.Lock()
+	defer d.src.mu.Unlock()
+	if c := d.content.Load(); c != nil {
+		return c
+	}
+	c := &content{}
+	nodes, diag := splitDocuments(d.File, d.src.data)
+	if diag == nil && d.srcIndex < len(nodes) {
+		budget := d.src.budget
+		conv := converter{path: d.File, budget: &budget}
+		c.value, _ = conv.value(nodes[d.srcIndex].Content[0], false).(map[string]any)
+	}
+	// The source was read once; it cannot fail now. Should it, the
+	// document reads as empty and fails its checks.
+	if c.value == nil {
+		c.value = map[string]any{}
+	}
+	d.content.Store(c)
+	return c
+}
+
+// Release drops the document's content (plain values, typed specs,
+// overrides) and node tree, which are read again from the file's source
+// the first time they are asked for: a daemon keeps only what it needs
+// between reconciles. A document whose content was changed in memory
+// (SetSpec) keeps it. Release is safe while other goroutines read the
+// document: they go on with what they hold.
+func (d *Document) Release() {
+	if d.src == nil || d.pinned.Load() {
+		return
+	}
+	d.content.Store(nil)
+	d.node.Store(nil)
+}
+
+// InMemory reports whether the document's content is held (not released,
+// or read again since).
+func (d *Document) InMemory() bool { return d.content.Load() != nil }
+
+// SetSpec replaces the document's spec (a template expanded into it). The
+// document's content is then kept: Release no longer drops it. It must
+// be called before the document is shared.
+func (d *Document) SetSpec(spec any) {
+	d.pinned.Store(true)
+	c := d.read()
+	c.value["spec"] = spec
 }
 
 // ReleaseTree drops the document's YAML node tree, most of the memory a
@@ -85,19 +165,25 @@ func (d *Document) root() *yaml.Node {
 
 // Spec returns the document's spec as plain values, nil when absent.
 func (d *Document) Spec() map[string]any {
-	m, _ := d.Value["spec"].(map[string]any)
+	m, _ := d.Value()["spec"].(map[string]any)
 	return m
 }
 
 // Overrides returns the per-environment overrides, keyed by environment.
 // The map is made once and shared: callers must not modify it.
-func (d *Document) Overrides() map[string]map[string]any {
-	d.overridesOnce.Do(func() { d.overrides = d.readOverrides() })
-	return d.overrides
+func (d *Document) Overrides() map[string]map[string]any { return d.read().overridesByEnv() }
+
+func (c *content) overridesByEnv() map[string]map[string]any {
+	c.overridesOnce.Do(func() { c.overrides = readOverrides(c.value) })
+	return c.overrides
 }
 
-func (d *Document) readOverrides() map[string]map[string]any {
-	raw, _ := d.Value["environments"].(map[string]any)
+// HasOverride reports whether the document overrides env with a mapping,
+// without reading its content.
+func (d *Document) HasOverride(env string) bool { return d.overridden[env] }
+
+func readOverrides(value map[string]any) map[string]map[string]any {
+	raw, _ := value["environments"].(map[string]any)
 	if len(raw) == 0 {
 		return nil
 	}
@@ -111,14 +197,25 @@ func (d *Document) readOverrides() map[string]map[string]any {
 }
 
 // OverrideEnvs returns the environments the document overrides, sorted.
-func (d *Document) OverrideEnvs() []string {
-	raw, _ := d.Value["environments"].(map[string]any)
-	envs := make([]string, 0, len(raw))
-	for env := range raw {
-		envs = append(envs, env)
+// The slice is shared: callers must not modify it.
+func (d *Document) OverrideEnvs() []string { return d.overrideEnvs }
+
+// readOverrideEnvs records which environments the document names under
+// environments, so that merging can be planned without its content.
+func (d *Document) readOverrideEnvs(value map[string]any) {
+	raw, _ := value["environments"].(map[string]any)
+	if len(raw) == 0 {
+		return
 	}
-	sort.Strings(envs)
-	return envs
+	d.overrideEnvs = make([]string, 0, len(raw))
+	d.overridden = make(map[string]bool, len(raw))
+	for env, v := range raw {
+		d.overrideEnvs = append(d.overrideEnvs, env)
+		if _, ok := v.(map[string]any); ok {
+			d.overridden[env] = true
+		}
+	}
+	sort.Strings(d.overrideEnvs)
 }
 
 // newDocument reads the identity of one document node. A document whose
@@ -135,7 +232,9 @@ func newDocument(path string, n *yaml.Node, budget *int, src *source, index int)
 	if len(c.diags) > 0 {
 		return nil, c.diags
 	}
-	d := &Document{File: path, Value: value, src: src, srcIndex: index}
+	d := &Document{File: path, src: src, srcIndex: index}
+	d.content.Store(&content{value: value})
+	d.readOverrideEnvs(value)
 	d.node.Store(root)
 	if diag := d.identify(); diag != nil {
 		return nil, sluice.Diagnostics{*diag}
@@ -144,7 +243,8 @@ func newDocument(path string, n *yaml.Node, budget *int, src *source, index int)
 }
 
 func (d *Document) identify() *sluice.Diagnostic {
-	av, ok := d.Value["apiVersion"].(string)
+	value := d.Value()
+	av, ok := value["apiVersion"].(string)
 	if !ok {
 		diag := sluice.Errorf(d.Locate("apiVersion"), "document.api-version",
 			"document needs apiVersion: %s", APIVersion)
@@ -155,7 +255,7 @@ func (d *Document) identify() *sluice.Diagnostic {
 			"unknown apiVersion %q; this version of Sluice reads %s", av, APIVersion)
 		return &diag
 	}
-	kind, ok := d.Value["kind"].(string)
+	kind, ok := value["kind"].(string)
 	if !ok {
 		diag := sluice.Errorf(d.Locate("kind"), "document.kind",
 			"document needs a kind, one of %s", joinOr(Kinds()))
@@ -167,7 +267,7 @@ func (d *Document) identify() *sluice.Diagnostic {
 		return &diag
 	}
 	d.APIVersion, d.Kind = av, kind
-	if meta, ok := d.Value["metadata"].(map[string]any); ok {
+	if meta, ok := value["metadata"].(map[string]any); ok {
 		d.Name, _ = meta["name"].(string)
 	}
 	return nil

@@ -16,17 +16,20 @@ import (
 // rules) merges item by item on that name, new names appended, so an
 // override can change one step without repeating the others. Other lists
 // are replaced, and a null value removes a key.
-func (d *Document) Merged(env string) map[string]any {
-	out := make(map[string]any, len(d.Value))
-	for k, v := range d.Value {
+func (d *Document) Merged(env string) map[string]any { return d.mergedFrom(d.read(), env) }
+
+// mergedFrom is Merged on the content c, read once by the caller.
+func (d *Document) mergedFrom(c *content, env string) map[string]any {
+	out := make(map[string]any, len(c.value))
+	for k, v := range c.value {
 		if k != "environments" {
 			out[k] = v
 		}
 	}
-	patch, ok := d.Overrides()[env]
-	if !ok {
+	if !d.overridden[env] {
 		return out
 	}
+	patch := c.overridesByEnv()[env]
 	spec, _ := out["spec"].(map[string]any)
 	out["spec"] = mergeValue(spec, patch)
 	return out

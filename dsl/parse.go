@@ -63,7 +63,7 @@ func ParseFile(path string, data []byte, lim Limits) (*File, sluice.Diagnostics)
 	if budget <= 0 {
 		budget = DefaultLimits().MaxAliasValues
 	}
-	src := &source{data: bytes.Clone(data)}
+	src := &source{data: bytes.Clone(data), budget: budget}
 	for i, n := range nodes {
 		doc, ds := newDocument(path, n, &budget, src, i)
 		diags = append(diags, ds...)

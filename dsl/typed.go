@@ -18,7 +18,7 @@ type typedPipeline struct {
 // mergeKey is the environment whose merged spec equals env's: env itself
 // when the document overrides it, else "" (the spec as written).
 func (d *Document) mergeKey(env string) string {
-	if _, ok := d.Overrides()[env]; ok {
+	if d.overridden[env] {
 		return env
 	}
 	return ""
@@ -30,19 +30,20 @@ func (d *Document) mergeKey(env string) string {
 // a schema-valid document never does.
 func (d *Document) PipelineSpec(env string) (*PipelineSpec, error) {
 	key := d.mergeKey(env)
-	d.typed.mu.Lock()
-	defer d.typed.mu.Unlock()
-	if r, ok := d.typed.pipelines[key]; ok {
+	c := d.read()
+	c.typed.mu.Lock()
+	defer c.typed.mu.Unlock()
+	if r, ok := c.typed.pipelines[key]; ok {
 		return r.spec, r.err
 	}
 	spec := &PipelineSpec{}
-	err := Decode(d.Merged(key)["spec"], spec)
+	err := Decode(d.mergedFrom(c, key)["spec"], spec)
 	if err != nil {
 		spec = nil
 	}
-	if d.typed.pipelines == nil {
-		d.typed.pipelines = make(map[string]typedPipeline)
+	if c.typed.pipelines == nil {
+		c.typed.pipelines = make(map[string]typedPipeline)
 	}
-	d.typed.pipelines[key] = typedPipeline{spec: spec, err: err}
+	c.typed.pipelines[key] = typedPipeline{spec: spec, err: err}
 	return spec, err
 }

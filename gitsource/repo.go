@@ -10,11 +10,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -126,18 +129,26 @@ func validBranches(branches []string) error {
 	return nil
 }
 
+// objectCacheSize bounds go-git's cache of decoded objects. Its default
+// (96 MiB) kept every blob the loader had read (5.5 MB at 1,000
+// pipelines) for the daemon's lifetime, though the loader keeps its own
+// copy of each file and reads a blob only when the file changed; trees,
+// read on every load, still fit.
+const objectCacheSize = 1 * cache.MiByte
+
 // openCache opens the bare repository at dir, creating it when dir is
 // missing or empty.
 func openCache(ctx context.Context, dir string) (*git.Repository, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	repo, err := git.PlainOpen(dir)
+	st := filesystem.NewStorage(osfs.New(dir), cache.NewObjectLRU(objectCacheSize))
+	repo, err := git.Open(st, nil)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, err
 		}
-		repo, err = git.PlainInit(dir, true)
+		repo, err = git.Init(st, nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("git cache %s: %w", dir, err)

@@ -59,7 +59,7 @@ func addedSteps(doc *dsl.Document, env string) map[string]bool {
 // ownStepNames returns the names of the steps the document itself
 // declares, in order.
 func ownStepNames(doc *dsl.Document) []string {
-	spec, _ := doc.Value["spec"].(map[string]any)
+	spec, _ := doc.Value()["spec"].(map[string]any)
 	items, _ := spec["steps"].([]any)
 	out := make([]string, 0, len(items))
 	for _, item := range items {

@@ -13,6 +13,14 @@ type fileResult struct {
 	docs   []*dsl.Document
 	diags  sluice.Diagnostics
 	broken bool
+	// refs are the references of the file's pipelines, for crossCheck.
+	refs []docRefs
+}
+
+// docRefs are the references of one pipeline document.
+type docRefs struct {
+	doc  *dsl.Document
+	refs []pipelineRefs
 }
 
 // resultCache maps (path, content hash) to the file's result, for one

@@ -17,7 +17,11 @@ func (l *Loader) checkFile(path string, data []byte, envs []string) fileResult {
 	}
 	r := fileResult{docs: f.Documents}
 	for _, doc := range f.Documents {
-		r.diags = append(r.diags, l.checkDocument(doc, envs)...)
+		diags, refs := l.checkDocument(doc, envs)
+		r.diags = append(r.diags, diags...)
+		if len(refs) > 0 {
+			r.refs = append(r.refs, docRefs{doc: doc, refs: refs})
+		}
 	}
 	// The node trees are most of a loaded document's memory and are
 	// needed only to place a finding: a later one (a cross-document
@@ -28,26 +32,33 @@ func (l *Loader) checkFile(path string, data []byte, envs []string) fileResult {
 	return r
 }
 
-func (l *Loader) checkDocument(doc *dsl.Document, envs []string) sluice.Diagnostics {
+// checkDocument checks doc in each of its merged forms and returns its
+// findings and, for a pipeline, the references of each form without
+// findings (for crossCheck).
+func (l *Loader) checkDocument(doc *dsl.Document, envs []string) (sluice.Diagnostics, []pipelineRefs) {
 	if doc.Kind == dsl.KindProject {
 		return sluice.Diagnostics{docError(doc, "", doc.Locate("kind"), "project.misplaced",
-			"a Project document belongs in %s at the repository root, not here", dsl.ProjectFile)}
+			"a Project document belongs in %s at the repository root, not here", dsl.ProjectFile)}, nil
 	}
 	diags := checkOverrideNames(doc, envs)
 	if doc.Kind == dsl.KindPipeline {
 		if d := expandTemplate(doc); d != nil {
-			return append(diags, *d)
+			return append(diags, *d), nil
 		}
 	}
+	var refs []pipelineRefs
 	for _, group := range mergeGroups(doc, envs) {
 		merged := doc.Merged(group.key)
 		ds := l.opts.Validator.Validate(doc, group.key, merged)
 		if len(ds) == 0 && doc.Kind == dsl.KindPipeline {
 			ds = checkPipeline(doc, group.key, merged)
+			if r, ok := readRefs(doc, group.key); ok && len(ds) == 0 {
+				refs = append(refs, r)
+			}
 		}
 		diags = append(diags, group.attribute(ds)...)
 	}
-	return diags
+	return diags, refs
 }
 
 // mergeGroup is a set of environments in which a document merges to the
@@ -61,14 +72,13 @@ type mergeGroup struct {
 // mergeGroups returns the distinct merged forms of doc across envs, so
 // each is checked once.
 func mergeGroups(doc *dsl.Document, envs []string) []mergeGroup {
-	overrides := doc.Overrides()
-	if len(overrides) == 0 {
+	if len(doc.OverrideEnvs()) == 0 {
 		return []mergeGroup{{key: ""}}
 	}
 	base := mergeGroup{key: ""}
 	var out []mergeGroup
 	for _, env := range envs {
-		if _, ok := overrides[env]; ok {
+		if doc.HasOverride(env) {
 			out = append(out, mergeGroup{key: env, envs: []string{env}})
 		} else {
 			base.envs = append(base.envs, env)
@@ -99,7 +109,7 @@ func (g mergeGroup) attribute(ds sluice.Diagnostics) sluice.Diagnostics {
 // checkOverrideNames reports overrides for environments the project does
 // not declare, and overrides that are not mappings.
 func checkOverrideNames(doc *dsl.Document, envs []string) sluice.Diagnostics {
-	raw, ok := doc.Value["environments"]
+	raw, ok := doc.Value()["environments"]
 	if !ok {
 		return nil
 	}

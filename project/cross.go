@@ -8,7 +8,7 @@ import (
 // crossCheck runs the checks that need the whole repository: one document
 // per Kind/name, and references from pipelines to the stores and compute
 // environments they use.
-func crossCheck(snap *Snapshot) sluice.Diagnostics {
+func crossCheck(snap *Snapshot, refs map[*dsl.Document][]pipelineRefs) sluice.Diagnostics {
 	diags := checkDuplicates(snap.Documents)
 	names := make(map[string][]string)
 	for _, d := range snap.Documents {
@@ -18,9 +18,17 @@ func crossCheck(snap *Snapshot) sluice.Diagnostics {
 		if d.Kind != dsl.KindPipeline {
 			continue
 		}
+		known, ok := refs[d]
 		for _, g := range mergeGroups(d, snap.Spec.Environments) {
-			if !snap.isInvalidNow(d.ID(), g.key, diags) {
-				diags = append(diags, g.attribute(checkRefs(snap, d, g.key, names))...)
+			if snap.isInvalidNow(d.ID(), g.key, diags) {
+				continue
+			}
+			r, found := findRefs(known, g.key)
+			if !ok || !found {
+				r, found = readRefs(d, g.key)
+			}
+			if found {
+				diags = append(diags, g.attribute(checkRefs(snap, d, g.key, r, names))...)
 			}
 		}
 	}
@@ -58,15 +66,52 @@ func checkDuplicates(docs []*dsl.Document) sluice.Diagnostics {
 	return diags
 }
 
-// checkRefs checks that the artifact store and compute environments a
-// pipeline names in env exist, falling back to the project defaults. It
-// reads the memoised typed spec; positions are looked up only for
-// findings.
-func checkRefs(snap *Snapshot, d *dsl.Document, env string, names map[string][]string) sluice.Diagnostics {
-	spec, err := d.PipelineSpec(env)
+// pipelineRefs are the names of documents a pipeline refers to in one of
+// its merged forms (key as in mergeGroup): read once, when its file is
+// checked, and kept with the file's result, so that a load in which the
+// file did not change checks them without reading the pipeline again.
+type pipelineRefs struct {
+	key           string
+	artifactStore string
+	compute       string
+	// stepCompute is each step's compute environment, "" when it names
+	// none, by step index.
+	stepCompute []string
+}
+
+// readRefs reads the references of d as merged for key from its typed
+// spec; found is false when the spec does not read (a finding the
+// per-document checks report).
+func readRefs(d *dsl.Document, key string) (pipelineRefs, bool) {
+	spec, err := d.PipelineSpec(key)
 	if err != nil {
-		return nil // reported by the per-document checks
+		return pipelineRefs{}, false
 	}
+	r := pipelineRefs{key: key, artifactStore: spec.ArtifactStore, compute: spec.Compute}
+	for i, st := range spec.Steps {
+		if st.Compute != "" {
+			if r.stepCompute == nil {
+				r.stepCompute = make([]string, len(spec.Steps))
+			}
+			r.stepCompute[i] = st.Compute
+		}
+	}
+	return r, true
+}
+
+func findRefs(list []pipelineRefs, key string) (pipelineRefs, bool) {
+	for _, r := range list {
+		if r.key == key {
+			return r, true
+		}
+	}
+	return pipelineRefs{}, false
+}
+
+// checkRefs checks that the artifact store and compute environments a
+// pipeline names in env exist, falling back to the project defaults.
+// Positions are looked up only for findings.
+func checkRefs(snap *Snapshot, d *dsl.Document, env string, refs pipelineRefs, names map[string][]string) sluice.Diagnostics {
 	defaults := snap.Spec.Defaults
 	var diags sluice.Diagnostics
 	check := func(kind, field, own, fallback string, path ...string) {
@@ -85,11 +130,11 @@ func checkRefs(snap *Snapshot, d *dsl.Document, env string, names map[string][]s
 				"no %s named %q%s; known: %v", kind, name, dsl.DidYouMean(name, names[kind]), names[kind]))
 		}
 	}
-	check(dsl.KindArtifactStore, "artifactStore", spec.ArtifactStore, defaults.ArtifactStore, "artifactStore")
-	check(dsl.KindComputeEnvironment, "compute", spec.Compute, defaults.Compute, "compute")
-	for i, st := range spec.Steps {
-		if st.Compute != "" {
-			check(dsl.KindComputeEnvironment, "compute", st.Compute, "", "steps", itoa(i), "compute")
+	check(dsl.KindArtifactStore, "artifactStore", refs.artifactStore, defaults.ArtifactStore, "artifactStore")
+	check(dsl.KindComputeEnvironment, "compute", refs.compute, defaults.Compute, "compute")
+	for i, name := range refs.stepCompute {
+		if name != "" {
+			check(dsl.KindComputeEnvironment, "compute", name, "", "steps", itoa(i), "compute")
 		}
 	}
 	return diags

@@ -72,14 +72,18 @@ func (l *Loader) Load(ctx context.Context, src Source) (*Snapshot, error) {
 		return nil, err
 	}
 	l.cache.sweep()
+	refs := make(map[*dsl.Document][]pipelineRefs, len(results))
 	for i, r := range results {
+		for _, dr := range r.refs {
+			refs[dr.doc] = dr.refs
+		}
 		snap.Documents = append(snap.Documents, r.docs...)
 		snap.Diagnostics = append(snap.Diagnostics, r.diags...)
 		if r.broken {
 			snap.BrokenFiles = append(snap.BrokenFiles, entries[i].Path)
 		}
 	}
-	snap.Diagnostics = append(snap.Diagnostics, crossCheck(snap)...)
+	snap.Diagnostics = append(snap.Diagnostics, crossCheck(snap, refs)...)
 	return snap.finish(), nil
 }
 

@@ -29,6 +29,18 @@ type Snapshot struct {
 	Diagnostics sluice.Diagnostics
 }
 
+// ReleasePipelines releases the content of every pipeline document
+// (dsl.Document.Release): a daemon that keeps the snapshot between
+// reconciles keeps each pipeline's source, identity and findings, and its
+// content is read again from the source when a compilation needs it.
+func (s *Snapshot) ReleasePipelines() {
+	for _, d := range s.Documents {
+		if d.Kind == dsl.KindPipeline {
+			d.Release()
+		}
+	}
+}
+
 // Environments returns the environments the project declares.
 func (s *Snapshot) Environments() []string { return s.Spec.Environments }
 

@@ -30,7 +30,7 @@ func expandTemplate(doc *dsl.Document) *sluice.Diagnostic {
 			own[k] = v
 		}
 	}
-	doc.Value["spec"] = dsl.MergePatch(base, own)
+	doc.SetSpec(dsl.MergePatch(base, own))
 	return nil
 }
 

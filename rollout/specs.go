@@ -44,6 +44,15 @@ func (d *Desired) DropSpecs(keep ...reconcile.Plan) {
 	}
 }
 
+// ReleaseDocuments releases the content of the snapshot's pipelines
+// (project.Snapshot.ReleasePipelines): the specs a later plan or apply
+// needs are then compiled from the pipelines' sources, read again.
+func (d *Desired) ReleaseDocuments() {
+	if d.Snapshot != nil {
+		d.Snapshot.ReleasePipelines()
+	}
+}
+
 // computePlan plans p, first compiling the specs of the desired
 // resources whose hash differs from the one last applied, then, if the
 // plan changes an applied resource whose spec is still missing, that

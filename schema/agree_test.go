@@ -26,7 +26,7 @@ func TestQuickCheckAgrees(t *testing.T) {
 	checked := 0
 	for _, path := range files {
 		for _, doc := range MustParse(t, path, readFile(t, path)).Documents {
-			values := []map[string]any{doc.Value}
+			values := []map[string]any{doc.Value()}
 			for _, env := range doc.OverrideEnvs() {
 				values = append(values, doc.Merged(env))
 			}

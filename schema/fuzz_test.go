@@ -36,7 +36,7 @@ func FuzzValidate(f *testing.F) {
 func fuzzDocument(t *testing.T, v *schema.Validator, doc *dsl.Document) {
 	envs := append([]string{""}, doc.OverrideEnvs()...)
 	for _, env := range envs {
-		value := doc.Value
+		value := doc.Value()
 		if env != "" {
 			value = doc.Merged(env)
 		}

@@ -25,7 +25,7 @@ func TestSecretValueNotEchoed(t *testing.T) {
 				src += "  steps: [{name: a}]\n"
 			}
 			doc := MustParse(t, "p.yaml", []byte(src)).Documents[0]
-			diags := v.Validate(doc, "", doc.Value)
+			diags := v.Validate(doc, "", doc.Value())
 			if len(diags) == 0 || diags[0].Code != tt.code {
 				t.Fatalf("findings %v, want %s", diags, tt.code)
 			}
@@ -41,7 +41,7 @@ func TestSecretValueNotEchoed(t *testing.T) {
 	}
 	// A value that is no secret is still quoted, as a hint.
 	doc := MustParse(t, "p.yaml", []byte("apiVersion: sluice.dev/v1\nkind: Pipeline\nmetadata: {name: p}\nspec:\n  timeout: tenminutes\n  steps: [{name: a}]\n")).Documents[0]
-	if diags := v.Validate(doc, "", doc.Value); len(diags) == 0 || !strings.Contains(diags[0].Message, `"tenminutes"`) {
+	if diags := v.Validate(doc, "", doc.Value()); len(diags) == 0 || !strings.Contains(diags[0].Message, `"tenminutes"`) {
 		t.Errorf("findings %v, want the bad duration quoted", diags)
 	}
 }

@@ -100,8 +100,8 @@ func TestBundleAgrees(t *testing.T) {
 	files := append(fixtures(t, "valid"), fixtures(t, "invalid")...)
 	for _, path := range files {
 		for _, doc := range MustParse(t, path, readFile(t, path)).Documents {
-			ours := len(v.Validate(doc, "", doc.Value)) == 0
-			editors := bundle.Validate(doc.Value) == nil
+			ours := len(v.Validate(doc, "", doc.Value())) == 0
+			editors := bundle.Validate(doc.Value()) == nil
 			if ours != editors {
 				t.Errorf("%s %s: validator says valid=%v, bundle says valid=%v", path, doc.ID(), ours, editors)
 			}

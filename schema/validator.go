@@ -109,7 +109,7 @@ func (v *Validator) Validate(doc *dsl.Document, env string, value map[string]any
 // document as written (same place, code and message) is reported once,
 // without the environment.
 func (v *Validator) ValidateAll(doc *dsl.Document) sluice.Diagnostics {
-	out := v.Validate(doc, "", doc.Value)
+	out := v.Validate(doc, "", doc.Value())
 	type finding struct {
 		pos           sluice.Position
 		code, message string
@@ -134,7 +134,7 @@ func (v *Validator) ValidateAll(doc *dsl.Document) sluice.Diagnostics {
 // without an environment; the others carry theirs.
 func (v *Validator) ValidateEnvs(doc *dsl.Document, envs []string) sluice.Diagnostics {
 	if len(envs) == 0 {
-		return v.Validate(doc, "", doc.Value)
+		return v.Validate(doc, "", doc.Value())
 	}
 	type finding struct {
 		pos           sluice.Position

@@ -71,7 +71,8 @@ func (o *renderOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	if o.revision == "" {
 		o.revision = gitRevision(g.repo)
 	}
-	resources, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Documents, Env: o.env, Revision: o.revision})
+	resources, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Documents, Env: o.env, Revision: o.revision,
+		Release: true})
 	if ds.HasErrors() {
 		return invalid(g, ds)
 	}

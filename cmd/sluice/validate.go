@@ -44,11 +44,13 @@ func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 		return err
 	}
 	revision := gitRevision(g.repo)
+	envs := snap.Environments()
 	snap.CheckEach(func(env string, docs []*dsl.Document) sluice.Diagnostics {
-		// Only findings are wanted: compiled through a hash cache, no
-		// environment's specs are kept (or spliced with the revision).
+		// Only findings are wanted: no spec is written but each state
+		// machine's definition, whose size is limited. The last
+		// environment releases each pipeline once compiled.
 		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: revision,
-			Cache: compile.NewHashCache()})
+			FindingsOnly: true, Release: env == envs[len(envs)-1]})
 		return ds
 	})
 	ds := snap.Diagnostics.Collapse(snap.Environments())
