@@ -1,13 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -268,11 +269,16 @@ func breakPipeline(t testing.TB, dir string) {
 // progress, and leaves nothing to do.
 func TestApplyKumoWait(t *testing.T) {
 	w := startAWS(t)
-	settleEvery(t, w, 200*time.Millisecond)
 	dir := filepath.Join(t.TempDir(), "demo")
 	mustRun(t, exitOK, "init", "--template", "training", dir)
 	target := []string{"--repo", dir, "--env", "dev", "--state", filepath.Join(t.TempDir(), "state.db")}
-	code, out, errOut := runCLI(t, append([]string{"apply", "--wait", "5m"}, target...)...)
+	// The fakes complete their transitions each time apply has said a
+	// change is still in progress: decided by what apply saw, not by a
+	// clock, so a slow machine cannot settle them before apply looks.
+	var stdout, stderr bytes.Buffer
+	code := runWith(append([]string{"apply", "--wait", "5m"}, target...), strings.NewReader(""),
+		settleOn{w: &stdout, world: w}, &stderr)
+	out, errOut := stdout.String(), stderr.String()
 	if code != exitOK {
 		t.Fatalf("apply --wait: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -299,4 +305,18 @@ func (w *awsWorld) startTagging(t testing.TB) *taggingfake.Server {
 	srv := taggingfake.Start(t, taggingfake.StateMachines(states), taggingfake.Buckets(buckets))
 	t.Setenv("AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API", srv.URL)
 	return srv
+}
+
+// settleOn writes to w and completes the fakes' transitions each time
+// what it writes says a change is still in progress.
+type settleOn struct {
+	w     io.Writer
+	world *awsWorld
+}
+
+func (s settleOn) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("still in progress")) {
+		s.world.settle()
+	}
+	return s.w.Write(p)
 }
