@@ -104,6 +104,9 @@ type stepView struct {
 	sluice.StepRun
 	Label string
 	Log   string
+	// Origin names the run the attempt was reused from, OriginLink its
+	// page; "" for an attempt that ran.
+	Origin, OriginLink string
 }
 
 func (d *Daemon) runPage(w http.ResponseWriter, r *http.Request) {
@@ -133,14 +136,20 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 	if s, err := d.Status(env); err == nil {
 		v.Env = d.envView(s)
 	}
+	origin := func(id string) string {
+		return "/ui/env/" + url.PathEscape(env) + "/pipelines/" + url.PathEscape(pipeline) + "/runs/" + url.PathEscape(nameOf(id))
+	}
 	for i, s := range run.Steps {
 		sv := stepView{Index: i, StepRun: s, Label: stepLabel(s), Log: base + strconv.Itoa(i) + "/log"}
+		if s.OriginRun != "" {
+			sv.Origin, sv.OriginLink = nameOf(s.OriginRun), origin(s.OriginRun)
+		}
 		v.Steps = append(v.Steps, sv)
 		if isFailed(s.Status) && v.Failed == nil {
 			v.Failed = &v.Steps[len(v.Steps)-1]
 		}
 	}
-	v.Timeline = gantt(run, d.opts.Clock())
+	v.Timeline = gantt(run, d.opts.Clock(), origin)
 	v.Parameters, v.Output = runParameters(run.Input), prettyJSON(run.Output)
 	v.Stop, v.Resume, v.Ref = d.runActions(ctx, env, run)
 	return v, nil

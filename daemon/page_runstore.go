@@ -54,7 +54,8 @@ func executionOf(r sluice.RunDetail) sluice.Execution {
 	outputs := map[string]json.RawMessage{}
 	for _, a := range r.Attempts {
 		e.Steps = append(e.Steps, sluice.StepRun{State: a.Step, Path: a.Path, Status: a.Status, Attempt: a.Attempt,
-			Started: a.Started, Stopped: a.Stopped, Error: a.Error, Cause: a.Cause, Log: a.Log})
+			Started: a.Started, Stopped: a.Stopped, Error: a.Error, Cause: a.Cause, Log: a.Log,
+			OriginRun: a.OriginRun, OriginAttempt: a.OriginAttempt})
 		if len(a.Outputs) > 0 {
 			outputs[a.Path] = a.Outputs
 		}
