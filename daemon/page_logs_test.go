@@ -175,12 +175,15 @@ func TestLogPageFollowsCloudWatch(t *testing.T) {
 	a := openEvents(t, r.h.api.URL, page+"/events?from="+from)
 	logLook(t, clock) // the reader, started again by the first viewer, looked once and waits
 	b := openEvents(t, r.h.api.URL, page+"/events?from="+from)
-	r.cw.Append("/aws/batch/job", "fit/default/t1", "epoch 3", "epoch 4")
+	r.cw.Append("/aws/batch/job", "fit/default/t1", "epoch 3", "epoch 4 "+testSecret)
 	fireLogLook(t, clock)
 	for name, ch := range map[string]<-chan sseEvent{"first": a, "second": b} {
 		e := nextEvent(t, ch)
-		if e.name != "lines" || e.data != `{"text":"epoch 3\nepoch 4\n"}` || e.id == "" || e.id == from {
+		if e.name != "lines" || !strings.HasPrefix(e.data, `{"text":"epoch 3\nepoch 4 `) || e.id == "" || e.id == from {
 			t.Errorf("%s viewer: %+v, want the two new lines with the offset after them", name, e)
+		}
+		if strings.Contains(e.data, testSecret) {
+			t.Errorf("%s viewer got a secret value: %s", name, e.data)
 		}
 	}
 	fit.Status, fit.Stopped = sluice.ExecutionSucceeded, t0.Add(time.Minute)
@@ -202,7 +205,7 @@ func TestLogPageFollowsCloudWatch(t *testing.T) {
 	calls = r.cw.Calls("GetLogEvents")
 	_, body = r.get(t, page)
 	body = html.UnescapeString(body)
-	if !strings.Contains(body, "epoch 2\nkey ") || !strings.Contains(body, "epoch 4\n</pre>") || strings.Contains(body, "data-log-events") {
+	if !strings.Contains(body, "epoch 2\nkey ") || !strings.Contains(body, "epoch 4 ") || !strings.HasSuffix(strings.Split(body, "</pre>")[0], "\n") || strings.Contains(body, "data-log-events") || strings.Contains(body, testSecret) {
 		t.Errorf("the ended attempt's page: %s", body)
 	}
 	if n := r.cw.Calls("GetLogEvents") - calls; n != 0 {
