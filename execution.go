@@ -57,6 +57,11 @@ type StepRun struct {
 	// Log is where the step's output can be read: a file of the local
 	// backend, or a CloudWatch Logs stream on AWS.
 	Log string `json:"log,omitempty"`
+	// OriginRun and OriginAttempt, when set, say that the attempt ran
+	// nothing: it reused attempt OriginAttempt of the same path in run
+	// OriginRun (an ID), as the run store records it.
+	OriginRun     string `json:"originRun,omitempty"`
+	OriginAttempt int    `json:"originAttempt,omitempty"`
 }
 
 // Runner starts and follows executions of deployed state machines.

@@ -114,6 +114,8 @@ type Daemon struct {
 	broker *broker
 	// feeds share the reads of the runs pages follow.
 	feeds *runFeeds
+	// logFeeds share the reads of the step logs pages follow.
+	logFeeds *logFeeds
 	// logs are the AWS environments' log readers.
 	logs logReaders
 	wg   sync.WaitGroup
@@ -149,6 +151,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	d := &Daemon{opts: opts, log: opts.Logger, metrics: m, store: store, repos: map[string]*repoWatcher{}, envs: map[string]*envWorker{},
 		started: map[any]*running{}, pages: pages, redact: opts.Redactor, broker: newBroker()}
 	d.feeds = newRunFeeds(opts.NewTimer, opts.Clock, d.workContext)
+	d.logFeeds = newLogFeeds(opts.NewTimer, opts.Clock, d.workContext)
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}

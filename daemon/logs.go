@@ -70,24 +70,39 @@ func (d *Daemon) RunLogPart(ctx context.Context, env, id, step string, attempt i
 	case a == nil:
 		return part, nil
 	}
-	part.Attempt, part.Status = a.Attempt, a.Status
-	running := a.Status == sluice.ExecutionRunning
-	if a.Log == "" {
+	return d.attemptLogPart(ctx, env, logAttempt{backend: r.Backend, runStatus: r.Status, step: step,
+		attempt: a.Attempt, status: a.Status, log: a.Log}, token)
+}
+
+// logAttempt is the attempt whose log is read: the run's backend and
+// status, and the attempt's step, number, status and log location.
+type logAttempt struct {
+	backend, runStatus, step string
+	attempt                  int
+	status, log              string
+}
+
+// attemptLogPart is RunLogPart once the attempt is found: it reads the
+// part of a's log that follows token, as RunLogPart says.
+func (d *Daemon) attemptLogPart(ctx context.Context, env string, a logAttempt, token string) (LogPart, error) {
+	part := LogPart{RunStatus: a.runStatus, LogPage: sluice.LogPage{Next: token, End: true}, Attempt: a.attempt, Status: a.status}
+	running := a.status == sluice.ExecutionRunning
+	if a.log == "" {
 		if running {
 			return part, nil
 		}
-		return LogPart{}, fmt.Errorf("%w: step %s's attempt %d has no log", ErrNotFound, step, a.Attempt)
+		return LogPart{}, fmt.Errorf("%w: step %s's attempt %d has no log", ErrNotFound, a.step, a.attempt)
 	}
-	reader, err := d.logReader(ctx, env, r.Backend, !running)
+	reader, err := d.logReader(ctx, env, a.backend, !running)
 	if err != nil {
 		return LogPart{}, err
 	}
-	page, err := reader.ReadLog(ctx, a.Log, token)
+	page, err := reader.ReadLog(ctx, a.log, token)
 	switch {
 	case sluice.KindOf(err) == sluice.KindNotFound && running:
 		return part, nil
 	case sluice.KindOf(err) == sluice.KindNotFound:
-		return LogPart{}, fmt.Errorf("%w: step %s's attempt %d: %w", ErrNotFound, step, a.Attempt, err)
+		return LogPart{}, fmt.Errorf("%w: step %s's attempt %d: %w", ErrNotFound, a.step, a.attempt, err)
 	case sluice.KindOf(err) == sluice.KindInvalid:
 		return LogPart{}, errBadRequest(err.Error())
 	case err != nil:

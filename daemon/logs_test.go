@@ -34,6 +34,13 @@ type logRig struct {
 
 func newLogRig(t *testing.T) *logRig {
 	t.Helper()
+	return newLogRigWith(t, harnessOptions{})
+}
+
+// newLogRigWith is newLogRig with the daemon run as o says (its change
+// is applied before the rig's own).
+func newLogRigWith(t *testing.T, o harnessOptions) *logRig {
+	t.Helper()
 	dir := t.TempDir()
 	store, err := sqlitestore.Open(context.Background(), filepath.Join(dir, "runs.db"))
 	if err != nil {
@@ -45,12 +52,17 @@ func newLogRig(t *testing.T) *logRig {
 	client := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "eu-west-1", BaseEndpoint: aws.String(cw.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
 	bare := gitserver.NewRepo(t, demoFiles(t), "dev")
-	h := startDaemonWith(t, dir, configText(dir, gitserver.FileURL(bare), time.Hour), harnessOptions{change: func(o *daemon.Options) {
-		o.Runs = store
-		o.Logs = func(context.Context, config.Environment, awsapi.Recorder) (sluice.LogReader, error) {
+	change := o.change
+	o.change = func(opts *daemon.Options) {
+		if change != nil {
+			change(opts)
+		}
+		opts.Runs = store
+		opts.Logs = func(context.Context, config.Environment, awsapi.Recorder) (sluice.LogReader, error) {
 			return &logs.Reader{API: client, Limit: 2}, nil
 		}
-	}})
+	}
+	h := startDaemonWith(t, dir, configText(dir, gitserver.FileURL(bare), time.Hour), o)
 	return &logRig{h: h, store: store, cw: cw}
 }
 

@@ -87,6 +87,7 @@ func (d *Daemon) routePages(route func(string, tier, http.HandlerFunc)) error {
 	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}", tierOpen, d.readPage(d.runPage))
 	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}/events", tierOpen, d.readPage(d.runEvents))
 	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}/steps/{step}/log", tierOpen, d.readPage(d.logPage))
+	route("GET /ui/env/{env}/pipelines/{pipeline}/runs/{name}/steps/{step}/log/events", tierOpen, d.readPage(d.logEvents))
 	route("GET /ui/signin", tierOpen, d.signinPage)
 	route("POST /ui/signin", tierOpen, d.signin)
 	route("POST /ui/signout", tierOpen, d.signout)

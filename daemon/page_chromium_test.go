@@ -153,6 +153,7 @@ func TestPagesInChromium(t *testing.T) {
 		{"history", "/ui/env/dev/history", []string{"applied now"}},
 		{"plan", "/ui/env/prod/plan", []string{"to create"}},
 		{"run", r.run, []string{`st-failed`, `class="timeline"`, "gather (attempt 2)"}},
+		{"log", r.run + "/steps/5/log", []string{"gathering failed on purpose", `aria-current="page">attempt 2</a>`, ">attempt 1</a>"}},
 	} {
 		dom := browse(t, bin, proxy.addr, base+tt.path, "", "1280,1000")
 		for _, w := range tt.want {
@@ -171,7 +172,7 @@ func TestPagesInChromium(t *testing.T) {
 	if ok {
 		c := newCDP(t, bin, proxy.addr)
 		anonymous := []string{"/", "/ui/env/dev/pipelines/training", "/ui/env/dev/history", "/ui/env/prod/plan", r.run,
-			r.run + "/steps/0/log", "/ui/signin", "/ui/env/dev/pipelines/nosuch"}
+			r.run + "/steps/0/log", r.run + "/steps/5/log", "/ui/signin", "/ui/env/dev/pipelines/nosuch"}
 		axeCheck(t, c, axe, base, anonymous)
 		c.navigate(base + "/ui/signin")
 		c.typeInto("#token", testToken)

@@ -105,7 +105,8 @@ func (d *Daemon) events(w http.ResponseWriter, r *http.Request) {
 }
 
 // stream writes the headers of an event stream and runs body with a
-// send that writes one event (or, with no name, a keep-alive comment),
+// send that writes one event (or, with no name, a keep-alive comment;
+// with the id its data's eventID method returns, when it has one),
 // flushes it and moves the write deadline on.
 func stream(w http.ResponseWriter, body func(send func(name string, data any) error) error) {
 	rc := http.NewResponseController(w)
@@ -120,7 +121,11 @@ func stream(w http.ResponseWriter, body func(send func(name string, data any) er
 			_, err = fmt.Fprint(w, ": keep-alive\n\n")
 		} else {
 			b, _ := json.Marshal(data)
-			_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, b)
+			id := ""
+			if e, ok := data.(interface{ eventID() string }); ok {
+				id = "id: " + e.eventID() + "\n"
+			}
+			_, err = fmt.Fprintf(w, "%sevent: %s\ndata: %s\n\n", id, name, b)
 		}
 		if err == nil {
 			err = rc.Flush()

@@ -22,9 +22,11 @@ const (
 // gantt draws a run's timeline as SVG: a row per attempt of a step (a
 // foreach copy or a retry is a row of its own) in the order they
 // started, its bar from start to end (to now while it runs) coloured
-// by status, with a time axis from the run's start. "" for a run with
-// no steps yet.
-func gantt(run Run, now time.Time) string {
+// by status, with a time axis from the run's start. An attempt reused
+// from an origin run ran nothing: its row says "reused from RUN",
+// linked to what origin returns for the origin's ID ("" for no link),
+// instead of a bar. "" for a run with no steps yet.
+func gantt(run Run, now time.Time, origin func(id string) string) string {
 	if len(run.Steps) == 0 {
 		return ""
 	}
@@ -55,6 +57,10 @@ func gantt(run Run, now time.Time) string {
 			tickText(at) + "</text>\n")
 	}
 	for i, s := range run.Steps {
+		if s.OriginRun != "" {
+			ganttReused(&b, i, s, origin)
+			continue
+		}
 		ganttRow(&b, i, s, x, now)
 	}
 	b.WriteString("</svg>\n")
@@ -85,6 +91,34 @@ func ganttRow(b *strings.Builder, i int, s sluice.StepRun, x func(time.Time) flo
 		html.EscapeString(clipText(label, 30)) + "</text>")
 	b.WriteString(`<rect x="` + f1(x0) + `" y="` + f1(y+5) + `" width="` + f1(max(x1-x0, 2)) + `" height="` + f1(ganttRowH-10) +
 		`" rx="3" fill="` + fill + `"/></g>` + "\n")
+}
+
+// ganttReused draws the row of an attempt reused from an origin run:
+// its label and "reused from RUN" where its bar would be, a link to the
+// origin run's page when link gives one.
+func ganttReused(b *strings.Builder, i int, s sluice.StepRun, link func(string) string) {
+	y := ganttAxisH + ganttRowH*float64(i)
+	name := nameOf(s.OriginRun)
+	if i%2 == 1 {
+		b.WriteString(`<rect x="0" y="` + f1(y) + `" width="` + f1(ganttLabelW+ganttChartW+2*ganttPad) + `" height="` + f1(ganttRowH) + `" fill="#f8fafc"/>`)
+	}
+	b.WriteString(`<g class="bar reused"><title>` + html.EscapeString(stepLabel(s)+": reused attempt "+strconv.Itoa(s.OriginAttempt)+" of run "+name) + "</title>")
+	b.WriteString(`<text x="` + f1(ganttLabelW-8) + `" y="` + f1(y+16) + `" text-anchor="end" font-size="12" fill="#0f172a">` +
+		html.EscapeString(clipText(stepLabel(s), 30)) + "</text>")
+	text := `<text x="` + f1(ganttLabelW) + `" y="` + f1(y+16) + `" font-size="12" fill="#475569" font-style="italic">reused from ` +
+		html.EscapeString(clipText(name, 60)) + "</text>"
+	if href := originLink(link, s.OriginRun); href != "" {
+		text = `<a href="` + html.EscapeString(href) + `">` + text + "</a>"
+	}
+	b.WriteString(text + "</g>\n")
+}
+
+// originLink is link's answer for id, "" without a link.
+func originLink(link func(string) string, id string) string {
+	if link == nil {
+		return ""
+	}
+	return link(id)
 }
 
 func later(a, b time.Time) time.Time {

@@ -79,14 +79,14 @@ func testRun() Run {
 }
 
 func TestGantt(t *testing.T) {
-	got := gantt(testRun(), time.Time{})
+	got := gantt(testRun(), time.Time{}, nil)
 	golden(t, "gantt.svg", got)
 	for _, want := range []string{"merge.foreach/1/train (attempt 2)", "r&lt;1&gt;", `<g class="bar bad">`, ">28 s</text>"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
 	}
-	if gantt(Run{}, time.Time{}) != "" {
+	if gantt(Run{}, time.Time{}, nil) != "" {
 		t.Error("a run without steps has a timeline")
 	}
 }

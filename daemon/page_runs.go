@@ -3,13 +3,8 @@ package daemon
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -17,17 +12,14 @@ import (
 	"github.com/sluice-dev/sluice/graph"
 )
 
-// runReader is what the run pages read: one run with its steps, and
-// the log of one of its steps. The run store answers it when the daemon
-// has one (storedRuns), else the runs the daemon started and keeps in
-// memory.
+// runReader is what the run pages read: one run with its steps. The
+// run store answers it when the daemon has one (storedRuns), else the
+// runs the daemon started and keeps in memory. The log pages read the
+// steps' logs as the API does (page_logs.go).
 type runReader interface {
 	// Run returns a run of pipeline in env, secrets masked; an error
 	// wrapping ErrNotFound when there is none.
 	Run(ctx context.Context, env, pipeline, name string) (Run, error)
-	// StepLog returns the end of what step i of run printed, secrets
-	// masked, or an error saying why it cannot be read here.
-	StepLog(ctx context.Context, run Run, i int) (string, error)
 }
 
 // maxLogShown is how much of the end of a step's log a page shows.
@@ -38,37 +30,6 @@ type memoryRuns struct{ d *Daemon }
 
 func (m memoryRuns) Run(ctx context.Context, env, pipeline, name string) (Run, error) {
 	return m.d.DescribeRun(ctx, env, pipeline, name)
-}
-
-// StepLog reads a local backend's log file (the path the backend
-// recorded for the step, never one a request names); a log elsewhere (a
-// CloudWatch Logs stream) is named, not read.
-func (m memoryRuns) StepLog(_ context.Context, run Run, i int) (string, error) {
-	if i < 0 || i >= len(run.Steps) {
-		return "", fmt.Errorf("%w: run %s has no step %d", ErrNotFound, run.Name, i)
-	}
-	loc := run.Steps[i].Log
-	if loc == "" {
-		return "", errors.New("the backend recorded no log for this step")
-	}
-	if !filepath.IsAbs(loc) {
-		return "", fmt.Errorf("the log is at %s; the daemon cannot read it yet", loc)
-	}
-	f, err := os.Open(loc)
-	if err != nil {
-		return "", fmt.Errorf("reading the log: %w", err)
-	}
-	defer func() { _ = f.Close() }()
-	if st, err := f.Stat(); err == nil && st.Size() > maxLogShown {
-		if _, err := f.Seek(st.Size()-maxLogShown, io.SeekStart); err != nil {
-			return "", err
-		}
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxLogShown))
-	if err != nil {
-		return "", err
-	}
-	return m.d.redact.String(string(b)), nil
 }
 
 // runs is where the pages read runs from.
@@ -104,6 +65,9 @@ type stepView struct {
 	sluice.StepRun
 	Label string
 	Log   string
+	// Origin names the run the attempt was reused from, OriginLink its
+	// page; "" for an attempt that ran.
+	Origin, OriginLink string
 }
 
 func (d *Daemon) runPage(w http.ResponseWriter, r *http.Request) {
@@ -133,14 +97,20 @@ func (d *Daemon) runView(ctx context.Context, env, pipeline, name string) (runVi
 	if s, err := d.Status(env); err == nil {
 		v.Env = d.envView(s)
 	}
+	origin := func(id string) string {
+		return "/ui/env/" + url.PathEscape(env) + "/pipelines/" + url.PathEscape(pipeline) + "/runs/" + url.PathEscape(nameOf(id))
+	}
 	for i, s := range run.Steps {
 		sv := stepView{Index: i, StepRun: s, Label: stepLabel(s), Log: base + strconv.Itoa(i) + "/log"}
+		if s.OriginRun != "" {
+			sv.Origin, sv.OriginLink = nameOf(s.OriginRun), origin(s.OriginRun)
+		}
 		v.Steps = append(v.Steps, sv)
 		if isFailed(s.Status) && v.Failed == nil {
 			v.Failed = &v.Steps[len(v.Steps)-1]
 		}
 	}
-	v.Timeline = gantt(run, d.opts.Clock())
+	v.Timeline = gantt(run, d.opts.Clock(), origin)
 	v.Parameters, v.Output = runParameters(run.Input), prettyJSON(run.Output)
 	v.Stop, v.Resume, v.Ref = d.runActions(ctx, env, run)
 	return v, nil
@@ -210,36 +180,6 @@ func runParameters(input json.RawMessage) string {
 		return prettyJSON(input)
 	}
 	return prettyJSON(in.Parameters)
-}
-
-// logView is the log page's content.
-type logView struct {
-	Env      string
-	Pipeline string
-	Run      Run
-	Step     stepView
-	Text     string
-	Problem  string
-}
-
-func (d *Daemon) logPage(w http.ResponseWriter, r *http.Request) {
-	env, pipeline, name := r.PathValue("env"), r.PathValue("pipeline"), r.PathValue("name")
-	run, err := d.readRun(r.Context(), env, pipeline, name)
-	if err != nil {
-		d.pageError(w, r, err)
-		return
-	}
-	i, err := strconv.Atoi(r.PathValue("step"))
-	if err != nil || i < 0 || i >= len(run.Steps) {
-		d.pageError(w, r, fmt.Errorf("%w: run %s has no step %q", ErrNotFound, name, r.PathValue("step")))
-		return
-	}
-	v := logView{Env: env, Pipeline: pipeline, Run: run, Step: stepView{Index: i, StepRun: run.Steps[i], Label: stepLabel(run.Steps[i])}}
-	v.Text, err = d.runs().StepLog(r.Context(), run, i)
-	if err != nil {
-		v.Problem = err.Error()
-	}
-	d.render(w, r, http.StatusOK, "log", pageData{Title: "Log of " + v.Step.Label, Body: v})
 }
 
 // runEvents streams "change" events while a run goes on: a "ready"

@@ -36,12 +36,6 @@ func (s storedRuns) Run(ctx context.Context, env, pipeline, name string) (Run, e
 	return s.mem.Run(ctx, env, pipeline, name)
 }
 
-// StepLog reads the log file the run's step recorded, as for the runs
-// kept in memory.
-func (s storedRuns) StepLog(ctx context.Context, run Run, i int) (string, error) {
-	return s.mem.StepLog(ctx, run, i)
-}
-
 // executionOf returns a recorded run as an execution: its attempts as
 // steps, its parameters as the input and the outputs its steps wrote,
 // by step path, as the output.
@@ -54,7 +48,8 @@ func executionOf(r sluice.RunDetail) sluice.Execution {
 	outputs := map[string]json.RawMessage{}
 	for _, a := range r.Attempts {
 		e.Steps = append(e.Steps, sluice.StepRun{State: a.Step, Path: a.Path, Status: a.Status, Attempt: a.Attempt,
-			Started: a.Started, Stopped: a.Stopped, Error: a.Error, Cause: a.Cause, Log: a.Log})
+			Started: a.Started, Stopped: a.Stopped, Error: a.Error, Cause: a.Cause, Log: a.Log,
+			OriginRun: a.OriginRun, OriginAttempt: a.OriginAttempt})
 		if len(a.Outputs) > 0 {
 			outputs[a.Path] = a.Outputs
 		}

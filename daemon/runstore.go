@@ -89,21 +89,23 @@ func (d *Daemon) RunLog(ctx context.Context, env, id, step string, attempt int) 
 	if err != nil {
 		return nil, err
 	}
-	var found *sluice.AttemptRecord
-	for i, a := range r.Attempts {
-		if (a.Step == step || a.Path == step) && (attempt == 0 || a.Attempt == attempt) {
-			found = &r.Attempts[i]
-		}
-	}
+	found := findAttempt(r, step, attempt)
 	switch {
 	case found == nil:
 		return nil, fmt.Errorf("%w: run %s has no attempt of step %s", ErrNotFound, id, step)
 	case found.Log == "":
 		return nil, fmt.Errorf("%w: step %s's attempt %d has no log yet", ErrNotFound, step, found.Attempt)
-	case r.Backend != "local":
-		return d.logHead(ctx, env, r.Backend, found.Log, maxLogServed)
 	}
-	return tailFile(found.Log, maxLogServed)
+	return d.attemptLog(ctx, env, r.Backend, found.Log)
+}
+
+// attemptLog is RunLog once the attempt is found: the log at loc on
+// backend, not masked.
+func (d *Daemon) attemptLog(ctx context.Context, env, backend, loc string) ([]byte, error) {
+	if config.Backend(backend) != config.BackendLocal {
+		return d.logHead(ctx, env, backend, loc, maxLogServed)
+	}
+	return tailFile(loc, maxLogServed)
 }
 
 // tailFile reads the last n bytes of the file at path.

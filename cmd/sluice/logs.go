@@ -48,27 +48,39 @@ first 4 MiB (--follow reads it all).
 
 Without STEP, the log of every attempt of the run, each under a heading.
 
-With --follow, prints the step's log from its beginning and then what it
-writes, until the attempt has ended and its log is read to the end; a step
-that has not started yet is waited for while the run runs. On AWS each look
-is one GetLogEvents call; caught up, it looks again after 0.5 s, doubling
+With --follow, prints the logs from their beginning and then what the
+steps write: without STEP, of every step of the run, each attempt's
+lines prefixed with its step, foreach copy and attempt ([work/2 attempt 1]),
+as attempts start, until the run has ended and every attempt's log is
+read to its end; with STEP, of that step's attempts, retries included,
+each new attempt under a heading (==> fit attempt 2 <==), until the run
+has ended or, for a step outside any foreach, its last attempt succeeded
+(a failed attempt may be retried: its follower waits for the next one
+while the run runs); with --attempt, of that attempt only, until it has
+ended. A step that has not started yet is waited for while the run runs.
+Each look reads the run once and, on AWS, costs one GetLogEvents call per
+attempt still running; caught up, it looks again after 0.5 s, doubling
 up to 5 s while nothing comes. On AWS, lines the container wrote just
 before it ended may reach CloudWatch Logs after Batch reports the job
 ended, too late for the follower: sluice logs without --follow reads them.`,
 		Example: `  sluice logs r1 --env dev
   sluice logs r1 train --env dev
   sluice logs r1 train --env dev --attempt 1
-  sluice logs r1 train --env dev --follow`,
+  sluice logs r1 train --env dev --follow
+  sluice logs r1 --env dev --follow`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				if o.follow || o.attempt > 0 {
-					return errors.New("--follow and --attempt need a STEP")
-				}
-				return o.allSteps(cmd.Context(), g.stdout, args[0])
+			step := ""
+			if len(args) == 2 {
+				step = args[1]
 			}
-			if o.follow {
-				return o.followLog(cmd.Context(), g.stdout, args[0], args[1])
+			switch {
+			case step == "" && o.attempt > 0:
+				return errors.New("--attempt needs a STEP")
+			case o.follow:
+				return o.followRun(cmd.Context(), g.stdout, args[0], step)
+			case step == "":
+				return o.allSteps(cmd.Context(), g.stdout, args[0])
 			}
 			resp, err := o.getLog(cmd.Context(), o.logPath(args[0], args[1], o.attempt, nil))
 			if err != nil {
@@ -81,7 +93,7 @@ ended, too late for the follower: sluice logs without --follow reads them.`,
 	}
 	o.flags(cmd, true)
 	cmd.Flags().IntVar(&o.attempt, "attempt", 0, "the attempt `N` (default: the last)")
-	cmd.Flags().BoolVarP(&o.follow, "follow", "f", false, "print what the step writes until its attempt ends")
+	cmd.Flags().BoolVarP(&o.follow, "follow", "f", false, "print what the run's steps (or STEP's attempts) write until they end")
 	return cmd
 }
 
@@ -151,41 +163,6 @@ func (o *logsOptions) allSteps(ctx context.Context, w io.Writer, run string) err
 		}
 	}
 	return nil
-}
-
-// followLog prints a step's log part after part until its attempt has
-// ended and its log is read to the end. The attempt is the one asked,
-// or the last one when the follower starts (later retries are not
-// followed).
-func (o *logsOptions) followLog(ctx context.Context, w io.Writer, run, step string) error {
-	attempt, token, pause := o.attempt, "", minLogWait
-	for {
-		resp, err := o.getLog(ctx, o.logPath(run, step, attempt, url.Values{"page": {""}, "token": {token}}))
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(w, resp.Body)
-		_ = resp.Body.Close()
-		if err != nil {
-			return err
-		}
-		h := resp.Header
-		if n, _ := strconv.Atoi(h.Get("Sluice-Log-Attempt")); n > 0 {
-			attempt = n
-		}
-		token = h.Get("Sluice-Log-Next")
-		if h.Get("Sluice-Log-End") != "true" {
-			pause = minLogWait
-			continue
-		}
-		if status := h.Get("Sluice-Log-Status"); attempt > 0 && status != "" && status != sluice.ExecutionRunning {
-			return nil // ended before this part was read: all of it is read
-		}
-		if err := o.wait(ctx, pause); err != nil {
-			return err
-		}
-		pause = min(pause*2, maxLogWait)
-	}
 }
 
 // sleep waits d, or until ctx ends.

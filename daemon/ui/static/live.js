@@ -56,3 +56,47 @@
   source.addEventListener("change", refresh);
   source.addEventListener("end", function () { source.close(); refresh(); });
 })();
+
+// A running step's log: the page subscribes to the log's event stream
+// (the <pre>'s data-log-events, from the offset the page's text ends
+// at) and appends each "lines" event's text, without reloading; at the
+// "end" it shows the attempt's final status.
+(function () {
+  "use strict";
+  var pre = document.getElementById("log");
+  var url = pre && pre.getAttribute("data-log-events");
+  if (!url || !window.EventSource) {
+    return;
+  }
+  var status = document.getElementById("log-status");
+  function say(text) {
+    if (status) { status.textContent = text; }
+  }
+  var source = new EventSource(url + "?from=" + encodeURIComponent(pre.getAttribute("data-log-from") || "0"));
+  source.addEventListener("lines", function (e) {
+    var d = JSON.parse(e.data);
+    var atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+    if (d.skipped) {
+      pre.appendChild(document.createTextNode("[… " + d.skipped + " bytes not shown …]\n"));
+    }
+    pre.appendChild(document.createTextNode(d.text));
+    pre.setAttribute("data-log-from", e.lastEventId);
+    if (atBottom) { pre.scrollTop = pre.scrollHeight; }
+  });
+  source.addEventListener("end", function (e) {
+    source.close();
+    var d = JSON.parse(e.data);
+    var badge = document.querySelector("#log-attempt-status .badge");
+    if (badge && d.status) {
+      badge.textContent = d.status;
+      badge.className = "badge " + ({ SUCCEEDED: "ok", FAILED: "bad", TIMED_OUT: "bad", ABORTED: "bad" }[d.status] || "idle");
+    }
+    say("The attempt ended " + (d.status || "") + "; its log is read to the end.");
+  });
+  source.addEventListener("failed", function (e) {
+    source.close();
+    say("The log cannot be followed: " + JSON.parse(e.data).error + ". Reload the page.");
+  });
+  source.addEventListener("error", function () { say("Reconnecting…"); });
+  source.addEventListener("open", function () { say("The step runs: its new lines appear above as it writes them."); });
+})();
