@@ -126,8 +126,9 @@ func insideDistributed(p *pipe, s *graph.Scope) bool {
 }
 
 // noInputState is the state a run whose input has no "parameters"
-// object goes to: a Pass giving it none (then back to Sluice.Input, which
-// sees to the "sluice" object) when nothing reads the execution input
+// object goes to: a Pass giving it none (then Sluice.NoContext: such an
+// input was not written by Sluice, and any "sluice" object in it is
+// replaced by the defaults) when nothing reads the execution input
 // again, else a Fail, before any step runs, since the copies of an
 // inline foreach would fail on the missing object (States.Runtime, which
 // no Catch handles) after the steps before them had run.
@@ -137,7 +138,7 @@ func (p *pipe) noInputState() obj {
 			{"Cause", `the run's input has no "parameters" object, from which the copies of foreach ` + strconv.Quote(f.Name) +
 				` read the run's parameters: start the run with {"parameters": {}} (as sluice run, the API and schedules do)`}}
 	}
-	return obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.parameters"}, {"Next", stateInput}}
+	return obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.parameters"}, {"Next", stateNoContext}}
 }
 
 // mode is the mode n's foreach runs in.
