@@ -11,7 +11,8 @@ import (
 )
 
 // originStarter is a runner that can start a run from a step of another
-// run, reusing what that run did before it (the local backend).
+// run, reusing what that run did before it (the local backend; on AWS
+// the daemon does it, run_origin_aws.go).
 type originStarter interface {
 	StartFromOrigin(ctx context.Context, stateMachine, name string, input json.RawMessage, originID, step string) (string, error)
 }
@@ -21,19 +22,19 @@ type originStarter interface {
 // The origin is looked up in the run store when there is one, so that a
 // run of another pipeline is named as such. It fails with a bad request
 // when only one of Origin and From is given, the origin belongs to
-// another pipeline or From is not a step; ErrConflict when the backend
-// cannot do it (AWS: "sluice runs resume" redrives a failed run
-// instead) or the origin cannot be reused; ErrNotFound for an unknown
-// origin.
-func (d *Daemon) startFromOrigin(ctx context.Context, env, pipeline string, runner sluice.Runner, arn string, input json.RawMessage, req RunRequest) (string, error) {
+// another pipeline or From is not a step; ErrConflict when the origin
+// cannot be reused; ErrNotFound for an unknown origin. On AWS
+// (startFromOriginAWS) it also returns what the run reused, for the run
+// store.
+func (d *Daemon) startFromOrigin(ctx context.Context, w *envWorker, pipeline string, runner sluice.Runner, arn string, input json.RawMessage, req RunRequest) (string, *reuse, error) {
 	if req.Origin == "" || req.From == "" {
-		return "", errBadRequest("a run from a step needs both the step (--from) and the run whose earlier steps it reuses (--origin)")
+		return "", nil, errBadRequest("a run from a step needs both the step (--from) and the run whose earlier steps it reuses (--origin)")
 	}
 	starter, ok := runner.(originStarter)
 	if !ok {
-		return "", fmt.Errorf("%w: environment %s's backend cannot start a run from a step of another run (run --from --origin works on the local backend); "+
-			"to go on from a failed run's failed step, sluice runs resume %s redrives it", ErrConflict, env, req.Origin)
+		return d.startFromOriginAWS(ctx, w, pipeline, runner, arn, input, req)
 	}
+	env := w.cfg.Name
 	originID := strings.Replace(arn, ":stateMachine:", ":execution:", 1) + ":" + req.Origin
 	if strings.Contains(req.Origin, ":execution:") {
 		originID = req.Origin
@@ -42,17 +43,17 @@ func (d *Daemon) startFromOrigin(ctx context.Context, env, pipeline string, runn
 		r, err := d.opts.Runs.Run(ctx, env, req.Origin)
 		switch {
 		case err == nil && r.Pipeline != pipeline:
-			return "", errBadRequest(fmt.Sprintf("run %s is a run of %s, not of %s: give a run of the same pipeline", r.Name, r.Pipeline, pipeline))
+			return "", nil, errBadRequest(fmt.Sprintf("run %s is a run of %s, not of %s: give a run of the same pipeline", r.Name, r.Pipeline, pipeline))
 		case err == nil:
 			originID = r.ID
 		case sluice.KindOf(err) != sluice.KindNotFound:
-			return "", storeError(err)
+			return "", nil, storeError(err)
 		}
 	}
 	id, err := starter.StartFromOrigin(ctx, arn, req.Name, input, originID, req.From)
 	var se *sluice.Error
 	if sluice.KindOf(err) == sluice.KindInvalid && errors.As(err, &se) {
-		return "", errBadRequest(se.Err.Error())
+		return "", nil, errBadRequest(se.Err.Error())
 	}
-	return id, err
+	return id, nil, err
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/daemon/config"
 )
 
 // plainRunner is a runner that can only start and describe runs, as the
@@ -38,7 +39,7 @@ func TestStartFromOriginRefusals(t *testing.T) {
 		{RunRequest{Origin: "r1", From: "evaluate"}, func(err error) bool { return errors.Is(err, ErrConflict) },
 			"sluice runs resume r1 redrives it"},
 	} {
-		_, err := d.startFromOrigin(context.Background(), "prod", "training", plainRunner{}, arn, nil, c.req)
+		_, _, err := d.startFromOrigin(context.Background(), &envWorker{cfg: config.Environment{Name: "prod"}}, "training", plainRunner{}, arn, nil, c.req)
 		if err == nil || !c.is(err) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %q", c.req, err, c.want)
 		}
