@@ -59,19 +59,13 @@ func (d *Daemon) startFromOriginAWS(ctx context.Context, w *envWorker, pipeline 
 		return "", nil, fmt.Errorf("%w: no run %s of %s in %s", ErrNotFound, req.Origin, pipeline, env)
 	case err != nil:
 		return "", nil, storeError(err)
-	case origin.Pipeline != pipeline:
-		return "", nil, errBadRequest(fmt.Sprintf("run %s is a run of %s, not of %s: give a run of the same pipeline", origin.Name, origin.Pipeline, pipeline))
-	case origin.Status == sluice.ExecutionRunning:
-		return "", nil, fmt.Errorf("%w: run %s is still running: wait for it to end, or stop it", ErrConflict, origin.Name)
 	}
 	rec, def, err := d.deployedMachine(w, pipeline)
 	if err != nil {
 		return "", nil, err
 	}
-	if origin.SpecHash != rec.SpecHash {
-		return "", nil, fmt.Errorf("%w: run %s ran %s as deployed with spec hash %s (revision %s); the state machine deployed now has %s (revision %s): "+
-			"its steps may differ, so its results are not reused; start a new run, or run from a run of the deployed revision",
-			ErrConflict, origin.Name, pipeline, orUnknown(origin.SpecHash), orUnknown(origin.Revision), rec.SpecHash, orUnknown(rec.Revision))
+	if err := reusable(origin.RunRecord, pipeline, rec); err != nil {
+		return "", nil, err
 	}
 	reused, err := reusedSteps(def, pipeline, req.From)
 	if err != nil {
@@ -95,6 +89,24 @@ func (d *Daemon) startFromOriginAWS(ctx context.Context, w *envWorker, pipeline 
 	merged, plan.params = d.withSluice(ctx, w, pipeline, merged, req.From)
 	id, err := runner.StartExecution(ctx, arn, req.Name, merged)
 	return id, plan, err
+}
+
+// reusable refuses an origin of another pipeline (a bad request), one
+// still running, and one that ran another state machine than rec, the
+// deployed one (by spec hash: the steps it would reuse may have
+// changed), each a conflict.
+func reusable(origin sluice.RunRecord, pipeline string, rec statestore.Record) error {
+	switch {
+	case origin.Pipeline != pipeline:
+		return errBadRequest(fmt.Sprintf("run %s is a run of %s, not of %s: give a run of the same pipeline", origin.Name, origin.Pipeline, pipeline))
+	case origin.Status == sluice.ExecutionRunning:
+		return fmt.Errorf("%w: run %s is still running: wait for it to end, or stop it", ErrConflict, origin.Name)
+	case origin.SpecHash != rec.SpecHash:
+		return fmt.Errorf("%w: run %s ran %s as deployed with spec hash %s (revision %s); the state machine deployed now has %s (revision %s): "+
+			"its steps may differ, so its results are not reused; start a new run, or run from a run of the deployed revision",
+			ErrConflict, origin.Name, pipeline, orUnknown(origin.SpecHash), orUnknown(origin.Revision), rec.SpecHash, orUnknown(rec.Revision))
+	}
+	return nil
 }
 
 // orUnknown is s, or "unknown" when empty.

@@ -24,8 +24,8 @@ func (plainRunner) DescribeExecution(context.Context, string) (sluice.Execution,
 }
 
 // TestStartFromOriginRefusals: a request with only one of origin and
-// from is a bad request; a backend that cannot reuse another run's steps
-// (AWS) is a conflict that names what exists instead.
+// from is a bad request; on AWS without a run store to read the origin
+// from it is a conflict that names what exists instead.
 func TestStartFromOriginRefusals(t *testing.T) {
 	d := &Daemon{}
 	const arn = "arn:aws:states:us-east-1:1:stateMachine:demo-prod-training"
