@@ -37,17 +37,17 @@ import (
 const (
 	maxHistoryEvents = 25_000
 
-	eventsExecution   = 2 // ExecutionStarted, ExecutionSucceeded
-	eventsStart       = 8 // Sluice.Input, Sluice.Defaults, Sluice.Parameters, one check
-	eventsBatchTask   = 6 // Entered, Scheduled, Started, Submitted, Succeeded, Exited
-	eventsRetry       = 4 // Failed, then Scheduled, Started, Submitted again
-	eventsReadTask    = 5 // Entered, Scheduled, Started, Succeeded, Exited
-	eventsChoice      = 2 // Entered, Exited
-	eventsShape       = 4 // Entered, Started, Succeeded, Exited (Map or Parallel)
-	eventsMapRun      = 2 // MapRunStarted, MapRunSucceeded (distributed)
-	eventsIteration   = 2 // MapIterationStarted, MapIterationSucceeded
-	bytesCopyOutput   = 3 // "{}" and a comma in the collected list
-	bytesCopiesFramed = 2 // the collected list's brackets
+	eventsExecution   = 2  // ExecutionStarted, ExecutionSucceeded
+	eventsStart       = 12 // Sluice.Input, Sluice.NoContext, Sluice.Defaults, Sluice.Parameters, one check, Sluice.From
+	eventsBatchTask   = 6  // Entered, Scheduled, Started, Submitted, Succeeded, Exited
+	eventsRetry       = 4  // Failed, then Scheduled, Started, Submitted again
+	eventsReadTask    = 5  // Entered, Scheduled, Started, Succeeded, Exited
+	eventsChoice      = 2  // Entered, Exited
+	eventsShape       = 4  // Entered, Started, Succeeded, Exited (Map or Parallel)
+	eventsMapRun      = 2  // MapRunStarted, MapRunSucceeded (distributed)
+	eventsIteration   = 2  // MapIterationStarted, MapIterationSucceeded
+	bytesCopyOutput   = 3  // "{}" and a comma in the collected list
+	bytesCopiesFramed = 2  // the collected list's brackets
 )
 
 // retryEvents returns the events the retries of step n may add at most:

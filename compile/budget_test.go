@@ -98,9 +98,9 @@ func mapMode(t *testing.T, def json.RawMessage, name string) string {
 // distributed one.
 func TestForeachGuard(t *testing.T) {
 	// Two unbounded foreach at the root, bodies of one step (8 events a
-	// copy); the rest of the run writes 2 + 8 (execution, start states)
+	// copy); the rest of the run writes 2 + 12 (execution, start states)
 	// + 2 * (6 + 5 + 4 + 4) (a's and b's Task, read, guard and Map) + 6
-	// (c) = 54 events: (25,000 - 54) / (2 * 8) = 1559 each.
+	// (c) = 58 events: (25,000 - 58) / (2 * 8) = 1558 each.
 	two := base + pipelineDoc("  steps:\n"+
 		"    - {name: a, foreach: {over: outputs.parts, step: x, join: b}}\n"+
 		"    - {name: x, next: b}\n"+
@@ -119,7 +119,7 @@ func TestForeachGuard(t *testing.T) {
 		name, repo string
 		want       map[string]any // step: limit, or nil for no guard
 	}{
-		{"unbounded share the budget", two, map[string]any{"a": 1559.0, "b": 1559.0}},
+		{"unbounded share the budget", two, map[string]any{"a": 1558.0, "b": 1558.0}},
 		{"declared, nested, distributed", nested, map[string]any{"a": 20.0, "b": nil, "d": nil}},
 	}
 	for _, c := range cases {

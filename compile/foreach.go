@@ -12,6 +12,7 @@ import (
 // however long the list and however large the parameters:
 //
 //	run, artifacts  the run ID and the run's S3 prefix
+//	sluice          the run's {from, runs} (what SLUICE_RUNS says)
 //	foreach         {index, item, path, parent}: the copy's item and where
 //	                it is (see the state's shape in shapes.go)
 //	error           the empty error, when some step has an onFailure
@@ -40,7 +41,7 @@ func (p *pipe) itemSelector(n *graph.Node) obj {
 	path.arg("$$.Map.Item.Index")
 	each := obj{{"index.$", "$$.Map.Item.Index"}, {"item.$", "$$.Map.Item.Value"}, {"path.$", path.String()}}
 	each.setIf(depth > 0, "parent.$", "$.foreach.path")
-	sel := obj{{"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}}
+	sel := obj{{"run.$", "$.run"}, {"artifacts.$", "$.artifacts"}, {"foreach", each}, {"sluice.$", "$.sluice"}}
 	sel.setIf(len(p.targets) > 0, "error.$", "$.error")
 	switch {
 	case p.mode(n) == dsl.ForeachDistributed && depth == 0:
@@ -125,8 +126,10 @@ func insideDistributed(p *pipe, s *graph.Scope) bool {
 }
 
 // noInputState is the state a run whose input has no "parameters"
-// object goes to: a Pass giving it none when nothing reads the execution
-// input again, else a Fail, before any step runs, since the copies of an
+// object goes to: a Pass giving it none (then Sluice.NoContext: such an
+// input was not written by Sluice, and any "sluice" object in it is
+// replaced by the defaults) when nothing reads the execution input
+// again, else a Fail, before any step runs, since the copies of an
 // inline foreach would fail on the missing object (States.Runtime, which
 // no Catch handles) after the steps before them had run.
 func (p *pipe) noInputState() obj {
@@ -135,7 +138,7 @@ func (p *pipe) noInputState() obj {
 			{"Cause", `the run's input has no "parameters" object, from which the copies of foreach ` + strconv.Quote(f.Name) +
 				` read the run's parameters: start the run with {"parameters": {}} (as sluice run, the API and schedules do)`}}
 	}
-	return obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.parameters"}, {"Next", stateDefaults}}
+	return obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.parameters"}, {"Next", stateNoContext}}
 }
 
 // mode is the mode n's foreach runs in.

@@ -88,3 +88,33 @@ func CheckRun(spec *RunSpec, given map[string]any) []string {
 	}
 	return spec.check(given, given)
 }
+
+// runsReserve is what RunsFit leaves, of a job's container overrides,
+// for the command and the variables other than SLUICE_PARAMETERS and
+// SLUICE_RUNS (the compiler refuses a step whose overrides, with the
+// parameters' defaults, do not fit: see overrides).
+const runsReserve = 2048
+
+// RunsFit projects the characters SLUICE_PARAMETERS and SLUICE_RUNS take
+// in each job's container overrides, both JSON inside a JSON string:
+// params, the run's parameters with the defaults merged, and runs, the
+// object the daemon hands the run at sluice.runs. It reports whether
+// they fit Batch's 8,192 characters with runsReserve left for the rest;
+// when they do not, the daemon starts the run without runs (the steps
+// get SLUICE_RUNS={}) rather than have Batch refuse its jobs.
+func RunsFit(params, runs json.RawMessage) (int, bool) {
+	size := overrideChars(params) + overrideChars(runs)
+	return size, size+runsReserve <= maxOverrides
+}
+
+// overrideChars is the characters of the JSON value v as container
+// overrides carry it: compacted, inside a JSON string, without its
+// quotes.
+func overrideChars(v json.RawMessage) int {
+	var buf bytes.Buffer
+	if len(v) == 0 || json.Compact(&buf, v) != nil {
+		return len(v)
+	}
+	quoted, _ := compactJSON(buf.String())
+	return utf8.RuneCount(quoted) - 2
+}

@@ -67,3 +67,32 @@ func TestCheckParameterSizesMeasuresTheInput(t *testing.T) {
 		t.Fatalf("envelope is %d bytes: %s", len(b), b)
 	}
 }
+
+// TestRunsFit projects SLUICE_PARAMETERS and SLUICE_RUNS as the
+// overrides carry them, with 2,048 characters left for the rest of the
+// overrides: {} takes 2, {\"p\":\"...\"} 12 besides the string.
+func TestRunsFit(t *testing.T) {
+	runs := func(n int) json.RawMessage {
+		b, _ := json.Marshal(map[string]string{"p": strings.Repeat("x", n)})
+		return b
+	}
+	cases := []struct {
+		name         string
+		params, runs json.RawMessage
+		size         int
+		fit          bool
+	}{
+		{"just under", json.RawMessage(`{}`), runs(6130), 6144, true},
+		{"just over", json.RawMessage(`{}`), runs(6131), 6145, false},
+		{"parameters count", json.RawMessage(`{"a": "bb"}`), runs(6130), 6142 + 14, false},
+		{"indented JSON is measured compact", json.RawMessage("{\n  \"a\": 1\n}"), json.RawMessage(`{}`), 11, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			size, fit := compile.RunsFit(c.params, c.runs)
+			if size != c.size || fit != c.fit {
+				t.Errorf("RunsFit = %d, %v; want %d, %v", size, fit, c.size, c.fit)
+			}
+		})
+	}
+}

@@ -23,6 +23,11 @@ import (
 //	$.foreach     inside a foreach: {index, item, path, parent}, path
 //	              being the indexes from the outermost foreach in, joined
 //	              with "/", and parent the enclosing foreach's path
+//	$.sluice      {from, runs}: what the execution input's "sluice" object
+//	              says (defaults: from "", runs {}): from, a top-level step
+//	              to start at (sluice run --from); runs, what SLUICE_RUNS
+//	              hands each step (the project's pipelines and their
+//	              latest successful runs, as the daemon resolved them)
 //	$.error       after a Catch: the error that sent the run to the
 //	              onFailure step
 //	$.items       {count, cause} of the list the last guarded inline
@@ -33,29 +38,68 @@ const (
 	stateDefaults   = "Sluice.Defaults"
 	stateParameters = "Sluice.Parameters"
 	stateCheck      = "Sluice.CheckParameters"
+	stateNoContext  = "Sluice.NoContext"
+	stateFrom       = "Sluice.From"
 )
 
+// contextDefaults is the "sluice" object of a run whose input has none,
+// or has one without some of its keys.
+const contextDefaults = `{"from":"","runs":{}}`
+
 // startStates merge the parameter defaults under the execution input's
-// "parameters", fix the run ID and artifact prefix, and check the
-// parameters before any step runs (see parameterChecks).
+// "parameters", fix the run ID and artifact prefix, carry the input's
+// "sluice" object (its defaults merged under it), check the parameters
+// before any step runs (see parameterChecks) and, when the pipeline has
+// more than one top-level step, go to the one the input's sluice.from
+// names (fromState).
 func (a *aslBuilder) startStates(states *obj) {
 	first := a.p.g.Root.Start
 	a.add(states, stateInput, first, obj{{"Type", "Choice"},
-		{"Choices", []any{obj{{"Variable", "$.parameters"}, {"IsPresent", true}, {"Next", stateDefaults}}}},
+		{"Choices", []any{
+			obj{{"And", []any{obj{{"Variable", "$.parameters"}, {"IsPresent", true}}, obj{{"Variable", "$.sluice"}, {"IsPresent", true}}}},
+				{"Next", stateDefaults}},
+			obj{{"Variable", "$.parameters"}, {"IsPresent", true}, {"Next", stateNoContext}}}},
 		{"Default", stateNoInput}})
 	a.add(states, stateNoInput, first, a.p.noInputState())
+	a.add(states, stateNoContext, first, obj{{"Type", "Pass"}, {"Result", obj{}}, {"ResultPath", "$.sluice"}, {"Next", stateDefaults}})
 	a.add(states, stateDefaults, first, obj{{"Type", "Pass"}, {"Result", a.p.parameterDefaults()},
 		{"ResultPath", "$.defaults"}, {"Next", stateParameters}})
 	artifacts := intrinsicFormat{}
 	artifacts.lit("s3://" + a.p.store.bucket + "/" + a.p.name + "/")
 	artifacts.arg("$$.Execution.Name")
+	sluiceDefaults := intrinsicFormat{}
+	sluiceDefaults.lit(contextDefaults)
 	state := obj{{"parameters.$", "States.JsonMerge($.defaults, $.parameters, false)"},
 		{"run.$", "$$.Execution.Name"},
-		{"artifacts.$", artifacts.String()}}
+		{"artifacts.$", artifacts.String()},
+		{"sluice.$", "States.JsonMerge(States.StringToJson('" + sluiceDefaults.tmpl.String() + "'), $.sluice, false)"}}
 	state.setIf(len(a.p.targets) > 0, "error", emptyError())
 	params := obj{{"Type", "Pass"}, {"Parameters", state}}
-	params.set("Next", a.checkStates(first, first.Name, states))
+	params.set("Next", a.checkStates(first, a.fromState(states), states))
 	a.add(states, stateParameters, first, params)
+}
+
+// fromState adds Sluice.From, the Choice that starts a run at the
+// top-level step its input's sluice.from names (a run that reuses
+// another run's earlier steps, whose results the daemon copied into its
+// prefix), and returns its name; any other value starts at the first
+// step. A pipeline with one top-level step has nowhere else to start:
+// the first step's name is returned and nothing is added. Steps inside a
+// split branch or a foreach copy cannot be entered from outside their
+// Parallel or Map, so only top-level steps are offered.
+func (a *aslBuilder) fromState(states *obj) string {
+	root := a.p.g.Root
+	if len(root.Steps) < 2 {
+		return root.Start.Name
+	}
+	var choices []any
+	for _, n := range root.Steps {
+		if n != root.Start {
+			choices = append(choices, obj{{"Variable", "$.sluice.from"}, {"StringEquals", n.Name}, {"Next", n.Name}})
+		}
+	}
+	a.add(states, stateFrom, root.Start, obj{{"Type", "Choice"}, {"Choices", choices}, {"Default", root.Start.Name}})
+	return stateFrom
 }
 
 // readRetry retries Sluice's own S3 reads (a step's outputs.json) on

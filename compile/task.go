@@ -112,6 +112,10 @@ const (
 	estRunID    = 80
 	estPathStep = 8
 	estItem     = 64
+	// estRuns is SLUICE_RUNS's share: the daemon hands a run the
+	// project's pipelines only when they fit what the overrides have
+	// left (compile.RunsFit); otherwise the step gets {}.
+	estRuns = 2
 )
 
 // overrideEnv is the environment a step gets per run; the second result
@@ -122,7 +126,7 @@ func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
 	artifacts := len("s3://"+p.store.bucket+"/"+p.name+"/") + estRunID
 	path := depth * estPathStep
 	// In name order: the overrides list them sorted.
-	vars := make([]envVar, 0, 12)
+	vars := make([]envVar, 0, 13)
 	vars = append(vars, dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts))
 	if p.targets[n] {
 		vars = append(vars, failureVars()...)
@@ -142,6 +146,7 @@ func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
 		dyn("SLUICE_PARAMETERS", "States.JsonToString("+params+")", p.defaultsSize()),
 		p.parentsVar(n, artifacts+path),
 		static("SLUICE_REVISION", revisionSentinel),
+		dyn("SLUICE_RUNS", "States.JsonToString($.sluice.runs)", estRuns),
 		dyn("SLUICE_RUN_ID", "$.run", estRunID),
 		static("SLUICE_STEP", n.Name))
 	extra := 0

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/daemon/config"
 )
 
 // plainRunner is a runner that can only start and describe runs, as the
@@ -24,7 +25,8 @@ func (plainRunner) DescribeExecution(context.Context, string) (sluice.Execution,
 
 // TestOriginRefusals: a request with only one of origin and
 // from is a bad request; a backend that cannot reuse another run's steps
-// (AWS) is a conflict that names what exists instead.
+// on AWS without a run store is a conflict that names what exists
+// instead.
 func TestOriginRefusals(t *testing.T) {
 	d := &Daemon{}
 	const arn = "arn:aws:states:us-east-1:1:stateMachine:demo-prod-training"
@@ -38,7 +40,7 @@ func TestOriginRefusals(t *testing.T) {
 		{RunRequest{Origin: "r1", From: "evaluate"}, func(err error) bool { return errors.Is(err, ErrConflict) },
 			"sluice runs resume r1 redrives it"},
 	} {
-		_, err := d.originOf(context.Background(), "prod", "training", plainRunner{}, arn, c.req)
+		_, err := d.originOf(context.Background(), &envWorker{cfg: config.Environment{Name: "prod"}}, "training", plainRunner{}, arn, c.req)
 		if err == nil || !c.is(err) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: %v, want an error naming %q", c.req, err, c.want)
 		}

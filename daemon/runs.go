@@ -85,7 +85,7 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 	}
 	var from *origin
 	if req.Origin != "" || req.From != "" {
-		if from, err = d.originOf(ctx, env, pipeline, runner, arn, req); err != nil {
+		if from, err = d.originOf(ctx, w, pipeline, runner, arn, req); err != nil {
 			return Run{}, err
 		}
 	}
@@ -97,16 +97,23 @@ func (d *Daemon) StartRun(ctx context.Context, env, pipeline string, req RunRequ
 		return Run{}, errBadRequest("parameters: " + err.Error())
 	}
 	var id string
+	var reused *reuse
+	params := req.Parameters
 	if from != nil {
-		id, err = d.startFromOrigin(ctx, from, arn, input, req)
+		id, reused, err = d.startFromOrigin(ctx, w, pipeline, from, runner, arn, input, req)
+		if reused != nil {
+			params = reused.params
+		}
 	} else {
+		input, _ = d.withSluice(ctx, w, pipeline, input, "")
 		id, err = runner.StartExecution(ctx, arn, req.Name, input)
 	}
 	if err != nil {
 		return Run{}, runError(err)
 	}
 	d.log.Info("run started", "env", env, "pipeline", pipeline, "run", req.Name)
-	d.recordStarted(ctx, w, pipeline, id, req.Name, req.Parameters, d.opts.Clock())
+	d.recordStarted(ctx, w, pipeline, id, req.Name, params, d.opts.Clock(), reused)
+	d.recordReused(ctx, env, id, reused)
 	w.remember(runRecord{env: env, pipeline: pipeline, id: id, started: d.opts.Clock(), status: sluice.ExecutionRunning})
 	d.metrics.ExecutionRunning(env, pipeline, 1)
 	go d.follow(w, runner, pipeline, id)

@@ -21,7 +21,7 @@ const defaultsState = "Sluice.Defaults"
 // definition holds merged with the given values. Ingestion later merges
 // its events into this record (ingest.StoreSink). A failure is logged:
 // the run goes on, and its events record it.
-func (d *Daemon) recordStarted(ctx context.Context, w *envWorker, pipeline, id, name string, params map[string]any, started time.Time) {
+func (d *Daemon) recordStarted(ctx context.Context, w *envWorker, pipeline, id, name string, params map[string]any, started time.Time, reused *reuse) {
 	if !d.ingests(w) {
 		return
 	}
@@ -33,6 +33,9 @@ func (d *Daemon) recordStarted(ctx context.Context, w *envWorker, pipeline, id, 
 	}
 	r := sluice.RunRecord{ID: id, Name: name, Pipeline: pipeline, Environment: env, Backend: "aws",
 		Status: sluice.ExecutionRunning, Started: started.UTC()}
+	if reused != nil {
+		r.Origin = reused.origin
+	}
 	for _, rec := range recs {
 		switch {
 		case rec.Type == sluice.TypeEventQueue:

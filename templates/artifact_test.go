@@ -25,6 +25,7 @@ func TestPredictionReadsTrainingModel(t *testing.T) {
 		{"run:training/latest", runs, ""},
 		{"run:training/artifacts", runs, ""},
 		{"run:training/latest", "", "needs SLUICE_RUNS, which the local backend gives every step"},
+		{"run:training/latest", "SLUICE_RUNS={}", "SLUICE_RUNS names no pipeline: on AWS a run started by a schedule"},
 		{"run:idle/latest", runs, "pipeline 'idle' has no run that succeeded"},
 		{"run:trainin/latest", runs, "no pipeline 'trainin' is deployed"},
 		{"run:training/r9", runs, "run r9 of training, step register wrote no model/model.json"},

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,7 +88,9 @@ func (w *World) runJob(ctx context.Context, t asl.Task, started func(log string)
 		return nil, err
 	}
 	j.ID, j.CreatedAt = newJobID(), time.Now().UnixMilli()
-	j.Env = append(j.Env, w.runsEnv(j.Peers))
+	// The World's own SLUICE_RUNS replaces the one the state machine
+	// carries (which the daemon fills in on AWS only).
+	j.Env = append(slices.DeleteFunc(j.Env, func(kv string) bool { return strings.HasPrefix(kv, "SLUICE_RUNS=") }), w.runsEnv(j.Peers))
 	p := w.poolFor(j.ComputeEnvironment, j.PoolVCPUs)
 	need := milli(j.VCPUs)
 	if need > milli(j.PoolVCPUs) {

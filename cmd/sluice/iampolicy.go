@@ -210,6 +210,11 @@ func policyGrants() []grant {
 		{"s3objects", "GetBucketTagging", "s3:GetBucketTagging", sidBuckets},
 		{"s3objects", "GetObject", "s3:GetObject", sidBucketObjects},
 		{"s3objects", "GetObject", "s3:GetObjectVersion", sidBucketObjects},
+		// sluice run --from --origin: the daemon copies the reused steps'
+		// objects from the origin run's prefix to the new run's.
+		{"s3objects", "ListObjectsV2", "s3:ListBucket", sidBuckets},
+		{"s3objects", "CopyObject", "s3:GetObject", sidBucketObjects},
+		{"s3objects", "CopyObject", "s3:PutObject", sidBucketObjects},
 		{"s3", "ListBuckets", "s3:ListAllMyBuckets", sidS3Any},
 		{"s3", "GetBucketTagging", "s3:GetBucketTagging", sidS3Discover},
 		{"s3", "CreateBucket", "s3:CreateBucket", sidBuckets},

@@ -22,7 +22,7 @@ type originOptions struct {
 
 // flags registers --from and --origin.
 func (o *originOptions) flags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&o.from, "from", "", "with --origin, the `STEP` to run from: the steps that do not follow it reuse the origin run's artifacts and results")
+	cmd.Flags().StringVar(&o.from, "from", "", "with --origin, the `STEP` to run from (on AWS a top-level step, not one inside a split or foreach): the steps that do not follow it reuse the origin run's artifacts and results")
 	cmd.Flags().StringVar(&o.origin, "origin", "", "with --from, the `RUN` whose steps before --from are reused; the new run takes its parameters, -p overriding them")
 }
 

@@ -96,23 +96,111 @@ func TestDaemonKumoIngestsOutsideRuns(t *testing.T) {
 }
 
 // awsArtifactsAndOrigin fetches an object of the environment's bucket
-// through the daemon (S3, with the environment's credentials), and finds
-// a run from a step of another run refused on AWS with what exists
-// instead.
+// through the daemon (S3, with the environment's credentials), then
+// starts a run from step s1 of outside-2: s0's objects, and only s0's,
+// are copied under the new run's prefix (read back from S3), the
+// execution starts with outside-2's parameters, sluice.from s1 and
+// SLUICE_RUNS' content, and the run store records the copies with their
+// sources. A step that is not one is refused.
 func awsArtifactsAndOrigin(t *testing.T, w *awsWorld, server string) {
-	const uri = "s3://crash-dev-artifacts/p000/outside-2/s1/model.pkl"
-	_, err := s3.NewFromConfig(w.kumo.Config, kumotest.S3Options).PutObject(context.Background(), &s3.PutObjectInput{
-		Bucket: aws.String("crash-dev-artifacts"), Key: aws.String("p000/outside-2/s1/model.pkl"), Body: strings.NewReader("model")})
-	if err != nil {
-		t.Fatal(err)
+	const uri = "s3://crash-dev-artifacts/p000/outside-2/s0/model.pkl"
+	ctx := context.Background()
+	objects := s3.NewFromConfig(w.kumo.Config, kumotest.S3Options)
+	for key, body := range map[string]string{"p000/outside-2/s0/model.pkl": "model", "p000/outside-2/s0/outputs.json": `{"auc":1}`,
+		"p000/outside-2/s1/late.txt": "s1's, not reused"} {
+		if _, err := objects.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("crash-dev-artifacts"), Key: aws.String(key),
+			Body: strings.NewReader(body)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	code, out, errOut := runCLI(t, "artifacts", "get", uri, "--env", "dev", "--server", server)
 	if code != exitOK || out != "model" {
 		t.Errorf("sluice artifacts get %s on AWS: exit %d, %q\n%s", uri, code, out, errOut)
 	}
-	code, out, errOut = runCLI(t, "run", "p000", "--from", "s1", "--origin", "outside-2", "--env", "dev", "--server", server)
-	if code == exitOK || !strings.Contains(errOut, "sluice runs resume outside-2 redrives it") {
-		t.Errorf("sluice run --from --origin on AWS: exit %d, want a refusal naming runs resume\n%s%s", code, out, errOut)
+	code, out, errOut = runCLI(t, "run", "p000", "--from", "nope", "--origin", "outside-2", "--env", "dev", "--server", server)
+	if code == exitOK || !strings.Contains(errOut, `p000 has no step "nope"`) {
+		t.Errorf("sluice run --from nope: exit %d, want a refusal naming the steps\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "run", "p000", "--from", "s1", "--origin", "outside-2", "--name", "again-1", "--env", "dev", "--server", server)
+	if code != exitOK {
+		t.Fatalf("sluice run --from s1 --origin outside-2 on AWS: exit %d\n%s%s", code, out, errOut)
+	}
+	read := func(key string) (string, error) {
+		o, err := objects.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("crash-dev-artifacts"), Key: aws.String(key)})
+		if err != nil {
+			return "", err
+		}
+		defer func() { _ = o.Body.Close() }()
+		b, err := io.ReadAll(o.Body)
+		return string(b), err
+	}
+	if got, err := read("p000/again-1/s0/model.pkl"); got != "model" {
+		t.Errorf("s0's model under again-1: %q, %v; want the copy", got, err)
+	}
+	if got, err := read("p000/again-1/s0/outputs.json"); got != `{"auc":1}` {
+		t.Errorf("s0's outputs.json under again-1: %q, %v; want the copy", got, err)
+	}
+	if _, err := read("p000/again-1/s1/late.txt"); err == nil {
+		t.Error("s1's object was copied: s1 runs again, nothing of it is reused")
+	}
+	checkOriginInput(t, w)
+	var detail sluice.RunDetail
+	getTokenJSON(t, server+"/api/v1/environments/dev/runs/again-1", &detail)
+	if !strings.HasSuffix(detail.Origin, ":outside-2") {
+		t.Errorf("again-1 recorded with origin %q, want outside-2's ID", detail.Origin)
+	}
+	sources := map[string]string{}
+	for _, a := range detail.Artifacts {
+		sources[a.URI] = a.Source
+	}
+	if sources["s3://crash-dev-artifacts/p000/again-1/s0/model.pkl"] != uri || len(sources) != 2 {
+		t.Errorf("again-1's artifacts %v, want s0's two copies, each with its source", sources)
+	}
+}
+
+// checkOriginInput checks the input again-1 started with: outside-2's
+// parameters, from s1, and the environment's pipelines with p000's
+// latest successful run.
+func checkOriginInput(t *testing.T, w *awsWorld) {
+	t.Helper()
+	states := awssfn.NewFromConfig(w.kumo.Config, func(o *awssfn.Options) { o.BaseEndpoint = aws.String(w.sfn.URL) })
+	machines, err := states.ListStateMachines(context.Background(), &awssfn.ListStateMachinesInput{})
+	if err != nil || len(machines.StateMachines) != 1 {
+		t.Fatalf("state machines: %v, %v", machines, err)
+	}
+	arn := strings.Replace(aws.ToString(machines.StateMachines[0].StateMachineArn), ":stateMachine:", ":execution:", 1) + ":again-1"
+	e, err := states.DescribeExecution(context.Background(), &awssfn.DescribeExecutionInput{ExecutionArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in struct {
+		Parameters map[string]any `json:"parameters"`
+		Sluice     struct {
+			From string                                        `json:"from"`
+			Runs map[string]struct{ Artifacts, Latest string } `json:"runs"`
+		} `json:"sluice"`
+	}
+	if err := json.Unmarshal([]byte(aws.ToString(e.Input)), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Parameters["who"] != "console" || in.Sluice.From != "s1" ||
+		in.Sluice.Runs["p000"].Artifacts != "s3://crash-dev-artifacts/p000" || in.Sluice.Runs["p000"].Latest == "" {
+		t.Errorf("again-1 started with input %s; want outside-2's parameters, sluice.from s1 and p000's runs", aws.ToString(e.Input))
+	}
+}
+
+// getTokenJSON decodes the answer to GET url with the token "token" into v.
+func getTokenJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer token")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d, %v", url, resp.StatusCode, err)
 	}
 }
 

@@ -17,6 +17,8 @@ import (
 type ObjectClient interface {
 	GetBucketTagging(ctx context.Context, in *s3.GetBucketTaggingInput, optFns ...func(*s3.Options)) (*s3.GetBucketTaggingOutput, error)
 	GetObject(ctx context.Context, in *s3.GetObjectInput, optFns ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	ListObjectsV2(ctx context.Context, in *s3.ListObjectsV2Input, optFns ...func(*s3.Options)) (*s3.ListObjectsV2Output, error)
+	CopyObject(ctx context.Context, in *s3.CopyObjectInput, optFns ...func(*s3.Options)) (*s3.CopyObjectOutput, error)
 }
 
 // Objects reads the objects of an environment's buckets: the artifacts
@@ -41,18 +43,8 @@ func (o *Objects) OpenArtifact(ctx context.Context, env, uri, version string) (i
 	if !strings.HasPrefix(uri, "s3://") || !ok || bucket == "" || key == "" {
 		return nil, sluice.E(opName, sluice.KindInvalid, fmt.Errorf("%s is not an s3://BUCKET/KEY address", uri))
 	}
-	tags, err := o.client.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(bucket)})
-	if err != nil && !isCode(err, "NoSuchTagSet") && !isCode(err, "NoSuchBucket") {
-		return nil, classify(opName, err)
-	}
-	mine := false
-	if err == nil {
-		for _, t := range tags.TagSet {
-			mine = mine || aws.ToString(t.Key) == sluice.TagEnvironment && aws.ToString(t.Value) == env
-		}
-	}
-	if !mine {
-		return nil, sluice.E(opName, sluice.KindNotFound, fmt.Errorf("%s: bucket %s is not a bucket of environment %s", uri, bucket, env))
+	if err := o.owned(ctx, opName, bucket, env); err != nil {
+		return nil, err
 	}
 	in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}
 	if version != "" {
@@ -66,4 +58,22 @@ func (o *Objects) OpenArtifact(ctx context.Context, env, uri, version string) (i
 		return nil, classify(opName, err)
 	}
 	return out.Body, nil
+}
+
+// owned fails with KindNotFound unless bucket carries Sluice's
+// ownership tag for environment env, and as the S3 call was classified
+// when the tags cannot be read.
+func (o *Objects) owned(ctx context.Context, opName, bucket, env string) error {
+	tags, err := o.client.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(bucket)})
+	if err != nil && !isCode(err, "NoSuchTagSet") && !isCode(err, "NoSuchBucket") {
+		return classify(opName, err)
+	}
+	if err == nil {
+		for _, t := range tags.TagSet {
+			if aws.ToString(t.Key) == sluice.TagEnvironment && aws.ToString(t.Value) == env {
+				return nil
+			}
+		}
+	}
+	return sluice.E(opName, sluice.KindNotFound, fmt.Errorf("bucket %s is not a bucket of environment %s", bucket, env))
 }

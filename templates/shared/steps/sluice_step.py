@@ -21,7 +21,8 @@ Sluice runs every step with its context in environment variables:
   SLUICE_RUNS           the other pipelines of the project and environment:
                         for each, where its runs' artifacts are and its
                         latest successful run, as a JSON object (the local
-                        backend; see artifact())
+                        backend, and on AWS the daemon for the runs it
+                        starts; see artifact())
 
 The whole contract is in the DSL reference, docs/dsl.md, "Step contract".
 
@@ -196,18 +197,25 @@ def artifact(pipeline, name, step=None, run="latest"):
     ("model/model.json"), or a file name found once anywhere under it (a
     step inside a foreach writes under one prefix per copy); without step,
     anywhere in the run. The other runs are known from SLUICE_RUNS, which
-    the local backend gives every step before it starts: the step never
-    asks the run store. On AWS there is no SLUICE_RUNS yet: pass the
-    artifact's s3:// URI as a parameter (sluice artifacts RUN lists them).
-    An s3:// artifact is downloaded to a temporary file (boto3).
+    the local backend gives every step before it starts, and which on AWS
+    the daemon resolves when it starts a run: the step never asks the run
+    store. On AWS the artifact is an s3:// object, downloaded to a
+    temporary file (boto3); a run started by a schedule or outside Sluice,
+    or one whose SLUICE_RUNS would not fit Batch's container overrides,
+    is told of no other run (SLUICE_RUNS is {}): pass the artifact's
+    s3:// URI as a parameter instead (sluice artifacts RUN lists them).
     """
     return _artifact(_json_env(os.environ, "SLUICE_RUNS", None), Store(), pipeline, name, step, run)
 
 
 def _artifact(runs, store, pipeline, name, step, run):
     if not isinstance(runs, dict):
-        raise StepError("reading another run's artifacts needs SLUICE_RUNS, which the local backend gives every step; "
-                        "on AWS, pass the artifact's s3:// URI as a parameter instead")
+        raise StepError("reading another run's artifacts needs SLUICE_RUNS, which the local backend gives every step "
+                        "and the daemon every run it starts on AWS; otherwise pass the artifact's s3:// URI as a parameter")
+    if not runs:
+        raise StepError("SLUICE_RUNS names no pipeline: on AWS a run started by a schedule or outside Sluice, or one whose "
+                        "SLUICE_RUNS would not fit Batch's container overrides, is told of no other run; "
+                        "pass the artifact's s3:// URI as a parameter instead")
     known = runs.get(pipeline)
     if not isinstance(known, dict) or not known.get("artifacts"):
         names = ", ".join(sorted(runs)) or "none"
