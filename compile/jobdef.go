@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,32 +121,71 @@ func orNull(s string) any {
 	return s
 }
 
-func resourceRequirements(r dsl.Resources) []any {
-	out := make([]any, 0, 3)
+// resourceRequirements is a container's GPU (when it has any), memory
+// and vCPU requirements, written as Batch's list of {type, value}.
+type resourceRequirements dsl.Resources
+
+// writeTo appends the canonical JSON of the requirements: in type order,
+// each object's keys sorted, without building the list of objects.
+func (r resourceRequirements) writeTo(buf []byte) []byte {
+	buf = append(buf, '[')
 	if r.GPU > 0 {
-		out = append(out, obj{{"type", "GPU"}, {"value", strconv.Itoa(r.GPU)}})
+		buf = append(buf, `{"type":"GPU","value":"`...)
+		buf = strconv.AppendInt(buf, int64(r.GPU), 10)
+		buf = append(buf, `"},`...)
 	}
-	return append(out,
-		obj{{"type", "MEMORY"}, {"value", strconv.FormatInt(r.Memory.MiB(), 10)}},
-		obj{{"type", "VCPU"}, {"value", strconv.FormatFloat(r.CPU, 'f', -1, 64)}})
+	buf = append(buf, `{"type":"MEMORY","value":"`...)
+	buf = strconv.AppendInt(buf, dsl.Resources(r).Memory.MiB(), 10)
+	buf = append(buf, `"},{"type":"VCPU","value":"`...)
+	buf = strconv.AppendFloat(buf, r.CPU, 'f', -1, 64)
+	return append(buf, `"}]`...)
 }
 
 // containerEnv is the static environment of a step's container: its own
 // env and the pipeline's, and what every step of the pipeline shares.
 // What differs per step or per run is set in the Task's overrides.
-func (p *pipe) containerEnv(sc *stepConf) []any {
-	env := make(map[string]string, len(sc.env)+3)
+func (p *pipe) containerEnv(sc *stepConf) nameValues {
+	out := make(nameValues, 0, len(sc.env)+3)
 	for k, v := range sc.env {
-		env[k] = v
+		out = append(out, nameValue{k, v})
 	}
-	env["SLUICE_PROJECT"] = p.c.project
-	env["SLUICE_PIPELINE"] = p.name
-	env["SLUICE_ENVIRONMENT"] = p.c.in.Env
-	out := make([]any, 0, len(env))
-	for _, k := range sortedKeys(env) {
-		out = append(out, obj{{"name", k}, {"value", env[k]}})
+	// Sluice's own variables win over a step's of the same name.
+	for _, v := range [...]nameValue{{"SLUICE_ENVIRONMENT", p.c.in.Env}, {"SLUICE_PIPELINE", p.name}, {"SLUICE_PROJECT", p.c.project}} {
+		if _, ok := sc.env[v.name]; ok {
+			for i := range out {
+				if out[i].name == v.name {
+					out[i].value = v.value
+				}
+			}
+			continue
+		}
+		out = append(out, v)
 	}
+	slices.SortFunc(out, func(a, b nameValue) int { return strings.Compare(a.name, b.name) })
 	return out
+}
+
+// nameValue is one {"name", "value"} member of a list Batch takes (a
+// container's environment).
+type nameValue struct{ name, value string }
+
+// nameValues is written as a JSON list of {"name": …, "value": …}
+// objects, in its own order.
+type nameValues []nameValue
+
+func (l nameValues) writeTo(buf []byte) []byte {
+	buf = append(buf, '[')
+	for i, v := range l {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"name":`...)
+		buf = writeString(buf, v.name)
+		buf = append(buf, `,"value":`...)
+		buf = writeString(buf, v.value)
+		buf = append(buf, '}')
+	}
+	return append(buf, ']')
 }
 
 // secrets turns "ssm:NAME" and "secretsmanager:NAME" references into

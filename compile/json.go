@@ -67,6 +67,10 @@ func writeJSON(buf []byte, v any) []byte {
 			func(b []byte, i int) []byte { return writeString(b, v[keys[i]]) })
 	case rawJSON:
 		return append(buf, v...)
+	case nameValues:
+		return v.writeTo(buf)
+	case resourceRequirements:
+		return v.writeTo(buf)
 	}
 	return append(buf, "null"...)
 }
