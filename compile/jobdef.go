@@ -166,14 +166,24 @@ func (p *pipe) containerEnv(sc *stepConf) nameValues {
 }
 
 // nameValue is one {"name", "value"} member of a list Batch takes (a
-// container's environment).
+// container's environment; its secrets, whose value is "valueFrom").
 type nameValue struct{ name, value string }
 
 // nameValues is written as a JSON list of {"name": …, "value": …}
 // objects, in its own order.
 type nameValues []nameValue
 
-func (l nameValues) writeTo(buf []byte) []byte {
+func (l nameValues) writeTo(buf []byte) []byte { return writeNameValues(buf, l, `,"value":`) }
+
+// secretList is written as a JSON list of {"name": …, "valueFrom": …}
+// objects, in its own order.
+type secretList []nameValue
+
+func (l secretList) writeTo(buf []byte) []byte { return writeNameValues(buf, l, `,"valueFrom":`) }
+
+// writeNameValues writes l as a list of two-member objects; the name
+// sorts before the value's key, so the members are in canonical order.
+func writeNameValues(buf []byte, l []nameValue, valueKey string) []byte {
 	buf = append(buf, '[')
 	for i, v := range l {
 		if i > 0 {
@@ -181,7 +191,7 @@ func (l nameValues) writeTo(buf []byte) []byte {
 		}
 		buf = append(buf, `{"name":`...)
 		buf = writeString(buf, v.name)
-		buf = append(buf, `,"value":`...)
+		buf = append(buf, valueKey...)
 		buf = writeString(buf, v.value)
 		buf = append(buf, '}')
 	}
@@ -191,8 +201,8 @@ func (l nameValues) writeTo(buf []byte) []byte {
 // secrets turns "ssm:NAME" and "secretsmanager:NAME" references into
 // what Batch accepts: an SSM parameter name or ARN, or a Secrets Manager
 // ARN (a partial one, completed by Secrets Manager, when given a name).
-func (p *pipe) secrets(sc *stepConf) []any {
-	out := make([]any, 0, len(sc.secrets))
+func (p *pipe) secrets(sc *stepConf) secretList {
+	out := make(secretList, 0, len(sc.secrets))
 	for _, k := range sortedKeys(sc.secrets) {
 		ref, ok := secretRef(sc.secrets[k])
 		if !ok {
@@ -201,7 +211,7 @@ func (p *pipe) secrets(sc *stepConf) []any {
 				k)
 			continue
 		}
-		out = append(out, obj{{"name", k}, {"valueFrom", ref}})
+		out = append(out, nameValue{k, ref})
 	}
 	return out
 }

@@ -69,6 +69,8 @@ func writeJSON(buf []byte, v any) []byte {
 		return append(buf, v...)
 	case nameValues:
 		return v.writeTo(buf)
+	case secretList:
+		return v.writeTo(buf)
 	case resourceRequirements:
 		return v.writeTo(buf)
 	}
