@@ -14,12 +14,17 @@ import (
 type jobDef struct {
 	name string // logical: "<pipeline>.<first step using it>"
 	phys string
-	spec obj // without its name
+	// enc is the spec's canonical JSON without its name, which goes at
+	// mid (keys sort "containerProperties" < "jobDefinitionName" < the
+	// rest); empty when only findings are wanted.
+	enc string
+	mid int
 }
 
 // jobDefinitions gives every step a job definition, sharing one between
 // steps whose containers are identical (commands differ freely: they go
-// in the Task's ContainerOverrides).
+// in the Task's ContainerOverrides). A spec is encoded once: to find
+// identical containers, and as the resource's spec.
 func (p *pipe) jobDefinitions() {
 	byKey := make(map[string]*jobDef, len(p.g.Steps))
 	byShape := make(map[containerShape]*jobDef, len(p.g.Steps))
@@ -31,20 +36,35 @@ func (p *pipe) jobDefinitions() {
 			sc.jobDef = jd
 			continue
 		}
-		spec := p.jobDefSpec(sc)
-		buf = writeJSON(buf[:0], spec)
+		var mid int
+		buf, mid = p.encodeJobDef(buf[:0], sc)
 		if jd, ok := byKey[string(buf)]; ok {
 			sc.jobDef = jd
 			continue
 		}
-		jd := &jobDef{name: p.name + "." + n.Name, phys: p.c.physical(ruleBatch(), p.name+"_"+n.Name), spec: spec}
-		byKey[string(buf)] = jd
+		key := string(buf)
+		jd := &jobDef{name: p.name + "." + n.Name, phys: p.c.physical(ruleBatch(), p.name+"_"+n.Name), mid: mid}
+		if !p.c.in.FindingsOnly {
+			jd.enc = key
+		}
+		byKey[key] = jd
 		p.defs = append(p.defs, jd)
 		sc.jobDef = jd
 		if inherits {
 			byShape[shape] = jd
 		}
 	}
+}
+
+// encodeJobDef appends the canonical JSON of the step's job definition,
+// without jobDefinitionName, and returns where that name goes.
+func (p *pipe) encodeJobDef(buf []byte, sc *stepConf) ([]byte, int) {
+	buf = append(buf, `{"containerProperties":`...)
+	buf = writeObj(buf, p.container(sc))
+	mid := len(buf)
+	buf = writeObj(buf, p.jobDefSpec(sc))
+	buf[mid] = ',' // the rest's opening brace
+	return buf, mid
 }
 
 // containerShape is what tells apart the containers of steps that take
@@ -67,15 +87,15 @@ func (sc *stepConf) shape() (containerShape, bool) {
 }
 
 // jobDefSpec is the RegisterJobDefinition input for a step's container,
-// without jobDefinitionName. Retries happen in Step Functions, so Batch
-// tries each job once.
+// without jobDefinitionName and containerProperties (p.container).
+// Retries happen in Step Functions, so Batch tries each job once.
 func (p *pipe) jobDefSpec(sc *stepConf) obj {
 	platform := "EC2"
 	if sc.compute.fargate {
 		platform = "FARGATE"
 	}
 	spec := obj{{"type", "container"}, {"platformCapabilities", []string{platform}}, {"propagateTags", true},
-		{"retryStrategy", obj{{"attempts", 1}}}, {"containerProperties", p.container(sc)}}
+		{"retryStrategy", obj{{"attempts", 1}}}}
 	var timeout any // null: no Batch timeout
 	if sc.timeout > 0 {
 		timeout = obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}}
@@ -250,8 +270,16 @@ func (p *pipe) volumes(sc *stepConf) (volumes, mounts []any) {
 	return volumes, mounts
 }
 
-// jobDefResource is the desired resource of a job definition.
+// jobDefResource is the desired resource of a job definition: its
+// encoded spec with the name spliced in.
 func (p *pipe) jobDefResource(jd *jobDef) draft {
-	spec := append(obj{{"jobDefinitionName", jd.phys}}, jd.spec...)
+	var spec rawJSON
+	if jd.enc != "" {
+		spec = make(rawJSON, 0, len(jd.enc)+len(jd.phys)+24)
+		spec = append(spec, jd.enc[:jd.mid]...)
+		spec = append(spec, `,"jobDefinitionName":`...)
+		spec = writeString(spec, jd.phys)
+		spec = append(spec, jd.enc[jd.mid:]...)
+	}
 	return draft{typ: sluice.TypeJobDefinition, name: jd.name, phys: jd.phys, doc: p.doc, tags: p.tags, spec: spec}
 }
