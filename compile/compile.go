@@ -69,6 +69,8 @@ type compiler struct {
 	// keeps them between reconciles).
 	srcDoc *dsl.Document
 	srcID  string
+	// vars holds a step's override variables while they are encoded.
+	vars []envVar
 }
 
 // Compile turns the documents into the desired resources of one
@@ -135,7 +137,7 @@ func (c *compiler) pipelines(docs []*dsl.Document) []cacheEntry {
 		// Each worker compiles into its own buffers; the resources of
 		// stores and compute environments stay in c.out.
 		w := *c
-		w.out, w.diags, w.buf, w.scratch, w.arena = nil, nil, nil, nil, nil
+		w.out, w.diags, w.buf, w.scratch, w.arena, w.vars = nil, nil, nil, nil, nil, nil
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

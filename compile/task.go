@@ -70,7 +70,8 @@ func (a *aslBuilder) task(s *graph.Scope, n *graph.Node, states *obj) obj {
 // overrides encodes the Task's ContainerOverrides (command and
 // environment) once, into the compiler's arena, and checks its size.
 func (p *pipe) overrides(n *graph.Node, sc *stepConf) rawJSON {
-	vars, extra := p.overrideEnv(n)
+	vars, extra := p.overrideEnv(n, p.c.vars[:0])
+	p.c.vars = vars // reused by the next step: nothing below keeps it
 	b := p.c.arena
 	start := len(b)
 	b = append(b, '{')
@@ -114,15 +115,14 @@ const (
 	estItem     = 64
 )
 
-// overrideEnv is the environment a step gets per run; the second result
-// is how much longer than written its values may grow once Step
-// Functions fills them in.
-func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
+// overrideEnv appends to vars the environment a step gets per run; the
+// second result is how much longer than written its values may grow once
+// Step Functions fills them in.
+func (p *pipe) overrideEnv(n *graph.Node, vars []envVar) ([]envVar, int) {
 	depth := n.Depth()
 	artifacts := len("s3://"+p.store.bucket+"/"+p.name+"/") + estRunID
 	path := depth * estPathStep
 	// In name order: the overrides list them sorted.
-	vars := make([]envVar, 0, 12)
 	vars = append(vars, dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts))
 	if p.targets[n] {
 		vars = append(vars, failureVars()...)
