@@ -94,8 +94,9 @@ func (p *pipe) jobDefSpec(sc *stepConf) obj {
 	if sc.compute.fargate {
 		platform = "FARGATE"
 	}
-	spec := obj{{"type", "container"}, {"platformCapabilities", []string{platform}}, {"propagateTags", true},
-		{"retryStrategy", obj{{"attempts", 1}}}}
+	spec := make(obj, 0, 5)
+	spec = append(spec, kv{"type", "container"}, kv{"platformCapabilities", []string{platform}}, kv{"propagateTags", true},
+		kv{"retryStrategy", obj{{"attempts", 1}}})
 	var timeout any // null: no Batch timeout
 	if sc.timeout > 0 {
 		timeout = obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}}
@@ -105,8 +106,11 @@ func (p *pipe) jobDefSpec(sc *stepConf) obj {
 }
 
 func (p *pipe) container(sc *stepConf) obj {
-	c := obj{{"image", sc.image}, {"resourceRequirements", resourceRequirements(sc.res)},
-		{"environment", p.containerEnv(sc)}}
+	// Room for every member it may get: growing it was a tenth of what
+	// a compilation allocated.
+	c := make(obj, 0, 9)
+	c = append(c, kv{"image", sc.image}, kv{"resourceRequirements", resourceRequirements(sc.res)},
+		kv{"environment", p.containerEnv(sc)})
 	// What a step leaves out is null, not absent: a revision is
 	// compared with the desired definition field by field, and a field
 	// only the registered revision has must count as a difference.

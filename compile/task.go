@@ -60,7 +60,8 @@ func (a *aslBuilder) task(s *graph.Scope, n *graph.Node, states *obj) obj {
 	overrides := p.overrides(n, sc)
 	params := obj{{"ContainerOverrides", overrides}, {"JobDefinition", sc.jobDef.phys},
 		{"JobName", physicalName(ruleBatch(), p.name, n.Name)}, {"JobQueue", sc.compute.queue}}
-	t := obj{{"Parameters", params}, {"Resource", arnSubmitJob}, {"ResultPath", nil}, {"Retry", sc.retry}}
+	t := make(obj, 0, 7) // and TimeoutSeconds, Type, Catch
+	t = append(t, kv{"Parameters", params}, kv{"Resource", arnSubmitJob}, kv{"ResultPath", nil}, kv{"Retry", sc.retry})
 	t.setIf(sc.timeout > 0, "TimeoutSeconds", sc.timeout)
 	t.set("Type", "Task")
 	a.catch(s, n, &t, states)
