@@ -169,24 +169,28 @@ func (r resourceRequirements) writeTo(buf []byte) []byte {
 // env and the pipeline's, and what every step of the pipeline shares.
 // What differs per step or per run is set in the Task's overrides.
 func (p *pipe) containerEnv(sc *stepConf) nameValues {
-	out := make(nameValues, 0, len(sc.env)+3)
+	out := make(nameValues, 0, len(sc.env)+len(sc.ownEnv)+3)
 	for k, v := range sc.env {
-		out = append(out, nameValue{k, v})
+		if _, over := sc.ownEnv[k]; !over && !sluiceContainerVar(k) {
+			out = append(out, nameValue{k, v})
+		}
+	}
+	for k, v := range sc.ownEnv {
+		if !sluiceContainerVar(k) {
+			out = append(out, nameValue{k, v})
+		}
 	}
 	// Sluice's own variables win over a step's of the same name.
-	for _, v := range [...]nameValue{{"SLUICE_ENVIRONMENT", p.c.in.Env}, {"SLUICE_PIPELINE", p.name}, {"SLUICE_PROJECT", p.c.project}} {
-		if _, ok := sc.env[v.name]; ok {
-			for i := range out {
-				if out[i].name == v.name {
-					out[i].value = v.value
-				}
-			}
-			continue
-		}
-		out = append(out, v)
-	}
+	out = append(out, nameValue{"SLUICE_ENVIRONMENT", p.c.in.Env}, nameValue{"SLUICE_PIPELINE", p.name},
+		nameValue{"SLUICE_PROJECT", p.c.project})
 	slices.SortFunc(out, func(a, b nameValue) int { return strings.Compare(a.name, b.name) })
 	return out
+}
+
+// sluiceContainerVar reports whether name is one of the variables
+// containerEnv sets for every container.
+func sluiceContainerVar(name string) bool {
+	return name == "SLUICE_ENVIRONMENT" || name == "SLUICE_PIPELINE" || name == "SLUICE_PROJECT"
 }
 
 // nameValue is one {"name", "value"} member of a list Batch takes (a
