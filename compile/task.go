@@ -57,15 +57,33 @@ func (p *pipe) keyFormat(n *graph.Node, file string) *intrinsicFormat {
 func (a *aslBuilder) task(s *graph.Scope, n *graph.Node, states *obj) obj {
 	p := a.p
 	sc := p.steps[n]
-	overrides := p.overrides(n, sc)
-	params := obj{{"ContainerOverrides", overrides}, {"JobDefinition", sc.jobDef.phys},
-		{"JobName", physicalName(ruleBatch(), p.name, n.Name)}, {"JobQueue", sc.compute.queue}}
+	params := p.taskParameters(n, sc)
 	t := make(obj, 0, 7) // and TimeoutSeconds, Type, Catch
 	t = append(t, kv{"Parameters", params}, kv{"Resource", arnSubmitJob}, kv{"ResultPath", nil}, kv{"Retry", sc.retry})
 	t.setIf(sc.timeout > 0, "TimeoutSeconds", sc.timeout)
 	t.set("Type", "Task")
 	a.catch(s, n, &t, states)
 	return t
+}
+
+// taskParameters encodes the Task's SubmitJob parameters (container
+// overrides, job definition, job name and queue, in key order) into the
+// compiler's arena, as the overrides are.
+func (p *pipe) taskParameters(n *graph.Node, sc *stepConf) rawJSON {
+	overrides := p.overrides(n, sc)
+	b := p.c.arena
+	start := len(b)
+	b = append(b, `{"ContainerOverrides":`...)
+	b = append(b, overrides...)
+	b = append(b, `,"JobDefinition":`...)
+	b = writeString(b, sc.jobDef.phys)
+	b = append(b, `,"JobName":`...)
+	b = writeString(b, physicalName(ruleBatch(), p.name, n.Name))
+	b = append(b, `,"JobQueue":`...)
+	b = writeString(b, sc.compute.queue)
+	b = append(b, '}')
+	p.c.arena = b
+	return rawJSON(b[start:len(b):len(b)])
 }
 
 // overrides encodes the Task's ContainerOverrides (command and
