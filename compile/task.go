@@ -13,16 +13,19 @@ type intrinsicFormat struct {
 	args []string
 }
 
-// lit appends literal text, escaped as intrinsic strings require.
+// lit appends literal text, escaped as intrinsic strings require: runs
+// without a character to escape are written whole.
 func (f *intrinsicFormat) lit(s string) {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\'', '{', '}', '\\':
-			f.tmpl.WriteByte('\\')
-			f.tmpl.WriteByte(c)
-		default:
-			f.tmpl.WriteByte(c)
+	for {
+		i := strings.IndexAny(s, `'{}\`)
+		if i < 0 {
+			f.tmpl.WriteString(s)
+			return
 		}
+		f.tmpl.WriteString(s[:i])
+		f.tmpl.WriteByte('\\')
+		f.tmpl.WriteByte(s[i])
+		s = s[i+1:]
 	}
 }
 
@@ -32,8 +35,29 @@ func (f *intrinsicFormat) arg(path string) {
 	f.args = append(f.args, path)
 }
 
+// String returns the States.Format call, built in one allocation.
 func (f *intrinsicFormat) String() string {
-	return "States.Format('" + f.tmpl.String() + "', " + strings.Join(f.args, ", ") + ")"
+	const head, mid, sep = "States.Format('", "', ", ", "
+	n := len(head) + f.tmpl.Len() + len(mid) + 1
+	for i, a := range f.args {
+		if i > 0 {
+			n += len(sep)
+		}
+		n += len(a)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(head)
+	b.WriteString(f.tmpl.String())
+	b.WriteString(mid)
+	for i, a := range f.args {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(a)
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // keyFormat is the S3 key of a file in the step's output prefix, for this
