@@ -90,13 +90,13 @@ func (sc *stepConf) shape() (containerShape, bool) {
 // without jobDefinitionName and containerProperties (p.container).
 // Retries happen in Step Functions, so Batch tries each job once.
 func (p *pipe) jobDefSpec(sc *stepConf) obj {
-	platform := "EC2"
+	var platform any = literalJSON(`["EC2"]`)
 	if sc.compute.fargate {
-		platform = "FARGATE"
+		platform = literalJSON(`["FARGATE"]`)
 	}
 	spec := make(obj, 0, 5)
-	spec = append(spec, kv{"type", "container"}, kv{"platformCapabilities", []string{platform}}, kv{"propagateTags", true},
-		kv{"retryStrategy", obj{{"attempts", 1}}})
+	spec = append(spec, kv{"type", "container"}, kv{"platformCapabilities", platform}, kv{"propagateTags", true},
+		kv{"retryStrategy", literalJSON(`{"attempts":1}`)})
 	var timeout any // null: no Batch timeout
 	if sc.timeout > 0 {
 		timeout = obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}}
