@@ -64,6 +64,13 @@ type compiler struct {
 	// arena holds the encoded parts of the pipeline being compiled; it is
 	// reused from one pipeline to the next.
 	arena []byte
+	// srcDoc and srcID are the document of the last resource emitted and
+	// its ID: a pipeline's resources share one Source string (a daemon
+	// keeps them between reconciles).
+	srcDoc *dsl.Document
+	srcID  string
+	// vars holds a step's override variables while they are encoded.
+	vars []envVar
 }
 
 // Compile turns the documents into the desired resources of one
@@ -130,7 +137,7 @@ func (c *compiler) pipelines(docs []*dsl.Document) []cacheEntry {
 		// Each worker compiles into its own buffers; the resources of
 		// stores and compute environments stay in c.out.
 		w := *c
-		w.out, w.diags, w.buf, w.scratch, w.arena = nil, nil, nil, nil, nil
+		w.out, w.diags, w.buf, w.scratch, w.arena, w.vars = nil, nil, nil, nil, nil, nil
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -277,7 +284,10 @@ func (c *compiler) emit(d draft) {
 		deletion = sluice.DeletionRetain
 	}
 	sort.Slice(d.deps, func(i, j int) bool { return d.deps[i] < d.deps[j] })
-	c.out = append(c.out, sluice.Resource{ID: id, Type: d.typ, Name: d.phys, Source: d.doc.ID(),
+	if c.srcDoc != d.doc {
+		c.srcDoc, c.srcID = d.doc, d.doc.ID()
+	}
+	c.out = append(c.out, sluice.Resource{ID: id, Type: d.typ, Name: d.phys, Source: c.srcID,
 		File: d.doc.File, DependsOn: dedupeIDs(d.deps), Deletion: deletion, Tags: tags, Spec: spec, Hash: hash, Notes: d.notes})
 }
 

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,12 +14,17 @@ import (
 type jobDef struct {
 	name string // logical: "<pipeline>.<first step using it>"
 	phys string
-	spec obj // without its name
+	// enc is the spec's canonical JSON without its name, which goes at
+	// mid (keys sort "containerProperties" < "jobDefinitionName" < the
+	// rest); empty when only findings are wanted.
+	enc string
+	mid int
 }
 
 // jobDefinitions gives every step a job definition, sharing one between
 // steps whose containers are identical (commands differ freely: they go
-// in the Task's ContainerOverrides).
+// in the Task's ContainerOverrides). A spec is encoded once: to find
+// identical containers, and as the resource's spec.
 func (p *pipe) jobDefinitions() {
 	byKey := make(map[string]*jobDef, len(p.g.Steps))
 	byShape := make(map[containerShape]*jobDef, len(p.g.Steps))
@@ -30,20 +36,35 @@ func (p *pipe) jobDefinitions() {
 			sc.jobDef = jd
 			continue
 		}
-		spec := p.jobDefSpec(sc)
-		buf = writeJSON(buf[:0], spec)
+		var mid int
+		buf, mid = p.encodeJobDef(buf[:0], sc)
 		if jd, ok := byKey[string(buf)]; ok {
 			sc.jobDef = jd
 			continue
 		}
-		jd := &jobDef{name: p.name + "." + n.Name, phys: p.c.physical(ruleBatch(), p.name+"_"+n.Name), spec: spec}
-		byKey[string(buf)] = jd
+		key := string(buf)
+		jd := &jobDef{name: p.name + "." + n.Name, phys: p.c.physical(ruleBatch(), p.name+"_"+n.Name), mid: mid}
+		if !p.c.in.FindingsOnly {
+			jd.enc = key
+		}
+		byKey[key] = jd
 		p.defs = append(p.defs, jd)
 		sc.jobDef = jd
 		if inherits {
 			byShape[shape] = jd
 		}
 	}
+}
+
+// encodeJobDef appends the canonical JSON of the step's job definition,
+// without jobDefinitionName, and returns where that name goes.
+func (p *pipe) encodeJobDef(buf []byte, sc *stepConf) ([]byte, int) {
+	buf = append(buf, `{"containerProperties":`...)
+	buf = writeObj(buf, p.container(sc))
+	mid := len(buf)
+	buf = writeObj(buf, p.jobDefSpec(sc))
+	buf[mid] = ',' // the rest's opening brace
+	return buf, mid
 }
 
 // containerShape is what tells apart the containers of steps that take
@@ -66,15 +87,16 @@ func (sc *stepConf) shape() (containerShape, bool) {
 }
 
 // jobDefSpec is the RegisterJobDefinition input for a step's container,
-// without jobDefinitionName. Retries happen in Step Functions, so Batch
-// tries each job once.
+// without jobDefinitionName and containerProperties (p.container).
+// Retries happen in Step Functions, so Batch tries each job once.
 func (p *pipe) jobDefSpec(sc *stepConf) obj {
-	platform := "EC2"
+	var platform any = literalJSON(`["EC2"]`)
 	if sc.compute.fargate {
-		platform = "FARGATE"
+		platform = literalJSON(`["FARGATE"]`)
 	}
-	spec := obj{{"type", "container"}, {"platformCapabilities", []string{platform}}, {"propagateTags", true},
-		{"retryStrategy", obj{{"attempts", 1}}}, {"containerProperties", p.container(sc)}}
+	spec := make(obj, 0, 5)
+	spec = append(spec, kv{"type", "container"}, kv{"platformCapabilities", platform}, kv{"propagateTags", true},
+		kv{"retryStrategy", literalJSON(`{"attempts":1}`)})
 	var timeout any // null: no Batch timeout
 	if sc.timeout > 0 {
 		timeout = obj{{"attemptDurationSeconds", max(sc.timeout, minBatchTimeout)}}
@@ -84,8 +106,11 @@ func (p *pipe) jobDefSpec(sc *stepConf) obj {
 }
 
 func (p *pipe) container(sc *stepConf) obj {
-	c := obj{{"image", sc.image}, {"resourceRequirements", resourceRequirements(sc.res)},
-		{"environment", p.containerEnv(sc)}}
+	// Room for every member it may get: growing it was a tenth of what
+	// a compilation allocated.
+	c := make(obj, 0, 9)
+	c = append(c, kv{"image", sc.image}, kv{"resourceRequirements", resourceRequirements(sc.res)},
+		kv{"environment", p.containerEnv(sc)})
 	// What a step leaves out is null, not absent: a revision is
 	// compared with the desired definition field by field, and a field
 	// only the registered revision has must count as a difference.
@@ -120,39 +145,92 @@ func orNull(s string) any {
 	return s
 }
 
-func resourceRequirements(r dsl.Resources) []any {
-	out := make([]any, 0, 3)
+// resourceRequirements is a container's GPU (when it has any), memory
+// and vCPU requirements, written as Batch's list of {type, value}.
+type resourceRequirements dsl.Resources
+
+// writeTo appends the canonical JSON of the requirements: in type order,
+// each object's keys sorted, without building the list of objects.
+func (r resourceRequirements) writeTo(buf []byte) []byte {
+	buf = append(buf, '[')
 	if r.GPU > 0 {
-		out = append(out, obj{{"type", "GPU"}, {"value", strconv.Itoa(r.GPU)}})
+		buf = append(buf, `{"type":"GPU","value":"`...)
+		buf = strconv.AppendInt(buf, int64(r.GPU), 10)
+		buf = append(buf, `"},`...)
 	}
-	return append(out,
-		obj{{"type", "MEMORY"}, {"value", strconv.FormatInt(r.Memory.MiB(), 10)}},
-		obj{{"type", "VCPU"}, {"value", strconv.FormatFloat(r.CPU, 'f', -1, 64)}})
+	buf = append(buf, `{"type":"MEMORY","value":"`...)
+	buf = strconv.AppendInt(buf, dsl.Resources(r).Memory.MiB(), 10)
+	buf = append(buf, `"},{"type":"VCPU","value":"`...)
+	buf = strconv.AppendFloat(buf, r.CPU, 'f', -1, 64)
+	return append(buf, `"}]`...)
 }
 
 // containerEnv is the static environment of a step's container: its own
 // env and the pipeline's, and what every step of the pipeline shares.
 // What differs per step or per run is set in the Task's overrides.
-func (p *pipe) containerEnv(sc *stepConf) []any {
-	env := make(map[string]string, len(sc.env)+3)
+func (p *pipe) containerEnv(sc *stepConf) nameValues {
+	out := make(nameValues, 0, len(sc.env)+len(sc.ownEnv)+3)
 	for k, v := range sc.env {
-		env[k] = v
+		if _, over := sc.ownEnv[k]; !over && !sluiceContainerVar(k) {
+			out = append(out, nameValue{k, v})
+		}
 	}
-	env["SLUICE_PROJECT"] = p.c.project
-	env["SLUICE_PIPELINE"] = p.name
-	env["SLUICE_ENVIRONMENT"] = p.c.in.Env
-	out := make([]any, 0, len(env))
-	for _, k := range sortedKeys(env) {
-		out = append(out, obj{{"name", k}, {"value", env[k]}})
+	for k, v := range sc.ownEnv {
+		if !sluiceContainerVar(k) {
+			out = append(out, nameValue{k, v})
+		}
 	}
+	// Sluice's own variables win over a step's of the same name.
+	out = append(out, nameValue{"SLUICE_ENVIRONMENT", p.c.in.Env}, nameValue{"SLUICE_PIPELINE", p.name},
+		nameValue{"SLUICE_PROJECT", p.c.project})
+	slices.SortFunc(out, func(a, b nameValue) int { return strings.Compare(a.name, b.name) })
 	return out
+}
+
+// sluiceContainerVar reports whether name is one of the variables
+// containerEnv sets for every container.
+func sluiceContainerVar(name string) bool {
+	return name == "SLUICE_ENVIRONMENT" || name == "SLUICE_PIPELINE" || name == "SLUICE_PROJECT"
+}
+
+// nameValue is one {"name", "value"} member of a list Batch takes (a
+// container's environment; its secrets, whose value is "valueFrom").
+type nameValue struct{ name, value string }
+
+// nameValues is written as a JSON list of {"name": …, "value": …}
+// objects, in its own order.
+type nameValues []nameValue
+
+func (l nameValues) writeTo(buf []byte) []byte { return writeNameValues(buf, l, `,"value":`) }
+
+// secretList is written as a JSON list of {"name": …, "valueFrom": …}
+// objects, in its own order.
+type secretList []nameValue
+
+func (l secretList) writeTo(buf []byte) []byte { return writeNameValues(buf, l, `,"valueFrom":`) }
+
+// writeNameValues writes l as a list of two-member objects; the name
+// sorts before the value's key, so the members are in canonical order.
+func writeNameValues(buf []byte, l []nameValue, valueKey string) []byte {
+	buf = append(buf, '[')
+	for i, v := range l {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"name":`...)
+		buf = writeString(buf, v.name)
+		buf = append(buf, valueKey...)
+		buf = writeString(buf, v.value)
+		buf = append(buf, '}')
+	}
+	return append(buf, ']')
 }
 
 // secrets turns "ssm:NAME" and "secretsmanager:NAME" references into
 // what Batch accepts: an SSM parameter name or ARN, or a Secrets Manager
 // ARN (a partial one, completed by Secrets Manager, when given a name).
-func (p *pipe) secrets(sc *stepConf) []any {
-	out := make([]any, 0, len(sc.secrets))
+func (p *pipe) secrets(sc *stepConf) secretList {
+	out := make(secretList, 0, len(sc.secrets))
 	for _, k := range sortedKeys(sc.secrets) {
 		ref, ok := secretRef(sc.secrets[k])
 		if !ok {
@@ -161,7 +239,7 @@ func (p *pipe) secrets(sc *stepConf) []any {
 				k)
 			continue
 		}
-		out = append(out, obj{{"name", k}, {"valueFrom", ref}})
+		out = append(out, nameValue{k, ref})
 	}
 	return out
 }
@@ -200,8 +278,16 @@ func (p *pipe) volumes(sc *stepConf) (volumes, mounts []any) {
 	return volumes, mounts
 }
 
-// jobDefResource is the desired resource of a job definition.
+// jobDefResource is the desired resource of a job definition: its
+// encoded spec with the name spliced in.
 func (p *pipe) jobDefResource(jd *jobDef) draft {
-	spec := append(obj{{"jobDefinitionName", jd.phys}}, jd.spec...)
+	var spec rawJSON
+	if jd.enc != "" {
+		spec = make(rawJSON, 0, len(jd.enc)+len(jd.phys)+24)
+		spec = append(spec, jd.enc[:jd.mid]...)
+		spec = append(spec, `,"jobDefinitionName":`...)
+		spec = writeString(spec, jd.phys)
+		spec = append(spec, jd.enc[jd.mid:]...)
+	}
 	return draft{typ: sluice.TypeJobDefinition, name: jd.name, phys: jd.phys, doc: p.doc, tags: p.tags, spec: spec}
 }

@@ -33,6 +33,10 @@ func (o *obj) setIf(cond bool, k string, v any) {
 // rawJSON is JSON already encoded canonically.
 type rawJSON []byte
 
+// literalJSON is a constant JSON text, written as is: a constant boxed
+// in an interface costs no allocation, where a list or an object does.
+type literalJSON string
+
 // writeJSON appends the canonical JSON encoding of v to buf: object keys
 // sorted, no insignificant whitespace, numbers as encoding/json writes
 // them, and no HTML escaping (so shell commands stay readable). Values of
@@ -67,6 +71,14 @@ func writeJSON(buf []byte, v any) []byte {
 			func(b []byte, i int) []byte { return writeString(b, v[keys[i]]) })
 	case rawJSON:
 		return append(buf, v...)
+	case literalJSON:
+		return append(buf, v...)
+	case nameValues:
+		return v.writeTo(buf)
+	case secretList:
+		return v.writeTo(buf)
+	case resourceRequirements:
+		return v.writeTo(buf)
 	}
 	return append(buf, "null"...)
 }

@@ -29,11 +29,13 @@ type stepConf struct {
 	res     dsl.Resources
 	retry   rawJSON // the Task's Retry field
 	timeout int     // seconds, 0 for none
-	env     map[string]string
-	secrets map[string]string
-	volumes []dsl.Volume
-	command []string
-	jobDef  *jobDef
+	// env is the pipeline's env and ownEnv the step's, which wins:
+	// merged as the container's environment is written.
+	env, ownEnv map[string]string
+	secrets     map[string]string
+	volumes     []dsl.Volume
+	command     []string
+	jobDef      *jobDef
 }
 
 func (p *pipe) stepPos(n *graph.Node, rest ...string) sluice.Position {
@@ -45,7 +47,7 @@ func (p *pipe) stepPos(n *graph.Node, rest ...string) sluice.Position {
 func (p *pipe) configure(n *graph.Node) *stepConf {
 	st := n.Step
 	sc := &stepConf{n: n, image: first(st.Image, p.spec.Image), jobRole: p.spec.JobRole, command: st.Command,
-		env: mergeMaps(p.spec.Env, st.Env), secrets: mergeMaps(p.spec.Secrets, st.Secrets),
+		env: p.spec.Env, ownEnv: st.Env, secrets: mergeMaps(p.spec.Secrets, st.Secrets),
 		volumes: mergeVolumes(p.spec.Volumes, st.Volumes)}
 	if sc.image == "" {
 		p.noImage()

@@ -13,16 +13,19 @@ type intrinsicFormat struct {
 	args []string
 }
 
-// lit appends literal text, escaped as intrinsic strings require.
+// lit appends literal text, escaped as intrinsic strings require: runs
+// without a character to escape are written whole.
 func (f *intrinsicFormat) lit(s string) {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\'', '{', '}', '\\':
-			f.tmpl.WriteByte('\\')
-			f.tmpl.WriteByte(c)
-		default:
-			f.tmpl.WriteByte(c)
+	for {
+		i := strings.IndexAny(s, `'{}\`)
+		if i < 0 {
+			f.tmpl.WriteString(s)
+			return
 		}
+		f.tmpl.WriteString(s[:i])
+		f.tmpl.WriteByte('\\')
+		f.tmpl.WriteByte(s[i])
+		s = s[i+1:]
 	}
 }
 
@@ -32,8 +35,29 @@ func (f *intrinsicFormat) arg(path string) {
 	f.args = append(f.args, path)
 }
 
+// String returns the States.Format call, built in one allocation.
 func (f *intrinsicFormat) String() string {
-	return "States.Format('" + f.tmpl.String() + "', " + strings.Join(f.args, ", ") + ")"
+	const head, mid, sep = "States.Format('", "', ", ", "
+	n := len(head) + f.tmpl.Len() + len(mid) + 1
+	for i, a := range f.args {
+		if i > 0 {
+			n += len(sep)
+		}
+		n += len(a)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(head)
+	b.WriteString(f.tmpl.String())
+	b.WriteString(mid)
+	for i, a := range f.args {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(a)
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // keyFormat is the S3 key of a file in the step's output prefix, for this
@@ -57,20 +81,40 @@ func (p *pipe) keyFormat(n *graph.Node, file string) *intrinsicFormat {
 func (a *aslBuilder) task(s *graph.Scope, n *graph.Node, states *obj) obj {
 	p := a.p
 	sc := p.steps[n]
-	overrides := p.overrides(n, sc)
-	params := obj{{"ContainerOverrides", overrides}, {"JobDefinition", sc.jobDef.phys},
-		{"JobName", physicalName(ruleBatch(), p.name, n.Name)}, {"JobQueue", sc.compute.queue}}
-	t := obj{{"Parameters", params}, {"Resource", arnSubmitJob}, {"ResultPath", nil}, {"Retry", sc.retry}}
+	params := p.taskParameters(n, sc)
+	t := make(obj, 0, 7) // and TimeoutSeconds, Type, Catch
+	t = append(t, kv{"Parameters", params}, kv{"Resource", arnSubmitJob}, kv{"ResultPath", nil}, kv{"Retry", sc.retry})
 	t.setIf(sc.timeout > 0, "TimeoutSeconds", sc.timeout)
 	t.set("Type", "Task")
 	a.catch(s, n, &t, states)
 	return t
 }
 
+// taskParameters encodes the Task's SubmitJob parameters (container
+// overrides, job definition, job name and queue, in key order) into the
+// compiler's arena, as the overrides are.
+func (p *pipe) taskParameters(n *graph.Node, sc *stepConf) rawJSON {
+	overrides := p.overrides(n, sc)
+	b := p.c.arena
+	start := len(b)
+	b = append(b, `{"ContainerOverrides":`...)
+	b = append(b, overrides...)
+	b = append(b, `,"JobDefinition":`...)
+	b = writeString(b, sc.jobDef.phys)
+	b = append(b, `,"JobName":`...)
+	b = writeString(b, physicalName(ruleBatch(), p.name, n.Name))
+	b = append(b, `,"JobQueue":`...)
+	b = writeString(b, sc.compute.queue)
+	b = append(b, '}')
+	p.c.arena = b
+	return rawJSON(b[start:len(b):len(b)])
+}
+
 // overrides encodes the Task's ContainerOverrides (command and
 // environment) once, into the compiler's arena, and checks its size.
 func (p *pipe) overrides(n *graph.Node, sc *stepConf) rawJSON {
-	vars, extra := p.overrideEnv(n)
+	vars, extra := p.overrideEnv(n, p.c.vars[:0])
+	p.c.vars = vars // reused by the next step: nothing below keeps it
 	b := p.c.arena
 	start := len(b)
 	b = append(b, '{')
@@ -118,15 +162,14 @@ const (
 	estRuns = 2
 )
 
-// overrideEnv is the environment a step gets per run; the second result
-// is how much longer than written its values may grow once Step
-// Functions fills them in.
-func (p *pipe) overrideEnv(n *graph.Node) ([]envVar, int) {
+// overrideEnv appends to vars the environment a step gets per run; the
+// second result is how much longer than written its values may grow once
+// Step Functions fills them in.
+func (p *pipe) overrideEnv(n *graph.Node, vars []envVar) ([]envVar, int) {
 	depth := n.Depth()
 	artifacts := len("s3://"+p.store.bucket+"/"+p.name+"/") + estRunID
 	path := depth * estPathStep
 	// In name order: the overrides list them sorted.
-	vars := make([]envVar, 0, 13)
 	vars = append(vars, dyn("SLUICE_ARTIFACTS", "$.artifacts", artifacts))
 	if p.targets[n] {
 		vars = append(vars, failureVars()...)

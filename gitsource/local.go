@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -55,6 +57,15 @@ func openLocal(repoDir, ref string) (*git.Repository, plumbing.Hash, error) {
 	}
 	if err != nil {
 		return nil, plumbing.ZeroHash, fmt.Errorf("%s: %w: %w", repoDir, ErrNotFound, err)
+	}
+	// go-git opens with its default object cache (96 MiB), which kept
+	// every blob the loader read for the process's lifetime, beside the
+	// loader's own copy: the same folder is opened again with the
+	// bounded cache a watched repository has.
+	if fs, ok := repo.Storer.(*filesystem.Storage); ok {
+		if repo, err = git.Open(filesystem.NewStorage(fs.Filesystem(), cache.NewObjectLRU(objectCacheSize)), nil); err != nil {
+			return nil, plumbing.ZeroHash, fmt.Errorf("%s: %w: %w", repoDir, ErrNotFound, err)
+		}
 	}
 	h, err := resolve(repo, ref)
 	return repo, h, err

@@ -211,6 +211,11 @@ func ComputePlan(in PlanInput) Plan {
 	holdDependants(p.Changes)
 	p.Changes = orderByDependencies(p.Changes)
 	p.Changes = append(p.Changes, planGone(in, applied, desired, p.Changes)...)
+	// A daemon keeps a plan waiting for approval: without the room
+	// append left for more (up to a quarter of 19,000 changes).
+	if cap(p.Changes) > len(p.Changes) {
+		p.Changes = slices.Clone(p.Changes)
+	}
 	return p
 }
 
