@@ -25,8 +25,10 @@ func (d *Daemon) recordStarted(ctx context.Context, w *envWorker, pipeline, id, 
 	if !d.ingests(w) {
 		return
 	}
+	// The record names the project's environment; the inventory is kept
+	// under the daemon's key (REPO/ENV when two repositories share ENV).
 	env := w.cfg.Name
-	recs, err := d.inventory(env)
+	recs, err := d.inventory(w.key())
 	if err != nil {
 		d.log.Warn("run not recorded at start", "env", env, "run", name, "err", err)
 		return
