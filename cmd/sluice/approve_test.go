@@ -73,3 +73,26 @@ func TestDaemonAnswerExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncAsksTheDaemon checks that sync posts to the environment's
+// sync route with the token and prints what the daemon answered.
+func TestSyncAsksTheDaemon(t *testing.T) {
+	var method, path, auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		method, path, auth = r.Method, r.URL.EscapedPath(), r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"status": "reconcile requested"})
+	}))
+	defer srv.Close()
+	t.Setenv("SLUICE_TOKEN", "t")
+	code, stdout, stderr := runCLI(t, "sync", "--server", srv.URL, "--env", "app/dev")
+	if code != exitOK || method != http.MethodPost || path != "/api/v1/environments/app%2Fdev/sync" || auth != "Bearer t" {
+		t.Fatalf("sync: exit %d, %s %s (%q)\n%s", code, method, path, auth, stderr)
+	}
+	if !strings.Contains(stdout, "app/dev: reconcile requested; see it with: sluice status --env app/dev") {
+		t.Errorf("sync printed %q", stdout)
+	}
+	if code, stdout, _ := runCLI(t, "sync", "--server", srv.URL, "--env", "dev", "-o", "json"); code != exitOK || !strings.Contains(stdout, `"status": "reconcile requested"`) {
+		t.Errorf("sync -o json: exit %d, %q", code, stdout)
+	}
+}

@@ -76,6 +76,7 @@ func helpOf() map[string]commandHelp {
 		"sluice rollback": {group: groupOperating, exits: exitsDaemon,
 			example: "  sluice history --env prod\n  sluice rollback --env prod --to 3f2a9c1"},
 		"sluice suspend": {group: groupOperating, exits: exitsDaemon, example: "  sluice suspend --env prod"},
+		"sluice sync":    {group: groupOperating, exits: exitsDaemon, example: "  sluice sync --env dev\n  sluice sync --env app/dev -o json"},
 		"sluice resume":  {group: groupOperating, exits: exitsDaemon, example: "  sluice resume --env prod"},
 		"sluice run": {group: groupRunning, readsRepo: true, exits: "  0  the run succeeded\n  1  the run failed, timed out or was aborted\n  2  usage error, or the run could not be started\n  130  Ctrl-C detached from the run, which goes on",
 			example: "  sluice run training --env dev -p epochs=3\n  sluice run training --env dev --backend local\n  sluice run training --env prod --detach -o json\n  sluice run --attach RUN --env dev\n  # a new run from evaluate, reusing what run r1 did before it\n  sluice run training --env dev --from evaluate --origin r1"},

@@ -81,6 +81,7 @@ func newRootCmd(g *globalOptions) *cobra.Command {
 		newVersionCmd(g),
 	)
 	root.AddCommand(actionCmds(g)...)
+	root.AddCommand(newSyncCmd(g))
 	applyHelp(root)
 	addOutputAliases(root)
 	addCompletions(root, g)
