@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/statestore"
 )
@@ -190,7 +191,16 @@ func (d *Daemon) claimProject(w *envWorker, project string) error {
 	defer d.mu.RUnlock()
 	for _, key := range d.order {
 		o := d.envs[key]
-		if o != w && o.cfg.Name == w.cfg.Name && o.claimed == project {
+		if o == w || o.cfg.Name != w.cfg.Name {
+			continue
+		}
+		claimed := o.claimed
+		if claimed == "" {
+			// Not loaded yet (starting, suspended, failing to fetch): what
+			// it applied before says which project it deploys.
+			claimed = d.recordedProject(o.key())
+		}
+		if claimed == project {
 			repos := []string{o.cfg.Repository, w.cfg.Repository}
 			slices.Sort(repos)
 			return fmt.Errorf("repositories %s and %s both deploy project %s as environment %s: their resources would have "+
@@ -199,4 +209,20 @@ func (d *Daemon) claimProject(w *envWorker, project string) error {
 		}
 	}
 	return nil
+}
+
+// recordedProject returns the project of the resources last applied to
+// the environment under key, from their ownership tags; empty when it
+// has applied nothing or its state cannot be read.
+func (d *Daemon) recordedProject(key string) string {
+	recs, err := d.inventory(key)
+	if err != nil {
+		return ""
+	}
+	for _, r := range recs {
+		if p := r.Tags[sluice.TagProject]; p != "" {
+			return p
+		}
+	}
+	return ""
 }

@@ -374,3 +374,32 @@ func TestSharedEnvironmentNamePages(t *testing.T) {
 		t.Errorf("GET /ui/env/dev/plan: %d; want 400 naming app/dev and infra/dev:\n%s", code, body)
 	}
 }
+
+// TestSharedEnvironmentNameSameProjectApplied: a repository whose
+// project another repository already deployed as the same environment
+// stalls and applies nothing even while that other one is not loaded
+// (here: suspended, so it never claims its project): what it applied
+// says which project it deploys.
+func TestSharedEnvironmentNameSameProjectApplied(t *testing.T) {
+	r := newTwoReposOf(t, "demo")
+	h := startDaemon(t, r.dir, r.config(false))
+	h.applied("dev", r.appHead, daemon.StateSynced)
+	if code, body := h.post(apiPath("dev", "suspend"), testToken, nil); code != http.StatusOK {
+		t.Fatalf("suspend dev: %d %s", code, body)
+	}
+	h.stop()
+
+	h = startDaemon(t, r.dir, r.config(true))
+	stalled := h.waitFor("infra/dev", 30*time.Second, "infra/dev stalled", func(s daemon.Status) bool {
+		return s.State == daemon.StateFailed
+	})
+	if !strings.Contains(stalled.Message, "repositories app and infra both deploy project demo as environment dev") ||
+		stalled.Applied != "" || stalled.Managed != 0 {
+		t.Errorf("infra/dev: %+v; want it stalled naming both repositories, nothing applied", stalled)
+	}
+	if app := h.status("app/dev"); app.Applied != r.appHead || !app.Suspended {
+		t.Errorf("app/dev: applied %q, suspended %v; want %s, still suspended", app.Applied, app.Suspended, r.appHead)
+	}
+	h.stop()
+	checkState(t, r.dir, map[string]held{"app/dev": {"demo-dev-", "app"}}, "dev")
+}
