@@ -140,6 +140,10 @@ type RunStore interface {
 	// empty. It fails with KindNotFound when none is, and KindConflict
 	// when a name names several runs (use the ID).
 	Run(ctx context.Context, env, id string) (RunDetail, error)
+	// LatestSucceeded returns, for each pipeline of project (any project
+	// when empty) in env, the name of its newest run that succeeded, in
+	// one query: what a run's steps get as SLUICE_RUNS.
+	LatestSucceeded(ctx context.Context, env, project string) (map[string]string, error)
 	// Lineage returns what wrote the artifact uri, following copies to
 	// the original; KindNotFound when no recorded step wrote it.
 	Lineage(ctx context.Context, uri string) (Lineage, error)

@@ -75,6 +75,7 @@ func (d *Daemon) pipelineRuns(ctx context.Context, w *envWorker, pipeline string
 			_, project, _ = strings.Cut(string(rec.ID), "/")
 		}
 	}
+	latest := d.latestSucceeded(ctx, w.cfg.Name, project)
 	out := map[string]local.PipelineRuns{}
 	var merged json.RawMessage
 	for _, rec := range recs {
@@ -86,22 +87,23 @@ func (d *Daemon) pipelineRuns(ctx context.Context, w *envWorker, pipeline string
 			merged = allParameters(rec, given)
 		}
 		if prefix := local.ArtifactsPrefix(rec.Spec); prefix != "" {
-			out[name] = local.PipelineRuns{Artifacts: prefix, Latest: d.latestSucceeded(ctx, w.cfg.Name, project, name)}
+			out[name] = local.PipelineRuns{Artifacts: prefix, Latest: latest[name]}
 		}
 	}
 	return out, merged
 }
 
-// latestSucceeded is the name of pipeline's newest run that succeeded,
-// "" when none did or the daemon has no run store.
-func (d *Daemon) latestSucceeded(ctx context.Context, env, project, pipeline string) string {
+// latestSucceeded returns each pipeline's newest run that succeeded in
+// env, by name; empty when the daemon has no run store or it cannot be
+// read (the run starts without them, as with none succeeded).
+func (d *Daemon) latestSucceeded(ctx context.Context, env, project string) map[string]string {
 	if d.opts.Runs == nil {
-		return ""
+		return nil
 	}
-	runs, err := d.opts.Runs.Runs(ctx, sluice.RunFilter{Environment: env, Project: project, Pipeline: pipeline,
-		Status: sluice.ExecutionSucceeded, Limit: 1})
-	if err != nil || len(runs) == 0 {
-		return ""
+	latest, err := d.opts.Runs.LatestSucceeded(ctx, env, project)
+	if err != nil {
+		d.log.Warn("SLUICE_RUNS without latest runs", "env", env, "err", err)
+		return nil
 	}
-	return runs[0].Name
+	return latest
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, f Factory) {
 		"RoundTrip":            testRoundTrip,
 		"Upsert":               testUpsert,
 		"Filters":              testFilters,
+		"LatestSucceeded":      testLatestSucceeded,
 		"Lookup":               testLookup,
 		"Lineage":              testLineage,
 		"LineageThroughCopies": testLineageCopies,
@@ -347,5 +348,38 @@ func testConcurrent(t *testing.T, f Factory) {
 	d, err := stores[1].Run(ctx, "", got[0].ID)
 	if err != nil || len(d.Attempts) != 1 {
 		t.Fatalf("a run written concurrently: %+v, %v", d, err)
+	}
+}
+
+// testLatestSucceeded: each pipeline's newest succeeded run of the
+// environment and project asked, newer failed runs, other environments
+// and other projects aside.
+func testLatestSucceeded(t *testing.T, f Factory) {
+	ctx := context.Background()
+	s := f.open(t, f.New(t))
+	failed := run("dev", "training", "t3", 5)
+	failed.Status = sluice.ExecutionFailed
+	other := run("dev", "training", "o1", 9)
+	other.ID, other.Project = other.ID+"-other", "other"
+	for _, r := range []sluice.RunRecord{run("dev", "training", "t1", 0), run("dev", "training", "t2", 2), failed,
+		run("dev", "scoring", "s1", 1), run("prod", "training", "p1", 8), other} {
+		mustPut(t, s, r, nil, nil)
+	}
+	for _, tc := range []struct {
+		env, project string
+		want         map[string]string
+	}{
+		{"dev", "demo", map[string]string{"training": "t2", "scoring": "s1"}},
+		{"dev", "other", map[string]string{"training": "o1"}},
+		{"prod", "", map[string]string{"training": "p1"}},
+		{"qa", "", map[string]string{}},
+	} {
+		got, err := s.LatestSucceeded(ctx, tc.env, tc.project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("LatestSucceeded(%s, %q) = %v, want %v", tc.env, tc.project, got, tc.want)
+		}
 	}
 }
