@@ -1,14 +1,10 @@
 package main
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sluice-dev/sluice/internal/gitserver"
 )
 
 // fanPipeline fans out over two items; the second copy fails its first
@@ -37,29 +33,7 @@ spec:
 // the foreach copies' and the retry's included, each prefixed with its
 // step, copy and attempt, and ends with the run.
 func TestLogsFollowWholeRun(t *testing.T) {
-	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra, "deploy/pipelines.yaml": fanPipeline}
-	bare := gitserver.NewRepo(t, files, "dev")
-	dir := t.TempDir()
-	config := filepath.Join(dir, "daemon.yaml")
-	text := fmt.Sprintf(`listen: 127.0.0.1:0
-stateFile: %s
-apiToken: {file: %s}
-repositories:
-  - name: run
-    url: %s
-    environments:
-      - name: dev
-        branch: dev
-        backend: local
-        local: {dir: %s}
-`, filepath.Join(dir, "state.db"), filepath.Join(dir, "token"), gitserver.FileURL(bare), filepath.Join(dir, "world"))
-	for path, body := range map[string]string{config: text, filepath.Join(dir, "token"): "secret-token-value\n"} {
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, server := startDaemonProcess(t, config)
-	waitSynced(t, server, gitserver.Head(t, bare, "dev"), time.Minute)
+	dir, server := startLocalRunDaemon(t, fanPipeline)
 	client := []string{"--server", server, "--token-file", filepath.Join(dir, "token"), "--env", "dev"}
 	if code, out, errOut := runCLI(t, append([]string{"run", "fan", "--name", "f1", "--detach"}, client...)...); code != exitOK {
 		t.Fatalf("sluice run --detach: exit %d\n%s%s", code, out, errOut)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/sluice-dev/sluice/internal/gitserver"
 )
 
 // gatePipeline's step prints a line, waits for the file go in its output
@@ -78,29 +75,7 @@ var attachRE = regexp.MustCompile(`attach to it again with:\n  (sluice run .*)\n
 // log as it is written; that command follows the run to its end once
 // the step is let through, and the follower stops with the step.
 func TestRunDetachAttach(t *testing.T) {
-	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra, "deploy/pipelines.yaml": gatePipeline}
-	bare := gitserver.NewRepo(t, files, "dev")
-	dir := t.TempDir()
-	config := filepath.Join(dir, "daemon.yaml")
-	text := fmt.Sprintf(`listen: 127.0.0.1:0
-stateFile: %s
-apiToken: {file: %s}
-repositories:
-  - name: run
-    url: %s
-    environments:
-      - name: dev
-        branch: dev
-        backend: local
-        local: {dir: %s}
-`, filepath.Join(dir, "state.db"), filepath.Join(dir, "token"), gitserver.FileURL(bare), filepath.Join(dir, "world"))
-	for path, body := range map[string]string{config: text, filepath.Join(dir, "token"): "secret\n"} {
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, server := startDaemonProcess(t, config)
-	waitSynced(t, server, gitserver.Head(t, bare, "dev"), time.Minute)
+	dir, server := startLocalRunDaemon(t, gatePipeline)
 	client := []string{"--server", server, "--token-file", filepath.Join(dir, "token"), "--env", "dev"}
 
 	out := &lockedBuffer{}

@@ -38,29 +38,7 @@ spec:
 // its step saw the parameters given with -p; a run whose step fails exits
 // 1 and prints the step's error output.
 func TestRunLocal(t *testing.T) {
-	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra, "deploy/pipelines.yaml": runPipelines}
-	bare := gitserver.NewRepo(t, files, "dev")
-	dir := t.TempDir()
-	config := filepath.Join(dir, "daemon.yaml")
-	text := fmt.Sprintf(`listen: 127.0.0.1:0
-stateFile: %s
-apiToken: {file: %s}
-repositories:
-  - name: run
-    url: %s
-    environments:
-      - name: dev
-        branch: dev
-        backend: local
-        local: {dir: %s}
-`, filepath.Join(dir, "state.db"), filepath.Join(dir, "token"), gitserver.FileURL(bare), filepath.Join(dir, "world"))
-	for path, body := range map[string]string{config: text, filepath.Join(dir, "token"): "secret\n"} {
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, server := startDaemonProcess(t, config)
-	waitSynced(t, server, gitserver.Head(t, bare, "dev"), time.Minute)
+	dir, server := startLocalRunDaemon(t, runPipelines)
 	client := []string{"--server", server, "--token-file", filepath.Join(dir, "token"), "--env", "dev", "--poll", "100ms"}
 
 	code, out, errOut := runCLI(t, append([]string{"run", "hello", "-p", "who=sluice", "--name", "first"}, client...)...)
@@ -86,4 +64,37 @@ repositories:
 	if code != exitOK || !regexp.MustCompile(`hello\s+first\s+SUCCEEDED`).MatchString(out) || !regexp.MustCompile(`boom\s+\S+\s+FAILED`).MatchString(out) {
 		t.Errorf("sluice status --env dev does not list the runs (exit %d):\n%s", code, out)
 	}
+}
+
+// startLocalRunDaemon starts, in a child process, a daemon whose
+// environment dev deploys the crash project with pipelines on the local
+// backend, and waits until it applied the branch head. It returns the
+// daemon's folder (its API token in DIR/token, its world in DIR/world)
+// and its address.
+func startLocalRunDaemon(t *testing.T, pipelines string) (dir, server string) {
+	t.Helper()
+	files := map[string]string{"sluice.yaml": crashProject, "deploy/infra.yaml": crashInfra, "deploy/pipelines.yaml": pipelines}
+	bare := gitserver.NewRepo(t, files, "dev")
+	dir = t.TempDir()
+	config := filepath.Join(dir, "daemon.yaml")
+	text := fmt.Sprintf(`listen: 127.0.0.1:0
+stateFile: %s
+apiToken: {file: %s}
+repositories:
+  - name: run
+    url: %s
+    environments:
+      - name: dev
+        branch: dev
+        backend: local
+        local: {dir: %s}
+`, filepath.Join(dir, "state.db"), filepath.Join(dir, "token"), gitserver.FileURL(bare), filepath.Join(dir, "world"))
+	for path, body := range map[string]string{config: text, filepath.Join(dir, "token"): "secret-token-value\n"} {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, server = startDaemonProcess(t, config)
+	waitSynced(t, server, gitserver.Head(t, bare, "dev"), time.Minute)
+	return dir, server
 }
