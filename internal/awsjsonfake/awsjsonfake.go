@@ -10,7 +10,9 @@ package awsjsonfake
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -49,8 +51,16 @@ func (p Protocol) Serve(w http.ResponseWriter, r *http.Request, mu *sync.Mutex, 
 		WriteError(w, Errorf("UnknownOperationException", "%s is not covered by the fake", op))
 		return
 	}
+	// The whole request is read before answering, as AWS does: a
+	// connection whose request body is left half-read is closed by the
+	// server after the answer, which the client may see mid-read.
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		WriteError(w, Errorf("SerializationException", "%v", err))
+		return
+	}
 	var body json.RawMessage
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+	if err := json.Unmarshal(raw, &body); err != nil {
 		WriteError(w, Errorf("SerializationException", "%v", err))
 		return
 	}
@@ -61,7 +71,13 @@ func (p Protocol) Serve(w http.ResponseWriter, r *http.Request, mu *sync.Mutex, 
 		WriteError(w, apiErr)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(out)
+	answer, err := json.Marshal(out)
+	if err != nil {
+		WriteError(w, Errorf("InternalFailure", "the fake could not encode its answer: %v", err))
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+	_, _ = w.Write(answer)
 }
 
 // WriteError writes e as the protocol's error answer.
