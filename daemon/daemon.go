@@ -116,6 +116,9 @@ type Daemon struct {
 	feeds *runFeeds
 	// logFeeds share the reads of the step logs pages follow.
 	logFeeds *logFeeds
+	// trim returns the memory a reconcile left free once the
+	// environments are quiet.
+	trim *memoryTrimmer
 	// logs are the AWS environments' log readers.
 	logs logReaders
 	wg   sync.WaitGroup
@@ -152,6 +155,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		started: map[any]*running{}, pages: pages, redact: opts.Redactor, broker: newBroker()}
 	d.feeds = newRunFeeds(opts.NewTimer, opts.Clock, d.workContext)
 	d.logFeeds = newLogFeeds(opts.NewTimer, opts.Clock, d.workContext)
+	d.trim = newMemoryTrimmer(d.clock())
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
@@ -295,7 +299,10 @@ func (d *Daemon) envFor(ec config.Environment, r *repoWatcher, secrets string) (
 		Connect: func(ctx context.Context) (*rollout.Target, error) { return d.opts.Connect(ctx, ec, d.metrics) },
 		Notice:  func(msg string) { d.log.Info(msg, "env", ec.ID()) }}
 	w = newEnvWorker(ec, r, d.store, roll, d.log, d.metrics, d.clock())
-	w.changed = d.broker.publish
+	w.changed = func(kind, env string) {
+		d.broker.publish(kind, env)
+		d.trim.kick()
+	}
 	w.claimProject = func(project string) error { return d.claimProject(w, project) }
 	w.secrets = secrets
 	return w

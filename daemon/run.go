@@ -25,6 +25,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.mu.Unlock()
 	d.startAll()
 	go d.pruneRuns(work)
+	go d.trim.run(work)
 	<-ctx.Done()
 	d.mu.Lock()
 	d.work = nil // a reload racing the shutdown starts nothing
