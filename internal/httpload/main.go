@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/internal/benchrepo"
@@ -35,8 +36,15 @@ func main() {
 	api := flag.Int("api", 20000, "GET /api/v1/environments requests to send over 50 connections (0: none)")
 	only := flag.Bool("api-only", false, "run only the API phase")
 	pipelines := flag.Int("pipelines", 0, "serve a generated repository of `N` pipelines (internal/benchrepo) instead of the training template")
+	memory := flag.Bool("memory", false, "only measure the daemon's memory: three environments (dev, staging, prod) of the repository planned, awaiting approval")
 	flag.Parse()
-	if err := run(*sluice, *idle, *forged, *hold, *api, *only, *pipelines); err != nil {
+	var err error
+	if *memory {
+		err = memoryPhase(*sluice, *pipelines)
+	} else {
+		err = run(*sluice, *idle, *forged, *hold, *api, *only, *pipelines)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "httpload:", err)
 		os.Exit(1)
 	}
@@ -48,7 +56,7 @@ func run(sluice string, idle, forged int, hold time.Duration, api int, apiOnly b
 		return err
 	}
 	defer func() { _ = os.RemoveAll(dir) }()
-	d, err := startDaemon(sluice, dir, pipelines)
+	d, err := startDaemon(sluice, dir, pipelines, "dev")
 	if err != nil {
 		return err
 	}
@@ -79,7 +87,7 @@ type daemon struct {
 
 // startDaemon writes a repository and a configuration under dir, starts
 // the daemon and waits for /healthz.
-func startDaemon(sluice, dir string, pipelines int) (*daemon, error) {
+func startDaemon(sluice, dir string, pipelines int, envs ...string) (*daemon, error) {
 	repo := filepath.Join(dir, "repo")
 	if err := writeRepo(repo, pipelines); err != nil {
 		return nil, err
@@ -89,6 +97,22 @@ func startDaemon(sluice, dir string, pipelines int) (*daemon, error) {
 		if out, err := exec.Command("git", append([]string{"-C", repo}, args...)...).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("git %v: %w: %s", args, err, out)
 		}
+	}
+	// The first environment deploys as it is pushed; the others are
+	// branches of the same commit that wait for approval.
+	var envLines strings.Builder
+	for i, env := range envs {
+		if i > 0 {
+			if out, err := exec.Command("git", "-C", repo, "branch", env, "dev").CombinedOutput(); err != nil {
+				return nil, fmt.Errorf("git branch %s: %w: %s", env, err, out)
+			}
+		}
+		sync := "auto"
+		if len(envs) > 1 {
+			sync = "manual"
+		}
+		fmt.Fprintf(&envLines, "      - {name: %s, branch: %s, backend: local, local: {dir: %s}, sync: %s, driftInterval: 0s}\n",
+			env, env, filepath.Join(dir, "world"), sync)
 	}
 	port, err := freePort()
 	if err != nil {
@@ -103,8 +127,7 @@ repositories:
     webhooks:
       generic: {secret: {env: HTTPLOAD_HOOK_SECRET}}
     environments:
-      - {name: dev, branch: dev, backend: local, local: {dir: %s}, driftInterval: 0s}
-`, port, filepath.Join(dir, "state.db"), repo, filepath.Join(dir, "world"))
+%s`, port, filepath.Join(dir, "state.db"), repo, envLines.String())
 	path := filepath.Join(dir, "daemon.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		return nil, err

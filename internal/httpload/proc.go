@@ -18,10 +18,14 @@ type usage struct {
 	at       time.Time
 	cpu      time.Duration
 	rss, hwm int64 // KiB
+	// anon and file split rss: the heap and stacks, and the pages of the
+	// binary and of mapped files (the state file) in memory.
+	anon, file int64 // KiB
 }
 
 func (u usage) String() string {
-	return fmt.Sprintf("CPU %.2f s, RSS %.1f MiB, peak RSS %.1f MiB", u.cpu.Seconds(), float64(u.rss)/1024, float64(u.hwm)/1024)
+	return fmt.Sprintf("CPU %.2f s, RSS %.1f MiB (anonymous %.1f, file %.1f), peak RSS %.1f MiB",
+		u.cpu.Seconds(), float64(u.rss)/1024, float64(u.anon)/1024, float64(u.file)/1024, float64(u.hwm)/1024)
 }
 
 // sample reads the daemon's usage from /proc; zero values when it cannot.
@@ -50,6 +54,10 @@ func (d *daemon) sample() usage {
 				u.rss = kib
 			case "VmHWM":
 				u.hwm = kib
+			case "RssAnon":
+				u.anon = kib
+			case "RssFile":
+				u.file = kib
 			}
 		}
 	}
