@@ -114,7 +114,7 @@ func writeRendering(g *globalOptions, format string, r rendering) error {
 // the first error and Flush returns it.
 func streamRenderingJSON(w io.Writer, r rendering) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
-	var compact, indented bytes.Buffer
+	var compact bytes.Buffer
 	enc := json.NewEncoder(&compact)
 	field := func(name, value string, last bool) error {
 		compact.Reset()
@@ -140,22 +140,8 @@ func streamRenderingJSON(w io.Writer, r rendering) error {
 		_, _ = bw.WriteString(`  "resources": []`)
 	default:
 		_, _ = bw.WriteString("  \"resources\": [")
-		for i := range r.Resources {
-			compact.Reset()
-			if err := enc.Encode(&r.Resources[i]); err != nil {
-				return err
-			}
-			indented.Reset()
-			if err := json.Indent(&indented, bytes.TrimSuffix(compact.Bytes(), []byte("\n")), "    ", "  "); err != nil {
-				return err
-			}
-			if i > 0 {
-				_ = bw.WriteByte(',')
-			}
-			_, _ = bw.WriteString("\n    ")
-			if _, err := bw.Write(indented.Bytes()); err != nil {
-				return err
-			}
+		if err := writeResources(bw, r.Resources); err != nil {
+			return err
 		}
 		_, _ = bw.WriteString("\n  ]")
 	}

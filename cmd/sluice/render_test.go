@@ -26,6 +26,8 @@ func TestStreamRenderingJSONMatchesMarshalIndent(t *testing.T) {
 		"no resources": {Project: "p", Environment: "dev", Revision: "r"},
 		"empty":        {Project: "p", Environment: "dev", Resources: []sluice.Resource{}},
 		"escapes":      {Project: `<a&b> "q"`, Environment: "dév", Revision: "\u2028", Resources: full.Resources[:1]},
+		// More resources than one chunk of the encoding workers holds.
+		"many chunks": {Project: "p", Environment: "prod", Resources: repeatResources(full.Resources, 3*renderChunk+5)},
 	}
 	for name, r := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -43,4 +45,38 @@ func TestStreamRenderingJSONMatchesMarshalIndent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// repeatResources returns n resources, rs over and over.
+func repeatResources(rs []sluice.Resource, n int) []sluice.Resource {
+	out := make([]sluice.Resource, n)
+	for i := range out {
+		out[i] = rs[i%len(rs)]
+	}
+	return out
+}
+
+// appendIndented indents what encoding/json writes as json.Indent does.
+func FuzzAppendIndentedMatchesIndent(f *testing.F) {
+	for _, seed := range []string{`{}`, `[]`, `{"a":[1,{"b":{}},[]],"c":"x\"y\\","d":null}`,
+		`[{"k":"<&>\u2028"},true,false,-1.5e3]`, `"s"`, `{"a":{"b":{"c":[[[]]]}}}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var v any
+		if json.Unmarshal([]byte(in), &v) != nil {
+			return
+		}
+		compact, err := json.Marshal(v)
+		if err != nil {
+			return
+		}
+		var want bytes.Buffer
+		if err := json.Indent(&want, compact, "    ", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendIndented(nil, compact, "    ", "  "); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("appendIndented(%s):\ngot  %q\nwant %q", compact, got, want.Bytes())
+		}
+	})
 }
