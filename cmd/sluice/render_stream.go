@@ -11,7 +11,7 @@ import (
 )
 
 // renderChunk is how many resources one worker encodes at a time.
-const renderChunk = 16
+const renderChunk = 4
 
 // encodedChunk is a run of resources encoded, indented as they are
 // printed inside the rendering's list.
@@ -24,14 +24,14 @@ type encodedChunk struct {
 
 // writeResources writes resources to w as the elements of the indented
 // "resources" list, in order. They are encoded by one worker per CPU, a
-// chunk at a time; at most two chunks per worker are held at once, and
+// chunk at a time; at most two chunks per worker are held at once (a chunk is a few resources: a state machine is tens of kilobytes indented), and
 // their buffers are used again once written.
 func writeResources(w io.Writer, resources []sluice.Resource) error {
 	workers := runtime.GOMAXPROCS(0)
-	ordered := make(chan *encodedChunk, 2*workers)
+	ordered := make(chan *encodedChunk, workers)
 	work := make(chan *encodedChunk)
 	stop := make(chan struct{})
-	buffers := make(chan []byte, 3*workers+1)
+	buffers := make(chan []byte, 2*workers+1)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
