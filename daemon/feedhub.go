@@ -9,9 +9,7 @@ import (
 // feedHub shares one reader per key among the followers of what the key
 // names (a run, an attempt's log): however many follow it, one reader
 // looks, first at once, then again at once while more is there,
-// otherwise after a wait that starts at pace.first, grows by half each
-// look that moves nothing, up to pace.most, and is pace.first again
-// after a look that moved. Each move, and the end, wakes the followers.
+// otherwise at the hub's pollPace. Each move, and the end, wakes the followers.
 // The reader stops when a look says the feed ended (its value is kept
 // for endedGrace, unless the look failed) or when the last follower
 // leaves. What each feed holds is the value V that its looks record;
@@ -25,10 +23,28 @@ type feedHub[K comparable, V any] struct {
 	pace feedPace[V]
 }
 
+// pollPace is how long a poll waits between looks: first after a look
+// that moved, half as long again after each look that moved nothing,
+// up to most.
+type pollPace struct{ first, most time.Duration }
+
+// next returns the wait after a look, wait being the one before it.
+func (p pollPace) next(wait time.Duration, moved bool) time.Duration {
+	if moved {
+		return p.first
+	}
+	return min(wait*3/2, p.most)
+}
+
+// runPollPace is how often a running run is read, by the pages' shared
+// reader and by the daemon's follower of the runs it started: every 2 s
+// at first, at most every 30 s, so that long runs spend little of the
+// account's read quota.
+func runPollPace() pollPace { return pollPace{first: 2 * time.Second, most: 30 * time.Second} }
+
 // feedPace is how a hub's readers wait and how long it keeps feeds.
 type feedPace[V any] struct {
-	// first and most bound a reader's wait between looks.
-	first, most time.Duration
+	pollPace
 	// resume keeps a feed for endedGrace after its last follower left,
 	// and the next follower starts its reader again from what it holds.
 	// Without it, a feed left before it ended is forgotten at once, and
@@ -198,11 +214,8 @@ func (h *feedHub[K, V]) poll(ctx context.Context, key K, f *feed[V], look feedLo
 			return
 		case step.more:
 			continue
-		case step.moved:
-			wait = h.pace.first
-		default:
-			wait = min(wait*3/2, h.pace.most)
 		}
+		wait = h.pace.next(wait, step.moved)
 		c, stop := h.clock.timer(wait)
 		select {
 		case <-ctx.Done():

@@ -115,7 +115,7 @@ func waitView(t *testing.T, view feedView[counted], ok func(n int, done bool) bo
 // looks, once per wait, and every follower sees every look.
 func TestFeedHubSharesOneReader(t *testing.T) {
 	for _, followers := range []int{1, 2, 8} {
-		s := newScriptedHub(feedPace[counted]{first: 2 * time.Second, most: 30 * time.Second},
+		s := newScriptedHub(feedPace[counted]{pollPace: pollPace{first: 2 * time.Second, most: 30 * time.Second}},
 			feedStep{moved: true}, feedStep{moved: true}, feedStep{moved: true}, feedStep{moved: true})
 		views := make([]feedView[counted], followers)
 		for i := range views {
@@ -151,7 +151,7 @@ func TestFeedHubStopsWithTheLastFollower(t *testing.T) {
 		{resume: true, kept: true, handed: 1},
 	}
 	for _, c := range cases {
-		s := newScriptedHub(feedPace[counted]{first: 2 * time.Second, most: 30 * time.Second, resume: c.resume},
+		s := newScriptedHub(feedPace[counted]{pollPace: pollPace{first: 2 * time.Second, most: 30 * time.Second}, resume: c.resume},
 			feedStep{moved: true})
 		view, leave := s.hub.subscribe("k", s.look)
 		_, leave2 := s.hub.subscribe("k", s.look)
@@ -205,7 +205,7 @@ func TestFeedHubPace(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := newScriptedHub(feedPace[counted]{first: s2, most: s5}, c.script...)
+			s := newScriptedHub(feedPace[counted]{pollPace: pollPace{first: s2, most: s5}}, c.script...)
 			view, leave := s.hub.subscribe("k", s.look)
 			defer leave()
 			ends := c.script[len(c.script)-1].end
@@ -233,7 +233,7 @@ func TestFeedHubPace(t *testing.T) {
 // ended feed is kept for endedGrace after its end.
 func TestFeedHubForgetsAFailure(t *testing.T) {
 	for _, forget := range []bool{true, false} {
-		s := newScriptedHub(feedPace[counted]{first: 2 * time.Second, most: 30 * time.Second},
+		s := newScriptedHub(feedPace[counted]{pollPace: pollPace{first: 2 * time.Second, most: 30 * time.Second}},
 			feedStep{moved: true, end: true, forget: forget})
 		view, leave := s.hub.subscribe("k", s.look)
 		waitView(t, view, func(n int, done bool) bool { return n == 1 && done })
@@ -278,7 +278,7 @@ func TestFeedHubWakes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := newScriptedHub(feedPace[counted]{first: 2 * time.Second, most: 30 * time.Second}, feedStep{}, c.step)
+			s := newScriptedHub(feedPace[counted]{pollPace: pollPace{first: 2 * time.Second, most: 30 * time.Second}}, feedStep{}, c.step)
 			view, leave := s.hub.subscribe("k", s.look)
 			defer leave()
 			first := await(t, s.tm.pending, "the wait after the first look")
@@ -303,5 +303,32 @@ func TestFeedHubWakes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunPollPace: a run is read every 2 s at first, half as long again
+// each look that saw no move, at most every 30 s, and every 2 s again
+// after a move (the pages' reader; the daemon's follower never moves).
+func TestRunPollPace(t *testing.T) {
+	p := runPollPace()
+	cases := []struct {
+		name  string
+		moved []bool
+		want  []time.Duration
+	}{
+		{"still", []bool{false, false, false, false, false, false, false, false},
+			[]time.Duration{3e9, 4.5e9, 6.75e9, 10.125e9, 15.1875e9, 22.78125e9, 30e9, 30e9}},
+		{"a move", []bool{false, false, true, false}, []time.Duration{3e9, 4.5e9, 2e9, 3e9}},
+	}
+	for _, c := range cases {
+		wait := p.first
+		var got []time.Duration
+		for _, m := range c.moved {
+			wait = p.next(wait, m)
+			got = append(got, wait)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: waits %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -60,7 +60,7 @@ type logState struct {
 }
 
 func newLogFeeds(timer func(time.Duration) (<-chan time.Time, func()), now func() time.Time, base func() context.Context) *logFeeds {
-	pace := feedPace[logFeed]{first: minLogLook, most: maxLogLook, resume: true,
+	pace := feedPace[logFeed]{pollPace: pollPace{first: minLogLook, most: maxLogLook}, resume: true,
 		start: func(f *logFeed) { f.caught = false }} // a reader started again has not caught up yet
 	return &logFeeds{newFeedHub[logKey](clock{now: now, timer: timer}, base, pace)}
 }

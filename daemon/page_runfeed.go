@@ -48,7 +48,7 @@ type feedState struct {
 }
 
 func newRunFeeds(timer func(time.Duration) (<-chan time.Time, func()), now func() time.Time, base func() context.Context) *runFeeds {
-	pace := feedPace[runFeed]{first: 2 * time.Second, most: 30 * time.Second}
+	pace := feedPace[runFeed]{pollPace: runPollPace()}
 	return &runFeeds{newFeedHub[runKey](clock{now: now, timer: timer}, base, pace)}
 }
 
