@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"sync"
 	"time"
 )
 
@@ -14,15 +13,9 @@ import (
 // stops when the run ends, a read fails or the last follower leaves; a
 // page view while a reader runs, or up to endedGrace after the run
 // ended (when every follower's page fetches itself once more), gets the
-// run it read last.
+// run it read last. The lifetime of the readers is the feedHub's.
 type runFeeds struct {
-	mu    sync.Mutex
-	feeds map[runKey]*runFeed
-	// timer waits d (the daemon's NewTimer), now is the daemon's clock;
-	// base is the work context.
-	timer func(d time.Duration) (<-chan time.Time, func())
-	now   func() time.Time
-	base  func() context.Context
+	*feedHub[runKey, runFeed]
 }
 
 // endedGrace is how long the last read of an ended run serves the pages
@@ -33,22 +26,15 @@ const endedGrace = 10 * time.Second
 // runKey names a run as the pages address it.
 type runKey struct{ env, pipeline, name string }
 
-// runFeed is one run's shared reader and what it read last.
+// runFeed is what one run's shared reader read last.
 type runFeed struct {
 	run  Run
 	err  error
 	read bool // a read has been made
 	// seq counts the reads that moved the run (status or steps), the
-	// first one included; done says the reader stopped.
-	seq  uint64
-	done bool
-	// wake is closed, and replaced, when seq moves or the feed ends.
-	wake   chan struct{}
-	subs   int
-	cancel context.CancelFunc
+	// first one included.
+	seq    uint64
 	digest string
-	// ended is when the reader stopped with the run ended.
-	ended time.Time
 }
 
 // feedState is what a follower sees of a feed at one moment.
@@ -62,111 +48,52 @@ type feedState struct {
 }
 
 func newRunFeeds(timer func(time.Duration) (<-chan time.Time, func()), now func() time.Time, base func() context.Context) *runFeeds {
-	return &runFeeds{feeds: map[runKey]*runFeed{}, timer: timer, now: now, base: base}
-}
-
-// sweep forgets the feeds of runs that ended more than endedGrace ago.
-// The caller holds fs.mu.
-func (fs *runFeeds) sweep() {
-	for k, f := range fs.feeds {
-		if f.done && fs.now().Sub(f.ended) > endedGrace {
-			delete(fs.feeds, k)
-		}
-	}
+	pace := feedPace[runFeed]{pollPace: runPollPace()}
+	return &runFeeds{newFeedHub[runKey](clock{now: now, timer: timer}, base, pace)}
 }
 
 // follow subscribes to the run key names, starting its reader (read)
 // when none runs, and returns the feed's state function and the
 // unsubscribe.
 func (fs *runFeeds) follow(key runKey, read func(context.Context) (Run, error)) (func() feedState, func()) {
-	fs.mu.Lock()
-	fs.sweep()
-	f := fs.feeds[key]
-	if f == nil {
-		ctx, cancel := context.WithCancel(fs.base())
-		f = &runFeed{wake: make(chan struct{}), cancel: cancel}
-		fs.feeds[key] = f
-		go fs.poll(ctx, key, f, read)
-	}
-	f.subs++
-	fs.mu.Unlock()
+	view, leave := fs.subscribe(key, func(ctx context.Context, _ runFeed) func(*runFeed) feedStep {
+		run, err := read(ctx)
+		return func(f *runFeed) feedStep { return f.record(run, err) }
+	})
 	state := func() feedState {
-		fs.mu.Lock()
-		defer fs.mu.Unlock()
-		return feedState{Run: f.run, Err: f.err, Seq: f.seq, Read: f.read, Done: f.done, Wake: f.wake}
-	}
-	var once sync.Once
-	return state, func() {
-		once.Do(func() {
-			fs.mu.Lock()
-			defer fs.mu.Unlock()
-			if f.subs--; f.subs == 0 {
-				f.cancel()
-				if fs.feeds[key] == f && !f.done {
-					delete(fs.feeds, key)
-				}
-			}
+		var s feedState
+		view(func(f *runFeed, wake <-chan struct{}, done bool) {
+			s = feedState{Run: f.run, Err: f.err, Seq: f.seq, Read: f.read, Done: done, Wake: wake}
 		})
+		return s
 	}
+	return state, leave
+}
+
+// record keeps a read of the run: it moved when it is the first, it
+// failed, or the run's status or steps changed; the feed ends with the
+// run or a failed read (which is not kept: the next follower reads
+// again).
+func (f *runFeed) record(run Run, err error) feedStep {
+	digest := ""
+	if err == nil {
+		digest = runDigest(run)
+	}
+	moved := !f.read || digest != f.digest || err != nil
+	f.run, f.err, f.read, f.digest = run, err, true, digest
+	if moved {
+		f.seq++
+	}
+	return feedStep{moved: moved, end: err != nil || run.Done(), forget: err != nil}
 }
 
 // latest returns the run the reader of key read last, when one runs and
 // has read it without error.
 func (fs *runFeeds) latest(key runKey) (Run, bool) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	fs.sweep()
-	f := fs.feeds[key]
-	if f == nil || !f.read || f.err != nil {
-		return Run{}, false
-	}
-	return f.run, true
-}
-
-// poll is a feed's reader.
-func (fs *runFeeds) poll(ctx context.Context, key runKey, f *runFeed, read func(context.Context) (Run, error)) {
-	wait := 2 * time.Second
-	for {
-		run, err := read(ctx)
-		if ctx.Err() != nil {
-			return // the last follower left
-		}
-		digest := ""
-		if err == nil {
-			digest = runDigest(run)
-		}
-		fs.mu.Lock()
-		moved := !f.read || digest != f.digest || err != nil
-		f.run, f.err, f.read, f.digest = run, err, true, digest
-		end := err != nil || run.Done()
-		if moved {
-			f.seq++
-		}
-		if end {
-			f.done, f.ended = true, fs.now()
-			if fs.feeds[key] == f && err != nil {
-				delete(fs.feeds, key) // a failed read is not kept: the next follower reads again
-			}
-		}
-		if moved || end {
-			close(f.wake)
-			f.wake = make(chan struct{})
-		}
-		fs.mu.Unlock()
-		if end {
-			return
-		}
-		if moved {
-			wait = 2 * time.Second
-		} else {
-			wait = min(wait*3/2, 30*time.Second)
-		}
-		c, stop := fs.timer(wait)
-		select {
-		case <-ctx.Done():
-			stop()
-			return
-		case <-c:
-		}
-	}
+	var run Run
+	ok := false
+	fs.find(key, func(f *runFeed, _ bool) {
+		run, ok = f.run, f.read && f.err == nil
+	})
+	return run, ok
 }

@@ -145,13 +145,15 @@ func (w *envWorker) runnerFor(ctx context.Context, pipeline string) (sluice.Runn
 
 // follow polls a run until it ends and counts it by status, looking
 // every 2 s at first and less often the longer it runs (at most every
-// 30 s), so long runs spend little of the account's read quota. It
+// 30 s: runPollPace, never shortened again, as what it waits for is
+// the end), so long runs spend little of the account's read quota. It
 // gives up when the run is not found.
 func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string) {
 	env := w.key()
 	defer d.metrics.ExecutionRunning(env, pipeline, -1)
 	ctx := d.workContext()
-	wait := 2 * time.Second
+	pace := runPollPace()
+	wait := pace.first
 	for {
 		e, err := runner.DescribeExecution(ctx, id)
 		if sluice.KindOf(err) == sluice.KindNotFound {
@@ -177,7 +179,7 @@ func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string)
 			return
 		case <-time.After(wait):
 		}
-		wait = min(wait*3/2, 30*time.Second)
+		wait = pace.next(wait, false)
 	}
 }
 

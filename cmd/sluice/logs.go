@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/internal/pause"
 )
 
 // logsOptions are the options of "sluice logs".
@@ -35,7 +36,7 @@ const (
 )
 
 func newLogsCmd(g *globalOptions) *cobra.Command {
-	o := &logsOptions{wait: sleep}
+	o := &logsOptions{wait: pause.For}
 	cmd := &cobra.Command{
 		Use:   "logs RUN [STEP] --env ENV [--attempt N] [--follow]",
 		Short: "Print a step's log from a recorded run, or follow it as it runs",
@@ -163,16 +164,4 @@ func (o *logsOptions) allSteps(ctx context.Context, w io.Writer, run string) err
 		}
 	}
 	return nil
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

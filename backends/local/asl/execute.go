@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/sluice-dev/sluice/internal/pause"
 )
 
 // Options are what an execution needs from its caller. Only Runner is
@@ -103,7 +105,7 @@ func newRun(m *Machine, name string, opts Options) *run {
 		opts.Clock = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = pause.For
 	}
 	r := &run{m: m, opts: opts, name: name, rng: opts.Rand}
 	if r.rng == nil {
@@ -119,21 +121,6 @@ func decodeInput(input json.RawMessage) (any, error) {
 		return map[string]any{}, nil
 	}
 	return decode(input)
-}
-
-// sleep waits for d, or returns ctx.Err() when ctx is done first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // runScope runs a scope's states from StartAt until one ends it, and
