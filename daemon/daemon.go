@@ -155,7 +155,9 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		started: map[any]*running{}, pages: pages, redact: opts.Redactor, broker: newBroker()}
 	d.feeds = newRunFeeds(opts.NewTimer, opts.Clock, d.workContext)
 	d.logFeeds = newLogFeeds(opts.NewTimer, opts.Clock, d.workContext)
-	d.trim = newMemoryTrimmer(d.clock())
+	// The trimmer waits on the system's clock, not Options.Clock: when to
+	// return memory is no part of what the daemon does on its time.
+	d.trim = newMemoryTrimmer(clock{now: time.Now, timer: realTimer})
 	if d.hooks, err = webhook.New(webhook.Options{Notify: d.webhookEvent, Observe: m.Webhook, Logger: opts.Logger, Clock: opts.Clock}); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
