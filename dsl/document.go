@@ -87,8 +87,11 @@ func (d *Document) read() *content {
 		return c
 	}
 	c := &content{}
-	nodes, diag := splitDocuments(d.File, d.src.data)
-	if diag == nil && d.srcIndex < len(nodes) {
+	if values, ok := readFast(d.src.data); ok {
+		if d.srcIndex < len(values) {
+			c.value = values[d.srcIndex]
+		}
+	} else if nodes, diag := splitDocuments(d.File, d.src.data); diag == nil && d.srcIndex < len(nodes) {
 		budget := d.src.budget
 		conv := converter{path: d.File, budget: &budget}
 		c.value, _ = conv.value(nodes[d.srcIndex].Content[0], false).(map[string]any)
@@ -233,9 +236,21 @@ func newDocument(path string, n *yaml.Node, budget *int, src *source, index int)
 		return nil, c.diags
 	}
 	d := &Document{File: path, src: src, srcIndex: index}
+	d.node.Store(root)
+	return d.identified(value)
+}
+
+// documentOf makes the document of value, read by the fast reader: its
+// node tree is built from the source only when a position is asked for.
+func documentOf(path string, value map[string]any, src *source, index int) (*Document, sluice.Diagnostics) {
+	d := &Document{File: path, src: src, srcIndex: index}
+	return d.identified(value)
+}
+
+// identified stores the document's content and reads its identity.
+func (d *Document) identified(value map[string]any) (*Document, sluice.Diagnostics) {
 	d.content.Store(&content{value: value})
 	d.readOverrideEnvs(value)
-	d.node.Store(root)
 	if diag := d.identify(); diag != nil {
 		return nil, sluice.Diagnostics{*diag}
 	}
