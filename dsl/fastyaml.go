@@ -109,7 +109,6 @@ func restIsComment(t []byte, p int) bool {
 	return q == len(t) || (t[q] == '#' && q > p)
 }
 
-
 // fastLine is one line of the source: its text without the line break,
 // its indentation in spaces, and whether a line break ends it (the last
 // line of a file may have none).

@@ -119,11 +119,13 @@ func TestFastReaderAgreesOnMachineYAML(t *testing.T) {
 		t.Fatal(err)
 	}
 	read, declined, refused := 0, 0, 0
+	seen := make(map[string]bool)
 	for _, p := range strings.Split(strings.TrimSpace(string(paths)), "\n") {
 		data, err := os.ReadFile(p)
-		if err != nil || len(data) > DefaultLimits().MaxFileBytes {
+		if err != nil || len(data) > DefaultLimits().MaxFileBytes || seen[string(data)] {
 			continue
 		}
+		seen[string(data)] = true
 		data, ok := readable(data)
 		if !ok {
 			continue
@@ -137,7 +139,7 @@ func TestFastReaderAgreesOnMachineYAML(t *testing.T) {
 			read++
 		}
 	}
-	t.Logf("fast reader: read %d files, declined %d (yaml.v3 and the converter refuse %d of all)", read, declined, refused)
+	t.Logf("%d distinct files: the fast reader read %d, declined %d; yaml.v3 and the converter refuse %d of them", len(seen), read, declined, refused)
 }
 
 // FuzzFastReaderAgreesWithYAML: whatever the input, when the fast reader
