@@ -1,6 +1,9 @@
 package dsl
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // Flow collections and block scalars of the fast reader (readFast).
 
@@ -18,21 +21,22 @@ func (r *fastReader) flow(t []byte, p int) (any, int) {
 }
 
 func (r *fastReader) flowList(t []byte, p int) (any, int) {
-	out := []any{}
 	p = skipSpaces(t, p+1)
 	if p < len(t) && t[p] == ']' {
-		return out, p + 1
+		return []any{}, p + 1
 	}
+	base := len(r.stack)
 	for !r.bad {
 		v, q := r.flowNode(t, p)
 		if r.bad {
 			break
 		}
-		out = append(out, v)
+		r.stack = append(r.stack, v)
 		if p = r.flowNext(t, q, ']'); p < 0 {
-			return out, -p
+			return r.popList(base), -p
 		}
 	}
+	r.stack = r.stack[:base]
 	return nil, p
 }
 
@@ -43,10 +47,11 @@ func (r *fastReader) flowMap(t []byte, p int) (any, int) {
 		return out, p + 1
 	}
 	for !r.bad {
-		key, q, ok := flowKey(t, p)
+		raw, q, ok := flowKey(t, p)
 		if !ok {
 			break
 		}
+		key := r.keyText(raw)
 		if _, dup := out[key]; dup {
 			break
 		}
@@ -86,35 +91,40 @@ func (r *fastReader) flowNext(t []byte, q int, closing byte) int {
 	return 0
 }
 
-// flowKey reads a key of a flow mapping, then ": ".
-func flowKey(t []byte, p int) (string, int, bool) {
+// flowKey reads a key of a flow mapping, then ": ": the key as written,
+// for keyText.
+func flowKey(t []byte, p int) ([]byte, int, bool) {
 	if p >= len(t) {
-		return "", 0, false
+		return nil, 0, false
 	}
 	if t[p] == '"' || t[p] == '\'' {
-		s, q, ok := quoted(t, p)
-		q = skipSpaces(t, q)
-		if !ok || q+1 >= len(t) || t[q] != ':' || t[q+1] != ' ' {
-			return "", 0, false
+		_, q, ok := quoted(t, p)
+		if !ok {
+			return nil, 0, false
 		}
-		return s, q + 2, true
+		raw := t[p:q]
+		q = skipSpaces(t, q)
+		if q+1 >= len(t) || t[q] != ':' || t[q+1] != ' ' {
+			return nil, 0, false
+		}
+		return raw, q + 2, true
 	}
 	if plainIndicator(t[p]) {
-		return "", 0, false
+		return nil, 0, false
 	}
 	for j := p; j < len(t); j++ {
 		switch t[j] {
 		case ',', '[', ']', '{', '}', '#', '?', '"', '\'':
-			return "", 0, false
+			return nil, 0, false
 		case ':':
-			k := strings.TrimRight(string(t[p:j]), " ")
-			if j+1 >= len(t) || t[j+1] != ' ' || k == "<<" {
-				return "", 0, false
+			k := bytes.TrimRight(t[p:j], " ")
+			if j+1 >= len(t) || t[j+1] != ' ' || string(k) == "<<" {
+				return nil, 0, false
 			}
 			return k, j + 2, true
 		}
 	}
-	return "", 0, false
+	return nil, 0, false
 }
 
 // flowNode reads an entry of a flow collection at t[p].
@@ -145,7 +155,7 @@ func (r *fastReader) flowNode(t []byte, p int) (any, int) {
 		}
 		j++
 	}
-	v, ok := resolvePlain(strings.TrimRight(string(t[p:j]), " "))
+	v, ok := r.plain(bytes.TrimRight(t[p:j], " "))
 	if !ok {
 		r.decline()
 	}

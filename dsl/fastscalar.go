@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -21,47 +22,77 @@ const (
 // written without "?".
 const maxFastKey = 1000
 
-// fastKey reads a block mapping's key at t[p:]: the key and the position
-// after its colon.
-func fastKey(t []byte, p int) (string, int, keyStatus) {
+// fastKey reads a block mapping's key at t[p:]: the key as written (a
+// plain key without its trailing spaces, or a quoted key with its quotes,
+// for keyText) and the position after its colon.
+func fastKey(t []byte, p int) ([]byte, int, keyStatus) {
 	if p >= len(t) {
-		return "", 0, keyNone
+		return nil, 0, keyNone
 	}
 	if t[p] == '"' || t[p] == '\'' {
-		s, q, ok := quoted(t, p)
+		_, q, ok := quoted(t, p)
 		if !ok {
-			return "", 0, keyBad
+			return nil, 0, keyBad
 		}
+		raw := t[p:q]
 		q = skipSpaces(t, q)
 		if q < len(t) && t[q] == ':' && (q+1 == len(t) || t[q+1] == ' ') {
 			if q-p > maxFastKey {
-				return "", 0, keyBad
+				return nil, 0, keyBad
 			}
-			return s, q + 1, keyFound
+			return raw, q + 1, keyFound
 		}
-		return "", 0, keyNone
+		return nil, 0, keyNone
 	}
 	if plainIndicator(t[p]) {
-		return "", 0, keyNone
+		return nil, 0, keyNone
 	}
 	for j := p; j < len(t); j++ {
 		switch {
 		case t[j] == '#' && t[j-1] == ' ':
-			return "", 0, keyNone
+			return nil, 0, keyNone
 		case t[j] == ':' && (j+1 == len(t) || t[j+1] == ' '):
-			k := strings.TrimRight(string(t[p:j]), " ")
-			if j-p > maxFastKey || k == "<<" {
-				return "", 0, keyBad
+			k := bytes.TrimRight(t[p:j], " ")
+			if j-p > maxFastKey || string(k) == "<<" {
+				return nil, 0, keyBad
 			}
 			return k, j + 1, keyFound
 		}
 	}
-	return "", 0, keyNone
+	return nil, 0, keyNone
 }
 
 func fastKeyStatus(t []byte, p int) keyStatus {
 	_, _, st := fastKey(t, p)
 	return st
+}
+
+// keyText returns the text of a key fastKey or flowKey read: a quoted
+// key's value, a plain key's text, shared with the file's other keys of
+// the same text.
+func (r *fastReader) keyText(raw []byte) string {
+	if raw[0] == '"' || raw[0] == '\'' {
+		s, _, _ := quoted(raw, 0)
+		return s
+	}
+	if s, ok := r.keys[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	r.keys[s] = s
+	return s
+}
+
+// text returns a plain scalar's text as a value, shared with the file's
+// other plain scalars of the same text: the values are never modified.
+func (r *fastReader) text(b []byte) any {
+	if v, ok := r.texts[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	var v any = s
+	r.texts[s] = v
+	return v
 }
 
 // plainIndicator reports whether c may not start a plain scalar (the fast
@@ -72,7 +103,7 @@ func plainIndicator(c byte) bool {
 }
 
 // blockPlain reads a plain scalar that ends its line in block context.
-func blockPlain(t []byte) (any, bool) {
+func (r *fastReader) blockPlain(t []byte) (any, bool) {
 	c := t[0]
 	if c == '-' {
 		if len(t) == 1 || t[1] == ' ' {
@@ -97,48 +128,59 @@ func blockPlain(t []byte) (any, bool) {
 			return nil, false
 		}
 	}
-	return resolvePlain(string(s))
+	return r.plain(s)
+}
+
+// plain resolves a plain scalar (resolvePlain), sharing strings.
+func (r *fastReader) plain(b []byte) (any, bool) {
+	v, isText, ok := resolvePlain(b)
+	if isText {
+		return r.text(b), true
+	}
+	return v, ok
 }
 
 // resolvePlain gives a plain scalar the value yaml.v3's resolution and
-// the converter give it, or declines (false) when it is not certain to.
-// Timestamps are read as strings by the converter; a plain scalar made
-// only of characters no number can be written without is a string.
-func resolvePlain(s string) (any, bool) {
-	switch s {
+// the converter give it: the scalar's text itself (isText), or v; or it
+// declines (ok false) when it is not certain to. Timestamps are read as
+// strings by the converter; a plain scalar made only of characters no
+// number can be written without is a string.
+func resolvePlain(b []byte) (v any, isText, ok bool) {
+	switch string(b) {
 	case "", "~", "null", "Null", "NULL":
-		return nil, true
+		return nil, false, true
 	case "true", "True", "TRUE":
-		return true, true
+		return true, false, true
 	case "false", "False", "FALSE":
-		return false, true
+		return false, false, true
 	case "<<":
-		return nil, false
+		return nil, false, false
 	}
-	c := s[0]
+	c := b[0]
 	if c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
-		return s, true
+		return nil, true, true
 	}
-	if c == '.' || ((c == '-' || c == '+') && len(s) > 1 && s[1] == '.') {
-		return nil, false // .inf, .nan, .5, -.inf...
+	if c == '.' || ((c == '-' || c == '+') && len(b) > 1 && b[1] == '.') {
+		return nil, false, false // .inf, .nan, .5, -.inf...
 	}
+	s := string(b)
 	if notNumeric(s) {
 		// Some character no integer, float or prefixed number has:
 		// yaml.v3 reads a string or a timestamp, a string to Sluice.
-		return s, true
+		return nil, true, true
 	}
 	digits, frac := numberShape(s)
 	switch {
 	case digits > 0 && digits <= 18 && frac < 0:
 		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return v, true
+			return v, false, true
 		}
 	case digits > 0 && frac > 0:
 		if v, err := strconv.ParseFloat(s, 64); err == nil {
-			return v, true
+			return v, false, true
 		}
 	}
-	return nil, false
+	return nil, false, false
 }
 
 // notNumeric reports whether s cannot be a number to yaml.v3: it holds a

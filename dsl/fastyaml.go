@@ -19,7 +19,7 @@ func readFast(data []byte) (docs []map[string]any, ok bool) {
 	if !fastText(data) {
 		return nil, false
 	}
-	r := &fastReader{lines: fastLines(data)}
+	r := &fastReader{lines: fastLines(data), keys: make(map[string]string, 32), texts: make(map[string]any, 32)}
 	start, open, ended := 0, false, false
 	for i := 0; i <= len(r.lines); i++ {
 		mark := ""
@@ -99,7 +99,10 @@ func docMarker(t []byte) string {
 	if !restIsComment(t, 3) {
 		return "bad"
 	}
-	return string(t[:3])
+	if t[0] == '-' {
+		return "---"
+	}
+	return "..."
 }
 
 // restIsComment reports whether t from p on is blank or a comment
@@ -160,6 +163,23 @@ type fastReader struct {
 	depth int
 	// bad is set when the reader declines.
 	bad bool
+	// keys and texts share the strings of keys and of plain scalars
+	// written more than once in the file.
+	keys  map[string]string
+	texts map[string]any
+	// stack holds the items of the lists being read, nested lists
+	// above their parents', each list made at its length (popList).
+	stack []any
+}
+
+// popList returns the items on the stack from base up as a new list,
+// and takes them off the stack.
+func (r *fastReader) popList(base int) []any {
+	out := make([]any, len(r.stack)-base)
+	copy(out, r.stack[base:])
+	clear(r.stack[base:])
+	r.stack = r.stack[:base]
+	return out
 }
 
 // maxFastDepth is below the converter's maxDepth, so that the yaml.v3
@@ -170,6 +190,7 @@ const maxFastDepth = maxDepth / 2
 // one, else its root mapping.
 func (r *fastReader) document(start, end int) (map[string]any, bool) {
 	r.i, r.end, r.depth, r.bad = start, end, 0, false
+	r.stack = r.stack[:0]
 	if !r.peek() {
 		return nil, true
 	}
@@ -238,11 +259,12 @@ func (r *fastReader) mapping(n int) map[string]any {
 			r.col = n
 		}
 		t := r.lines[r.i].text
-		key, p, st := fastKey(t, r.col)
+		raw, p, st := fastKey(t, r.col)
 		if st != keyFound {
 			r.decline()
 			return nil
 		}
+		key := r.keyText(raw)
 		if _, dup := m[key]; dup {
 			r.decline()
 			return nil
@@ -263,7 +285,7 @@ func (r *fastReader) sequence(n int) []any {
 		return nil
 	}
 	defer func() { r.depth-- }()
-	var out []any
+	base := len(r.stack)
 	for first := true; ; first = false {
 		if !first {
 			if !r.peek() {
@@ -296,12 +318,9 @@ func (r *fastReader) sequence(n int) []any {
 		if r.bad {
 			return nil
 		}
-		out = append(out, item)
+		r.stack = append(r.stack, item)
 	}
-	if out == nil {
-		out = []any{}
-	}
-	return out
+	return r.popList(base)
 }
 
 // value reads what follows a key's colon or a list item's dash at t[p:]
@@ -328,7 +347,7 @@ func (r *fastReader) value(n int, t []byte, p int, sameColumn bool) any {
 		}
 		return s
 	}
-	v, ok := blockPlain(t[p:])
+	v, ok := r.blockPlain(t[p:])
 	if !ok {
 		r.decline()
 	}
