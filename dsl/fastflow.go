@@ -117,6 +117,9 @@ func flowKey(t []byte, p int) ([]byte, int, bool) {
 		case ',', '[', ']', '{', '}', '#', '?', '"', '\'':
 			return nil, 0, false
 		case ':':
+			if flowColonInside(t, j) {
+				continue // "arn:aws": part of the key
+			}
 			k := bytes.TrimRight(t[p:j], " ")
 			if j+1 >= len(t) || t[j+1] != ' ' || string(k) == "<<" {
 				return nil, 0, false
@@ -125,6 +128,13 @@ func flowKey(t []byte, p int) ([]byte, int, bool) {
 		}
 	}
 	return nil, 0, false
+}
+
+// flowColonInside reports whether the colon at t[j], in a plain scalar
+// of a flow collection, is part of it (as in "img:1"): followed by a
+// character that neither ends the scalar nor may be read otherwise.
+func flowColonInside(t []byte, j int) bool {
+	return j+1 < len(t) && !strings.ContainsRune(" ,[]{}?#\"'", rune(t[j+1]))
 }
 
 // flowNode reads an entry of a flow collection at t[p].
@@ -149,7 +159,7 @@ func (r *fastReader) flowNode(t []byte, p int) (any, int) {
 	}
 	j := p
 	for j < len(t) && !strings.ContainsRune(",[]{}", rune(t[j])) {
-		if strings.ContainsRune(":#?\"'", rune(t[j])) {
+		if strings.ContainsRune("#?\"'", rune(t[j])) || (t[j] == ':' && !flowColonInside(t, j)) {
 			r.decline()
 			return nil, p
 		}

@@ -105,7 +105,7 @@ func plainIndicator(c byte) bool {
 // blockPlain reads a plain scalar that ends its line in block context.
 func (r *fastReader) blockPlain(t []byte) (any, bool) {
 	c := t[0]
-	if c == '-' {
+	if c == '-' || c == ':' || c == '?' {
 		if len(t) == 1 || t[1] == ' ' {
 			return nil, false
 		}
@@ -160,10 +160,18 @@ func resolvePlain(b []byte) (v any, isText, ok bool) {
 	if c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
 		return nil, true, true
 	}
-	if c == '.' || ((c == '-' || c == '+') && len(b) > 1 && b[1] == '.') {
-		return nil, false, false // .inf, .nan, .5, -.inf...
-	}
 	s := string(b)
+	if c == '.' {
+		// yaml.v3 reads .inf, .nan and what strconv.ParseFloat reads as
+		// floats, anything else as a string.
+		if _, err := strconv.ParseFloat(s, 64); err == nil || strings.EqualFold(s, ".inf") || strings.EqualFold(s, ".nan") {
+			return nil, false, false
+		}
+		return nil, true, true
+	}
+	if (c == '-' || c == '+') && len(b) > 1 && b[1] == '.' {
+		return nil, false, false // -.inf, +.5...
+	}
 	if notNumeric(s) {
 		// Some character no integer, float or prefixed number has:
 		// yaml.v3 reads a string or a timestamp, a string to Sluice.
@@ -185,15 +193,19 @@ func resolvePlain(b []byte) (v any, isText, ok bool) {
 
 // notNumeric reports whether s cannot be a number to yaml.v3: it holds a
 // character outside those numbers are written with (digits, hex digits,
-// prefixes, signs, dots, exponents, underscores), two dots (versions,
-// addresses), or a sign inside that follows neither an exponent's e nor
-// a 0b or 0o prefix (dates).
+// prefixes, signs, dots, exponents, underscores), a hex digit other than
+// e and b without an x (30d, a hash), two dots (versions, addresses), or
+// a sign inside that follows neither an exponent's e nor a 0b or 0o
+// prefix (dates).
 func notNumeric(s string) bool {
 	dots := 0
+	hex := strings.ContainsAny(s, "xX")
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case strings.IndexByte("0123456789abcdefABCDEFxXoObB_+-.eE", c) < 0:
+			return true
+		case !hex && strings.IndexByte("acdfACDF", c) >= 0:
 			return true
 		case c == '.':
 			dots++

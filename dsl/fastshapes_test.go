@@ -22,6 +22,8 @@ var shapePieces = []string{
 	"k: 'q'", "k: \"d\\tq\"", "'k': v", "\"k\": v", "k: a # c", "k: a:b", "k: s3://x",
 	"k: -m", "k: --v", "k: 0.01", "k: 10", "k: 2024-01-02", "k: x y", "k: []", "k: {}",
 	"a b: c", "1: x", "true: y", "k: '' ", "k: a#b", "k: [a, [b, {c: d}]]", "k:  v  ",
+	"k: :8080", "k: ?x", "k: 30d", "k: 1a", "k: ../x", "k: .5", "k: .inf", "k: {a: b:c, d::e}",
+	"- [a:b, c:]", "k: {a:b}", "k: [x:, y]", "k: 0x1d", "k: 1e5", "k: 2001-12-14 21:59:43",
 }
 
 // shapeDoc builds a random document from shapePieces, each line
