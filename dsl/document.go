@@ -12,10 +12,11 @@ import (
 )
 
 // Document is one Sluice document of a file: its identity, its content as
-// plain values, and the YAML node tree kept to locate any part of it. The
-// tree may be released (ReleaseTree) once a document has been checked: it
-// is then built again from the file's source, once, the first time a
-// position is asked for. Its content (plain values, typed specs) may be
+// plain values, and the YAML node tree to locate any part of it. The tree
+// is kept from the parse when yaml.v3 read the file; when the fast reader
+// read it (readFast), or once the tree is released (ReleaseTree), it is
+// built from the file's source, once, the first time a position is asked
+// for. Its content (plain values, typed specs) may be
 // released too (Release) once it has been compiled: it is then read again
 // from the source the first time it is asked for.
 type Document struct {
