@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -159,4 +160,70 @@ func FuzzFastReaderAgreesWithYAML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fastAgrees(t, "input", data)
 	})
+}
+
+// TestFastReadDocumentsPlaceLikeYAML parses files of several documents
+// with ParseFile (the fast reader) and with yaml.v3: the fast documents
+// hold no node tree until a position is asked for, then place every path
+// of their values where the yaml.v3 documents do.
+func TestFastReadDocumentsPlaceLikeYAML(t *testing.T) {
+	files := map[string][]byte{
+		"deploy/p.yaml": benchrepo.Pipeline(4, 1),
+		"deploy/infra.yaml": []byte(benchrepo.Infra + "---\n# between\n---\n" +
+			"apiVersion: sluice.dev/v1\nkind: Pipeline\nmetadata: {name: x}\nspec:\n  steps:\n  - name: a\n    command: [\"1\", '2']\n"),
+	}
+	for name, data := range files {
+		f, ds := ParseFile(name, data, DefaultLimits())
+		if len(ds) > 0 {
+			t.Fatal(ds)
+		}
+		nodes, diag := splitDocuments(name, data)
+		if diag != nil || len(nodes) != len(f.Documents) {
+			t.Fatalf("%s: yaml.v3 reads %d documents (%v), the fast reader %d", name, len(nodes), diag, len(f.Documents))
+		}
+		for i, d := range f.Documents {
+			if d.node.Load() != nil {
+				t.Fatalf("%s: document %d was read with a node tree", name, i)
+			}
+			budget := DefaultLimits().MaxAliasValues
+			want, ds := newDocument(name, nodes[i], &budget, &source{data: data, budget: budget}, i)
+			if len(ds) > 0 {
+				t.Fatal(ds)
+			}
+			paths := 0
+			walkPaths(d.Value(), nil, func(p []string) {
+				paths++
+				if got, w := d.Locate(p...), want.Locate(p...); got != w {
+					t.Errorf("%s %v: Locate %v, yaml.v3 %v", name, p, got, w)
+				}
+				if got, w := d.LocateKey(p...), want.LocateKey(p...); got != w {
+					t.Errorf("%s %v: LocateKey %v, yaml.v3 %v", name, p, got, w)
+				}
+				if got, w := d.KeyTag(p...), want.KeyTag(p...); got != w {
+					t.Errorf("%s %v: KeyTag %q, yaml.v3 %q", name, p, got, w)
+				}
+			})
+			if paths < 5 || d.Pos() != want.Pos() {
+				t.Errorf("%s document %d: %d paths, Pos %v, yaml.v3 %v", name, i, paths, d.Pos(), want.Pos())
+			}
+		}
+	}
+}
+
+// walkPaths calls fn with the path of every value under v.
+func walkPaths(v any, path []string, fn func([]string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, c := range v {
+			p := append(append([]string(nil), path...), k)
+			fn(p)
+			walkPaths(c, p, fn)
+		}
+	case []any:
+		for i, c := range v {
+			p := append(append([]string(nil), path...), strconv.Itoa(i))
+			fn(p)
+			walkPaths(c, p, fn)
+		}
+	}
 }
