@@ -1,6 +1,9 @@
 package dsl
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // fastCases are the constructs the fast reader reads (read: true), each
 // checked against yaml.v3, and those it must leave to yaml.v3.
@@ -161,14 +164,11 @@ var fastCases = []struct {
 }
 
 func deepYAML(n int) string {
-	s := ""
+	var b strings.Builder
 	for i := range n {
-		for range i {
-			s += " "
-		}
-		s += "k:\n"
+		b.WriteString(strings.Repeat(" ", i) + "k:\n")
 	}
-	return s
+	return b.String()
 }
 
 // TestFastReaderCases checks each case: read exactly as yaml.v3 reads it,
