@@ -12,10 +12,11 @@ import (
 )
 
 // Document is one Sluice document of a file: its identity, its content as
-// plain values, and the YAML node tree kept to locate any part of it. The
-// tree may be released (ReleaseTree) once a document has been checked: it
-// is then built again from the file's source, once, the first time a
-// position is asked for. Its content (plain values, typed specs) may be
+// plain values, and the YAML node tree to locate any part of it. The tree
+// is kept from the parse when yaml.v3 read the file; when the fast reader
+// read it (readFast), or once the tree is released (ReleaseTree), it is
+// built from the file's source, once, the first time a position is asked
+// for. Its content (plain values, typed specs) may be
 // released too (Release) once it has been compiled: it is then read again
 // from the source the first time it is asked for.
 type Document struct {
@@ -87,8 +88,11 @@ func (d *Document) read() *content {
 		return c
 	}
 	c := &content{}
-	nodes, diag := splitDocuments(d.File, d.src.data)
-	if diag == nil && d.srcIndex < len(nodes) {
+	if values, ok := readFast(d.src.data); ok {
+		if d.srcIndex < len(values) {
+			c.value = values[d.srcIndex]
+		}
+	} else if nodes, diag := splitDocuments(d.File, d.src.data); diag == nil && d.srcIndex < len(nodes) {
 		budget := d.src.budget
 		conv := converter{path: d.File, budget: &budget}
 		c.value, _ = conv.value(nodes[d.srcIndex].Content[0], false).(map[string]any)
@@ -233,9 +237,21 @@ func newDocument(path string, n *yaml.Node, budget *int, src *source, index int)
 		return nil, c.diags
 	}
 	d := &Document{File: path, src: src, srcIndex: index}
+	d.node.Store(root)
+	return d.identified(value)
+}
+
+// documentOf makes the document of value, read by the fast reader: its
+// node tree is built from the source only when a position is asked for.
+func documentOf(path string, value map[string]any, src *source, index int) (*Document, sluice.Diagnostics) {
+	d := &Document{File: path, src: src, srcIndex: index}
+	return d.identified(value)
+}
+
+// identified stores the document's content and reads its identity.
+func (d *Document) identified(value map[string]any) (*Document, sluice.Diagnostics) {
 	d.content.Store(&content{value: value})
 	d.readOverrideEnvs(value)
-	d.node.Store(root)
 	if diag := d.identify(); diag != nil {
 		return nil, sluice.Diagnostics{*diag}
 	}

@@ -53,9 +53,16 @@ func ParseFile(path string, data []byte, lim Limits) (*File, sluice.Diagnostics)
 		return nil, sluice.Diagnostics{sluice.Errorf(invalidUTF8Pos(path, data), "file.encoding",
 			"file is not valid UTF-8; save it as UTF-8")}
 	}
-	nodes, diag := splitDocuments(path, data)
-	if diag != nil {
-		return nil, sluice.Diagnostics{*diag}
+	// The fast reader reads what people write into the values yaml.v3
+	// would give, without node trees; on anything else it declines and
+	// yaml.v3 reads the file.
+	values, fast := readFast(data)
+	var nodes []*yaml.Node
+	if !fast {
+		var diag *sluice.Diagnostic
+		if nodes, diag = splitDocuments(path, data); diag != nil {
+			return nil, sluice.Diagnostics{*diag}
+		}
 	}
 	f := &File{Path: path}
 	var diags sluice.Diagnostics
@@ -64,8 +71,14 @@ func ParseFile(path string, data []byte, lim Limits) (*File, sluice.Diagnostics)
 		budget = DefaultLimits().MaxAliasValues
 	}
 	src := &source{data: bytes.Clone(data), budget: budget}
-	for i, n := range nodes {
-		doc, ds := newDocument(path, n, &budget, src, i)
+	for i := range max(len(values), len(nodes)) {
+		var doc *Document
+		var ds sluice.Diagnostics
+		if fast {
+			doc, ds = documentOf(path, values[i], src, i)
+		} else {
+			doc, ds = newDocument(path, nodes[i], &budget, src, i)
+		}
 		diags = append(diags, ds...)
 		if doc != nil {
 			f.Documents = append(f.Documents, doc)

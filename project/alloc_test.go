@@ -25,7 +25,7 @@ func TestLoaderAllocationsPerPipeline(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if perPipeline, limit := cold/n, 6400.0; perPipeline > limit {
+	if perPipeline, limit := cold/n, 3700.0; perPipeline > limit {
 		t.Errorf("a cold load allocates %.0f times per pipeline, more than %.0f", perPipeline, limit)
 	} else {
 		t.Logf("cold load: %.0f allocations per pipeline (limit %.0f)", perPipeline, limit)
@@ -44,7 +44,7 @@ func TestLoaderAllocationsPerPipeline(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if limit := 4700.0; one > limit {
+	if limit := 2000.0; one > limit {
 		t.Errorf("reloading one changed file among %d allocates %.0f times, more than %.0f", n, one, limit)
 	} else {
 		t.Logf("one changed file: %.0f allocations (limit %.0f)", one, limit)
