@@ -243,21 +243,7 @@ func (r *fastReader) mapping(n int) map[string]any {
 	}
 	defer func() { r.depth-- }()
 	m := make(map[string]any, 8)
-	for first := true; ; first = false {
-		if !first {
-			if !r.peek() {
-				break
-			}
-			l := &r.lines[r.i]
-			if l.indent < n || (l.indent == n && isDash(l.text, n)) {
-				break
-			}
-			if l.indent > n {
-				r.decline()
-				return nil
-			}
-			r.col = n
-		}
+	for first := true; first || r.continues(n, false); first = false {
 		t := r.lines[r.i].text
 		raw, p, st := fastKey(t, r.col)
 		if st != keyFound {
@@ -275,7 +261,29 @@ func (r *fastReader) mapping(n int) map[string]any {
 			return nil
 		}
 	}
+	if r.bad {
+		return nil
+	}
 	return m
+}
+
+// continues reports whether the block whose items or keys are at column
+// n goes on at line r.i, with a list item (dash) or a key (!dash) at
+// that column, and moves to it; a line deeper than n declines.
+func (r *fastReader) continues(n int, dash bool) bool {
+	if !r.peek() {
+		return false
+	}
+	l := &r.lines[r.i]
+	if l.indent < n || (l.indent == n && isDash(l.text, n) != dash) {
+		return false
+	}
+	if l.indent > n {
+		r.decline()
+		return false
+	}
+	r.col = n
+	return true
 }
 
 // sequence reads a block list whose dashes are at column n, the first at
@@ -286,21 +294,7 @@ func (r *fastReader) sequence(n int) []any {
 	}
 	defer func() { r.depth-- }()
 	base := len(r.stack)
-	for first := true; ; first = false {
-		if !first {
-			if !r.peek() {
-				break
-			}
-			l := &r.lines[r.i]
-			if l.indent < n || (l.indent == n && !isDash(l.text, n)) {
-				break
-			}
-			if l.indent > n {
-				r.decline()
-				return nil
-			}
-			r.col = n
-		}
+	for first := true; first || r.continues(n, true); first = false {
 		t := r.lines[r.i].text
 		q := skipSpaces(t, r.col+1)
 		var item any
@@ -319,6 +313,9 @@ func (r *fastReader) sequence(n int) []any {
 			return nil
 		}
 		r.stack = append(r.stack, item)
+	}
+	if r.bad {
+		return nil
 	}
 	return r.popList(base)
 }
