@@ -62,6 +62,7 @@ func (o *daemonOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	for _, w := range cfg.Warnings {
 		log.Warn("configuration", "finding", w.String())
 	}
+	setMemoryLimit(log)
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	runs, err := openRunStore(ctx, cfg, log)
