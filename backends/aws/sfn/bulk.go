@@ -21,6 +21,24 @@ type TagReader interface {
 
 var _ reconcile.BulkObserver = (*Backend)(nil)
 
+var _ reconcile.BulkParter = (*Backend)(nil)
+
+// BulkPart is how many state machines are worth reading together: 100.
+// Each costs one DescribeStateMachine however many are read, and the
+// tagging API answers for 100 ARNs a call, so an apply reads its
+// baselines back 100 at a time as it creates them, on the describe
+// quota the creations leave unused.
+func (b *Backend) BulkPart(t sluice.ResourceType) int {
+	if t == sluice.TypeStateMachine {
+		return tagsPerCall
+	}
+	return 0
+}
+
+// tagsPerCall is how many ARNs one GetResources call of the tagging API
+// takes.
+const tagsPerCall = 100
+
 // ObserveAll reads every target as Observe does. With Options.Tags set,
 // the tags of all of them come from it in bulk (Step Functions'
 // ListTagsForResource refills at one a second; the tagging API answers
