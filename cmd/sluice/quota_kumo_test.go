@@ -57,6 +57,12 @@ func (q *quotaWorld) counts() map[string]quotaproxy.Count {
 			sum := all[k]
 			sum.Passed += c.Passed
 			sum.Throttled += c.Throttled
+			if !c.First.IsZero() && (sum.First.IsZero() || c.First.Before(sum.First)) {
+				sum.First = c.First
+			}
+			if c.Last.After(sum.Last) {
+				sum.Last = c.Last
+			}
 			all[k] = sum
 		}
 	}
@@ -91,7 +97,7 @@ func (q *quotaWorld) measure(fn func()) quotaRun {
 	r.counts = counts
 	r.calls, r.throttled = quotaproxy.Totals(counts)
 	r.minimum, r.slowest = quotaproxy.MinDuration(counts, q.rates)
-	r.table = quotaTable(counts, q.rates)
+	r.table = quotaTable(counts, q.rates, start)
 	return r
 }
 
@@ -103,15 +109,17 @@ func (r quotaRun) ratio() float64 {
 	return r.wall.Seconds() / r.minimum.Seconds()
 }
 
-// quotaTable lists each operation's calls, throttles, quota and minimum.
-func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate) string {
+// quotaTable lists each operation's calls, throttles, quota and
+// minimum, and when its first and last calls passed (seconds after
+// start).
+func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate, start time.Time) string {
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
-	fmt.Fprintf(&b, "| operation | calls | throttled | quota (per s / burst) | minimum |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| operation | calls | throttled | quota (per s / burst) | minimum | first, last call |\n|---|---|---|---|---|---|\n")
 	for _, k := range keys {
 		r, ok := rates[k]
 		if !ok {
@@ -119,7 +127,11 @@ func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate
 		}
 		c := counts[k]
 		one, _ := quotaproxy.MinDuration(map[string]quotaproxy.Count{k: c}, rates)
-		fmt.Fprintf(&b, "| %s | %d | %d | %g / %d | %.1f s |\n", k, c.Passed, c.Throttled, r.PerSecond, r.Burst, one.Seconds())
+		when := "—"
+		if !c.First.IsZero() {
+			when = fmt.Sprintf("%.1f s, %.1f s", c.First.Sub(start).Seconds(), c.Last.Sub(start).Seconds())
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %g / %d | %.1f s | %s |\n", k, c.Passed, c.Throttled, r.PerSecond, r.Burst, one.Seconds(), when)
 	}
 	return b.String()
 }
