@@ -184,6 +184,12 @@ func (q *quotaWorld) applyRounds(tb testing.TB, refill bool, args ...string) {
 // changes in progress further while the Batch fake completes them in
 // the background, as AWS would.
 func (q *quotaWorld) applyAndDrift(tb testing.TB, dir, statePath string, refill bool) (apply, drift quotaRun) {
+	return q.applyAndDriftReporting(tb, dir, statePath, refill, func(string, quotaRun) {})
+}
+
+// applyAndDriftReporting is applyAndDrift telling report of each
+// measurement as soon as it is made ("apply", then "drift").
+func (q *quotaWorld) applyAndDriftReporting(tb testing.TB, dir, statePath string, refill bool, report func(string, quotaRun)) (apply, drift quotaRun) {
 	tb.Helper()
 	args := []string{"--repo", dir, "--env", "dev", "--state", statePath}
 	apply = q.measure(func() {
@@ -196,6 +202,7 @@ func (q *quotaWorld) applyAndDrift(tb testing.TB, dir, statePath string, refill 
 			tb.Fatalf("apply --wait (exit %d):\n%s\n%s", code, out, errOut)
 		}
 	})
+	report("apply", apply)
 	drift = q.measure(func() {
 		code, out, errOut := runCLI(tb, append([]string{"plan"}, args...)...)
 		if code != exitOK || !strings.Contains(errOut, "AWS calls:") {
@@ -247,16 +254,19 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 	for b.Loop() {
 		q := startQuotaAWS(b, quotaproxy.DefaultRates())
 		dir, statePath := writeBenchRepo(b, n), filepath.Join(b.TempDir(), "state.db")
-		apply, drift := q.applyAndDrift(b, dir, statePath, false)
+		report := func(name string, r quotaRun) {
+			// Printed, not logged: the testing package cuts long benchmark logs.
+			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
+				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
+		}
+		apply, drift := q.applyAndDriftReporting(b, dir, statePath, false, report)
+		report("drift", drift)
 		for name, r := range map[string]quotaRun{"apply": apply, "drift": drift} {
 			b.ReportMetric(float64(r.calls), name+"-calls")
 			b.ReportMetric(float64(r.throttled), name+"-throttled")
 			b.ReportMetric(r.wall.Seconds(), name+"-wall-s")
 			b.ReportMetric(r.minimum.Seconds(), name+"-min-s")
 			b.ReportMetric(r.ratio(), name+"-wall/min")
-			// Printed, not logged: the testing package cuts long benchmark logs.
-			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
-				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
 		}
 		q.compareNaive(b, dir, statePath, n)
 	}
