@@ -81,7 +81,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 		done[c.ID] = make(chan struct{})
 	}
 	vars := newVars(a.Vars)
-	bl := &baselines{store: a.Store}
+	bl := newBaselines(a.Store, p.Changes, a.Backends)
 	depsOf := dependencies(p)
 	sems := make(map[sluice.ResourceType]chan struct{})
 	for _, c := range p.Changes {
@@ -99,6 +99,7 @@ func (a *Applier) Apply(ctx context.Context, p Plan) ([]Result, error) {
 			results[i] = a.applyAfterDeps(ctx, c, depsOf[c.ID], done, &failed, func() error {
 				return a.attempt(ctx, c, vars, bl, sems[changeType(c)])
 			})
+			bl.ended(ctx, a.Backends[changeType(c)])
 			if a.OnResult != nil {
 				reporting.Lock()
 				defer reporting.Unlock()

@@ -55,3 +55,16 @@ type BulkObserver interface {
 	// with its retry decision.
 	ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.Observation, error)
 }
+
+// BulkParter is implemented by bulk observers whose reads cost no more
+// calls in parts than together past some number of targets (Step
+// Functions: one DescribeStateMachine each, tags 100 a call from the
+// tagging API). The baselines of an apply are then read in parts of that
+// size as its changes end, instead of all once the apply is done: they
+// draw on read quotas the changes do not use, and the apply's last
+// change is not followed by a read of its whole inventory.
+type BulkParter interface {
+	// BulkPart returns the number of targets of type t worth reading
+	// together; 0 or less: all of them at once.
+	BulkPart(t sluice.ResourceType) int
+}

@@ -22,13 +22,19 @@ type BatchSaver interface {
 // have settled, records what the service reports as the baseline of drift
 // detection, keeping the values asked where it reports others (see
 // Baseline). Resources of a backend that reads in bulk (BulkObserver)
-// are read together when the apply ends; the others at once. A failed
-// read leaves the applied spec as the baseline, as does a crash before
-// the bulk read.
+// are read together: as soon as every change of that backend in the
+// apply has ended, or a part's worth of them is queued (BulkParter), and
+// what is left when the apply ends; the others at once. A failed read
+// leaves the applied spec as the baseline, as does a crash before the
+// bulk read.
 type baselines struct {
-	store   Store
+	store Store
+	// left counts, per bulk observer, the changes of the apply that have
+	// not ended yet.
+	left    map[BulkObserver]int
 	mu      sync.Mutex
 	pending map[BulkObserver][]pendingBaseline
+	reads   sync.WaitGroup
 }
 
 type pendingBaseline struct {
@@ -36,17 +42,30 @@ type pendingBaseline struct {
 	applied Applied
 }
 
-// add reads applied's baseline now, or queues it for flush when b reads
-// in bulk.
+// newBaselines returns the baselines of an apply whose changes run on
+// backends: each change's backend, when it reads in bulk, is counted
+// until the change ends (see ended).
+func newBaselines(store Store, changes []Change, backends map[sluice.ResourceType]Backend) *baselines {
+	bl := &baselines{store: store, left: map[BulkObserver]int{}, pending: map[BulkObserver][]pendingBaseline{}}
+	for _, c := range changes {
+		if bulk, ok := backends[changeType(c)].(BulkObserver); ok {
+			bl.left[bulk]++
+		}
+	}
+	return bl
+}
+
+// add reads applied's baseline now, or queues it when b reads in bulk,
+// reading the queue in the background once it holds a part's worth.
 func (bl *baselines) add(ctx context.Context, b Backend, t sluice.Target, applied Applied) error {
 	t.ARN = applied.ARN
 	if bulk, ok := b.(BulkObserver); ok {
 		bl.mu.Lock()
 		defer bl.mu.Unlock()
-		if bl.pending == nil {
-			bl.pending = map[BulkObserver][]pendingBaseline{}
-		}
 		bl.pending[bulk] = append(bl.pending[bulk], pendingBaseline{t, applied})
+		if p, ok := b.(BulkParter); ok && p.BulkPart(t.Type) > 0 && len(bl.pending[bulk]) >= p.BulkPart(t.Type) {
+			bl.readLocked(ctx, bulk)
+		}
 		return nil
 	}
 	obs, err := b.Observe(ctx, t)
@@ -62,27 +81,60 @@ func settled(obs sluice.Observation, err error) bool {
 	return err == nil && obs.Exists && !obs.InProgress && len(obs.Spec) > 0
 }
 
-// flush reads the queued resources back, a backend at a time, and saves
-// the baselines of those that have settled.
-func (bl *baselines) flush(ctx context.Context) {
-	for b, queued := range bl.pending {
-		ts := make([]sluice.Target, len(queued))
-		for i, p := range queued {
-			ts[i] = p.target
-		}
-		obs, err := b.ObserveAll(ctx, ts)
-		if err != nil {
-			continue
-		}
-		var save []Applied
-		for i, p := range queued {
-			if settled(obs[i], nil) {
-				setBaseline(&p.applied, p.target, obs[i], carriesUserTags(b, p.target.Type))
-				save = append(save, p.applied)
-			}
-		}
-		bl.save(save)
+// ended notes that a change run on b has ended; once every change of a
+// bulk observer has, what it queued is read in the background.
+func (bl *baselines) ended(ctx context.Context, b Backend) {
+	bulk, ok := b.(BulkObserver)
+	if !ok {
+		return
 	}
+	bl.mu.Lock()
+	defer bl.mu.Unlock()
+	if bl.left[bulk]--; bl.left[bulk] == 0 {
+		bl.readLocked(ctx, bulk)
+	}
+}
+
+// readLocked reads what bulk has queued in the background; bl.mu is
+// held.
+func (bl *baselines) readLocked(ctx context.Context, bulk BulkObserver) {
+	queued := bl.pending[bulk]
+	delete(bl.pending, bulk)
+	if len(queued) > 0 {
+		bl.reads.Go(func() { bl.read(ctx, bulk, queued) })
+	}
+}
+
+// flush reads what is still queued, waits for the reads in the
+// background, and returns once every baseline read has been saved.
+func (bl *baselines) flush(ctx context.Context) {
+	bl.mu.Lock()
+	for bulk := range bl.pending {
+		bl.readLocked(ctx, bulk)
+	}
+	bl.mu.Unlock()
+	bl.reads.Wait()
+}
+
+// read reads queued back through b and saves the baselines of those
+// that have settled.
+func (bl *baselines) read(ctx context.Context, b BulkObserver, queued []pendingBaseline) {
+	ts := make([]sluice.Target, len(queued))
+	for i, p := range queued {
+		ts[i] = p.target
+	}
+	obs, err := b.ObserveAll(ctx, ts)
+	if err != nil {
+		return
+	}
+	var save []Applied
+	for i, p := range queued {
+		if settled(obs[i], nil) {
+			setBaseline(&p.applied, p.target, obs[i], carriesUserTags(b, p.target.Type))
+			save = append(save, p.applied)
+		}
+	}
+	bl.save(save)
 }
 
 // save records as, in one transaction when the store can.

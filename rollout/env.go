@@ -84,7 +84,9 @@ func (e *Env) Target(ctx context.Context) (*Target, error) {
 func (e *Env) Plan(ctx context.Context, d *Desired, opts ...PlanOption) (*Planned, error) {
 	o := newPlanOptions(opts)
 	p := &Planned{Desired: d}
-	if e.Store != nil {
+	if o.read != nil {
+		p.Applied, p.Observed = o.read.applied, o.read.observed
+	} else if e.Store != nil {
 		applied, err := Inventory(e.Store, e.key())
 		if err != nil {
 			return nil, err

@@ -29,6 +29,15 @@ type planOptions struct {
 	// set, limits the refresh to the applied resources it accepts.
 	refresh bool
 	share   func(sluice.ResourceID) bool
+	// read, when set, is the inventory and what was read back of it
+	// before the plan was asked for (see ReadAhead).
+	read *readAhead
+}
+
+// readAhead is an inventory and its observations, read ahead.
+type readAhead struct {
+	applied  []reconcile.Applied
+	observed map[sluice.ResourceID]sluice.Observation
 }
 
 // applyOptions are what an apply is made with.
@@ -68,6 +77,15 @@ func Refresh(refresh bool) PlanOption {
 // nil share reads them all.
 func RefreshOnly(share func(sluice.ResourceID) bool) PlanOption {
 	return planOption(func(o *planOptions) { o.share = share })
+}
+
+// ReadAhead gives the plan the environment's inventory (the store's,
+// not empty) and, for a refresh, what Observe read back of it, both read
+// before the plan was asked for: a command reads AWS while it loads and
+// compiles the repository, which needs neither. The plan uses them
+// instead of reading the store and AWS again.
+func ReadAhead(applied []reconcile.Applied, observed map[sluice.ResourceID]sluice.Observation) PlanOption {
+	return planOption(func(o *planOptions) { o.read = &readAhead{applied: applied, observed: observed} })
 }
 
 // Expect makes Apply carry out its plan only when the plan's PlanHash is

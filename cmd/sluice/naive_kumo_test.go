@@ -76,7 +76,7 @@ func (q *quotaWorld) naiveCycle(tb testing.TB, statePath string) quotaRun {
 	}
 	r.calls, _ = quotaproxy.Totals(r.counts)
 	r.minimum, r.slowest = quotaproxy.MinDuration(r.counts, q.rates)
-	r.table = quotaTable(r.counts, q.rates)
+	r.table = quotaTable(r.counts, q.rates, start)
 	return r
 }
 

@@ -127,21 +127,35 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 	if o.stateKey, err = localEnv(&o.env); err != nil {
 		return err
 	}
-	run, err := o.desired(ctx, g)
-	if err != nil {
-		return err
-	}
-	store, err := openStoreReadOnly(o.state, run)
-	if err != nil {
-		return err
-	}
-	if store != nil {
-		defer func() { err = errors.Join(err, store.Close()) }()
-	}
 	defer func() { err = errors.Join(err, o.be.close()) }()
 	var conn *awsEnv
-	env := o.rolloutEnv(g, store, &conn)
-	planned, err := env.Plan(ctx, run, o.planOptions()...)
+	env := o.rolloutEnv(g, nil, &conn)
+	// With --state given, the store opens before the repository loads,
+	// and the inventory is read back from AWS meanwhile (see readAhead).
+	var ahead *readAhead
+	opened := o.state != ""
+	if opened {
+		if env.Store, err = openStoreReadOnly(o.state, nil); err != nil {
+			return err
+		}
+		ahead = o.startReadAhead(ctx, env.Store, env)
+	}
+	run, err := o.desired(ctx, g)
+	if err == nil && !opened {
+		env.Store, err = openStoreReadOnly(o.state, run)
+	}
+	if env.Store != nil {
+		defer func() { err = errors.Join(err, env.Store.Close()) }()
+	}
+	defer ahead.close() // before the store closes
+	if err != nil {
+		return err
+	}
+	read, err := ahead.options(ctx)
+	if err != nil {
+		return err
+	}
+	planned, err := env.Plan(ctx, run, append(o.planOptions(), read...)...)
 	if err != nil {
 		return err
 	}

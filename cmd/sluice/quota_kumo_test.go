@@ -57,6 +57,12 @@ func (q *quotaWorld) counts() map[string]quotaproxy.Count {
 			sum := all[k]
 			sum.Passed += c.Passed
 			sum.Throttled += c.Throttled
+			if !c.First.IsZero() && (sum.First.IsZero() || c.First.Before(sum.First)) {
+				sum.First = c.First
+			}
+			if c.Last.After(sum.Last) {
+				sum.Last = c.Last
+			}
 			all[k] = sum
 		}
 	}
@@ -91,7 +97,7 @@ func (q *quotaWorld) measure(fn func()) quotaRun {
 	r.counts = counts
 	r.calls, r.throttled = quotaproxy.Totals(counts)
 	r.minimum, r.slowest = quotaproxy.MinDuration(counts, q.rates)
-	r.table = quotaTable(counts, q.rates)
+	r.table = quotaTable(counts, q.rates, start)
 	return r
 }
 
@@ -103,15 +109,17 @@ func (r quotaRun) ratio() float64 {
 	return r.wall.Seconds() / r.minimum.Seconds()
 }
 
-// quotaTable lists each operation's calls, throttles, quota and minimum.
-func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate) string {
+// quotaTable lists each operation's calls, throttles, quota and
+// minimum, and when its first and last calls passed (seconds after
+// start).
+func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate, start time.Time) string {
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	var b strings.Builder
-	fmt.Fprintf(&b, "| operation | calls | throttled | quota (per s / burst) | minimum |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| operation | calls | throttled | quota (per s / burst) | minimum | first, last call |\n|---|---|---|---|---|---|\n")
 	for _, k := range keys {
 		r, ok := rates[k]
 		if !ok {
@@ -119,7 +127,11 @@ func quotaTable(counts map[string]quotaproxy.Count, rates map[string]awsapi.Rate
 		}
 		c := counts[k]
 		one, _ := quotaproxy.MinDuration(map[string]quotaproxy.Count{k: c}, rates)
-		fmt.Fprintf(&b, "| %s | %d | %d | %g / %d | %.1f s |\n", k, c.Passed, c.Throttled, r.PerSecond, r.Burst, one.Seconds())
+		when := "—"
+		if !c.First.IsZero() {
+			when = fmt.Sprintf("%.1f s, %.1f s", c.First.Sub(start).Seconds(), c.Last.Sub(start).Seconds())
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %g / %d | %.1f s | %s |\n", k, c.Passed, c.Throttled, r.PerSecond, r.Burst, one.Seconds(), when)
 	}
 	return b.String()
 }
@@ -172,6 +184,12 @@ func (q *quotaWorld) applyRounds(tb testing.TB, refill bool, args ...string) {
 // changes in progress further while the Batch fake completes them in
 // the background, as AWS would.
 func (q *quotaWorld) applyAndDrift(tb testing.TB, dir, statePath string, refill bool) (apply, drift quotaRun) {
+	return q.applyAndDriftReporting(tb, dir, statePath, refill, func(string, quotaRun) {})
+}
+
+// applyAndDriftReporting is applyAndDrift telling report of each
+// measurement as soon as it is made ("apply", then "drift").
+func (q *quotaWorld) applyAndDriftReporting(tb testing.TB, dir, statePath string, refill bool, report func(string, quotaRun)) (apply, drift quotaRun) {
 	tb.Helper()
 	args := []string{"--repo", dir, "--env", "dev", "--state", statePath}
 	apply = q.measure(func() {
@@ -184,6 +202,7 @@ func (q *quotaWorld) applyAndDrift(tb testing.TB, dir, statePath string, refill 
 			tb.Fatalf("apply --wait (exit %d):\n%s\n%s", code, out, errOut)
 		}
 	})
+	report("apply", apply)
 	drift = q.measure(func() {
 		code, out, errOut := runCLI(tb, append([]string{"plan"}, args...)...)
 		if code != exitOK || !strings.Contains(errOut, "AWS calls:") {
@@ -235,16 +254,19 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 	for b.Loop() {
 		q := startQuotaAWS(b, quotaproxy.DefaultRates())
 		dir, statePath := writeBenchRepo(b, n), filepath.Join(b.TempDir(), "state.db")
-		apply, drift := q.applyAndDrift(b, dir, statePath, false)
+		report := func(name string, r quotaRun) {
+			// Printed, not logged: the testing package cuts long benchmark logs.
+			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
+				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
+		}
+		apply, drift := q.applyAndDriftReporting(b, dir, statePath, false, report)
+		report("drift", drift)
 		for name, r := range map[string]quotaRun{"apply": apply, "drift": drift} {
 			b.ReportMetric(float64(r.calls), name+"-calls")
 			b.ReportMetric(float64(r.throttled), name+"-throttled")
 			b.ReportMetric(r.wall.Seconds(), name+"-wall-s")
 			b.ReportMetric(r.minimum.Seconds(), name+"-min-s")
 			b.ReportMetric(r.ratio(), name+"-wall/min")
-			// Printed, not logged: the testing package cuts long benchmark logs.
-			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
-				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
 		}
 		q.compareNaive(b, dir, statePath, n)
 	}

@@ -19,6 +19,9 @@ type Count struct {
 	Passed int
 	// Throttled requests found the bucket empty and were refused.
 	Throttled int
+	// First and Last are when the first and the last request passed
+	// (zero when none did): where in a run an operation's calls fall.
+	First, Last time.Time
 }
 
 // Proxy enforces per-operation token buckets in front of an upstream
@@ -62,6 +65,10 @@ func (p *Proxy) admit(key string, now time.Time) bool {
 	c := p.counts[key]
 	if ok {
 		c.Passed++
+		if c.First.IsZero() {
+			c.First = now
+		}
+		c.Last = now
 	} else {
 		c.Throttled++
 	}

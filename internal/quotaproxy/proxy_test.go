@@ -105,8 +105,12 @@ func assertCounts(t *testing.T, got, want map[string]quotaproxy.Count) {
 		t.Fatalf("counts = %v, want %v", got, want)
 	}
 	for k, c := range want {
-		if got[k] != c {
-			t.Errorf("counts[%s] = %+v, want %+v (all: %v)", k, got[k], c, got)
+		g := got[k]
+		if g.Passed != c.Passed || g.Throttled != c.Throttled {
+			t.Errorf("counts[%s] = %+v, want %+v (all: %v)", k, g, c, got)
+		}
+		if g.Passed > 0 && (g.First.IsZero() || g.Last.Before(g.First)) {
+			t.Errorf("counts[%s]: first call passed at %v, last at %v; want both, in order", k, g.First, g.Last)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -62,26 +63,40 @@ func DefaultRates() map[string]Rate {
 	}
 }
 
-// Headroom is the share of each quota the client uses. Requests leave a
-// client bucket evenly spaced but reach AWS's with network and scheduling
-// jitter, so a client running exactly at the quota meets throttling now
-// and then; a tenth kept free absorbs the jitter at a tenth of the
-// throughput.
+// Jitter is how much later than its neighbours a request may reach AWS
+// (a scheduling or garbage-collection pause, a slow connection) without
+// being throttled. The client keeps each quota's rate and a bucket
+// Jitter's worth of refill smaller than the account's: the requests it
+// sends in any interval then number at most the account's burst plus the
+// refill of that interval less Jitter's, so however they are delayed, by
+// up to Jitter each, they reach AWS within what the account's bucket
+// admits. The margin is a fixed time, not a share: it costs at most
+// Jitter of wall time however long the run, where keeping nine tenths of
+// each quota (what the client did before) cost a tenth of every run
+// (1.11 times the quota minimum) and tolerated, for Batch's 50 a second
+// after a burst of 50, a delay of about 0.1 s only: the 1,000-pipeline
+// quota benchmark saw one or two throttled requests among 17,000 Batch
+// calls then.
+const Jitter = time.Second
+
+// Headroom is the smallest share of a quota's rate the client keeps to:
+// where the account's burst is less than Jitter's refill plus one
+// request, the client's rate is lowered so that Jitter's worth of it
+// fits the account's bucket, but not below Headroom of the quota (an
+// account bucket of one request cannot absorb any delay).
 const Headroom = 0.9
 
-// Jitter is how much later than its neighbours a request may reach AWS
-// (a scheduling or garbage-collection pause, a slow connection): the
-// client's bucket is that many seconds of refill smaller than the
-// account's, so that requests arriving bunched after such a delay still
-// find tokens. With nine tenths of the burst only, the 1,000-pipeline
-// quota benchmark saw one or two throttled requests among 17,000 Batch
-// calls.
-const Jitter = 500 * time.Millisecond
-
-// clientBurst is the bucket size the client keeps for a quota: Headroom
-// of it, and Jitter's worth of refill below it, at least one.
-func clientBurst(r Rate) int {
-	return max(min(int(float64(r.Burst)*Headroom), r.Burst-int(r.PerSecond*Jitter.Seconds())), 1)
+// clientRate is the token bucket the client keeps for quota r: r's rate
+// and r's burst less Jitter's refill when that leaves at least one
+// request; otherwise a bucket of one request and the rate at which
+// Jitter's worth of requests fits the rest of r's burst, at least
+// Headroom of r's rate and at most all of it.
+func clientRate(r Rate) Rate {
+	if burst := int(math.Floor(float64(r.Burst) - r.PerSecond*Jitter.Seconds())); burst >= 1 {
+		return Rate{PerSecond: r.PerSecond, Burst: burst}
+	}
+	perSecond := min(max(float64(r.Burst-1)/Jitter.Seconds(), r.PerSecond*Headroom), r.PerSecond)
+	return Rate{PerSecond: perSecond, Burst: 1}
 }
 
 // Limiter holds one token bucket per operation. It is safe for
@@ -103,8 +118,8 @@ func NewLimiter(overrides map[string]Rate) *Limiter {
 	return &Limiter{rates: rates, buckets: map[string]*rate.Limiter{}}
 }
 
-// Wait blocks until the operation may be called, at Headroom of its
-// rate and burst. It fails only when ctx
+// Wait blocks until the operation may be called, within the bucket the
+// client keeps for its quota (see Jitter). It fails only when ctx
 // is done first (or its deadline is too near for the wait).
 func (l *Limiter) Wait(ctx context.Context, service, operation string) error {
 	return l.bucket(service + "." + operation).Wait(ctx)
@@ -117,14 +132,14 @@ func (l *Limiter) bucket(key string) *rate.Limiter {
 	if b, ok := l.buckets[key]; ok {
 		return b
 	}
-	r := l.rate(key)
-	b := rate.NewLimiter(rate.Limit(r.PerSecond*Headroom), clientBurst(r))
+	r := clientRate(l.rate(key))
+	b := rate.NewLimiter(rate.Limit(r.PerSecond), r.Burst)
 	l.buckets[key] = b
 	return b
 }
 
 // Rate returns the quota the limiter keeps to for an operation (before
-// Headroom): its own entry, else its service's "Service.*", else "*".
+// Jitter's margin): its own entry, else its service's "Service.*", else "*".
 func (l *Limiter) Rate(service, operation string) Rate {
 	return l.rate(service + "." + operation)
 }
@@ -140,10 +155,8 @@ func (l *Limiter) rate(key string) Rate {
 	return l.rates["*"]
 }
 
-// Effective returns the bucket the client keeps for an operation:
-// Headroom of its quota's rate, and a burst below the quota's by
-// Headroom and by Jitter's worth of refill.
+// Effective returns the bucket the client keeps for an operation: its
+// quota with Jitter's worth of refill kept free (see Jitter).
 func (l *Limiter) Effective(service, operation string) Rate {
-	r := l.Rate(service, operation)
-	return Rate{PerSecond: r.PerSecond * Headroom, Burst: clientBurst(r)}
+	return clientRate(l.Rate(service, operation))
 }

@@ -71,20 +71,22 @@ func TestLimiterRate(t *testing.T) {
 	}
 }
 
-// TestLimiterEffective: the client's bucket is nine tenths of the
-// quota's rate, and its burst leaves nine tenths of the quota's and half
-// a second of refill free, whichever is smaller.
+// TestLimiterEffective: the client keeps each quota's rate and a burst
+// Jitter's worth of refill smaller; where that leaves less than one
+// request, a burst of one and the rate at which Jitter's worth fits the
+// account's burst, no lower than Headroom of the quota.
 func TestLimiterEffective(t *testing.T) {
-	l := awsapi.NewLimiter(nil)
+	l := awsapi.NewLimiter(map[string]awsapi.Rate{"SFN.ListExecutions": {PerSecond: 0.5, Burst: 1}})
 	tests := []struct {
 		service, op string
 		want        awsapi.Rate
 	}{
-		{"Batch", "DescribeJobDefinitions", awsapi.Rate{PerSecond: 45, Burst: 25}},
-		{"SFN", "CreateStateMachine", awsapi.Rate{PerSecond: 0.9, Burst: 90}},
-		{"SFN", "DescribeStateMachine", awsapi.Rate{PerSecond: 18, Burst: 180}},
-		{"Resource Groups Tagging API", "GetResources", awsapi.Rate{PerSecond: 13.5, Burst: 8}},
-		{"RDS", "DescribeDBInstances", awsapi.Rate{PerSecond: 10.8, Burst: 270}},
+		{"Batch", "DescribeJobDefinitions", awsapi.Rate{PerSecond: 49, Burst: 1}},
+		{"SFN", "CreateStateMachine", awsapi.Rate{PerSecond: 1, Burst: 99}},
+		{"SFN", "DescribeStateMachine", awsapi.Rate{PerSecond: 20, Burst: 180}},
+		{"Resource Groups Tagging API", "GetResources", awsapi.Rate{PerSecond: 14, Burst: 1}},
+		{"RDS", "DescribeDBInstances", awsapi.Rate{PerSecond: 12, Burst: 288}},
+		{"SFN", "ListExecutions", awsapi.Rate{PerSecond: 0.45, Burst: 1}},
 	}
 	for _, tt := range tests {
 		if got := l.Effective(tt.service, tt.op); got.Burst != tt.want.Burst || got.PerSecond < tt.want.PerSecond-1e-9 || got.PerSecond > tt.want.PerSecond+1e-9 {

@@ -3,6 +3,7 @@ package batch
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/backends/aws/awsapi"
@@ -37,6 +38,26 @@ func notOwned(t sluice.Target, arn string) error {
 // the service makes asynchronously.
 func waitFor(t sluice.Target, what string) error {
 	return awsapi.Batch().Wrap("batch: "+string(t.ID), sluice.KindInProgress, errors.New(what))
+}
+
+// queueWait is how long a job queue refused because its compute
+// environment is not ready (CREATING, as it is right after the same
+// apply created it) waits before it is created again, rather than
+// Batch's usual wait: a compute environment is usually VALID within
+// seconds, and the state machines that submit to the queue wait for it.
+// At 1,000 pipelines, Step Functions' creation quota (one a second once
+// its burst of 100 is spent) bounds a cold apply, and each second its
+// bucket stays full is a second lost.
+const queueWait = 5 * time.Second
+
+// waitAtMost returns err with its wait cut to at most d when it is a
+// waiting error; any other error as it is.
+func waitAtMost(err error, d time.Duration) error {
+	var re *sluice.RetryError
+	if !errors.As(err, &re) || re.Decision != sluice.RetryWaiting || re.After <= d {
+		return err
+	}
+	return sluice.Because(sluice.RetryWaiting, re.Reason, d, re.Err)
 }
 
 // invalidSpec is the stalled error for a spec that does not decode into

@@ -83,7 +83,7 @@ func (q jobQueues) Create(ctx context.Context, t sluice.Target) (sluice.Observat
 	in.Tags = t.Tags
 	out, err := q.client.CreateJobQueue(ctx, &in)
 	if err != nil {
-		return sluice.Observation{}, classify("CreateJobQueue", t, err)
+		return sluice.Observation{}, waitAtMost(classify("CreateJobQueue", t, err), queueWait)
 	}
 	return sluice.Observation{Exists: true, ARN: aws.ToString(out.JobQueueArn),
 		Tags: t.Tags, Status: string(types.JQStatusCreating), InProgress: true}, nil

@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -21,6 +22,24 @@ type TagReader interface {
 
 var _ reconcile.BulkObserver = (*Backend)(nil)
 
+var _ reconcile.BulkParter = (*Backend)(nil)
+
+// BulkPart is how many state machines are worth reading together: 100.
+// Each costs one DescribeStateMachine however many are read, and the
+// tagging API answers for 100 ARNs a call, so an apply reads its
+// baselines back 100 at a time as it creates them, on the describe
+// quota the creations leave unused.
+func (b *Backend) BulkPart(t sluice.ResourceType) int {
+	if t == sluice.TypeStateMachine {
+		return tagsPerCall
+	}
+	return 0
+}
+
+// tagsPerCall is how many ARNs one GetResources call of the tagging API
+// takes.
+const tagsPerCall = 100
+
 // ObserveAll reads every target as Observe does. With Options.Tags set,
 // the tags of all of them come from it in bulk (Step Functions'
 // ListTagsForResource refills at one a second; the tagging API answers
@@ -38,19 +57,32 @@ func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.
 		}
 		return out, nil
 	}
+	// The tags are read while the state machines are described: the
+	// calls draw on separate quotas. A state machine that does not exist
+	// has no tags to return.
+	arns := make([]string, len(ts))
+	for i, t := range ts {
+		arns[i] = b.arnOf(t)
+	}
+	var tags map[string]map[string]string
+	tagsRead := make(chan error, 1)
+	tagCtx, stopTags := context.WithCancel(ctx)
+	defer stopTags()
+	go func() {
+		var err error
+		tags, err = b.opts.Tags.TagsOf(tagCtx, arns)
+		tagsRead <- err
+	}()
 	described := make([]*sfn.DescribeStateMachineOutput, len(ts))
-	var arns []string
 	for i, t := range ts {
 		d, err := b.describe(ctx, t)
 		if err != nil {
-			return nil, err
+			stopTags()
+			return nil, errors.Join(err, ignoreStopped(<-tagsRead))
 		}
-		if described[i] = d; d != nil {
-			arns = append(arns, b.arnOf(t))
-		}
+		described[i] = d
 	}
-	tags, err := b.opts.Tags.TagsOf(ctx, arns)
-	if err != nil {
+	if err := <-tagsRead; err != nil {
 		return nil, fmt.Errorf("tags of %d state machines: %w", len(arns), err)
 	}
 	for i, t := range ts {
@@ -65,6 +97,15 @@ func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.
 		out[i] = obs
 	}
 	return out, nil
+}
+
+// ignoreStopped is nil for the error of a read stopped because another
+// failed first (the one reported), err otherwise.
+func ignoreStopped(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
 }
 
 // describe reads t's state machine; nil when it does not exist.

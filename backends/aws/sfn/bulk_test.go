@@ -109,3 +109,14 @@ func TestObserveAllWithoutTagReader(t *testing.T) {
 		t.Errorf("%d ListTagsForResource, want 1 (the existing one's)", n)
 	}
 }
+
+// TestBulkPart: state machines are worth reading 100 at a time (one
+// GetResources call's worth of ARNs); another type, all at once.
+func TestBulkPart(t *testing.T) {
+	b := sfn.New(nil, sfn.Options{})
+	for typ, want := range map[sluice.ResourceType]int{sluice.TypeStateMachine: 100, sluice.TypeJobDefinition: 0} {
+		if got := b.BulkPart(typ); got != want {
+			t.Errorf("BulkPart(%s) = %d, want %d", typ, got, want)
+		}
+	}
+}
