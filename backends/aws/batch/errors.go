@@ -42,7 +42,10 @@ func waitFor(t sluice.Target, what string) error {
 
 // queueWait is how long a job queue refused because its compute
 // environment is not ready (CREATING, as it is right after the same
-// apply created it) waits before it is created again, rather than
+// apply created it; the Batch API reference, CreateJobQueue's
+// computeEnvironmentOrder: "Compute environments must be in the VALID
+// state before you can associate them with a job queue") waits before it
+// is created again, rather than
 // Batch's usual wait: a compute environment is usually VALID within
 // seconds, and the state machines that submit to the queue wait for it.
 // At 1,000 pipelines, Step Functions' creation quota (one a second once
