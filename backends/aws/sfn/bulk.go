@@ -73,28 +73,29 @@ func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.
 		tags, err = b.opts.Tags.TagsOf(tagCtx, arns)
 		tagsRead <- err
 	}()
-	described := make([]*sfn.DescribeStateMachineOutput, len(ts))
+	// Each description is turned into its observation as it arrives,
+	// while the next waits for its turn on the describe quota: at 1,000
+	// state machines, normalising their definitions after the last read
+	// was seconds of one core with no call in flight.
 	for i, t := range ts {
 		d, err := b.describe(ctx, t)
+		if err == nil && d != nil {
+			out[i], err = observation(t, arns[i], d, nil)
+		}
 		if err != nil {
 			stopTags()
 			return nil, errors.Join(err, ignoreStopped(<-tagsRead))
 		}
-		described[i] = d
 	}
 	if err := <-tagsRead; err != nil {
 		return nil, fmt.Errorf("tags of %d state machines: %w", len(arns), err)
 	}
-	for i, t := range ts {
-		if described[i] == nil {
-			continue
+	for i := range out {
+		if out[i].Exists {
+			if t := tags[arns[i]]; t != nil {
+				out[i].Tags = t
+			}
 		}
-		arn := b.arnOf(t)
-		obs, err := observation(t, arn, described[i], tags[arn])
-		if err != nil {
-			return nil, err
-		}
-		out[i] = obs
 	}
 	return out, nil
 }
