@@ -3,6 +3,9 @@ package statestore
 import (
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -110,17 +113,48 @@ func (tx *Tx) Resources(env string) ([]Record, error) {
 	if err != nil || b == nil {
 		return nil, fail(op, err)
 	}
-	var out []Record
+	var keys, values [][]byte
 	err = b.ForEach(func(k, v []byte) error {
-		var r Record
-		if err := decode(v, &r); err != nil {
-			return fmt.Errorf("%s %s: %w", env, k, err)
-		}
-		out = append(out, r)
+		keys, values = append(keys, k), append(values, v)
 		return nil
 	})
 	if err != nil {
 		return nil, fail(op, err)
+	}
+	out, err := decodeRecords(env, keys, values)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}
+
+// decodeRecords decodes the values, in order, on every core: a drift
+// check of 1,000 pipelines decodes 19,000 records before its first AWS
+// call. The values are the transaction's (valid until it ends); the
+// error is the first record's in order that does not decode.
+func decodeRecords(env string, keys, values [][]byte) ([]Record, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	out := make([]Record, len(values))
+	errs := make([]error, len(values))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(values)/256)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(values)); i = next.Add(1) - 1 {
+				if err := decode(values[i], &out[i]); err != nil {
+					errs[i] = fmt.Errorf("%s %s: %w", env, keys[i], err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
