@@ -2,9 +2,11 @@ package reconcile_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"testing"
 
+	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
 )
 
@@ -51,4 +53,26 @@ func BenchmarkDriftCheck(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkPlanDriftCheck plans a drift check of 19,000 resources (what
+// 1,000 pipelines compile to), each read back as it was applied: every
+// desired resource compared with its baseline and its observation.
+func BenchmarkPlanDriftCheck(b *testing.B) {
+	specs := goldenSpecs(b)
+	const n = 19000
+	in := reconcile.PlanInput{Observed: make(map[sluice.ResourceID]sluice.Observation, n)}
+	for i := range n {
+		spec := specs[i%len(specs)]
+		id := sluice.ResourceID(fmt.Sprintf("JobDefinition/p%05d", i))
+		in.Desired = append(in.Desired, sluice.Resource{ID: id, Type: sluice.TypeJobDefinition, Name: string(id), Hash: "h", Spec: spec})
+		in.Applied = append(in.Applied, reconcile.Applied{ID: id, Type: sluice.TypeJobDefinition, Name: string(id), SpecHash: "h",
+			Spec: spec, Observed: spec})
+		in.Observed[id] = sluice.Observation{Exists: true, Spec: spec}
+	}
+	for b.Loop() {
+		if p := reconcile.ComputePlan(in); len(p.Changes) != 0 || p.Unchanged != n {
+			b.Fatalf("%d changes, %d unchanged; want none and %d", len(p.Changes), p.Unchanged, n)
+		}
+	}
 }

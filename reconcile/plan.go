@@ -2,8 +2,11 @@ package reconcile
 
 import (
 	"encoding/json"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/sluice-dev/sluice"
 )
@@ -195,6 +198,7 @@ func ComputePlan(in PlanInput) Plan {
 	}
 	var p Plan
 	desired := make(map[sluice.ResourceID]bool, len(in.Desired))
+	planned := planEach(in.Desired, applied, in.Observed)
 	for i := range in.Desired {
 		r := &in.Desired[i]
 		desired[r.ID] = true
@@ -202,7 +206,7 @@ func ComputePlan(in PlanInput) Plan {
 			p.NotApplicable = append(p.NotApplicable, na)
 			continue
 		}
-		if c, ok := planDesired(r, applied[r.ID], in.Observed); ok {
+		if c, ok := planned[i].change, planned[i].ok; ok {
 			p.Changes = append(p.Changes, refuseNotOwned(in, in.holdInHeldFile(c)))
 		} else {
 			p.Unchanged++
@@ -217,6 +221,33 @@ func ComputePlan(in PlanInput) Plan {
 		p.Changes = slices.Clone(p.Changes)
 	}
 	return p
+}
+
+// plannedOne is planDesired's answer for one desired resource.
+type plannedOne struct {
+	change Change
+	ok     bool
+}
+
+// planEach runs planDesired for every desired resource on every core:
+// after a drift check of 1,000 pipelines, comparing 19,000 specs with
+// what was read back was seconds of one core. Each answer depends on its
+// resource alone and goes to its place.
+func planEach(desired []sluice.Resource, applied map[sluice.ResourceID]*Applied, observed map[sluice.ResourceID]sluice.Observation) []plannedOne {
+	out := make([]plannedOne, len(desired))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(desired)/256)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(desired)); i = next.Add(1) - 1 {
+				r := &desired[i]
+				out[i].change, out[i].ok = planDesired(r, applied[r.ID], observed)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func planDesired(r *sluice.Resource, a *Applied, observed map[sluice.ResourceID]sluice.Observation) (Change, bool) {
