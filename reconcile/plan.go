@@ -2,13 +2,11 @@ package reconcile
 
 import (
 	"encoding/json"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/internal/parallel"
 )
 
 // Applied is what the state store remembers of a resource Sluice applied:
@@ -235,18 +233,10 @@ type plannedOne struct {
 // resource alone and goes to its place.
 func planEach(desired []sluice.Resource, applied map[sluice.ResourceID]*Applied, observed map[sluice.ResourceID]sluice.Observation) []plannedOne {
 	out := make([]plannedOne, len(desired))
-	workers := min(runtime.GOMAXPROCS(0), 1+len(desired)/256)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(desired)); i = next.Add(1) - 1 {
-				r := &desired[i]
-				out[i].change, out[i].ok = planDesired(r, applied[r.ID], observed)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(desired), 256, func(i int) {
+		r := &desired[i]
+		out[i].change, out[i].ok = planDesired(r, applied[r.ID], observed)
+	})
 	return out
 }
 

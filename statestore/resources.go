@@ -3,12 +3,10 @@ package statestore
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/internal/parallel"
 )
 
 // Record is the inventory entry of one resource Sluice created in an
@@ -138,19 +136,11 @@ func decodeRecords(env string, keys, values [][]byte) ([]Record, error) {
 	}
 	out := make([]Record, len(values))
 	errs := make([]error, len(values))
-	workers := min(runtime.GOMAXPROCS(0), 1+len(values)/256)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(len(values)); i = next.Add(1) - 1 {
-				if err := decode(values[i], &out[i]); err != nil {
-					errs[i] = fmt.Errorf("%s %s: %w", env, keys[i], err)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(values), 256, func(i int) {
+		if err := decode(values[i], &out[i]); err != nil {
+			errs[i] = fmt.Errorf("%s %s: %w", env, keys[i], err)
+		}
+	})
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
