@@ -9,11 +9,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/sluice-dev/sluice"
 	s3backend "github.com/sluice-dev/sluice/backends/aws/s3"
-	"github.com/sluice-dev/sluice/internal/kumotest"
 )
 
 // TestKumoCopyPrefix copies a run's step prefix to another run's, more
@@ -22,18 +20,8 @@ import (
 // environment's bucket and one of another key's name are refused or
 // left alone.
 func TestKumoCopyPrefix(t *testing.T) {
-	srv := kumotest.Start(t)
 	ctx := context.Background()
-	client := s3.NewFromConfig(srv.Config, kumotest.S3Options)
-	const bucket = "churn-dev-artifacts"
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := client.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{
-		TagSet: []types.Tag{{Key: aws.String(sluice.TagEnvironment), Value: aws.String("dev")}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := devBucket(t, bucket)
 	put := func(key, body string) {
 		if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
 			Body: bytes.NewReader([]byte(body))}); err != nil {

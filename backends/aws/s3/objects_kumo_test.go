@@ -19,18 +19,9 @@ import (
 // older version of it by its version id, and refuses another
 // environment's bucket, a missing key and an address that is not s3://.
 func TestKumoOpenArtifact(t *testing.T) {
-	srv := kumotest.Start(t)
 	ctx := context.Background()
-	client := s3.NewFromConfig(srv.Config, kumotest.S3Options)
-	const bucket = "churn-dev-artifacts"
-	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatal(err)
-	}
-	_, err := client.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{
-		TagSet: []types.Tag{{Key: aws.String(sluice.TagEnvironment), Value: aws.String("dev")}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := devBucket(t, bucket)
+	var err error
 	_, err = client.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
 		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
 	if err != nil {
@@ -77,4 +68,25 @@ func TestKumoOpenArtifact(t *testing.T) {
 			t.Errorf("%s in %s: %v, want %s", c.uri, c.env, err, c.kind)
 		}
 	}
+}
+
+// bucket is the environment's artifact bucket the object tests use.
+const bucket = "churn-dev-artifacts"
+
+// devBucket starts kumo and makes bucket, tagged as the dev
+// environment's, and returns a client of it.
+func devBucket(t *testing.T, bucket string) *s3.Client {
+	t.Helper()
+	srv := kumotest.Start(t)
+	ctx := context.Background()
+	client := s3.NewFromConfig(srv.Config, kumotest.S3Options)
+	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := client.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket), Tagging: &types.Tagging{
+		TagSet: []types.Tag{{Key: aws.String(sluice.TagEnvironment), Value: aws.String("dev")}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
 }
