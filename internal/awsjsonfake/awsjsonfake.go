@@ -71,19 +71,27 @@ func (p Protocol) Serve(w http.ResponseWriter, r *http.Request, mu *sync.Mutex, 
 		WriteError(w, apiErr)
 		return
 	}
-	answer, err := json.Marshal(out)
-	if err != nil {
-		WriteError(w, Errorf("InternalFailure", "the fake could not encode its answer: %v", err))
-		return
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
-	_, _ = w.Write(answer)
+	WriteJSON(w, http.StatusOK, out)
 }
 
 // WriteError writes e as the protocol's error answer.
 func WriteError(w http.ResponseWriter, e *Error) {
-	w.WriteHeader(http.StatusBadRequest)
-	_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.Code, "message": e.Message})
+	WriteJSON(w, http.StatusBadRequest, map[string]string{"__type": e.Code, "message": e.Message})
+}
+
+// WriteJSON sends v as a JSON answer with status, whole and with its
+// length, as AWS does (an answer streamed unbuffered can be cut short
+// mid-body); the Content-Type set on w stays. Every HTTP-level fake of a
+// JSON-speaking AWS API answers through it.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	answer, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		answer, _ = json.Marshal(map[string]string{"__type": "InternalFailure", "message": "the fake could not encode its answer: " + err.Error()})
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
+	w.WriteHeader(status)
+	_, _ = w.Write(answer)
 }
 
 // Decode reads a request body into v; a body that does not fit is a

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sluice-dev/sluice/internal/awsjsonfake"
 )
 
 // targetPrefix is the X-Amz-Target prefix of the tagging API's
@@ -133,6 +135,5 @@ func writeError(w http.ResponseWriter, e *apiError) {
 // writeJSON sends v as a JSON 1.1 reply.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	awsjsonfake.WriteJSON(w, status, v)
 }

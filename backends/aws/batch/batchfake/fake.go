@@ -3,6 +3,7 @@ package batchfake
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/batch"
+	"github.com/sluice-dev/sluice/internal/awsjsonfake"
 )
 
 // Region and Account are where the fake's resources live.
@@ -175,7 +177,12 @@ func (s *Server) run(name string, h handler, req map[string]any) ([]byte, *apiEr
 func (s *Server) route(r *http.Request) (string, handler, map[string]any, *apiError) {
 	req := map[string]any{}
 	if r.Body != nil && r.ContentLength != 0 {
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		// The whole request is read before answering, as AWS does.
+		body, err := io.ReadAll(r.Body)
+		if err == nil {
+			err = json.Unmarshal(body, &req)
+		}
+		if err != nil {
 			return "", nil, nil, clientError("malformed request body: %v", err)
 		}
 	}
@@ -192,8 +199,7 @@ func (s *Server) route(r *http.Request) (string, handler, map[string]any, *apiEr
 // writeJSON writes v as the JSON body of a response with status code.
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
+	awsjsonfake.WriteJSON(w, code, v)
 }
 
 // arn builds the ARN of a Batch resource.
