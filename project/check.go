@@ -28,6 +28,9 @@ func (l *Loader) checkFile(path string, data []byte, envs []string) fileResult {
 	// check, the compiler) parses the file again, once.
 	for _, doc := range f.Documents {
 		doc.ReleaseTree()
+		if l.opts.ReleaseChecked && doc.Kind == dsl.KindPipeline {
+			doc.Release()
+		}
 	}
 	return r
 }

@@ -20,6 +20,11 @@ type Options struct {
 	Workers int
 	// Validator checks documents against the JSON Schemas.
 	Validator *schema.Validator
+	// ReleaseChecked releases each pipeline document's content once its
+	// file is checked (dsl.Document.Release): for a one-shot caller
+	// (validate) that then compiles the pipelines a few at a time, whose
+	// peak need not hold every pipeline's plain values and typed specs.
+	ReleaseChecked bool
 }
 
 // Loader reads repositories into Snapshots, remembering the result of each

@@ -1,6 +1,8 @@
 package project
 
 import (
+	"slices"
+
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/dsl"
 )
@@ -97,4 +99,73 @@ func (s *Snapshot) CheckEach(check func(env string, docs []*dsl.Document) sluice
 		}
 	}
 	s.finish()
+}
+
+// CheckInChunks is CheckEach for a caller that wants findings and the
+// least memory (validate): the documents other than pipelines are checked
+// alone in every environment, then the pipelines size at a time, each
+// chunk with those documents in every environment, and each chunk's
+// pipelines are released once checked in all of them. A pipeline is
+// compiled on its own (the compiler reads no other pipeline), so its
+// findings are those CheckEach gives it; of a chunk's findings only the
+// chunk's pipelines' are kept, the others' having been found once already.
+func (s *Snapshot) CheckInChunks(size int, check func(env string, docs []*dsl.Document) sluice.Diagnostics) {
+	if s.Project == nil {
+		return
+	}
+	size = max(size, 1)
+	var others, pipelines []*dsl.Document
+	for _, d := range s.Documents {
+		if d.Kind == dsl.KindPipeline {
+			pipelines = append(pipelines, d)
+		} else {
+			others = append(others, d)
+		}
+	}
+	envs := s.Environments()
+	valid := make(map[string][]*dsl.Document, len(envs))
+	for _, env := range envs {
+		valid[env] = s.validAmong(env, others)
+		s.addFindings(env, check(env, valid[env]), nil)
+	}
+	for start := 0; start < len(pipelines); start += size {
+		chunk := pipelines[start:min(start+size, len(pipelines))]
+		ids := make(map[string]bool, len(chunk))
+		for _, d := range chunk {
+			ids[d.ID()] = true
+		}
+		for _, env := range envs {
+			docs := append(slices.Clip(valid[env]), s.validAmong(env, chunk)...)
+			s.addFindings(env, check(env, docs), ids)
+		}
+		for _, d := range chunk {
+			d.Release()
+		}
+	}
+	s.finish()
+}
+
+// validAmong returns the documents of docs with no finding in env.
+func (s *Snapshot) validAmong(env string, docs []*dsl.Document) []*dsl.Document {
+	out := make([]*dsl.Document, 0, len(docs))
+	for _, d := range docs {
+		if !s.IsInvalid(d.ID(), env) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// addFindings adds ds, found in env, keeping only those about the
+// documents in only when it is set.
+func (s *Snapshot) addFindings(env string, ds sluice.Diagnostics, only map[string]bool) {
+	for _, d := range ds {
+		if only != nil && !only[d.Document] {
+			continue
+		}
+		if d.Env == "" {
+			d.Env = env
+		}
+		s.Diagnostics = append(s.Diagnostics, d)
+	}
 }

@@ -12,11 +12,17 @@ import (
 
 // loadRepo reads the repository at g.repo with a fresh loader.
 func loadRepo(ctx context.Context, g *globalOptions) (*project.Snapshot, error) {
+	return loadRepoWith(ctx, g, project.Options{})
+}
+
+// loadRepoWith is loadRepo with loader options (the validator is added).
+func loadRepoWith(ctx context.Context, g *globalOptions, opts project.Options) (*project.Snapshot, error) {
 	v, err := schema.New()
 	if err != nil {
 		return nil, err
 	}
-	l, err := project.NewLoader(project.Options{Validator: v})
+	opts.Validator = v
+	l, err := project.NewLoader(opts)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,13 @@ import (
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/compile"
 	"github.com/sluice-dev/sluice/dsl"
+	"github.com/sluice-dev/sluice/project"
 )
+
+// validateChunk is how many pipelines validate compiles at a time in every
+// environment: enough for every core to have work, few enough that their
+// content is a small part of the peak.
+const validateChunk = 64
 
 type validateOptions struct {
 	format string
@@ -39,18 +45,19 @@ it for each document it holds.`,
 
 func (o *validateOptions) run(cmd *cobra.Command, g *globalOptions) error {
 	write := diagnosticWriters()[o.format]
-	snap, err := loadRepo(cmd.Context(), g)
+	// Each pipeline's content is released once its file is checked, and
+	// read again for the compiler a chunk at a time: the peak holds the
+	// pipelines of one chunk, not every pipeline of the repository.
+	snap, err := loadRepoWith(cmd.Context(), g, project.Options{ReleaseChecked: true})
 	if err != nil {
 		return err
 	}
 	revision := gitRevision(g.repo)
-	envs := snap.Environments()
-	snap.CheckEach(func(env string, docs []*dsl.Document) sluice.Diagnostics {
+	snap.CheckInChunks(validateChunk, func(env string, docs []*dsl.Document) sluice.Diagnostics {
 		// Only findings are wanted: no spec is written but each state
-		// machine's definition, whose size is limited. The last
-		// environment releases each pipeline once compiled.
+		// machine's definition, whose size is limited.
 		_, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: docs, Env: env, Revision: revision,
-			FindingsOnly: true, Release: env == envs[len(envs)-1]})
+			FindingsOnly: true})
 		return ds
 	})
 	ds := snap.Diagnostics.Collapse(snap.Environments())
