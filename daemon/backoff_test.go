@@ -250,7 +250,7 @@ func TestBackoffBackendFails(t *testing.T) {
 	// Ten minutes on, the failure is logged again with the number of
 	// repeats that were not.
 	r.clock.advance(t, 10*time.Minute)
-	lines := r.logs.matching(slog.LevelError, "reconcile failed", map[string]string{"env": "dev"})
+	lines := r.logs.waitMatching(t, 2, slog.LevelError, "reconcile failed", map[string]string{"env": "dev"})
 	if len(lines) != 2 || lines[1]["suppressed"] == "0" || lines[1]["suppressed"] == "" {
 		t.Errorf("after 15 minutes of one failure: ERROR lines %v, want 2, the second saying how many were suppressed", lines)
 	}

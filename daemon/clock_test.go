@@ -157,6 +157,22 @@ func (l *logRecorder) matching(level slog.Level, msg string, attrs map[string]st
 	return out
 }
 
+// waitMatching waits, up to 30 s of wall time, until at least n records
+// match (what a timer woke may still be running when advance returns:
+// advance waits for the next timer started, which another poller can
+// start first), and returns them.
+func (l *logRecorder) waitMatching(t *testing.T, n int, level slog.Level, msg string, attrs map[string]string) []map[string]string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		lines := l.matching(level, msg, attrs)
+		if len(lines) >= n || time.Now().After(deadline) {
+			return lines
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // recordHandler is a slog.Handler that appends to a logRecorder, with
 // the attributes of With.
 type recordHandler struct {
