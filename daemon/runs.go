@@ -174,10 +174,13 @@ func (d *Daemon) follow(w *envWorker, runner sluice.Runner, pipeline, id string)
 			d.log.Info("run ended", "env", env, "pipeline", pipeline, "run", e.Name, "status", e.Status)
 			return
 		}
+		// On the daemon's clock, as its pollers wait: a test moves it.
+		c, stop := d.opts.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			stop()
 			return
-		case <-time.After(wait):
+		case <-c:
 		}
 		wait = pace.next(wait, false)
 	}
