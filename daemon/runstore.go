@@ -152,10 +152,12 @@ func (d *Daemon) pruneRuns(ctx context.Context) {
 				d.log.Info("runs past their retention deleted", "runs", n)
 			}
 		}
+		c, stop := d.opts.NewTimer(pruneEvery)
 		select {
 		case <-ctx.Done():
+			stop()
 			return
-		case <-time.After(pruneEvery):
+		case <-c:
 		}
 	}
 }
