@@ -161,8 +161,17 @@ func (w *awsWorld) stateMachines(ctx context.Context) ([]awsResource, error) {
 // It returns how many owned resources it found.
 func (w *awsWorld) checkInventory(t *testing.T, statePath, project, env string) int {
 	t.Helper()
+	return w.checkInventoryAt(t, statePath, env, project, env)
+}
+
+// checkInventoryAt is checkInventory of the environment whose state is
+// kept under key (its qualified name "REPO/ENV" when another repository
+// deploys an environment of that name) and whose resources are tagged
+// env.
+func (w *awsWorld) checkInventoryAt(t *testing.T, statePath, key, project, env string) int {
+	t.Helper()
 	inventory := map[sluice.ResourceID]statestore.Record{}
-	for _, r := range records(t, statePath, env) {
+	for _, r := range records(t, statePath, key) {
 		inventory[r.ID] = r
 	}
 	seen := map[string]bool{}
