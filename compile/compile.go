@@ -352,6 +352,18 @@ func specHash(name string, spec []byte, tags map[string]string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// revisionGrowth is how many bytes longer b, written with the revision's
+// sentinel in it, is once the revision stands there (negative for a
+// revision shorter than the sentinel): what a size AWS limits must add,
+// every spec going out with the revision in.
+func (c *compiler) revisionGrowth(b []byte) int {
+	n := bytes.Count(b, []byte(revisionSentinel))
+	if n == 0 {
+		return 0
+	}
+	return n * (len(c.revisionJSON()) - len(revisionSentinel))
+}
+
 // revisionJSON is the revision as it appears inside a JSON string.
 func (c *compiler) revisionJSON() []byte {
 	b := writeString(nil, c.in.Revision)

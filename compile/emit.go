@@ -13,10 +13,10 @@ func (p *pipe) emit() {
 	}
 	p.c.scratch = writeJSON(p.c.scratch[:0], def)
 	defJSON := p.c.scratch
-	if len(defJSON) > maxDefinitionBytes {
+	if size := len(defJSON) + p.c.revisionGrowth(defJSON); size > maxDefinitionBytes {
 		p.failAt(p.loc.at(), "limit.definition-size",
 			"pipeline %q compiles to a state machine definition of %d bytes; Step Functions allows %d: split it into smaller pipelines",
-			p.name, len(defJSON), maxDefinitionBytes)
+			p.name, size, maxDefinitionBytes)
 		return
 	}
 	// The dependencies share the strings of the IDs they name (a daemon

@@ -141,7 +141,7 @@ func (p *pipe) overrides(n *graph.Node, sc *stepConf) rawJSON {
 	b = append(b, "]}"...)
 	p.c.arena = b
 	raw := rawJSON(b[start:len(b):len(b)])
-	if size := len(raw) + extra; size > maxOverrides && !p.paramsOverOverrides() {
+	if size := len(raw) + extra + p.c.revisionGrowth(raw); size > maxOverrides && !p.paramsOverOverrides() {
 		p.failAt(p.stepPos(n), "limit.container-overrides",
 			"step %q would send Batch about %d bytes of container overrides (command and environment, with the parameters' defaults); Batch allows %d: shorten the command or the parameter defaults",
 			n.Name, size, maxOverrides)
