@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -15,7 +16,7 @@ import (
 //
 // An entry is keyed by the pipeline's document (documents are immutable,
 // and a loader hands out the same *dsl.Document for an unchanged file),
-// the environment and the revision, and is valid only while the project
+// the environment and the revision (its length only, in a hash cache), and is valid only while the project
 // file and every artifact store and compute environment are the same
 // documents as when it was made: a pipeline's output depends on those,
 // and on nothing else. A Cache is safe for concurrent use; entries not
@@ -53,18 +54,27 @@ type cacheEntry struct {
 	at []*sluice.Resource
 }
 
-// resources returns the entry's resources: out, or a copy, without
-// specs and tags, of the resources at points to.
-func (e cacheEntry) resources() []sluice.Resource {
+// len returns how many resources the entry has.
+func (e cacheEntry) len() int { return len(e.out) + len(e.at) }
+
+// typ returns the type of the entry's k-th resource.
+func (e cacheEntry) typ(k int) sluice.ResourceType {
 	if e.at == nil {
-		return e.out
+		return e.out[k].Type
 	}
-	out := make([]sluice.Resource, len(e.at))
-	for i, p := range e.at {
-		out[i] = *p
-		out[i].Spec, out[i].Tags = nil, nil
+	return e.at[k].Type
+}
+
+// resource returns the entry's k-th resource as a compilation's output
+// has it: out's, or a copy of what at points to without its spec and
+// tags (specs filled in there are never let out again).
+func (e cacheEntry) resource(k int) sluice.Resource {
+	if e.at == nil {
+		return e.out[k]
 	}
-	return out
+	r := *e.at[k]
+	r.Spec, r.Tags = nil, nil
+	return r
 }
 
 // NewCache returns an empty Cache that keeps full resources.
@@ -128,14 +138,15 @@ func (c *Cache) get(k cacheKey) (cacheEntry, bool) {
 	if ok {
 		c.used[k] = e
 	}
-	return cacheEntry{out: e.resources(), diags: e.diags}, ok
+	return e, ok
 }
 
 // share points the hash cache's entries of pipelines (results, in the
 // same order) at their resources in out, the compilation's output, sorted
-// by ID. An entry whose resources are not all found there keeps its own
-// copy.
-func (c *Cache) share(pipelines []*dsl.Document, env, revision string, results []cacheEntry, out []sluice.Resource) {
+// by ID: at places[j], where mergeByID put them, or found by ID when
+// places is nil. An entry whose resources are not all found there keeps
+// its own copy.
+func (c *Cache) share(pipelines []*dsl.Document, env, revision string, results []cacheEntry, out []sluice.Resource, places [][]int32) {
 	if !c.withoutSpecs() {
 		return
 	}
@@ -147,13 +158,16 @@ func (c *Cache) share(pipelines []*dsl.Document, env, revision string, results [
 		if !ok {
 			continue
 		}
-		at := make([]*sluice.Resource, 0, len(results[j].out))
-		for _, r := range results[j].out {
-			if p := findResource(out, r); p != nil {
+		n := results[j].len()
+		at := make([]*sluice.Resource, 0, n)
+		for i := range n {
+			if places != nil {
+				at = append(at, &out[places[j][i]])
+			} else if p := findResource(out, results[j].resource(i)); p != nil {
 				at = append(at, p)
 			}
 		}
-		if len(at) == len(results[j].out) {
+		if len(at) == n {
 			e.out, e.at = nil, at
 			c.used[k] = e
 		}
@@ -178,6 +192,18 @@ func (c *Cache) put(k cacheKey, e cacheEntry) {
 	c.entries[k], c.used[k] = e, e
 }
 
+// cacheRevision is what of the revision a pipeline's cached output
+// depends on: all of it in a cache that keeps specs, which carry it; in a
+// hash cache only its length, which the sizes checked against AWS's limits
+// count (hashes leave the revision out). So a daemon's next commit
+// compiles again only the pipelines it changed.
+func (c *compiler) cacheRevision() string {
+	if c.in.Cache.withoutSpecs() {
+		return strconv.Itoa(len(c.revisionJSON()))
+	}
+	return c.in.Revision
+}
+
 // cacheContext identifies the documents every pipeline's output depends
 // on: the project and the stores and compute environments, by identity.
 func (c *compiler) cacheContext() string {
@@ -194,7 +220,7 @@ func (c *compiler) cacheContext() string {
 // cachedPipeline compiles d, or takes its output from the cache, and
 // returns the pipeline's resources and findings.
 func (c *compiler) cachedPipeline(d *dsl.Document) cacheEntry {
-	key := cacheKey{doc: d, env: c.in.Env, revision: c.in.Revision}
+	key := cacheKey{doc: d, env: c.in.Env, revision: c.cacheRevision()}
 	if c.in.Cache != nil {
 		if e, ok := c.in.Cache.get(key); ok {
 			return e

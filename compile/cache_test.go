@@ -3,6 +3,7 @@ package compile_test
 import (
 	"bytes"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice"
@@ -125,5 +126,65 @@ func TestFillSpecsRefusesAnotherHash(t *testing.T) {
 	err := compile.FillSpecs(in, res, func(*sluice.Resource) bool { return true })
 	if err == nil || res[0].Spec != nil {
 		t.Fatalf("FillSpecs = %v, spec %q; want an error and no spec", err, res[0].Spec)
+	}
+}
+
+// TestHashCacheAcrossCommits: a daemon's hash cache compiles a new commit
+// of unchanged pipelines without reading them again (the revision is
+// left out of hashes, and only its length reaches the findings), and the
+// output is what a fresh compilation at the new commit gives but for
+// specs and tags; a revision of another length compiles them again.
+func TestHashCacheAcrossCommits(t *testing.T) {
+	first, second := strings.Repeat("1", 40), strings.Repeat("2", 40)
+	for _, path := range cases(t) {
+		r := readRepo(t, path)
+		for _, env := range r.envs {
+			cache := compile.NewHashCache()
+			in := compile.Input{Project: r.project, Documents: r.docs, Env: env, Revision: first, Cache: cache}
+			compile.Compile(in)
+			pipelines := 0
+			for _, d := range r.docs {
+				if d.Kind == dsl.KindPipeline {
+					d.Release()
+					pipelines++
+				}
+			}
+			in.Revision = second
+			light, lightDiags := compile.Compile(in)
+			for _, d := range r.docs {
+				if d.Kind == dsl.KindPipeline && d.InMemory() {
+					t.Errorf("%s %s: %s was read again for a new commit", path, env, d.ID())
+				}
+			}
+			in.Cache = nil
+			fresh, freshDiags := compile.Compile(in)
+			if len(light) != len(fresh) || freshDiags.Error() != lightDiags.Error() {
+				t.Fatalf("%s %s: %d resources (%v), want %d (%v)", path, env, len(light), lightDiags, len(fresh), freshDiags)
+			}
+			for i := range light {
+				withSpec := light[i]
+				withSpec.Spec, withSpec.Tags = fresh[i].Spec, fresh[i].Tags
+				if !bytes.Equal(render(t, fresh[i:i+1]), render(t, []sluice.Resource{withSpec})) {
+					t.Fatalf("%s %s: %s differs from a fresh compilation at the new commit but for its spec", path, env, light[i].ID)
+				}
+			}
+			if pipelines == 0 {
+				continue
+			}
+			for _, d := range r.docs {
+				d.Release()
+			}
+			in.Cache, in.Revision = cache, strings.Repeat("3", 64)
+			compile.Compile(in)
+			read := 0
+			for _, d := range r.docs {
+				if d.Kind == dsl.KindPipeline && d.InMemory() {
+					read++
+				}
+			}
+			if read != pipelines {
+				t.Errorf("%s %s: a revision of another length read %d of %d pipelines again, want all", path, env, read, pipelines)
+			}
+		}
 	}
 }

@@ -108,14 +108,17 @@ func Compile(in Input) ([]sluice.Resource, sluice.Diagnostics) {
 		defer in.Cache.end()
 	}
 	results := c.pipelines(pipelines)
-	chunks := make([][]sluice.Resource, 0, len(results)+1)
-	chunks = append(chunks, sortByID(c.out))
+	chunks := make([]cacheEntry, 0, len(results)+1)
+	chunks = append(chunks, cacheEntry{out: sortByID(c.out)})
 	for _, r := range results {
-		chunks = append(chunks, r.out)
+		chunks = append(chunks, r)
 		c.diags = append(c.diags, r.diags...)
 	}
-	out := mergeByID(chunks)
-	in.Cache.share(pipelines, in.Env, in.Revision, results, out)
+	out, places := mergeByID(chunks, in.Cache.withoutSpecs())
+	if places != nil {
+		places = places[1:] // the pipelines' chunks, after c.out's
+	}
+	in.Cache.share(pipelines, in.Env, c.cacheRevision(), results, out, places)
 	return out, c.diags.Sort()
 }
 
@@ -171,7 +174,11 @@ func byID(a, b sluice.Resource) int { return strings.Compare(string(a.ID), strin
 // chunk's run meets the next is it compared, and a stretch found out of
 // order is sorted. (With 1,000 pipelines, comparing every neighbour cost
 // more than the rest of an incremental compilation.)
-func mergeByID(chunks [][]sluice.Resource) []sluice.Resource {
+//
+// When placed is set it also returns where each chunk's resources went:
+// places[c][k] is the index in out of chunks[c][k]; nil when a stretch
+// had to be sorted (the copies' places are not the resources' then).
+func mergeByID(chunks []cacheEntry, placed bool) ([]sluice.Resource, [][]int32) {
 	type stretch struct {
 		next     int
 		count    int
@@ -180,16 +187,17 @@ func mergeByID(chunks [][]sluice.Resource) []sluice.Resource {
 	stretches := make(map[sluice.ResourceType]*stretch)
 	total := 0
 	for _, ch := range chunks {
-		for i, j := 0, 0; i < len(ch); i = j {
+		for i, j := 0, 0; i < ch.len(); i = j {
 			j = runEnd(ch, i)
-			s := stretches[ch[i].Type]
+			t := ch.typ(i)
+			s := stretches[t]
 			if s == nil {
 				s = &stretch{}
-				stretches[ch[i].Type] = s
+				stretches[t] = s
 			}
 			s.count += j - i
 		}
-		total += len(ch)
+		total += ch.len()
 	}
 	types := make([]string, 0, len(stretches))
 	for t := range stretches {
@@ -202,30 +210,46 @@ func mergeByID(chunks [][]sluice.Resource) []sluice.Resource {
 		s.next = at
 		at += s.count
 	}
+	var places [][]int32
+	var all []int32
+	if placed {
+		places, all = make([][]int32, len(chunks)), make([]int32, total)
+	}
 	out := make([]sluice.Resource, total)
-	for _, ch := range chunks {
-		for i, j := 0, 0; i < len(ch); i = j {
+	for c, ch := range chunks {
+		n := ch.len()
+		if placed {
+			places[c], all = all[:n:n], all[n:]
+		}
+		for i, j := 0, 0; i < n; i = j {
 			j = runEnd(ch, i)
-			s := stretches[ch[i].Type]
-			if s.next > 0 && !s.unsorted && out[s.next-1].Type == ch[i].Type && byID(out[s.next-1], ch[i]) > 0 {
-				s.unsorted = true
+			s := stretches[ch.typ(i)]
+			for k := i; k < j; k++ {
+				out[s.next] = ch.resource(k)
+				if k == i && s.next > 0 && !s.unsorted && out[s.next-1].Type == out[s.next].Type && byID(out[s.next-1], out[s.next]) > 0 {
+					s.unsorted = true
+				}
+				if placed {
+					places[c][k] = int32(s.next)
+				}
+				s.next++
 			}
-			s.next += copy(out[s.next:], ch[i:j])
 		}
 	}
 	for _, s := range stretches {
 		if s.unsorted {
 			slices.SortFunc(out[s.next-s.count:s.next], byID)
+			places = nil
 		}
 	}
-	return out
+	return out, places
 }
 
-// runEnd returns the end of the run of resources of ch[i]'s type that
-// starts at i.
-func runEnd(ch []sluice.Resource, i int) int {
-	j := i + 1
-	for j < len(ch) && ch[j].Type == ch[i].Type {
+// runEnd returns the end of the run of resources of ch's i-th one's
+// type that starts at i.
+func runEnd(ch cacheEntry, i int) int {
+	j, t := i+1, ch.typ(i)
+	for j < ch.len() && ch.typ(j) == t {
 		j++
 	}
 	return j

@@ -26,7 +26,7 @@ func TestMergeByIDSortsTheUnion(t *testing.T) {
 		{name: "shuffled", chunks: 40, shuffle: true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			var chunks [][]sluice.Resource
+			var chunks []cacheEntry
 			var all []sluice.Resource
 			for c := range tt.chunks {
 				var ch []sluice.Resource
@@ -37,13 +37,23 @@ func TestMergeByIDSortsTheUnion(t *testing.T) {
 					}
 				}
 				all = append(all, ch...)
-				chunks = append(chunks, sortByID(ch))
+				chunks = append(chunks, cacheEntry{out: sortByID(ch)})
 			}
 			if tt.shuffle {
 				rng.Shuffle(len(chunks), func(i, j int) { chunks[i], chunks[j] = chunks[j], chunks[i] })
 			}
-			got := mergeByID(chunks)
+			got, places := mergeByID(chunks, true)
 			want := sortByID(slices.Clone(all))
+			if tt.shuffle != (places == nil) && tt.chunks > 1 {
+				t.Errorf("places given: %v, want them for chunks in order only", places != nil)
+			}
+			for c, p := range places {
+				for k, at := range p {
+					if got[at].ID != chunks[c].out[k].ID {
+						t.Fatalf("chunk %d resource %d placed at %d, which holds %s, not %s", c, k, at, got[at].ID, chunks[c].out[k].ID)
+					}
+				}
+			}
 			if len(got) != len(want) {
 				t.Fatalf("%d resources, want %d", len(got), len(want))
 			}

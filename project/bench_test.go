@@ -55,15 +55,17 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	})
 	b.Run("incremental", func(b *testing.B) {
+		// As the daemon holds them: a hash cache, and each change a new
+		// commit.
 		src := project.NewMemory(files)
-		l, cache := newLoader(b), compile.NewCache()
-		loadAndCompile(b, l, cache, src)
+		l, cache := newLoader(b), compile.NewHashCache()
+		loadAndCompileAt(b, l, cache, src, commitHash(0))
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
 			i++
 			src.Set(benchrepo.PipelinePath(i%benchPipelines), benchrepo.Pipeline(i%benchPipelines, i))
-			loadAndCompile(b, l, cache, src)
+			loadAndCompileAt(b, l, cache, src, commitHash(i))
 		}
 	})
 }
@@ -101,6 +103,15 @@ func newLoader(tb testing.TB) *project.Loader {
 
 func loadAndCompile(tb testing.TB, l *project.Loader, cache *compile.Cache, src project.Source) {
 	tb.Helper()
+	loadAndCompileAt(tb, l, cache, src, commitHash(0))
+}
+
+// commitHash is a 40-character revision, a different one for each i.
+func commitHash(i int) string { return fmt.Sprintf("%040x", i+1) }
+
+// loadAndCompileAt loads src and compiles prod at revision.
+func loadAndCompileAt(tb testing.TB, l *project.Loader, cache *compile.Cache, src project.Source, revision string) {
+	tb.Helper()
 	snap, err := l.Load(context.Background(), src)
 	if err != nil {
 		tb.Fatal(err)
@@ -108,7 +119,7 @@ func loadAndCompile(tb testing.TB, l *project.Loader, cache *compile.Cache, src 
 	if len(snap.Diagnostics) > 0 {
 		tb.Fatalf("generated repository has findings:\n%v", snap.Diagnostics[:min(5, len(snap.Diagnostics))])
 	}
-	res, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Valid("prod"), Env: "prod", Revision: "0123456789abcdef0123456789abcdef01234567", Cache: cache})
+	res, ds := compile.Compile(compile.Input{Project: snap.Project, Documents: snap.Valid("prod"), Env: "prod", Revision: revision, Cache: cache})
 	if len(ds) > 0 || len(res) < benchPipelines {
 		tb.Fatalf("compile: %d resources, findings %v", len(res), ds)
 	}
