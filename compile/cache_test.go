@@ -141,7 +141,7 @@ func TestHashCacheAcrossCommits(t *testing.T) {
 		for _, env := range r.envs {
 			cache := compile.NewHashCache()
 			in := compile.Input{Project: r.project, Documents: r.docs, Env: env, Revision: first, Cache: cache}
-			compile.Compile(in)
+			_, _ = compile.Compile(in)
 			pipelines := 0
 			for _, d := range r.docs {
 				if d.Kind == dsl.KindPipeline {
@@ -175,7 +175,7 @@ func TestHashCacheAcrossCommits(t *testing.T) {
 				d.Release()
 			}
 			in.Cache, in.Revision = cache, strings.Repeat("3", 64)
-			compile.Compile(in)
+			_, _ = compile.Compile(in)
 			read := 0
 			for _, d := range r.docs {
 				if d.Kind == dsl.KindPipeline && d.InMemory() {
