@@ -31,7 +31,17 @@ repositories:
   - name: crash
     url: %s
     pollInterval: 5s
-    environments:
+%s`, state, url, awsDevEnvironments)
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// awsDevEnvironments is a repository's environments in a daemon
+// configuration: dev, on the AWS world startAWS makes, pruning, with no
+// drift checks.
+const awsDevEnvironments = `    environments:
       - name: dev
         branch: dev
         backend: aws
@@ -42,12 +52,7 @@ repositories:
           s3PathStyle: true
         prune: true
         driftInterval: 0s
-`, state, url)
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+`
 
 var listeningRE = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 

@@ -30,21 +30,9 @@ func TestDaemonKumoSharedEnvironmentName(t *testing.T) {
 	app, other := gitserver.NewRepo(t, appFiles, "dev"), gitserver.NewRepo(t, otherFiles, "dev")
 	state := filepath.Join(t.TempDir(), "state.db")
 	config := filepath.Join(t.TempDir(), "daemon.yaml")
-	env := `    environments:
-      - name: dev
-        branch: dev
-        backend: aws
-        aws:
-          region: us-east-1
-          statesRoleArn: arn:aws:iam::000000000000:role/states
-          schedulerRoleArn: arn:aws:iam::000000000000:role/scheduler
-          s3PathStyle: true
-        prune: true
-        driftInterval: 0s
-`
 	text := fmt.Sprintf("listen: 127.0.0.1:0\nstateFile: %s\napiToken: {env: SLUICE_TEST_API_TOKEN}\nrepositories:\n"+
 		"  - name: app\n    url: %s\n    pollInterval: 5s\n%s  - name: infra\n    url: %s\n    pollInterval: 5s\n%s",
-		state, gitserver.FileURL(app), env, gitserver.FileURL(other), env)
+		state, gitserver.FileURL(app), awsDevEnvironments, gitserver.FileURL(other), awsDevEnvironments)
 	if err := os.WriteFile(config, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
