@@ -156,7 +156,7 @@ func TestHashCacheReleasesDocuments(t *testing.T) {
 		}
 		release.ReleaseDocuments(false)
 		in := compile.Input{Project: r.project, Documents: r.docs, Env: r.envs[0], Revision: "other", Cache: release}
-		compile.Compile(in)
+		_, _ = compile.Compile(in)
 		for _, d := range r.docs {
 			if d.Kind == dsl.KindPipeline && !d.InMemory() {
 				t.Fatalf("%s: %s released by a cache set back", path, d.ID())
