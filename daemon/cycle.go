@@ -201,6 +201,7 @@ func (w *envWorker) prepare(ctx context.Context, t *turn, revision string, isHea
 			return nil, false, fmt.Errorf("fetch revision %s: %w", short(revision), err)
 		}
 	}
+	w.repo.loading(t)
 	snap, err := w.repo.load(ctx, revision)
 	if err != nil {
 		w.repo.forgetFetch(w.cfg.Branch)

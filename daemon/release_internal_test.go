@@ -109,32 +109,42 @@ func TestLastToCompile(t *testing.T) {
 }
 
 // A plan waits until no environment of the repository loads or
-// compiles, and no longer than its context.
+// compiles (not for another's fetch), and no longer than its context.
 func TestAwaitCompiled(t *testing.T) {
 	r := &repoWatcher{}
 	if !r.awaitCompiled(t.Context()) {
 		t.Fatal("waited with no environment compiling")
 	}
-	a, b := r.begin(), r.begin()
-	done := make(chan bool, 1)
-	go func() { done <- r.awaitCompiled(t.Context()) }()
-	r.compiled(a, nil)
 	cancelled, cancel := context.WithCancel(t.Context())
 	cancel()
+	a, b := r.begin(), r.begin()
+	r.loading(a)
 	if r.awaitCompiled(cancelled) {
 		t.Fatal("reported the compilations ended while one runs")
 	}
-	select {
-	case <-done:
-		t.Fatal("returned while an environment compiles")
-	default:
+	r.compiled(a, nil)
+	if !r.awaitCompiled(cancelled) {
+		t.Fatal("waited for an environment that has not begun to load (a fetch)")
 	}
-	r.compiled(b, nil)
+
+	r.loading(b)
+	r.loading(b) // counted once
+	done := make(chan bool, 1)
+	go func() { done <- r.awaitCompiled(t.Context()) }()
+	if r.awaitCompiled(cancelled) {
+		t.Fatal("reported the compilations ended while one runs")
+	}
+	r.doneCompiling(b)
 	if !<-done {
 		t.Fatal("gave up although the compilations ended")
 	}
+	r.compiled(b, nil)
+	if r.active != 0 || r.uncompiled != 0 || r.compiling != 0 {
+		t.Fatalf("active %d, uncompiled %d, compiling %d after every reconcile ended", r.active, r.uncompiled, r.compiling)
+	}
 
-	r.begin()
+	c := r.begin()
+	r.loading(c)
 	ctx, cancel2 := context.WithCancel(t.Context())
 	go func() { done <- r.awaitCompiled(ctx) }()
 	cancel2()

@@ -54,9 +54,11 @@ type repoWatcher struct {
 	// uncompiled counts those of them that have yet to compile.
 	uncompiled int
 	toRelease  []*project.Snapshot
-	// quiet is closed when active falls to zero: the plans of the
-	// environments wait for it (see awaitCompiled).
-	quiet chan struct{}
+	// compiling counts the environments between the start of their load
+	// (after a fetch) and the end of their compilation; quiet is closed
+	// when it falls to zero: plans wait for it (see awaitCompiled).
+	compiling int
+	quiet     chan struct{}
 	// drawings are the pipelines' Mermaid graphs the environments
 	// share (see drawing), pruned to the documents of the snapshots
 	// released.
@@ -277,82 +279,6 @@ func (r *repoWatcher) load(ctx context.Context, commit string) (*project.Snapsho
 	r.loadMu.Lock()
 	defer r.loadMu.Unlock()
 	return r.loader.Load(ctx, src)
-}
-
-// turn is one environment's reconcile between begin and compiled.
-type turn struct {
-	// compiled is set once the reconcile no longer counts among those
-	// that will compile (see doneCompiling).
-	compiled bool
-}
-
-// begin marks an environment's compilation as started (before it
-// loads).
-func (r *repoWatcher) begin() *turn {
-	r.mu.Lock()
-	if r.active == 0 {
-		r.quiet = make(chan struct{})
-	}
-	r.active++
-	r.uncompiled++
-	r.mu.Unlock()
-	return &turn{}
-}
-
-// doneCompiling marks t's compilation as done, or given up.
-func (r *repoWatcher) doneCompiling(t *turn) {
-	r.mu.Lock()
-	if !t.compiled {
-		t.compiled = true
-		r.uncompiled--
-	}
-	r.mu.Unlock()
-}
-
-// compiled marks it finished, with the snapshot it compiled (nil when
-// it loaded none), and releases what idle releases.
-func (r *repoWatcher) compiled(t *turn, snap *project.Snapshot) {
-	r.doneCompiling(t)
-	r.mu.Lock()
-	r.active--
-	if r.active == 0 {
-		close(r.quiet)
-	}
-	r.mu.Unlock()
-	r.idle(snap)
-}
-
-// lastToCompile reports whether t is the only reconcile of the
-// repository's environments that has begun and has yet to compile.
-func (r *repoWatcher) lastToCompile(t *turn) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return !t.compiled && r.uncompiled == 1
-}
-
-// awaitCompiled waits until no environment of the repository is loading
-// or compiling, and the pipelines' content they read is released; false
-// when ctx ends first. An environment plans only then: environments that
-// reconcile together (at start, after a push) compile one after the
-// other and plan afterwards, so that no plan, nor its result, is in
-// memory beside the whole repository's content and a compilation. A
-// plan waits at most for the compilations under way, which take seconds.
-func (r *repoWatcher) awaitCompiled(ctx context.Context) bool {
-	r.mu.Lock()
-	quiet := r.quiet
-	if r.active == 0 {
-		quiet = nil
-	}
-	r.mu.Unlock()
-	if quiet == nil {
-		return true
-	}
-	select {
-	case <-quiet:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // idle releases the content of the pipelines of snap and of every
