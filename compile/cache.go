@@ -33,6 +33,8 @@ import (
 type Cache struct {
 	mu      sync.Mutex
 	noSpecs bool
+	// release is ReleaseDocuments' setting.
+	release bool
 	context string
 	entries map[cacheKey]cacheEntry
 	used    map[cacheKey]cacheEntry
@@ -89,6 +91,30 @@ func NewHashCache() *Cache {
 	c := NewCache()
 	c.noSpecs = true
 	return c
+}
+
+// ReleaseDocuments sets whether the compilations through c release each
+// pipeline document's content (dsl.Document.Release) once its output is
+// compiled or found in the cache, as Input.Release does: for a caller
+// that compiles the documents for the last time for a while (a daemon's
+// last environment of a repository to compile a revision), whose peak
+// then holds the pipelines not yet compiled and the output, not every
+// pipeline's plain values and typed specs as well. A released document
+// reads its source again when its content is next asked for.
+func (c *Cache) ReleaseDocuments(release bool) {
+	c.mu.Lock()
+	c.release = release
+	c.mu.Unlock()
+}
+
+// releasing reports ReleaseDocuments' setting; false for no cache.
+func (c *Cache) releasing() bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.release
 }
 
 // withoutSpecs reports whether a compilation through c leaves specs out.
@@ -220,6 +246,9 @@ func (c *compiler) cacheContext() string {
 // cachedPipeline compiles d, or takes its output from the cache, and
 // returns the pipeline's resources and findings.
 func (c *compiler) cachedPipeline(d *dsl.Document) cacheEntry {
+	if c.in.Cache.releasing() {
+		defer d.Release()
+	}
 	key := cacheKey{doc: d, env: c.in.Env, revision: c.cacheRevision()}
 	if c.in.Cache != nil {
 		if e, ok := c.in.Cache.get(key); ok {

@@ -188,3 +188,40 @@ func TestHashCacheAcrossCommits(t *testing.T) {
 		}
 	}
 }
+
+// TestHashCacheReleasesDocuments compiles every golden case through a
+// hash cache set to release documents: each pipeline's content is
+// released once compiled (read again from its source when asked for),
+// the output is that of a cache that releases nothing, cold and warm,
+// and a cache set back keeps the content it reads.
+func TestHashCacheReleasesDocuments(t *testing.T) {
+	for _, path := range cases(t) {
+		r := readRepo(t, path)
+		keep, release := compile.NewHashCache(), compile.NewHashCache()
+		release.ReleaseDocuments(true)
+		for _, env := range r.envs {
+			for round := range 2 {
+				in := compile.Input{Project: r.project, Documents: r.docs, Env: env, Revision: "rev", Cache: keep}
+				want, wantDiags := compile.Compile(in)
+				in.Cache = release
+				got, gotDiags := compile.Compile(in)
+				if !bytes.Equal(render(t, want), render(t, got)) || wantDiags.Error() != gotDiags.Error() {
+					t.Fatalf("%s %s round %d: output differs when documents are released", path, env, round)
+				}
+				for _, d := range r.docs {
+					if d.Kind == dsl.KindPipeline && d.InMemory() {
+						t.Fatalf("%s %s round %d: %s kept its content", path, env, round, d.ID())
+					}
+				}
+			}
+		}
+		release.ReleaseDocuments(false)
+		in := compile.Input{Project: r.project, Documents: r.docs, Env: r.envs[0], Revision: "other", Cache: release}
+		_, _ = compile.Compile(in)
+		for _, d := range r.docs {
+			if d.Kind == dsl.KindPipeline && !d.InMemory() {
+				t.Fatalf("%s: %s released by a cache set back", path, d.ID())
+			}
+		}
+	}
+}

@@ -52,11 +52,16 @@ func BenchmarkDaemonMemory(b *testing.B) {
 	envs := []benchEnv{{"dev", "manual"}, {"staging", "manual"}, {"prod", "manual"}}
 	b.ResetTimer()
 	start := time.Now()
+	peakPath := os.Getenv("SLUICE_BENCH_PEAKPROFILE")
+	peakProf := startPeakProfile(b, peakPath)
 	d := startBench(b, dir, benchConfig(dir, gitserver.FileURL(bare), envs...))
 	for _, e := range envs {
 		d.waitFor(e.name, 10*time.Minute, func(s daemon.Status) bool { return s.State == daemon.StateWaitingApproval })
 	}
 	b.ReportMetric(time.Since(start).Seconds(), "s-to-plan-3-envs")
+	if peakPath != "" {
+		b.ReportMetric(float64(peakProf.finish(b, peakPath))/1e6, "peak-live-MB")
+	}
 	b.StopTimer()
 	runtime.GC()
 	debug.FreeOSMemory()

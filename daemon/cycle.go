@@ -106,13 +106,13 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 	if upToDate, healthy := w.upToDate(revision); upToDate && !drift {
 		return outcome{success: healthy}
 	}
-	w.repo.begin()
-	d, prune, err := w.prepare(ctx, revision, st.Pinned == "" && revision == head)
+	t := w.repo.begin()
+	d, prune, err := w.prepare(ctx, t, revision, st.Pinned == "" && revision == head)
 	var used *project.Snapshot
 	if d != nil {
 		used = d.Snapshot
 	}
-	w.repo.compiled(used)
+	w.repo.compiled(t, used)
 	defer w.repo.idle(used)
 	if err != nil {
 		w.retryDrift(drift)
@@ -129,6 +129,9 @@ func (w *envWorker) toRevision(ctx context.Context, st Status, revision, head st
 		}
 	}
 	w.prune = prune
+	if !w.repo.awaitCompiled(ctx) {
+		return failed(revision, ctx.Err())
+	}
 	opts := []rollout.PlanOption{rollout.Refresh(drift), rollout.RefreshOnly(refreshShare(share)), w.pruneOption()}
 	var out outcome
 	if w.cfg.Sync == config.SyncManual && st.Pinned == "" && !w.isApproved(d.Revision) {
@@ -175,7 +178,7 @@ func (w *envWorker) currentHead() (string, error) {
 // cache), loads and compiles revision. prune is false after a
 // force-push: a rewritten history is applied, but nothing it dropped is
 // deleted until a later revision descends from it.
-func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (*rollout.Desired, bool, error) {
+func (w *envWorker) prepare(ctx context.Context, t *turn, revision string, isHead bool) (*rollout.Desired, bool, error) {
 	prune := w.cfg.Prune
 	if isHead {
 		c, err := w.repo.fetch(ctx, w.cfg.Branch, revision)
@@ -198,6 +201,7 @@ func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (
 			return nil, false, fmt.Errorf("fetch revision %s: %w", short(revision), err)
 		}
 	}
+	w.repo.loading(t)
 	snap, err := w.repo.load(ctx, revision)
 	if err != nil {
 		w.repo.forgetFetch(w.cfg.Branch)
@@ -206,13 +210,31 @@ func (w *envWorker) prepare(ctx context.Context, revision string, isHead bool) (
 	var d *rollout.Desired
 	if snap.Project != nil && snap.HasEnvironment(w.cfg.Name) {
 		w.repo.compileMu.Lock()
-		d = rollout.Compile(snap, w.cfg.Name, revision, w.cache)
+		d = w.compile(snap, t, revision)
 		w.repo.compileMu.Unlock()
 	} else {
 		d = &rollout.Desired{Snapshot: snap, Env: w.cfg.Name, Revision: revision}
 	}
 	w.setDesired(d)
 	return d, prune, nil
+}
+
+// compile compiles snap at revision for the environment; the
+// repository's compileMu held. The last environment of the repository to
+// compile (every other that has begun a reconcile has compiled) releases each pipeline's
+// content as soon as it is compiled, having drawn the pipelines first:
+// its compilation's peak then holds the pipelines not yet compiled, not
+// the whole repository beside the output. The environments that compile
+// before it leave the content for it.
+func (w *envWorker) compile(snap *project.Snapshot, t *turn, revision string) *rollout.Desired {
+	defer w.repo.doneCompiling(t)
+	last := w.repo.lastToCompile(t)
+	if last {
+		w.repo.drawAll(snap, w.cfg.Name)
+	}
+	w.cache.ReleaseDocuments(last)
+	defer w.cache.ReleaseDocuments(false)
+	return rollout.Compile(snap, w.cfg.Name, revision, w.cache)
 }
 
 // projectProblem says why a snapshot cannot be planned for env.

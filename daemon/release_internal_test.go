@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -28,9 +29,8 @@ func TestPipelinesReleasedWhenNoEnvironmentCompiles(t *testing.T) {
 	old := snapshot("old")
 	r.drawings = map[drawingKey]string{{doc: old.Documents[0]}: "graph", {doc: a.Documents[0]}: "graph"}
 
-	r.begin()
-	r.begin()
-	r.compiled(a)
+	ta, tb := r.begin(), r.begin()
+	r.compiled(ta, a)
 	if !inMemory(a) {
 		t.Fatal("released while another environment compiles")
 	}
@@ -38,7 +38,7 @@ func TestPipelinesReleasedWhenNoEnvironmentCompiles(t *testing.T) {
 	if !inMemory(a) {
 		t.Fatal("released after a plan while another environment compiles")
 	}
-	r.compiled(b)
+	r.compiled(tb, b)
 	if inMemory(a) || inMemory(b) {
 		t.Fatal("not released once no environment compiles")
 	}
@@ -80,5 +80,75 @@ environments:
 	}
 	if staging != dev || len(r.drawings) != 2 {
 		t.Fatalf("staging drawn apart from dev, or %d drawings kept", len(r.drawings))
+	}
+}
+
+// Of the environments that reconcile together, the last to compile is
+// the one every other has compiled before (or given up); one that has
+// compiled is never the last again in the same reconcile.
+func TestLastToCompile(t *testing.T) {
+	r := &repoWatcher{}
+	a, b, c := r.begin(), r.begin(), r.begin()
+	if r.lastToCompile(a) || r.lastToCompile(b) {
+		t.Fatal("last with three yet to compile")
+	}
+	r.doneCompiling(a)
+	r.doneCompiling(a) // counted once
+	if r.lastToCompile(b) || r.lastToCompile(a) {
+		t.Fatal("last with two yet to compile, or after compiling")
+	}
+	r.compiled(c, nil) // c gave up before compiling (a failed fetch)
+	if !r.lastToCompile(b) {
+		t.Fatal("not last once the others compiled or gave up")
+	}
+	r.compiled(b, nil)
+	r.compiled(a, nil)
+	if r.active != 0 || r.uncompiled != 0 {
+		t.Fatalf("active %d, uncompiled %d after every reconcile ended", r.active, r.uncompiled)
+	}
+}
+
+// A plan waits until no environment of the repository loads or
+// compiles (not for another's fetch), and no longer than its context.
+func TestAwaitCompiled(t *testing.T) {
+	r := &repoWatcher{}
+	if !r.awaitCompiled(t.Context()) {
+		t.Fatal("waited with no environment compiling")
+	}
+	cancelled, cancel := context.WithCancel(t.Context())
+	cancel()
+	a, b := r.begin(), r.begin()
+	r.loading(a)
+	if r.awaitCompiled(cancelled) {
+		t.Fatal("reported the compilations ended while one runs")
+	}
+	r.compiled(a, nil)
+	if !r.awaitCompiled(cancelled) {
+		t.Fatal("waited for an environment that has not begun to load (a fetch)")
+	}
+
+	r.loading(b)
+	r.loading(b) // counted once
+	done := make(chan bool, 1)
+	go func() { done <- r.awaitCompiled(t.Context()) }()
+	if r.awaitCompiled(cancelled) {
+		t.Fatal("reported the compilations ended while one runs")
+	}
+	r.doneCompiling(b)
+	if !<-done {
+		t.Fatal("gave up although the compilations ended")
+	}
+	r.compiled(b, nil)
+	if r.active != 0 || r.uncompiled != 0 || r.compiling != 0 {
+		t.Fatalf("active %d, uncompiled %d, compiling %d after every reconcile ended", r.active, r.uncompiled, r.compiling)
+	}
+
+	c := r.begin()
+	r.loading(c)
+	ctx, cancel2 := context.WithCancel(t.Context())
+	go func() { done <- r.awaitCompiled(ctx) }()
+	cancel2()
+	if <-done {
+		t.Fatal("reported the compilations ended after its context did")
 	}
 }

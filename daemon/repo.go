@@ -50,8 +50,15 @@ type repoWatcher struct {
 	// Environments that reconcile together (at start, after a push) thus
 	// read each pipeline once, and the plans that follow do not hold
 	// every pipeline's content beside their own.
-	active    int
-	toRelease []*project.Snapshot
+	active int
+	// uncompiled counts those of them that have yet to compile.
+	uncompiled int
+	toRelease  []*project.Snapshot
+	// compiling counts the environments between the start of their load
+	// (after a fetch) and the end of their compilation; quiet is closed
+	// when it falls to zero: plans wait for it (see awaitCompiled).
+	compiling int
+	quiet     chan struct{}
 	// drawings are the pipelines' Mermaid graphs the environments
 	// share (see drawing), pruned to the documents of the snapshots
 	// released.
@@ -272,23 +279,6 @@ func (r *repoWatcher) load(ctx context.Context, commit string) (*project.Snapsho
 	r.loadMu.Lock()
 	defer r.loadMu.Unlock()
 	return r.loader.Load(ctx, src)
-}
-
-// begin marks an environment's compilation as started (before it
-// loads).
-func (r *repoWatcher) begin() {
-	r.mu.Lock()
-	r.active++
-	r.mu.Unlock()
-}
-
-// compiled marks it finished, with the snapshot it compiled (nil when
-// it loaded none), and releases what idle releases.
-func (r *repoWatcher) compiled(snap *project.Snapshot) {
-	r.mu.Lock()
-	r.active--
-	r.mu.Unlock()
-	r.idle(snap)
 }
 
 // idle releases the content of the pipelines of snap and of every

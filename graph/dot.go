@@ -58,6 +58,9 @@ func dotScope(b *strings.Builder, s *Scope, depth int) {
 
 // dotQuote writes s as a DOT quoted string.
 func dotQuote(s string) string {
+	if !strings.ContainsAny(s, "\\\"\n") {
+		return `"` + s + `"`
+	}
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 	return `"` + r.Replace(s) + `"`
 }

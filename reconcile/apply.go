@@ -206,13 +206,14 @@ func waitDeps(ctx context.Context, deps []sluice.ResourceID, done map[sluice.Res
 func dependencies(p Plan) map[sluice.ResourceID][]sluice.ResourceID {
 	out := make(map[sluice.ResourceID][]sluice.ResourceID, len(p.Changes))
 	var deletions []Change
+	ranks := newTypeRanks()
 	for _, c := range p.Changes {
 		switch {
 		case c.Desired != nil:
 			out[c.ID] = c.Desired.DependsOn
 		case c.Action == ActionDelete:
 			for _, d := range deletions {
-				if typeRank(changeType(d)) > typeRank(changeType(c)) {
+				if ranks.of(d) > ranks.of(c) {
 					out[c.ID] = append(out[c.ID], d.ID)
 				}
 			}
