@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"runtime"
+	"sync"
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -35,17 +37,69 @@ func (o *planOptions) startReadAhead(ctx context.Context, store *statestore.Stor
 	r := &readAhead{stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		if r.applied, r.err = rollout.Inventory(store, o.stateKey); r.err != nil || len(r.applied) == 0 {
+		// The connection is made while the inventory is read: neither
+		// needs the other.
+		target := make(chan connected, 1)
+		go func() {
+			t, err := env.Target(ctx)
+			target <- connected{t, err}
+		}()
+		r.applied, r.err = rollout.Inventory(store, o.stateKey)
+		c := <-target
+		if r.err != nil || len(r.applied) == 0 {
+			// An empty inventory is rebuilt by the plan, which
+			// connects again if this failed and says why.
 			return
 		}
-		t, err := env.Target(ctx)
-		if err != nil {
-			r.err = err
+		if c.err != nil {
+			r.err = c.err
 			return
 		}
-		r.observed, r.err = rollout.Observe(ctx, t.Backends, r.applied)
+		r.observed, r.err = observeComparing(ctx, c.target.Backends, r.applied)
 	}()
 	return r
+}
+
+// connected is the outcome of connecting to the environment's target.
+type connected struct {
+	target *rollout.Target
+	err    error
+}
+
+// observeComparing reads applied back as rollout.Observe does and
+// compares each observation with its record's baseline as it arrives
+// (reconcile.Applied.CompareObserved), on every core, while the reads
+// wait for their quotas: the plan then finds them compared, and only
+// those read last are left to compare after the last read. It returns
+// once every comparison is made. On a failed read, the plan is not made.
+func observeComparing(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
+	type arrived struct {
+		at  int
+		obs sluice.Observation
+	}
+	index := make(map[sluice.ResourceID]int, len(applied))
+	for i := range applied {
+		index[applied[i].ID] = i
+	}
+	// As long as the inventory: telling of an observation never waits
+	// for a comparison, so no read waits for one either.
+	queue := make(chan arrived, len(applied))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for a := range queue {
+				applied[a.at].CompareObserved(a.obs)
+			}
+		})
+	}
+	observed, err := rollout.ObserveEach(ctx, backends, applied, func(id sluice.ResourceID, obs sluice.Observation) {
+		if i, ok := index[id]; ok {
+			queue <- arrived{i, obs}
+		}
+	})
+	close(queue)
+	wg.Wait()
+	return observed, err
 }
 
 // options waits for the reads and returns the plan options that hand
