@@ -2,7 +2,8 @@ package main
 
 import (
 	"context"
-	"runtime"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/sluice-dev/sluice"
@@ -37,69 +38,103 @@ func (o *planOptions) startReadAhead(ctx context.Context, store *statestore.Stor
 	r := &readAhead{stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		// The connection is made while the inventory is read: neither
-		// needs the other.
-		target := make(chan connected, 1)
-		go func() {
-			t, err := env.Target(ctx)
-			target <- connected{t, err}
-		}()
-		r.applied, r.err = rollout.Inventory(store, o.stateKey)
-		c := <-target
-		if r.err != nil || len(r.applied) == 0 {
-			// An empty inventory is rebuilt by the plan, which
-			// connects again if this failed and says why.
-			return
-		}
-		if c.err != nil {
-			r.err = c.err
-			return
-		}
-		r.observed, r.err = observeComparing(ctx, c.target.Backends, r.applied)
+		r.applied, r.observed, r.err = readBack(ctx, store, o.stateKey, env.Target)
 	}()
 	return r
 }
 
-// connected is the outcome of connecting to the environment's target.
-type connected struct {
-	target *rollout.Target
-	err    error
+// readBack reads the inventory of store under key and every
+// resource in it back through the target connect returns (connecting
+// while the inventory decodes). The state machines, whose reads set a
+// drift check's length (DescribeStateMachine, 20 a second), are read as
+// soon as their records decode, the other records meanwhile; together
+// they are every record rollout.Observe would read of the inventory.
+// Each observation is compared with its record as it arrives (see
+// comparer). A failed read fails it all, returning nothing read. With
+// an empty inventory it reads nothing back (the plan rebuilds it from
+// ownership tags, connecting again if this connection failed).
+func readBack(ctx context.Context, store *statestore.Store, key string,
+	connect func(context.Context) (*rollout.Target, error)) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	target := sync.OnceValues(func() (*rollout.Target, error) { return connect(ctx) })
+	go func() { _, _ = target() }()
+	cmp := newComparer()
+	early := &earlyRead{ids: map[sluice.ResourceID]bool{}, end: make(chan struct{})}
+	applied, err := rollout.InventoryFirst(store, key, sluice.TypeStateMachine, func(first []reconcile.Applied) {
+		early.start(ctx, stop, first, target, cmp.tell)
+	})
+	if err != nil || len(applied) == 0 {
+		stop()
+		early.wait()
+		return applied, nil, err
+	}
+	// Copied before the comparisons write to applied.
+	rest := slices.DeleteFunc(slices.Clone(applied), func(a reconcile.Applied) bool { return early.ids[a.ID] })
+	compared := make(chan struct{})
+	go func() {
+		defer close(compared)
+		cmp.run(applied)
+	}()
+	var observed map[sluice.ResourceID]sluice.Observation
+	t, err := target()
+	if err == nil {
+		if observed, err = rollout.ObserveEach(ctx, t.Backends, rest, cmp.tell); err != nil {
+			stop()
+		}
+	}
+	early.wait()
+	cmp.close()
+	<-compared
+	if err == nil {
+		err = early.err
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	maps.Copy(observed, early.observed)
+	return applied, observed, nil
 }
 
-// observeComparing reads applied back as rollout.Observe does and
-// compares each observation with its record's baseline as it arrives
-// (reconcile.Applied.CompareObserved), on every core, while the reads
-// wait for their quotas: the plan then finds them compared, and only
-// those read last are left to compare after the last read. It returns
-// once every comparison is made. On a failed read, the plan is not made.
-func observeComparing(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
-	type arrived struct {
-		at  int
-		obs sluice.Observation
+// earlyRead is the reading back of the records given first (see
+// readBack).
+type earlyRead struct {
+	ids      map[sluice.ResourceID]bool
+	started  bool
+	end      chan struct{}
+	observed map[sluice.ResourceID]sluice.Observation
+	err      error
+}
+
+// start reads first back once connected, telling each of every
+// observation, and cancels the other reads (stop) if a read fails.
+func (e *earlyRead) start(ctx context.Context, stop context.CancelFunc, first []reconcile.Applied,
+	target func() (*rollout.Target, error), each func(sluice.ResourceID, sluice.Observation)) {
+	if len(first) == 0 {
+		return
 	}
-	index := make(map[sluice.ResourceID]int, len(applied))
-	for i := range applied {
-		index[applied[i].ID] = i
+	for _, a := range first {
+		e.ids[a.ID] = true
 	}
-	// As long as the inventory: telling of an observation never waits
-	// for a comparison, so no read waits for one either.
-	queue := make(chan arrived, len(applied))
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for a := range queue {
-				applied[a.at].CompareObserved(a.obs)
-			}
-		})
-	}
-	observed, err := rollout.ObserveEach(ctx, backends, applied, func(id sluice.ResourceID, obs sluice.Observation) {
-		if i, ok := index[id]; ok {
-			queue <- arrived{i, obs}
+	e.started = true
+	go func() {
+		defer close(e.end)
+		t, err := target()
+		if err != nil {
+			e.err = err
+			return
 		}
-	})
-	close(queue)
-	wg.Wait()
-	return observed, err
+		if e.observed, e.err = rollout.ObserveEach(ctx, t.Backends, first, each); e.err != nil {
+			stop()
+		}
+	}()
+}
+
+// wait waits for the early reads, if they started, to end.
+func (e *earlyRead) wait() {
+	if e.started {
+		<-e.end
+	}
 }
 
 // options waits for the reads and returns the plan options that hand
