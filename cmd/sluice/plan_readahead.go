@@ -17,7 +17,10 @@ import (
 // 1,000 pipelines is bound by Step Functions' describe quota (40 s), and
 // neither the reads nor the inventory need the repository.
 type readAhead struct {
-	stop     context.CancelFunc
+	stop context.CancelFunc
+	// first is closed once the state machines' records are decoded
+	// and their reads started (or the reads ended before).
+	first    chan struct{}
 	done     chan struct{}
 	applied  []reconcile.Applied
 	observed map[sluice.ResourceID]sluice.Observation
@@ -35,12 +38,29 @@ func (o *planOptions) startReadAhead(ctx context.Context, store *statestore.Stor
 		return nil
 	}
 	ctx, stop := context.WithCancel(ctx)
-	r := &readAhead{stop: stop, done: make(chan struct{})}
+	r := &readAhead{stop: stop, first: make(chan struct{}), done: make(chan struct{})}
+	started := sync.OnceFunc(func() { close(r.first) })
 	go func() {
 		defer close(r.done)
-		r.applied, r.observed, r.err = readBack(ctx, store, o.stateKey, env.Target)
+		defer started()
+		r.applied, r.observed, r.err = readBack(ctx, store, o.stateKey, env.Target, started)
 	}()
 	return r
+}
+
+// waitFirst waits until the state machines' reads have started (see
+// readBack), or ctx is done: the repository's load and compilation,
+// which take every core for a second or two at 1,000 pipelines and are
+// needed only once the reads end, would otherwise delay the first read
+// of the 40 s of them. A nil r has nothing to wait for.
+func (r *readAhead) waitFirst(ctx context.Context) {
+	if r == nil {
+		return
+	}
+	select {
+	case <-r.first:
+	case <-ctx.Done():
+	}
 }
 
 // readBack reads the inventory of store under key and every
@@ -49,12 +69,13 @@ func (o *planOptions) startReadAhead(ctx context.Context, store *statestore.Stor
 // drift check's length (DescribeStateMachine, 20 a second), are read as
 // soon as their records decode, the other records meanwhile; together
 // they are every record rollout.Observe would read of the inventory.
-// Each observation is compared with its record as it arrives (see
-// comparer). A failed read fails it all, returning nothing read. With
+// started is called once the state machines' records are decoded and
+// their reads started. Each observation is compared with its record as
+// it arrives (see comparer). A failed read fails it all, returning nothing read. With
 // an empty inventory it reads nothing back (the plan rebuilds it from
 // ownership tags, connecting again if this connection failed).
 func readBack(ctx context.Context, store *statestore.Store, key string,
-	connect func(context.Context) (*rollout.Target, error)) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
+	connect func(context.Context) (*rollout.Target, error), started func()) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	target := sync.OnceValues(func() (*rollout.Target, error) { return connect(ctx) })
@@ -63,6 +84,7 @@ func readBack(ctx context.Context, store *statestore.Store, key string,
 	early := &earlyRead{ids: map[sluice.ResourceID]bool{}, end: make(chan struct{})}
 	applied, err := rollout.InventoryFirst(store, key, sluice.TypeStateMachine, func(first []reconcile.Applied) {
 		early.start(ctx, stop, first, target, cmp.tell)
+		started()
 	})
 	if err != nil || len(applied) == 0 {
 		stop()

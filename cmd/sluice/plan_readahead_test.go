@@ -55,8 +55,9 @@ func (b *echoBackend) Delete(context.Context, sluice.Target, sluice.Observation)
 // are exactly what rollout.Observe reads of the whole inventory, each
 // once (a state machine whose ID is not "StateMachine/..." included, a
 // record without a spec left out), and the plan made from them is the
-// plan made from the inventory and rollout.Observe's answer. A failed
-// read, early or late, returns nothing.
+// plan made from the inventory and rollout.Observe's answer. It says
+// once that the state machines' reads started. A failed read, early or
+// late, returns nothing.
 func TestReadBack(t *testing.T) {
 	store, err := statestore.Open(filepath.Join(t.TempDir(), "state.db"), statestore.Options{})
 	if err != nil {
@@ -88,7 +89,11 @@ func TestReadBack(t *testing.T) {
 			target := &rollout.Target{Backends: map[sluice.ResourceType]reconcile.Backend{
 				sluice.TypeStateMachine: b, sluice.TypeJobDefinition: b, sluice.TypeJobQueue: b}}
 			connect := func(context.Context) (*rollout.Target, error) { return target, nil }
-			applied, observed, err := readBack(context.Background(), store, "dev", connect)
+			started := 0
+			applied, observed, err := readBack(context.Background(), store, "dev", connect, func() { started++ })
+			if started != 1 {
+				t.Errorf("told %d times that the state machines' reads started, want once", started)
+			}
 			if failName != "" {
 				if err == nil || observed != nil || applied != nil {
 					t.Errorf("a failed read: %d records, %d observations, err %v; want nothing and the error", len(applied), len(observed), err)
