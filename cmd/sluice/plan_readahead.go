@@ -71,14 +71,17 @@ func (r *readAhead) waitFirst(ctx context.Context) {
 // they are every record rollout.Observe would read of the inventory.
 // started is called once the state machines' records are decoded and
 // their reads started. Each observation is compared with its record as
-// it arrives (see comparer). A failed read fails it all, returning nothing read. With
-// an empty inventory it reads nothing back (the plan rebuilds it from
-// ownership tags, connecting again if this connection failed).
+// it arrives (see comparer). A failed read fails it all, returning
+// nothing read. With an empty inventory it reads nothing back (the plan
+// rebuilds it from ownership tags, connecting again if this connection
+// failed).
 func readBack(ctx context.Context, store *statestore.Store, key string,
 	connect func(context.Context) (*rollout.Target, error), started func()) ([]reconcile.Applied, map[sluice.ResourceID]sluice.Observation, error) {
+	// The connection outlives the reads: with an empty inventory, the
+	// plan rebuilds it through the same target.
+	target := sync.OnceValues(func() (*rollout.Target, error) { return connect(ctx) })
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	target := sync.OnceValues(func() (*rollout.Target, error) { return connect(ctx) })
 	go func() { _, _ = target() }()
 	cmp := newComparer()
 	early := &earlyRead{ids: map[sluice.ResourceID]bool{}, end: make(chan struct{})}
