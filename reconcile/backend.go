@@ -56,6 +56,22 @@ type BulkObserver interface {
 	ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.Observation, error)
 }
 
+// EachObserver is implemented by bulk observers that read their targets
+// one after another (Step Functions: one DescribeStateMachine each, 20 a
+// second): a drift check is told of each observation as it arrives and
+// compares it while the next waits for the read quota (see
+// Applied.CompareObserved), instead of comparing every one after the
+// last read.
+type EachObserver interface {
+	// ObserveEach is ObserveAll telling each of the observation of ts[i]
+	// as soon as its spec is read, in the order of ts, from the calling
+	// goroutine. Tags read in bulk may be missing from what each is
+	// told; the observations returned are complete. each is told of no
+	// more observations once a read has failed, and the call then fails
+	// as ObserveAll does: what each was told is not an inventory.
+	ObserveEach(ctx context.Context, ts []sluice.Target, each func(i int, obs sluice.Observation)) ([]sluice.Observation, error)
+}
+
 // BulkParter is implemented by bulk observers whose reads cost no more
 // calls in parts than together past some number of targets (Step
 // Functions: one DescribeStateMachine each, tags 100 a call from the

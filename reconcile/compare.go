@@ -78,7 +78,7 @@ func changedFields(r *sluice.Resource, a *Applied) []FieldDiff {
 // when their baseline is empty: none were recorded, or the service
 // reported none (see BaselineTags).
 func driftFields(a *Applied, obs sluice.Observation) []FieldDiff {
-	out := DiffSpecs(obs.Spec, a.baseline())
+	out := a.specDrift(obs.Spec)
 	if base := a.baselineTags(); len(base) > 0 {
 		out = append(out, DiffTags(obs.Tags, base)...)
 	}

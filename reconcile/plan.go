@@ -49,6 +49,9 @@ type Applied struct {
 	// back (Tags is the baseline then), empty when the service reported
 	// no tags (tags are not compared then).
 	ObservedTags map[string]string
+	// compared is an observed spec compared with the baseline ahead of
+	// the plan (see CompareObserved); nil when none was.
+	compared *specDrift
 }
 
 // Action is what a plan does to one resource.

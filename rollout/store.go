@@ -92,23 +92,49 @@ func Inventory(store *statestore.Store, env string) ([]reconcile.Applied, error)
 	var out []reconcile.Applied
 	err := store.View(func(tx *statestore.Tx) error {
 		records, err := tx.Resources(env)
-		for _, r := range records {
-			a := reconcile.Applied{ID: r.ID, Type: r.Type, Name: r.Name, ARN: r.ARN, Source: r.Source,
-				File: r.File, DependsOn: r.DependsOn, SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec, Tags: r.Tags}
-			if r.Observed != nil {
-				// A record read back holds the tags read, none when
-				// the service reported none (or an older Sluice did
-				// not record them): tags are then not compared.
-				a.Observed, a.ObservedTags = r.Observed.Spec, r.Observed.Tags
-				if a.ObservedTags == nil {
-					a.ObservedTags = map[string]string{}
-				}
-			}
-			out = append(out, a)
-		}
+		out = appliedOf(records)
 		return err
 	})
 	return out, err
+}
+
+// InventoryFirst is Inventory calling first, before the rest of the
+// inventory is decoded, with the records of type typ whose IDs are
+// typ's ("Type/name", as the compiler makes them): a drift check starts
+// reading them back meanwhile. A record of typ with another ID is only
+// in the inventory returned, which holds every record, those given to
+// first included. first is not called when the inventory is empty.
+func InventoryFirst(store *statestore.Store, env string, typ sluice.ResourceType, first func([]reconcile.Applied)) ([]reconcile.Applied, error) {
+	var out []reconcile.Applied
+	err := store.View(func(tx *statestore.Tx) error {
+		records, err := tx.ResourcesFirst(env, string(typ)+"/", func(rs []statestore.Record) {
+			rs = slices.DeleteFunc(rs, func(r statestore.Record) bool { return r.Type != typ })
+			first(appliedOf(rs))
+		})
+		out = appliedOf(records)
+		return err
+	})
+	return out, err
+}
+
+// appliedOf turns the store's records into the reconciler's.
+func appliedOf(records []statestore.Record) []reconcile.Applied {
+	var out []reconcile.Applied
+	for _, r := range records {
+		a := reconcile.Applied{ID: r.ID, Type: r.Type, Name: r.Name, ARN: r.ARN, Source: r.Source,
+			File: r.File, DependsOn: r.DependsOn, SpecHash: r.SpecHash, Deletion: r.Deletion, Spec: r.Spec, Tags: r.Tags}
+		if r.Observed != nil {
+			// A record read back holds the tags read, none when
+			// the service reported none (or an older Sluice did
+			// not record them): tags are then not compared.
+			a.Observed, a.ObservedTags = r.Observed.Spec, r.Observed.Tags
+			if a.ObservedTags == nil {
+				a.ObservedTags = map[string]string{}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // recoverJournal settles the operations a crash left pending in env's

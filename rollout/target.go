@@ -51,6 +51,19 @@ type Discoverer interface {
 // where it has one (reconcile.BulkObserver). It fails on the first read
 // that fails.
 func Observe(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied) (map[sluice.ResourceID]sluice.Observation, error) {
+	return ObserveEach(ctx, backends, applied, nil)
+}
+
+// ObserveEach is Observe telling each, when not nil, of every
+// observation as it arrives: one by one from a backend that reads one
+// after another (reconcile.EachObserver, possibly before the tags it
+// reads in bulk), else those of a type once all of them are read. each
+// is called from the types' goroutines, side by side, never twice for
+// one resource. What each was told is not an inventory: a read that
+// fails fails the call (and each may have been told of other resources
+// before).
+func ObserveEach(ctx context.Context, backends map[sluice.ResourceType]reconcile.Backend, applied []reconcile.Applied,
+	each func(sluice.ResourceID, sluice.Observation)) (map[sluice.ResourceID]sluice.Observation, error) {
 	byType := map[sluice.ResourceType][]sluice.Target{}
 	for _, a := range applied {
 		if _, ok := backends[a.Type]; !ok || len(a.Spec) == 0 {
@@ -71,7 +84,7 @@ func Observe(ctx context.Context, backends map[sluice.ResourceType]reconcile.Bac
 	)
 	for typ, ts := range byType {
 		wg.Go(func() {
-			obs, err := observeType(ctx, backends[typ], ts)
+			obs, err := observeType(ctx, backends[typ], ts, each)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil && first == nil {
@@ -91,8 +104,28 @@ func Observe(ctx context.Context, backends map[sluice.ResourceType]reconcile.Bac
 }
 
 // observeType reads targets of one type: in bulk when b can, else one by
+// one, telling each (when not nil) of every observation (see
+// ObserveEach). The observations are in the order of ts.
+func observeType(ctx context.Context, b reconcile.Backend, ts []sluice.Target, each func(sluice.ResourceID, sluice.Observation)) ([]sluice.Observation, error) {
+	if one, ok := b.(reconcile.EachObserver); ok && each != nil {
+		obs, err := one.ObserveEach(ctx, ts, func(i int, o sluice.Observation) { each(ts[i].ID, o) })
+		if err != nil {
+			return nil, fmt.Errorf("observe %d %s resources: %w", len(ts), ts[0].Type, err)
+		}
+		return obs, nil
+	}
+	obs, err := observeAll(ctx, b, ts)
+	if err == nil && each != nil {
+		for i, o := range obs {
+			each(ts[i].ID, o)
+		}
+	}
+	return obs, err
+}
+
+// observeAll reads targets of one type: in bulk when b can, else one by
 // one. The observations are in the order of ts.
-func observeType(ctx context.Context, b reconcile.Backend, ts []sluice.Target) ([]sluice.Observation, error) {
+func observeAll(ctx context.Context, b reconcile.Backend, ts []sluice.Target) ([]sluice.Observation, error) {
 	if bulk, ok := b.(reconcile.BulkObserver); ok {
 		obs, err := bulk.ObserveAll(ctx, ts)
 		if err != nil {

@@ -1,8 +1,12 @@
 package statestore
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"time"
 
 	"github.com/sluice-dev/sluice"
@@ -126,6 +130,47 @@ func (tx *Tx) Resources(env string) ([]Record, error) {
 	return out, nil
 }
 
+// ResourcesFirst returns env's inventory as Resources does, and calls
+// first, before it decodes the rest, with the records whose ID starts
+// with prefix (sorted by ID, none when there are none): a drift check
+// of 1,000 pipelines starts describing its state machines (IDs
+// "StateMachine/...") while the other 18,000 records decode. The records
+// first is given are in the inventory returned too. It returns an
+// error wrapping ErrCorrupt or ErrNewerFormat when a stored value does
+// not decode (first is not called when it is one of prefix's), and
+// does not call first for an unknown environment.
+func (tx *Tx) ResourcesFirst(env, prefix string, first func([]Record)) ([]Record, error) {
+	const op = "statestore.Resources"
+	b, err := tx.sub(env, resourcesBucket, false)
+	if err != nil || b == nil {
+		return nil, fail(op, err)
+	}
+	var keys, values [][]byte
+	err = b.ForEach(func(k, v []byte) error {
+		keys, values = append(keys, k), append(values, v)
+		return nil
+	})
+	if err != nil || len(keys) == 0 {
+		return nil, fail(op, err)
+	}
+	// Keys are in byte order: prefix's are together.
+	lo := sort.Search(len(keys), func(i int) bool { return string(keys[i]) >= prefix })
+	hi := lo
+	for hi < len(keys) && bytes.HasPrefix(keys[hi], []byte(prefix)) {
+		hi++
+	}
+	out := make([]Record, len(keys))
+	if err := decodeInto(env, keys[lo:hi], values[lo:hi], out[lo:hi]); err != nil {
+		return nil, fail(op, err)
+	}
+	first(slices.Clone(out[lo:hi]))
+	err = errors.Join(decodeInto(env, keys[:lo], values[:lo], out[:lo]), decodeInto(env, keys[hi:], values[hi:], out[hi:]))
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	return out, nil
+}
+
 // decodeRecords decodes the values, in order, on every core: a drift
 // check of 1,000 pipelines decodes 19,000 records before its first AWS
 // call. The values are the transaction's (valid until it ends); the
@@ -135,6 +180,14 @@ func decodeRecords(env string, keys, values [][]byte) ([]Record, error) {
 		return nil, nil
 	}
 	out := make([]Record, len(values))
+	if err := decodeInto(env, keys, values, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// decodeInto decodes values into out (as long), as decodeRecords does.
+func decodeInto(env string, keys, values [][]byte, out []Record) error {
 	errs := make([]error, len(values))
 	parallel.For(len(values), 256, func(i int) {
 		if err := decode(values[i], &out[i]); err != nil {
@@ -143,8 +196,8 @@ func decodeRecords(env string, keys, values [][]byte) ([]Record, error) {
 	})
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }

@@ -139,6 +139,7 @@ func (o *planOptions) run(ctx context.Context, g *globalOptions) (err error) {
 			return err
 		}
 		ahead = o.startReadAhead(ctx, env.Store, env)
+		ahead.waitFirst(ctx)
 	}
 	run, err := o.desired(ctx, g)
 	if err == nil && !opened {

@@ -243,6 +243,14 @@ func TestApplyQuotaKumo(t *testing.T) {
 // SLUICE_QUOTA_PIPELINES sets the number of pipelines (1,000 is the
 // issue's figure: about 20 minutes, most of it the quota of
 // CreateStateMachine).
+//
+// SLUICE_QUOTA_DRIFT_ONLY=N (a number of runs, 1 or more) measures only
+// the drift check, N times: the cold apply goes through proxies without
+// quotas, with the client's --aws-quota raised for every operation (a
+// minute or two at 1,000 pipelines), then the proxies enforce AWS's
+// default quotas and each drift check runs from full buckets, exactly as
+// in the normal run (same calls, same minimum; compare the drift rows of
+// both at one size). Nothing else is measured.
 func BenchmarkApplyQuotaKumo(b *testing.B) {
 	n := 100
 	if v := os.Getenv("SLUICE_QUOTA_PIPELINES"); v != "" {
@@ -251,16 +259,21 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 			b.Fatalf("SLUICE_QUOTA_PIPELINES=%q: want a number of pipelines", v)
 		}
 	}
+	if v := os.Getenv("SLUICE_QUOTA_DRIFT_ONLY"); v != "" {
+		runs, err := strconv.Atoi(v)
+		if err != nil || runs < 1 {
+			b.Fatalf("SLUICE_QUOTA_DRIFT_ONLY=%q: want a number of drift checks", v)
+		}
+		for b.Loop() {
+			benchDriftOnly(b, n, runs)
+		}
+		return
+	}
 	for b.Loop() {
 		q := startQuotaAWS(b, quotaproxy.DefaultRates())
 		dir, statePath := writeBenchRepo(b, n), filepath.Join(b.TempDir(), "state.db")
-		report := func(name string, r quotaRun) {
-			// Printed, not logged: the testing package cuts long benchmark logs.
-			fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
-				name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
-		}
-		apply, drift := q.applyAndDriftReporting(b, dir, statePath, false, report)
-		report("drift", drift)
+		apply, drift := q.applyAndDriftReporting(b, dir, statePath, false, reportQuotaRun)
+		reportQuotaRun("drift", drift)
 		for name, r := range map[string]quotaRun{"apply": apply, "drift": drift} {
 			b.ReportMetric(float64(r.calls), name+"-calls")
 			b.ReportMetric(float64(r.throttled), name+"-throttled")
@@ -270,6 +283,54 @@ func BenchmarkApplyQuotaKumo(b *testing.B) {
 		}
 		q.compareNaive(b, dir, statePath, n)
 	}
+}
+
+// reportQuotaRun prints what the proxies saw of one measured command.
+func reportQuotaRun(name string, r quotaRun) {
+	// Printed, not logged: the testing package cuts long benchmark logs.
+	fmt.Printf("%s: %d calls, %d throttled, wall %v, quota minimum %v (set by %s), ratio %.2f\n%s\n",
+		name, r.calls, r.throttled, r.wall.Round(time.Millisecond), r.minimum.Round(time.Millisecond), r.slowest, r.ratio(), r.table)
+}
+
+// benchDriftOnly applies benchrepo.Files(n) through proxies without
+// quotas and a client whose quotas are raised for every operation, then
+// runs the full drift check runs times at AWS's default quotas, each
+// from full buckets, reporting each (see BenchmarkApplyQuotaKumo).
+func benchDriftOnly(b *testing.B, n, runs int) {
+	b.Helper()
+	q := startQuotaAWS(b, nil)
+	dir, statePath := writeBenchRepo(b, n), filepath.Join(b.TempDir(), "state.db")
+	args := []string{"--repo", dir, "--env", "dev", "--state", statePath}
+	var raised []string
+	for k := range awsapi.DefaultRates() {
+		raised = append(raised, "--aws-quota", k+"=1000000/1000000")
+	}
+	settleEvery(b, q.awsWorld, 500*time.Millisecond)
+	apply := q.measure(func() {
+		if code, out, errOut := runCLI(b, append(append([]string{"apply", "--wait", "90m"}, args...), raised...)...); code != exitOK {
+			b.Fatalf("apply --wait without quotas (exit %d):\n%s\n%s", code, out, errOut)
+		}
+	})
+	fmt.Printf("apply without quotas (not measured against any): %d calls, wall %v\n", apply.calls, apply.wall.Round(time.Millisecond))
+	q.rates = quotaproxy.DefaultRates()
+	for _, p := range q.proxies {
+		p.SetRates(q.rates)
+	}
+	var sum float64
+	for i := range runs {
+		drift := q.measure(func() {
+			code, out, errOut := runCLI(b, append([]string{"plan"}, args...)...)
+			if code != exitOK || !strings.Contains(errOut, "AWS calls:") {
+				b.Fatalf("plan: exit %d, no call count:\n%s\n%s", code, out, errOut)
+			}
+		})
+		reportQuotaRun(fmt.Sprintf("drift (drift-only run %d of %d)", i+1, runs), drift)
+		sum += drift.ratio()
+		b.ReportMetric(float64(drift.calls), "drift-calls")
+		b.ReportMetric(float64(drift.throttled), "drift-throttled")
+		b.ReportMetric(drift.minimum.Seconds(), "drift-min-s")
+	}
+	b.ReportMetric(sum/float64(runs), "drift-wall/min")
 }
 
 // TestQuotaOverride: an account whose DescribeStateMachine quota is one a

@@ -114,3 +114,34 @@ func assertCounts(t *testing.T, got, want map[string]quotaproxy.Count) {
 		}
 	}
 }
+
+// TestSetRates: a proxy started without quotas forwards everything, and
+// enforces the rates it is given afterwards from full buckets.
+func TestSetRates(t *testing.T) {
+	p, endpoint, seen := start(t, nil)
+	client := sfn.NewFromConfig(config(endpoint))
+	list := func() error {
+		_, err := client.ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{})
+		return err
+	}
+	for i := range 10 {
+		if err := list(); err != nil {
+			t.Fatalf("call %d without quotas: %v", i+1, err)
+		}
+	}
+	p.SetRates(map[string]awsapi.Rate{"SFN.ListStateMachines": {PerSecond: 0.001, Burst: 2}})
+	for i := range 2 {
+		if err := list(); err != nil {
+			t.Fatalf("call %d of the new burst: %v", i+1, err)
+		}
+	}
+	if err := list(); err == nil {
+		t.Fatal("call after the new burst passed, want it throttled")
+	}
+	if got, want := seen.Load(), int32(12); got != want {
+		t.Errorf("upstream saw %d requests, want %d", got, want)
+	}
+	if c := p.Counts()["SFN.ListStateMachines"]; c.Passed != 12 || c.Throttled != 1 {
+		t.Errorf("counts %+v, want 12 passed and 1 throttled", c)
+	}
+}

@@ -24,6 +24,8 @@ var _ reconcile.BulkObserver = (*Backend)(nil)
 
 var _ reconcile.BulkParter = (*Backend)(nil)
 
+var _ reconcile.EachObserver = (*Backend)(nil)
+
 // BulkPart is how many state machines are worth reading together: 100.
 // Each costs one DescribeStateMachine however many are read, and the
 // tagging API answers for 100 ARNs a call, so an apply reads its
@@ -46,7 +48,18 @@ const tagsPerCall = 100
 // 100 resources a call) and each state machine costs one
 // DescribeStateMachine; without it, each target is read by Observe.
 func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.Observation, error) {
+	return b.ObserveEach(ctx, ts, nil)
+}
+
+// ObserveEach is ObserveAll telling each, when not nil, of each state
+// machine's observation as soon as it is described (without its tags
+// when they are read in bulk: they come at the end), while the next
+// waits for the describe quota.
+func (b *Backend) ObserveEach(ctx context.Context, ts []sluice.Target, each func(i int, obs sluice.Observation)) ([]sluice.Observation, error) {
 	out := make([]sluice.Observation, len(ts))
+	if each == nil {
+		each = func(int, sluice.Observation) {}
+	}
 	if b.opts.Tags == nil {
 		for i, t := range ts {
 			obs, err := b.Observe(ctx, t)
@@ -54,6 +67,7 @@ func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.
 				return nil, err
 			}
 			out[i] = obs
+			each(i, obs)
 		}
 		return out, nil
 	}
@@ -86,6 +100,7 @@ func (b *Backend) ObserveAll(ctx context.Context, ts []sluice.Target) ([]sluice.
 			stopTags()
 			return nil, errors.Join(err, ignoreStopped(<-tagsRead))
 		}
+		each(i, out[i])
 	}
 	if err := <-tagsRead; err != nil {
 		return nil, fmt.Errorf("tags of %d state machines: %w", len(arns), err)

@@ -120,3 +120,75 @@ func TestBulkPart(t *testing.T) {
 		}
 	}
 }
+
+// TestObserveEach: each is told of every state machine's observation,
+// in order, as it is described (its spec as ObserveAll returns it, its
+// tags read in bulk afterwards), with one DescribeStateMachine each;
+// once a read fails, each is told of nothing more and the call fails.
+func TestObserveEach(t *testing.T) {
+	fake := sfnfake.Start(region, account)
+	t.Cleanup(fake.Close)
+	api, calls := client(t, fake.URL)
+	direct := awssfn.NewFromConfig(aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
+		func(o *awssfn.Options) { o.BaseEndpoint = aws.String(fake.URL) })
+	tags := taggingfake.Start(t, taggingfake.StateMachines(direct))
+	reader := tagging.New(rgt.New(rgt.Options{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(tags.URL)}), tagging.TypeStateMachine)
+	plain := newBackend(direct, false)
+	var ts []sluice.Target
+	for i := range 12 {
+		tg := target(fmt.Sprintf("churn-dev-e%02d", i), passDef, nil)
+		ts = append(ts, tg)
+		if i == 4 {
+			continue // missing
+		}
+		if _, err := plain.Create(context.Background(), tg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		tags sfn.TagReader
+	}{{"tags in bulk", reader}, {"tags one by one", nil}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := sfn.New(api, sfn.Options{Region: region, Account: account, Tags: tc.tags})
+			var told []int
+			calls.Reset()
+			got, err := b.ObserveEach(context.Background(), ts, func(i int, obs sluice.Observation) {
+				told = append(told, i)
+				if want := ts[i]; obs.Exists != (i != 4) || (obs.Exists && obs.ARN == "") {
+					t.Errorf("%s told %+v", want.Name, obs)
+				}
+				if n := calls.Calls("SFN", "DescribeStateMachine"); n != i+1 {
+					t.Errorf("told of %d after %d DescribeStateMachine, want as soon as it is read", i, n)
+				}
+			})
+			if err != nil || len(got) != len(ts) {
+				t.Fatalf("ObserveEach = %d observations, %v", len(got), err)
+			}
+			if want := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}; !reflect.DeepEqual(told, want) {
+				t.Errorf("told of %v, want %v", told, want)
+			}
+			all, err := b.ObserveAll(context.Background(), ts)
+			if err != nil || !reflect.DeepEqual(got, all) {
+				t.Errorf("ObserveEach returned\n%+v\nObserveAll returns\n%+v (%v)", got, all, err)
+			}
+
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			told = nil
+			got, err = b.ObserveEach(ctx, ts, func(i int, _ sluice.Observation) {
+				told = append(told, i)
+				if i == 5 {
+					cancel() // the next read fails
+				}
+			})
+			if err == nil || got != nil {
+				t.Errorf("a read failing after 6: %d observations, err %v; want none and the error", len(got), err)
+			}
+			if len(told) != 6 {
+				t.Errorf("told of %v, want the 6 read before the failure only", told)
+			}
+		})
+	}
+}
