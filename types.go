@@ -26,14 +26,17 @@ type TypeInfo struct {
 	Deletion DeletionPolicy
 	// Document is the kind of document the compiler makes the type from.
 	Document string
-	// documentName returns the name of that document from the resource's
-	// logical name; nil when they are the same.
-	documentName func(name string) string
+	// stepOfPipeline is set when the resource's logical name is
+	// "pipeline.step" and the document is the pipeline.
+	stepOfPipeline bool
 	// IAMService is the IAM service prefix of the type's actions and ARNs
 	// ("states", "batch", "s3", "rds", "scheduler", "sqs", "events").
 	IAMService string
-	// arn formats the ARN of a resource of the type named name.
-	arn func(partition, region, account, name string) string
+	// arnPrefix is what the type's ARNs have between the account and the
+	// resource's name ("job-queue/"); global is set for a type whose
+	// ARNs name neither region nor account (S3 buckets).
+	arnPrefix string
+	global    bool
 	// Local reports whether the embedded local backend manages the type.
 	Local bool
 	// NotLocal says why the local backend does not manage the type, when
@@ -47,50 +50,45 @@ const notLocalRunEvents = "not applicable on the local backend: its interpreter 
 
 // Types returns every resource type the compiler emits, in apply order.
 func Types() []TypeInfo {
-	regional := func(service, prefix string) func(p, r, a, n string) string {
-		return func(p, r, a, n string) string {
-			return "arn:" + p + ":" + service + ":" + r + ":" + a + ":" + prefix + n
-		}
-	}
-	pipelineOfStep := func(name string) string {
-		pipeline, _, _ := strings.Cut(name, ".")
-		return pipeline
-	}
-	types := []TypeInfo{
-		{Type: TypeBucket, Deletion: DeletionRetain, Document: "ArtifactStore", IAMService: "s3",
-			arn: func(p, _, _, n string) string { return "arn:" + p + ":s3:::" + n }},
-		{Type: TypeDBInstance, Deletion: DeletionRetain, Document: "MetadataStore", IAMService: "rds",
-			arn: regional("rds", "db:")},
+	t := types()
+	return t[:]
+}
+
+// types is the registry: a value, so that looking a type up allocates
+// nothing (a plan looks up every resource's).
+func types() [9]TypeInfo {
+	t := [...]TypeInfo{
+		{Type: TypeBucket, Deletion: DeletionRetain, Document: "ArtifactStore", IAMService: "s3", global: true},
+		{Type: TypeDBInstance, Deletion: DeletionRetain, Document: "MetadataStore", IAMService: "rds", arnPrefix: "db:"},
 		{Type: TypeComputeEnvironment, Deletion: DeletionDelete, Document: "ComputeEnvironment", IAMService: "batch",
-			arn: regional("batch", "compute-environment/")},
+			arnPrefix: "compute-environment/"},
 		{Type: TypeJobQueue, Deletion: DeletionDelete, Document: "ComputeEnvironment", IAMService: "batch",
-			arn: regional("batch", "job-queue/")},
-		{Type: TypeJobDefinition, Deletion: DeletionDelete, Document: "Pipeline", documentName: pipelineOfStep,
-			IAMService: "batch", arn: regional("batch", "job-definition/")},
+			arnPrefix: "job-queue/"},
+		{Type: TypeJobDefinition, Deletion: DeletionDelete, Document: "Pipeline", stepOfPipeline: true,
+			IAMService: "batch", arnPrefix: "job-definition/"},
 		// The run events of an environment: its queue before its rule
 		// (the rule's target), both before the state machines whose
 		// executions they record. One of each per project and
 		// environment, named after the project.
-		{Type: TypeEventQueue, Deletion: DeletionDelete, Document: "Project", IAMService: "sqs",
-			arn: regional("sqs", ""), NotLocal: notLocalRunEvents},
-		{Type: TypeEventRule, Deletion: DeletionDelete, Document: "Project", IAMService: "events",
-			arn: regional("events", "rule/"), NotLocal: notLocalRunEvents},
+		{Type: TypeEventQueue, Deletion: DeletionDelete, Document: "Project", IAMService: "sqs", NotLocal: notLocalRunEvents},
+		{Type: TypeEventRule, Deletion: DeletionDelete, Document: "Project", IAMService: "events", arnPrefix: "rule/",
+			NotLocal: notLocalRunEvents},
 		{Type: TypeStateMachine, Deletion: DeletionDelete, Document: "Pipeline", IAMService: "states",
-			arn: regional("states", "stateMachine:")},
+			arnPrefix: "stateMachine:"},
 		// A schedule's ARN names its group, which only its spec says.
 		{Type: TypeSchedule, Deletion: DeletionDelete, Document: "Pipeline", IAMService: "scheduler",
-			arn: regional("scheduler", "schedule/*/")},
+			arnPrefix: "schedule/*/"},
 	}
-	for i := range types {
-		types[i].Rank, types[i].Local = i, types[i].NotLocal == ""
+	for i := range t {
+		t[i].Rank, t[i].Local = i, t[i].NotLocal == ""
 	}
-	return types
+	return t
 }
 
 // LookupType returns what Sluice knows of t; an unknown type is an error
 // wrapping ErrUnknownType.
 func LookupType(t ResourceType) (TypeInfo, error) {
-	for _, info := range Types() {
+	for _, info := range types() {
 		if info.Type == t {
 			return info, nil
 		}
@@ -120,8 +118,8 @@ func SourceOf(id ResourceID) (string, error) {
 		return "", err
 	}
 	_, name, _ := strings.Cut(string(id), "/")
-	if info.documentName != nil {
-		name = info.documentName(name)
+	if info.stepOfPipeline {
+		name, _, _ = strings.Cut(name, ".")
 	}
 	return info.Document + "/" + name, nil
 }
@@ -130,5 +128,8 @@ func SourceOf(id ResourceID) (string, error) {
 // partition, region and account ("*" stands for any); a schedule's group
 // is "*".
 func (i TypeInfo) ARN(partition, region, account, name string) string {
-	return i.arn(partition, region, account, name)
+	if i.global {
+		return "arn:" + partition + ":" + i.IAMService + ":::" + name
+	}
+	return "arn:" + partition + ":" + i.IAMService + ":" + region + ":" + account + ":" + i.arnPrefix + name
 }

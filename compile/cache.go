@@ -33,8 +33,9 @@ import (
 type Cache struct {
 	mu      sync.Mutex
 	noSpecs bool
-	// release is ReleaseDocuments' setting.
+	// release is ReleaseDocuments' setting, before BeforeRelease's.
 	release bool
+	before  func(*dsl.Document)
 	context string
 	entries map[cacheKey]cacheEntry
 	used    map[cacheKey]cacheEntry
@@ -107,14 +108,26 @@ func (c *Cache) ReleaseDocuments(release bool) {
 	c.mu.Unlock()
 }
 
-// releasing reports ReleaseDocuments' setting; false for no cache.
-func (c *Cache) releasing() bool {
+// BeforeRelease sets what a compilation through c does with each
+// pipeline document just before it releases it (see ReleaseDocuments),
+// its content in memory: a daemon draws the pipeline's step graph there
+// instead of reading it again for that. nil does nothing. It may be
+// called from several goroutines at once.
+func (c *Cache) BeforeRelease(fn func(*dsl.Document)) {
+	c.mu.Lock()
+	c.before = fn
+	c.mu.Unlock()
+}
+
+// releasing reports ReleaseDocuments' setting, and BeforeRelease's;
+// false for no cache.
+func (c *Cache) releasing() (bool, func(*dsl.Document)) {
 	if c == nil {
-		return false
+		return false, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.release
+	return c.release, c.before
 }
 
 // withoutSpecs reports whether a compilation through c leaves specs out.
@@ -246,8 +259,13 @@ func (c *compiler) cacheContext() string {
 // cachedPipeline compiles d, or takes its output from the cache, and
 // returns the pipeline's resources and findings.
 func (c *compiler) cachedPipeline(d *dsl.Document) cacheEntry {
-	if c.in.Cache.releasing() {
-		defer d.Release()
+	if release, before := c.in.Cache.releasing(); release {
+		defer func() {
+			if before != nil {
+				before(d)
+			}
+			d.Release()
+		}()
 	}
 	key := cacheKey{doc: d, env: c.in.Env, revision: c.cacheRevision()}
 	if c.in.Cache != nil {

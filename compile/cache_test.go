@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sluice-dev/sluice"
@@ -222,6 +223,40 @@ func TestHashCacheReleasesDocuments(t *testing.T) {
 			if d.Kind == dsl.KindPipeline && !d.InMemory() {
 				t.Fatalf("%s: %s released by a cache set back", path, d.ID())
 			}
+		}
+	}
+}
+
+// TestBeforeRelease: a cache set to release documents hands each
+// pipeline to BeforeRelease once per compilation, its content in memory,
+// and releases it after; a cache set back calls it no more.
+func TestBeforeRelease(t *testing.T) {
+	for _, path := range cases(t) {
+		r := readRepo(t, path)
+		cache := compile.NewHashCache()
+		cache.ReleaseDocuments(true)
+		var mu sync.Mutex
+		seen := map[*dsl.Document]int{}
+		cache.BeforeRelease(func(d *dsl.Document) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[d]++
+			if !d.InMemory() {
+				t.Errorf("%s: %s handed over without its content", path, d.ID())
+			}
+		})
+		in := compile.Input{Project: r.project, Documents: r.docs, Env: r.envs[0], Revision: "rev", Cache: cache}
+		_, _ = compile.Compile(in)
+		for _, d := range r.docs {
+			if d.Kind == dsl.KindPipeline && (seen[d] != 1 || d.InMemory()) {
+				t.Errorf("%s: %s handed over %d times, in memory after: %v; want once, released", path, d.ID(), seen[d], d.InMemory())
+			}
+		}
+		cache.ReleaseDocuments(false)
+		clear(seen)
+		_, _ = compile.Compile(in)
+		if len(seen) != 0 {
+			t.Errorf("%s: %d documents handed over by a cache that releases nothing", path, len(seen))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluice-dev/sluice"
 	"github.com/sluice-dev/sluice/daemon/config"
+	"github.com/sluice-dev/sluice/dsl"
 	"github.com/sluice-dev/sluice/metrics"
 	"github.com/sluice-dev/sluice/project"
 	"github.com/sluice-dev/sluice/reconcile"
@@ -220,21 +221,21 @@ func (w *envWorker) prepare(ctx context.Context, t *turn, revision string, isHea
 }
 
 // compile compiles snap at revision for the environment; the
-// repository's compileMu held. The last environment of the repository to
-// compile (every other that has begun a reconcile has compiled) releases each pipeline's
-// content as soon as it is compiled, having drawn the pipelines first:
-// its compilation's peak then holds the pipelines not yet compiled, not
-// the whole repository beside the output. The environments that compile
-// before it leave the content for it.
+// repository's compileMu held. Each pipeline is read from its source
+// (the loader released it once checked), drawn for the environment's
+// status while it is in memory, compiled, and released: a compilation's
+// peak holds the pipelines being compiled and the output, never the
+// whole repository's content.
 func (w *envWorker) compile(snap *project.Snapshot, t *turn, revision string) *rollout.Desired {
 	defer w.repo.doneCompiling(t)
-	last := w.repo.lastToCompile(t)
-	if last {
-		w.repo.drawAll(snap, w.cfg.Name)
-	}
-	w.cache.ReleaseDocuments(last)
-	defer w.cache.ReleaseDocuments(false)
-	return rollout.Compile(snap, w.cfg.Name, revision, w.cache)
+	env := w.cfg.Name
+	w.cache.ReleaseDocuments(true)
+	w.cache.BeforeRelease(func(d *dsl.Document) { w.repo.drawing(d, env) })
+	defer func() {
+		w.cache.ReleaseDocuments(false)
+		w.cache.BeforeRelease(nil)
+	}()
+	return rollout.Compile(snap, env, revision, w.cache)
 }
 
 // projectProblem says why a snapshot cannot be planned for env.

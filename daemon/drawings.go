@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"github.com/sluice-dev/sluice/dsl"
-	"github.com/sluice-dev/sluice/project"
 )
 
 // drawingKey names one pipeline's step graph as merged for an
@@ -44,18 +43,6 @@ func (r *repoWatcher) keepDrawings(docs map[*dsl.Document]bool) {
 	for k := range r.drawings {
 		if !docs[k.doc] {
 			delete(r.drawings, k)
-		}
-	}
-}
-
-// drawAll draws every pipeline of snap in env not drawn yet, while the
-// pipelines' content is in memory: before a compilation that releases it
-// (see envWorker.compile), so that recording the desired set does not
-// read every pipeline again to draw it.
-func (r *repoWatcher) drawAll(snap *project.Snapshot, env string) {
-	for _, doc := range snap.Documents {
-		if doc.Kind == dsl.KindPipeline {
-			r.drawing(doc, env)
 		}
 	}
 }

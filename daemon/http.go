@@ -58,7 +58,7 @@ func (d *Daemon) Handler() http.Handler {
 	mux.Handle("GET /metrics", d.guard(tierOpen, promhttp.HandlerFor(d.opts.Registry, promhttp.HandlerOpts{})))
 	route("GET /api/v1/environments", tierOpen, func(w http.ResponseWriter, _ *http.Request) {
 		s := d.Statuses()
-		d.writeStatusJSON(w, "environments", s, func() any { return s })
+		d.writeStatusJSON(w, "environments", s, func() any { return listed(s) })
 	})
 	route("GET /api/v1/environments/{env}", tierOpen, d.get("status", func(s Status) any { return s }))
 	route("GET /api/v1/environments/{env}/plan", tierOpen, d.get("plan", func(s Status) any { return s.Pending }))

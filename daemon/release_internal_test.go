@@ -83,31 +83,6 @@ environments:
 	}
 }
 
-// Of the environments that reconcile together, the last to compile is
-// the one every other has compiled before (or given up); one that has
-// compiled is never the last again in the same reconcile.
-func TestLastToCompile(t *testing.T) {
-	r := &repoWatcher{}
-	a, b, c := r.begin(), r.begin(), r.begin()
-	if r.lastToCompile(a) || r.lastToCompile(b) {
-		t.Fatal("last with three yet to compile")
-	}
-	r.doneCompiling(a)
-	r.doneCompiling(a) // counted once
-	if r.lastToCompile(b) || r.lastToCompile(a) {
-		t.Fatal("last with two yet to compile, or after compiling")
-	}
-	r.compiled(c, nil) // c gave up before compiling (a failed fetch)
-	if !r.lastToCompile(b) {
-		t.Fatal("not last once the others compiled or gave up")
-	}
-	r.compiled(b, nil)
-	r.compiled(a, nil)
-	if r.active != 0 || r.uncompiled != 0 {
-		t.Fatalf("active %d, uncompiled %d after every reconcile ended", r.active, r.uncompiled)
-	}
-}
-
 // A plan waits until no environment of the repository loads or
 // compiles (not for another's fetch), and no longer than its context.
 func TestAwaitCompiled(t *testing.T) {
@@ -139,8 +114,8 @@ func TestAwaitCompiled(t *testing.T) {
 		t.Fatal("gave up although the compilations ended")
 	}
 	r.compiled(b, nil)
-	if r.active != 0 || r.uncompiled != 0 || r.compiling != 0 {
-		t.Fatalf("active %d, uncompiled %d, compiling %d after every reconcile ended", r.active, r.uncompiled, r.compiling)
+	if r.active != 0 || r.compiling != 0 {
+		t.Fatalf("active %d, compiling %d after every reconcile ended", r.active, r.compiling)
 	}
 
 	c := r.begin()

@@ -46,14 +46,11 @@ type repoWatcher struct {
 	// active counts the environments between the start of a reconcile
 	// (before loading) and the end of its compilation; the snapshots
 	// they used wait in toRelease until none is active, then their
-	// pipelines' content is released (project.Snapshot.ReleasePipelines).
-	// Environments that reconcile together (at start, after a push) thus
-	// read each pipeline once, and the plans that follow do not hold
-	// every pipeline's content beside their own.
-	active int
-	// uncompiled counts those of them that have yet to compile.
-	uncompiled int
-	toRelease  []*project.Snapshot
+	// pipelines' content is released (project.Snapshot.ReleasePipelines):
+	// what a plan or an apply read again to compile specs (each
+	// compilation releases what it reads as it goes, envWorker.compile).
+	active    int
+	toRelease []*project.Snapshot
 	// compiling counts the environments between the start of their load
 	// (after a fetch) and the end of their compilation; quiet is closed
 	// when it falls to zero: plans wait for it (see awaitCompiled).
@@ -87,7 +84,10 @@ func openRepo(ctx context.Context, cfg config.Repository, dir string, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	l, err := project.NewLoader(project.Options{Validator: v})
+	// Each pipeline's content is released once its file is checked and
+	// read again by each environment's compilation, which releases it as
+	// it goes: the daemon never holds the whole repository's content.
+	l, err := project.NewLoader(project.Options{Validator: v, ReleaseChecked: true})
 	if err != nil {
 		return nil, err
 	}

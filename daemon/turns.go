@@ -8,11 +8,10 @@ import (
 
 // The environments of a repository that reconcile together (at start,
 // after a push) load one snapshot, compile it one after the other
-// (compileMu) and plan afterwards. Each reconcile is a turn: the
-// repository counts the turns begun (active), those yet to compile
-// (uncompiled) and those loading or compiling (compiling), so that the
-// last to compile releases the pipelines as it goes (lastToCompile) and
-// the plans wait for the compilations (awaitCompiled).
+// (compileMu), each releasing the pipelines as it goes, and plan
+// afterwards. Each reconcile is a turn: the repository counts the turns
+// begun (active) and those loading or compiling (compiling), so that the
+// plans wait for the compilations (awaitCompiled).
 
 // turn is one environment's reconcile between begin and compiled.
 type turn struct {
@@ -27,7 +26,6 @@ type turn struct {
 func (r *repoWatcher) begin() *turn {
 	r.mu.Lock()
 	r.active++
-	r.uncompiled++
 	r.mu.Unlock()
 	return &turn{}
 }
@@ -51,10 +49,7 @@ func (r *repoWatcher) loading(t *turn) {
 func (r *repoWatcher) doneCompiling(t *turn) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !t.compiled {
-		t.compiled = true
-		r.uncompiled--
-	}
+	t.compiled = true
 	if t.loading {
 		t.loading = false
 		r.compiling--
@@ -72,14 +67,6 @@ func (r *repoWatcher) compiled(t *turn, snap *project.Snapshot) {
 	r.active--
 	r.mu.Unlock()
 	r.idle(snap)
-}
-
-// lastToCompile reports whether t is the only reconcile of the
-// repository's environments that has begun and has yet to compile.
-func (r *repoWatcher) lastToCompile(t *turn) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return !t.compiled && r.uncompiled == 1
 }
 
 // awaitCompiled waits until no environment of the repository is loading
