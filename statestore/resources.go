@@ -111,15 +111,7 @@ func (tx *Tx) DeleteResource(env string, id sluice.ResourceID) error {
 // when a stored value does not decode.
 func (tx *Tx) Resources(env string) ([]Record, error) {
 	const op = "statestore.Resources"
-	b, err := tx.sub(env, resourcesBucket, false)
-	if err != nil || b == nil {
-		return nil, fail(op, err)
-	}
-	var keys, values [][]byte
-	err = b.ForEach(func(k, v []byte) error {
-		keys, values = append(keys, k), append(values, v)
-		return nil
-	})
+	keys, values, err := tx.encodedResources(env)
 	if err != nil {
 		return nil, fail(op, err)
 	}
@@ -140,16 +132,8 @@ func (tx *Tx) Resources(env string) ([]Record, error) {
 // not decode (first is not called when it is one of prefix's), and
 // does not call first for an unknown environment.
 func (tx *Tx) ResourcesFirst(env, prefix string, first func([]Record)) ([]Record, error) {
-	const op = "statestore.Resources"
-	b, err := tx.sub(env, resourcesBucket, false)
-	if err != nil || b == nil {
-		return nil, fail(op, err)
-	}
-	var keys, values [][]byte
-	err = b.ForEach(func(k, v []byte) error {
-		keys, values = append(keys, k), append(values, v)
-		return nil
-	})
+	const op = "statestore.ResourcesFirst"
+	keys, values, err := tx.encodedResources(env)
 	if err != nil || len(keys) == 0 {
 		return nil, fail(op, err)
 	}
@@ -169,6 +153,21 @@ func (tx *Tx) ResourcesFirst(env, prefix string, first func([]Record)) ([]Record
 		return nil, fail(op, err)
 	}
 	return out, nil
+}
+
+// encodedResources returns the keys and encoded values of env's
+// inventory in key order (valid until the transaction ends), none for an
+// unknown environment.
+func (tx *Tx) encodedResources(env string) (keys, values [][]byte, err error) {
+	b, err := tx.sub(env, resourcesBucket, false)
+	if err != nil || b == nil {
+		return nil, nil, err
+	}
+	err = b.ForEach(func(k, v []byte) error {
+		keys, values = append(keys, k), append(values, v)
+		return nil
+	})
+	return keys, values, err
 }
 
 // decodeRecords decodes the values, in order, on every core: a drift
