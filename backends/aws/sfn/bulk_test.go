@@ -13,6 +13,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/sluice-dev/sluice"
+	"github.com/sluice-dev/sluice/backends/aws/awsapi"
 	"github.com/sluice-dev/sluice/backends/aws/sfn"
 	"github.com/sluice-dev/sluice/backends/aws/sfn/sfnfake"
 	"github.com/sluice-dev/sluice/backends/aws/tagging"
@@ -25,17 +26,8 @@ import (
 // Observe reports, with one DescribeStateMachine per state machine, no
 // ListTagsForResource and two GetResources calls (100 ARNs each).
 func TestObserveAllTagsInBulk(t *testing.T) {
-	fake := sfnfake.Start(region, account)
-	t.Cleanup(fake.Close)
-	api, calls := client(t, fake.URL)
-	direct := awssfn.NewFromConfig(aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
-		func(o *awssfn.Options) { o.BaseEndpoint = aws.String(fake.URL) })
-	tags := taggingfake.Start(t, taggingfake.StateMachines(direct))
-	reader := tagging.New(rgt.New(rgt.Options{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(tags.URL)}), tagging.TypeStateMachine)
-	// Set-up and the one-by-one reads go straight to the fake, past the
-	// client's quota limiter (ListTagsForResource: one a second).
-	plain := newBackend(direct, false)
+	w := startBulkWorld(t)
+	api, calls, direct, tags, reader, plain := w.api, w.calls, w.direct, w.tags, w.reader, w.plain
 	bulk := sfn.New(api, sfn.Options{Region: region, Account: account, Tags: reader})
 
 	var ts []sluice.Target
@@ -126,15 +118,8 @@ func TestBulkPart(t *testing.T) {
 // tags read in bulk afterwards), with one DescribeStateMachine each;
 // once a read fails, each is told of nothing more and the call fails.
 func TestObserveEach(t *testing.T) {
-	fake := sfnfake.Start(region, account)
-	t.Cleanup(fake.Close)
-	api, calls := client(t, fake.URL)
-	direct := awssfn.NewFromConfig(aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
-		func(o *awssfn.Options) { o.BaseEndpoint = aws.String(fake.URL) })
-	tags := taggingfake.Start(t, taggingfake.StateMachines(direct))
-	reader := tagging.New(rgt.New(rgt.Options{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
-		BaseEndpoint: aws.String(tags.URL)}), tagging.TypeStateMachine)
-	plain := newBackend(direct, false)
+	w := startBulkWorld(t)
+	api, calls, reader, plain := w.api, w.calls, w.reader, w.plain
 	var ts []sluice.Target
 	for i := range 12 {
 		tg := target(fmt.Sprintf("churn-dev-e%02d", i), passDef, nil)
@@ -191,4 +176,32 @@ func TestObserveEach(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bulkWorld is the Step Functions and tagging fakes of the bulk tests:
+// api goes through the client's quota limiter and is counted by calls;
+// direct goes straight to the fake, and so does plain, a backend for
+// set-up and one-by-one reads, past the limiter (ListTagsForResource: one
+// a second); reader reads the tags in bulk from tags.
+type bulkWorld struct {
+	api, direct *awssfn.Client
+	calls       *awsapi.Counter
+	tags        *taggingfake.Server
+	reader      sfn.TagReader
+	plain       *sfn.Backend
+}
+
+func startBulkWorld(t *testing.T) bulkWorld {
+	t.Helper()
+	fake := sfnfake.Start(region, account)
+	t.Cleanup(fake.Close)
+	w := bulkWorld{}
+	w.api, w.calls = client(t, fake.URL)
+	w.direct = awssfn.NewFromConfig(aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")},
+		func(o *awssfn.Options) { o.BaseEndpoint = aws.String(fake.URL) })
+	w.tags = taggingfake.Start(t, taggingfake.StateMachines(w.direct))
+	w.reader = tagging.New(rgt.New(rgt.Options{Region: region, Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		BaseEndpoint: aws.String(w.tags.URL)}), tagging.TypeStateMachine)
+	w.plain = newBackend(w.direct, false)
+	return w
 }
