@@ -14,6 +14,7 @@ import (
 	"github.com/sluice-dev/sluice/daemon/config"
 	"github.com/sluice-dev/sluice/runstore/sqlitestore"
 	"github.com/sluice-dev/sluice/statestore"
+	"github.com/sluice-dev/sluice/statestore/statestoretest"
 )
 
 // machineRecord is a state machine's inventory record as far as
@@ -51,18 +52,7 @@ func TestWithSluice(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	put := func(recs ...statestore.Record) {
-		if err := store.Update(func(tx *statestore.Tx) error {
-			for _, r := range recs {
-				if err := tx.PutResource("dev", r); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	put := func(recs ...statestore.Record) { statestoretest.PutResources(t, store, "dev", recs...) }
 	put(machineRecord("training", nil), machineRecord("predict", map[string]any{"pad": "x"}))
 	var logged bytes.Buffer
 	d := &Daemon{store: store, log: slog.New(slog.NewTextHandler(&logged, nil)), opts: Options{Runs: runs}}

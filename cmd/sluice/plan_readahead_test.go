@@ -14,6 +14,7 @@ import (
 	"github.com/sluice-dev/sluice/reconcile"
 	"github.com/sluice-dev/sluice/rollout"
 	"github.com/sluice-dev/sluice/statestore"
+	"github.com/sluice-dev/sluice/statestore/statestoretest"
 )
 
 // echoBackend observes every target as existing with its spec (the
@@ -73,16 +74,7 @@ func TestReadBack(t *testing.T) {
 		{ID: "JobDefinition/j", Type: sluice.TypeJobDefinition, Name: "j", Spec: spec, SpecHash: "h"},
 		{ID: "JobQueue/q", Type: sluice.TypeJobQueue, Name: "q", Spec: spec, SpecHash: "h"},
 	}
-	if err := store.Update(func(tx *statestore.Tx) error {
-		for _, r := range recs {
-			if err := tx.PutResource("dev", r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	statestoretest.PutResources(t, store, "dev", recs...)
 	for _, failName := range []string{"", "a", "legacy", "j"} {
 		t.Run("fail="+failName, func(t *testing.T) {
 			b := &echoBackend{reads: map[sluice.ResourceID]int{}, failName: failName}

@@ -35,3 +35,20 @@ func MustOpenPath(tb testing.TB, path string, opts statestore.Options) *statesto
 	})
 	return s
 }
+
+// PutResources records recs in env's inventory of store in one
+// transaction, failing the test when it cannot.
+func PutResources(tb testing.TB, store *statestore.Store, env string, recs ...statestore.Record) {
+	tb.Helper()
+	err := store.Update(func(tx *statestore.Tx) error {
+		for _, r := range recs {
+			if err := tx.PutResource(env, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("record resources of %s: %v", env, err)
+	}
+}
