@@ -16,10 +16,10 @@ import (
 //
 // An entry is keyed by the pipeline's document (documents are immutable,
 // and a loader hands out the same *dsl.Document for an unchanged file),
-// the environment and the revision (its length only, in a hash cache), and is valid only while the project
-// file and every artifact store and compute environment are the same
-// documents as when it was made: a pipeline's output depends on those,
-// and on nothing else. A Cache is safe for concurrent use; entries not
+// the environment and the revision (only its length, in a hash cache),
+// and is valid only while the project file and every artifact store and
+// compute environment are the same documents as when it was made: a
+// pipeline's output depends on those, and on nothing else. A Cache is safe for concurrent use; entries not
 // used by the latest compilation are dropped by it.
 //
 // A Cache made by NewHashCache keeps no specs: every resource of a
@@ -97,11 +97,10 @@ func NewHashCache() *Cache {
 // ReleaseDocuments sets whether the compilations through c release each
 // pipeline document's content (dsl.Document.Release) once its output is
 // compiled or found in the cache, as Input.Release does: for a caller
-// that compiles the documents for the last time for a while (a daemon's
-// last environment of a repository to compile a revision), whose peak
-// then holds the pipelines not yet compiled and the output, not every
-// pipeline's plain values and typed specs as well. A released document
-// reads its source again when its content is next asked for.
+// whose peak should hold the pipelines being compiled and the output,
+// not every pipeline's plain values and typed specs as well (a daemon's
+// environments each compile this way). A released document reads its
+// source again when its content is next asked for.
 func (c *Cache) ReleaseDocuments(release bool) {
 	c.mu.Lock()
 	c.release = release

@@ -91,12 +91,7 @@ func (s *Snapshot) CheckEach(check func(env string, docs []*dsl.Document) sluice
 		return
 	}
 	for _, env := range s.Environments() {
-		for _, d := range check(env, s.Valid(env)) {
-			if d.Env == "" {
-				d.Env = env
-			}
-			s.Diagnostics = append(s.Diagnostics, d)
-		}
+		s.addFindings(env, check(env, s.Valid(env)), nil)
 	}
 	s.finish()
 }
